@@ -1,0 +1,96 @@
+"""The plain records passed between stages, and their JSON Lines I/O.
+
+Every stage exchanges lists of plain ``dict`` records with the keys below,
+so each stage can be tested, cached and replaced on its own.
+
+Document record (``documents.jsonl``)::
+
+    {"doc": "000_x.txt", "doc_id": "3f2a…", "path": "seeds/000_x.txt",
+     "chars": 10873, "encoding": "utf-8", "text": "…cleaned text…"}
+
+Entity record (``entities.jsonl``; the format ``score.py`` reads)::
+
+    {"name": "西安交通大学", "type": "University", "aliases": ["西安交大"],
+     "docs": ["000_x.txt"]}
+
+Relation record (``relations.jsonl``; the format ``score.py`` reads, plus
+provenance)::
+
+    {"doc": "000_x.txt", "doc_id": "3f2a…",
+     "subject": "沈人杰", "predicate": "appointedAs",
+     "object": "清远高新区招才引智大使",
+     "subject_type": "Person", "object_type": "Role",
+     "evidence": "…the sentence…", "start": 1234, "end": 1301,
+     "trigger": "获聘", "confidence": 0.9, "title": null}
+
+``start``/``end`` are character offsets of ``evidence`` in the document's
+cleaned text (``text[start:end] == evidence``).
+
+Example
+-------
+>>> import io
+>>> buf = io.StringIO()
+>>> write_jsonl([{"name": "西安交通大学"}], buf)
+>>> buf.getvalue()
+'{"name": "西安交通大学"}\\n'
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+ENTITY_TYPES = (
+    "University", "Department", "ResearchInstitute", "Platform", "Company",
+    "Government", "Park", "Organization", "Person", "Team", "Project",
+    "Event", "Role",
+)
+
+PREDICATES = (
+    "builds", "signsWith", "hasProject", "appointedAs", "roleOf",
+    "affiliatedWith", "leads", "partOf", "incubates", "recruits",
+    "cooperatesWith", "locatedIn", "founded", "organizes", "participatesIn",
+    "investsIn", "educatedAt", "supports",
+)
+
+SYMMETRIC = frozenset({"signsWith", "cooperatesWith"})
+
+#: Triple-helix sector of each entity type.
+SECTOR = {
+    "University": "university", "Department": "university",
+    "Company": "industry",
+    "Government": "government", "Park": "government",
+    "Platform": "intermediary", "ResearchInstitute": "intermediary",
+    "Organization": "intermediary",
+    "Person": "person", "Team": "team", "Project": "project",
+    "Event": "event", "Role": "role",
+}
+
+
+def write_jsonl(records: Iterable[dict], target: IO[str] | str | Path) -> int:
+    """Write ``records`` one JSON object a line; return how many."""
+    if isinstance(target, (str, Path)):
+        with open(target, "w", encoding="utf-8") as handle:
+            return write_jsonl(records, handle)
+    count = 0
+    for record in records:
+        target.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def read_jsonl(source: str | Path) -> Iterator[dict]:
+    """Yield the JSON objects of a JSON Lines file, skipping blank lines.
+
+    Raises ``ValueError`` naming the file and line of a malformed line.
+    """
+    with open(source, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{source}:{number}: not JSON: {exc}") from None
