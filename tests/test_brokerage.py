@@ -1,0 +1,215 @@
+"""Brokerage measures: Gould–Fernandez roles, subset betweenness, brokers."""
+
+import doctest
+import itertools
+
+import networkx as nx
+import pytest
+
+import kg.brokerage
+from kg.brokerage import (
+    ROLES, betweenness, bridged_sectors, brokers, gould_fernandez,
+    gould_fernandez_expected, subset_betweenness)
+from kg.graph import project
+
+
+def test_doctests():
+    assert doctest.testmod(kg.brokerage).failed == 0
+
+
+def counts(**kw):
+    out = dict.fromkeys(ROLES, 0)
+    out.update(kw)
+    out["total"] = sum(out[r] for r in ROLES)
+    return out
+
+
+# Source of the expected numbers: no R is available offline and the worked
+# numbers of Gould & Fernandez (1989) / the sna documentation example (which
+# uses a random graph, rgraph(15)) are not at hand, so the counts below are
+# derived by hand, by exhaustive enumeration, from the role definitions
+# documented for sna::brokerage: b brokers the ordered pair (a, c) when
+# a -> b, b -> c, a != c and NOT a -> c.
+DIRECTED_ARCS = [(1, 2), (2, 3), (4, 2), (2, 5), (2, 6), (5, 6), (1, 5), (6, 1)]
+DIRECTED_GROUPS = {1: "A", 2: "A", 3: "A", 4: "B", 5: "B", 6: "C"}
+
+
+def test_gould_fernandez_directed_hand_enumerated_example():
+    """Groups A = {1, 2, 3}, B = {4, 5}, C = {6}; arcs
+    1→2, 2→3, 4→2, 2→5, 2→6, 5→6, 1→5, 6→1.
+
+    Every two-path a → b → c with a ≠ c, enumerated broker by broker
+    (pred × succ), dropping those closed by an arc a → c:
+
+    b = 1: pred {6}, succ {2, 5}
+        6→1→2  (no 6→2)  C,A,A  gatekeeper
+        6→1→5  (no 6→5)  C,A,B  liaison
+    b = 2: pred {1, 4}, succ {3, 5, 6}
+        1→2→3  (no 1→3)  A,A,A  coordinator
+        1→2→5  closed by 1→5    —
+        1→2→6  (no 1→6)  A,A,C  representative
+        4→2→3  (no 4→3)  B,A,A  gatekeeper
+        4→2→5  (no 4→5)  B,A,B  itinerant
+        4→2→6  (no 4→6)  B,A,C  liaison
+    b = 3: no successors; b = 4: no predecessors
+    b = 5: pred {1, 2}, succ {6}
+        1→5→6  (no 1→6)  A,B,C  liaison
+        2→5→6  closed by 2→6    —
+    b = 6: pred {2, 5}, succ {1}
+        2→6→1  (no 2→1; the reverse arc 1→2 does not close it)  A,C,A  itinerant
+        5→6→1  (no 5→1)  B,C,A  liaison
+    """
+    D = nx.DiGraph(DIRECTED_ARCS)
+    got = gould_fernandez(D, DIRECTED_GROUPS)
+    assert got == {
+        1: counts(gatekeeper=1, liaison=1),
+        2: counts(coordinator=1, representative=1, gatekeeper=1, itinerant=1, liaison=1),
+        3: counts(),
+        4: counts(),
+        5: counts(liaison=1),
+        6: counts(itinerant=1, liaison=1),
+    }
+
+
+def test_gould_fernandez_reads_groups_from_a_node_attribute_and_collapses_multiedges():
+    M = nx.MultiDiGraph(DIRECTED_ARCS + [(1, 2), (2, 2)])
+    nx.set_node_attributes(M, DIRECTED_GROUPS, "g")
+    assert gould_fernandez(M, "g") == gould_fernandez(nx.DiGraph(DIRECTED_ARCS), DIRECTED_GROUPS)
+
+
+def test_gould_fernandez_undirected_counts_each_pair_in_both_orders():
+    """Star centre 0 (group X) with leaves 1 (X), 2 (Y), 3 (Y), and the edge 2–3.
+
+    Read as both arcs per edge (as sna reads a symmetric matrix). Through 0
+    the ordered pairs of leaves not adjacent are (1,2), (2,1), (1,3), (3,1);
+    (2,3) and (3,2) are closed by the edge 2–3.
+        1–0–2: X,X,Y representative;  2–0–1: Y,X,X gatekeeper; same for 3.
+    So 0 has representative 2, gatekeeper 2, total 4. Node 2's neighbours
+    0 and 3 are adjacent, and so are node 3's: no brokerage. Leaf 1 has one
+    neighbour: none.
+
+    A path a–b–c all in one group gives coordinator 2 (both orders).
+    """
+    G = nx.Graph([(0, 1), (0, 2), (0, 3), (2, 3)])
+    got = gould_fernandez(G, {0: "X", 1: "X", 2: "Y", 3: "Y"})
+    assert got[0] == counts(representative=2, gatekeeper=2)
+    assert got[1] == got[2] == got[3] == counts()
+    path = gould_fernandez(nx.path_graph(3), {0: "X", 1: "X", 2: "X"})
+    assert path[1] == counts(coordinator=2)
+
+
+def test_gould_fernandez_undirected_equals_directed_on_symmetrised_graph():
+    G = nx.gnm_random_graph(12, 25, seed=3)
+    groups = {n: n % 3 for n in G}
+    assert gould_fernandez(G, groups) == gould_fernandez(G.to_directed(), groups)
+
+
+def test_gould_fernandez_expected_matches_exhaustive_enumeration():
+    """On 4 nodes with groups A, A, B, C, every one of the 2^12 digraphs is
+    weighted by p^m (1 − p)^(12 − m); the weighted mean of each role count
+    must equal the closed form d²(1 − d) × (number of ordered pairs fitting
+    the role) with d = p."""
+    nodes = [0, 1, 2, 3]
+    groups = {0: "A", 1: "A", 2: "B", 3: "C"}
+    arcs = [(u, v) for u in nodes for v in nodes if u != v]
+    p = 0.3
+    mean = {n: dict.fromkeys(ROLES + ("total",), 0.0) for n in nodes}
+    for mask in itertools.product((0, 1), repeat=len(arcs)):
+        D = nx.DiGraph()
+        D.add_nodes_from(nodes)
+        D.add_edges_from(a for a, keep in zip(arcs, mask) if keep)
+        m = sum(mask)
+        w = p ** m * (1 - p) ** (len(arcs) - m)
+        for n, c in gould_fernandez(D, groups).items():
+            for role, v in c.items():
+                mean[n][role] += w * v
+    D = nx.complete_graph(nodes, create_using=nx.DiGraph)
+    expected = gould_fernandez_expected(D, groups, density=p)
+    for n in nodes:
+        for role in ROLES + ("total",):
+            assert expected[n][role] == pytest.approx(mean[n][role], abs=1e-12)
+    # and, by hand, for node 0 (group A of size 2, N = 4, S = 0):
+    q = p * p * (1 - p)
+    assert expected[0]["representative"] == pytest.approx(2 * q)   # (2−1)(4−2)
+    assert expected[0]["liaison"] == pytest.approx(2 * q)          # 2·1 − 0
+    assert expected[2]["itinerant"] == pytest.approx(2 * q)        # S = 2·1
+    assert expected[2]["liaison"] == pytest.approx(4 * q)          # 3·2 − 2
+
+
+def test_gould_fernandez_expected_uses_observed_density_by_default():
+    D = nx.DiGraph(DIRECTED_ARCS)
+    d = 8 / 30
+    e = gould_fernandez_expected(D, DIRECTED_GROUPS)
+    assert e[1]["total"] == pytest.approx(5 * 4 * d * d * (1 - d))
+
+
+def test_betweenness_is_exact_below_threshold_and_seeded_above():
+    G = nx.barabasi_albert_graph(200, 2, seed=1)
+    exact = betweenness(G)
+    assert exact == nx.betweenness_centrality(G)
+    a = betweenness(G, exact_max_nodes=100, samples=50)
+    b = betweenness(G, exact_max_nodes=100, samples=50)
+    assert a == b and a != exact
+    top_exact = max(exact, key=exact.get)
+    assert top_exact in sorted(a, key=a.get, reverse=True)[:5]
+
+
+def test_subset_betweenness_counts_each_source_target_pair_once():
+    # uni1 – tto – firm, uni2 – tto; firm2 hangs off firm
+    G = nx.Graph([("uni1", "tto"), ("uni2", "tto"), ("tto", "firm"), ("firm", "firm2")])
+    bc = subset_betweenness(G, ["uni1", "uni2"], ["firm", "firm2"])
+    # tto lies on all 4 uni→firm paths; firm lies inside the 2 paths to firm2
+    assert bc["tto"] == 4
+    assert bc["firm"] == 2
+    assert bc["uni1"] == 0
+    # sampling sources scales back up
+    sampled = subset_betweenness(G, ["uni1", "uni2"], ["firm", "firm2"], max_sources=1)
+    assert sampled["tto"] == 4
+
+
+def test_bridged_sectors_lists_open_pairs_by_sector():
+    G = nx.Graph([("u", "b"), ("b", "g"), ("b", "i"), ("g", "i"), ("b", "u2")])
+    sec = {"u": "university", "u2": "university", "b": "intermediary",
+           "g": "government", "i": "industry"}
+    got = bridged_sectors(G, "b", sec)
+    assert got[0] == {"sectors": ["government", "university"], "pairs": 2,
+                      "example": ["g", "b", "u"]}
+    assert {"sectors": ["industry", "university"], "pairs": 2,
+            "example": ["i", "b", "u"]} in got
+    # g and i are tied: that pair is not bridged by b
+    assert all(r["sectors"] != ["government", "industry"] for r in got)
+
+
+def _rel(s, p, o, st, ot):
+    return {"subject": s, "predicate": p, "object": o, "subject_type": st,
+            "object_type": ot, "doc": "d", "evidence": f"{s}{p}{o}"}
+
+
+def test_brokers_ranks_the_bridge_between_university_and_industry_first():
+    """Two universities reach three companies and a park only through a
+    technology-transfer platform; the platform must rank first on the
+    triple-helix measure and list university–industry among its bridges."""
+    rels = [
+        _rel("大学甲", "builds", "转移中心", "University", "Platform"),
+        _rel("大学乙", "cooperatesWith", "转移中心", "University", "Platform"),
+        _rel("大学甲", "cooperatesWith", "大学乙", "University", "University"),
+        _rel("转移中心", "locatedIn", "高新区", "Platform", "Park"),
+        _rel("转移中心", "signsWith", "公司一", "Platform", "Company"),
+        _rel("转移中心", "signsWith", "公司二", "Platform", "Company"),
+        _rel("公司二", "cooperatesWith", "公司三", "Company", "Company"),
+        _rel("公司一", "locatedIn", "高新区", "Company", "Park"),
+    ]
+    rows = brokers(project([], rels), top=None)
+    first = rows[0]
+    assert first["name"] == "转移中心"
+    assert first["sector"] == "intermediary"
+    assert first["university_industry"] == pytest.approx(6)   # 2 unis × 3 firms
+    assert first["university_government"] == pytest.approx(2)
+    assert first["gould_fernandez"]["liaison"] > 0
+    sectors = [b["sectors"] for b in first["bridges"]]
+    assert ["industry", "university"] in sectors
+    assert set(first) >= {"betweenness", "constraint", "effective_size", "degree"}
+    assert len(brokers(project([], rels), top=2)) == 2
+    assert brokers(project([], rels), sort="betweenness")[0]["name"] == "转移中心"
+    with pytest.raises(ValueError, match="unknown broker measure"):
+        brokers(project([], rels), sort="nonsense")
