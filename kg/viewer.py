@@ -1,0 +1,613 @@
+"""Interactive HTML view of the knowledge graph: one self-contained file.
+
+People would rather look than read. :func:`write_view` turns a projection
+(:func:`kg.graph.project`: a ``networkx.MultiDiGraph`` whose nodes carry
+``type``, ``sector``, ``aliases``, ``pinyin``, ``docs`` and whose edges,
+keyed by predicate, carry ``evidence`` and ``count``) into a single HTML page
+that opens offline and can be mailed around:
+
+* nodes coloured by sector, shaped by type, sized by broker score, laid out
+  grouped by cluster; edges labelled by predicate;
+* hovering a node or an edge shows its type, aliases and the evidence
+  sentences with their documents;
+* a search box finds a node by name, alias or pinyin and focuses it;
+* a legend, and check boxes filtering by type, predicate and cluster.
+
+:func:`write_connect_page` draws the answer of ``kg connect`` the same way,
+with the paths highlighted and the rest faded.
+
+The page makes no network request: vis-network (copied from pyvis into
+``kg/viewer_assets/``), the style sheet and the viewer script are inlined,
+and a Content-Security-Policy forbids every fetch. All graph text travels as
+one JSON block with ``<``, ``>`` and ``&`` escaped, and the viewer script
+only inserts it with ``textContent``: hostile names show as text.
+
+Large graphs: above :data:`LAYOUT_THRESHOLD` nodes positions are computed
+here (grouped by cluster) and physics is off, so the page is usable at once;
+above :data:`MAX_NODES` :func:`write_view` raises :class:`ViewTooLarge`,
+whose message says how to narrow the view (``--around``, ``--cluster``,
+``--min-degree``).
+
+Example
+-------
+>>> import networkx as nx, tempfile, os
+>>> G = nx.MultiDiGraph()
+>>> G.add_node("西安交通大学", type="University", sector="university",
+...            aliases=["西安交大"], pinyin="xianjiaotongdaxue", docs=["a.txt"])
+>>> G.add_node("华为", type="Company", sector="industry", aliases=[],
+...            pinyin="huawei", docs=["a.txt"])
+>>> _ = G.add_edge("西安交通大学", "华为", key="signsWith", predicate="signsWith",
+...                count=1, evidence=[{"doc": "a.txt", "sentence": "西安交大与华为签约"}])
+>>> path = os.path.join(tempfile.mkdtemp(), "graph.html")
+>>> _ = write_view(G, path, score={"西安交通大学": 0.5})
+>>> "西安交通大学" in open(path, encoding="utf-8").read()
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Hashable, Iterable, Mapping
+
+import networkx as nx
+
+from kg.records import SECTOR, SYMMETRIC
+
+__all__ = [
+    "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge", "find_node",
+    "select_view", "layout_positions", "page_data", "connect_page_data",
+    "render_html", "write_view", "write_connect_page",
+]
+
+#: Above this many nodes positions are computed in Python and physics is off.
+LAYOUT_THRESHOLD = 300
+#: Above this many nodes no page is written: narrow the view first.
+MAX_NODES = 5000
+#: Evidence sentences kept per edge (the count shows how many there are).
+MAX_EVIDENCE = 5
+#: Evidence sentences shown in a node's tooltip (taken from its relations).
+MAX_NODE_EVIDENCE = 3
+#: Document names kept per node.
+MAX_DOCS = 10
+
+ASSETS = Path(__file__).with_name("viewer_assets")
+
+
+class ViewTooLarge(ValueError):
+    """The graph is too large for one page; the message says how to narrow it."""
+
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def load_style() -> dict:
+    """Colours and shapes of the viewer (``viewer_assets/style.json``).
+
+    >>> load_style()["sector_colours"]["university"]
+    '#1f77b4'
+    """
+    return json.loads(_asset("style.json"))
+
+
+# --- choosing what to show ----------------------------------------------------
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _norm(text: str) -> str:
+    return _NON_ALNUM.sub("", str(text).lower())
+
+
+def find_node(graph: nx.MultiDiGraph, query: str) -> Hashable | None:
+    """The node whose name, alias, pinyin or pinyin initials is ``query``.
+
+    Exact name first, then alias, then pinyin (case, spaces and punctuation
+    ignored), then initials; ``None`` if nothing matches.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("西安交通大学", aliases=["西安交大"], pinyin="xianjiaotongdaxue")
+    >>> find_node(G, "西安交大"), find_node(G, "Xi'an Jiaotong Daxue")
+    ('西安交通大学', '西安交通大学')
+    """
+    if query in graph:
+        return query
+    for node, data in graph.nodes(data=True):
+        if query in (data.get("aliases") or ()):
+            return node
+    key = _norm(query)
+    if not key:
+        return None
+    for attr in ("pinyin", "initials"):
+        for node, data in graph.nodes(data=True):
+            value = data.get(attr)
+            if isinstance(value, (list, tuple)):
+                value = "".join(value)
+            if value and _norm(value) == key:
+                return node
+    return None
+
+
+def select_view(graph: nx.MultiDiGraph, *, around: str | None = None,
+                hops: int = 1, cluster: int | None = None,
+                clusters: Mapping | None = None,
+                min_degree: int = 0) -> nx.MultiDiGraph:
+    """The part of ``graph`` to draw, as a new graph.
+
+    ``around`` keeps the entities within ``hops`` relations (either
+    direction) of the named entity (name, alias or pinyin); ``cluster``
+    keeps the members of that cluster of ``clusters``; ``min_degree`` keeps
+    entities with at least that many relations in the whole graph (the
+    ``around`` entity always stays). Raises ``KeyError`` for an unknown
+    entity or cluster.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> sorted(select_view(G, around="b", hops=1))
+    ['a', 'b', 'c']
+    >>> sorted(select_view(G, min_degree=2))
+    ['b', 'c']
+    """
+    keep = set(graph)
+    centre = None
+    if around is not None:
+        centre = find_node(graph, around)
+        if centre is None:
+            raise KeyError(f"no entity named {around!r} (name, alias or pinyin)")
+        undirected = graph.to_undirected(as_view=True)
+        keep &= set(nx.single_source_shortest_path_length(undirected, centre, cutoff=hops))
+    if cluster is not None:
+        if clusters is None:
+            raise KeyError("no clusters computed: cannot select a cluster")
+        members = {node for node, c in clusters.items() if c == cluster}
+        if not members:
+            known = sorted(set(clusters.values()))
+            raise KeyError(f"no cluster {cluster!r} (clusters are {known[0]}–{known[-1]})"
+                           if known else f"no cluster {cluster!r}")
+        keep &= members
+    if min_degree:
+        keep = {n for n in keep if graph.degree(n) >= min_degree or n == centre}
+    return graph.subgraph(keep).copy()
+
+
+# --- layout of large graphs ---------------------------------------------------
+
+def _groups(graph: nx.Graph, clusters: Mapping | None, seed: int) -> list[list]:
+    """Node groups for the layout: the given clusters, else Louvain
+    communities; groups too big for a dense spring layout are split again."""
+    if clusters:
+        by: dict = {}
+        rest = []
+        for node in graph:
+            if node in clusters:
+                by.setdefault(clusters[node], []).append(node)
+            else:
+                rest.append(node)
+        groups = list(by.values())
+        if rest:
+            groups += [list(c) for c in nx.connected_components(graph.subgraph(rest))]
+    else:
+        groups = [list(c) for c in nx.community.louvain_communities(graph, seed=seed)]
+    out = []
+    for group in groups:
+        if len(group) >= 500:
+            parts = [list(c) for c in nx.community.louvain_communities(
+                graph.subgraph(group), seed=seed)]
+            if len(parts) > 1 and max(map(len, parts)) < 500:
+                out.extend(parts)
+                continue
+            out.extend(group[i:i + 400] for i in range(0, len(group), 400))
+        else:
+            out.append(group)
+    return [sorted(g, key=str) for g in sorted(out, key=lambda g: (-len(g), str(min(g, key=str))))]
+
+
+def layout_positions(graph: nx.Graph, clusters: Mapping | None = None, *,
+                     seed: int = 7, spacing: float = 45.0) -> dict:
+    """Positions ``{node: (x, y)}`` in screen units, clusters kept together.
+
+    Each group (cluster, or Louvain community when no clusters are given) is
+    laid out on its own with a seeded spring layout, scaled to its size; the
+    groups are then placed by a spring layout of the graph of groups and
+    pushed apart until they no longer overlap. Dense spring layouts of
+    groups under 500 nodes keep this fast without scipy
+    (2 000 nodes: about a second).
+
+    >>> pos = layout_positions(nx.path_graph(4))
+    >>> sorted(pos) == [0, 1, 2, 3] and all(len(p) == 2 for p in pos.values())
+    True
+    """
+    import numpy as np
+
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    if len(simple) == 0:
+        return {}
+    groups = _groups(simple, clusters, seed)
+    local = []
+    radius = np.zeros(len(groups))
+    for i, group in enumerate(groups):
+        r = spacing * math.sqrt(len(group)) * 0.75
+        if len(group) == 1:
+            pos = {group[0]: np.zeros(2)}
+        else:
+            pos = nx.spring_layout(simple.subgraph(group), seed=seed, iterations=50)
+        local.append(pos)
+        radius[i] = max(r, spacing * 0.6)
+
+    # centres: spring layout of the graph of groups, then overlap removal
+    owner = {node: i for i, group in enumerate(groups) for node in group}
+    quotient = nx.Graph()
+    quotient.add_nodes_from(range(len(groups)))
+    for u, v in simple.edges():
+        a, b = owner[u], owner[v]
+        if a != b:
+            w = quotient.get_edge_data(a, b, {}).get("weight", 0)
+            quotient.add_edge(a, b, weight=w + 1)
+    if len(groups) == 1:
+        centres = np.zeros((1, 2))
+    else:
+        if len(groups) < 500:
+            qpos = nx.spring_layout(quotient, seed=seed, iterations=80)
+        else:
+            qpos = nx.circular_layout(quotient)
+        centres = np.array([qpos[i] for i in range(len(groups))], dtype=float)
+        centres *= radius.sum() / 2
+        rng = np.random.default_rng(seed)
+        centres += rng.normal(scale=1e-3, size=centres.shape)
+        for _ in range(200):
+            delta = centres[:, None, :] - centres[None, :, :]
+            dist = np.sqrt((delta ** 2).sum(-1)) + 1e-9
+            need = radius[:, None] + radius[None, :] + spacing
+            overlap = np.clip(need - dist, 0, None)
+            np.fill_diagonal(overlap, 0)
+            if overlap.max() < 1:
+                break
+            push = (delta / dist[..., None] * overlap[..., None] / 2).sum(1)
+            centres += push
+        centres -= centres.mean(0)
+
+    positions = {}
+    for i, pos in enumerate(local):
+        for node, p in pos.items():
+            xy = centres[i] + np.asarray(p) * radius[i]
+            positions[node] = (round(float(xy[0]), 1), round(float(xy[1]), 1))
+    return positions
+
+
+# --- page data -------------------------------------------------------------------
+
+def _finite(value) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _evidence(items: Iterable, limit: int) -> list[dict]:
+    out = []
+    for item in items or ():
+        if not isinstance(item, Mapping):
+            item = {"sentence": item}
+        out.append({"doc": str(item.get("doc") or ""),
+                    "sentence": str(item.get("sentence") or item.get("evidence") or ""),
+                    "trigger": item.get("trigger") or None,
+                    "confidence": _finite(item.get("confidence"))})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _text_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
+              score: Mapping | None = None, title: str = "Knowledge graph",
+              highlight_nodes: Iterable | None = None,
+              highlight_edges: Iterable | None = None,
+              paths: list[dict] | None = None, message: str | None = None,
+              positions: Mapping | None = None) -> dict:
+    """The JSON-ready description of a page: nodes, edges, legend, options.
+
+    Pure function of the graph and the optional mappings ``cluster`` (node →
+    cluster id) and ``score`` (node → broker score). Node and edge display
+    options are built with pyvis (``vis`` key); the other keys carry the text
+    the viewer script shows. ``highlight_nodes``/``highlight_edges``
+    (``(u, v, key)`` triples) switch to connect mode: those are drawn
+    strong, the rest faded. ``positions`` overrides the computed layout.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("清华大学", type="University", aliases=["清华"])
+    >>> d = page_data(G, score={"清华大学": 1.0})
+    >>> d["nodes"][0]["name"], d["nodes"][0]["sector"], d["physics"]
+    ('清华大学', 'university', True)
+    """
+    from pyvis.network import Network
+
+    style = load_style()
+    colours = style["sector_colours"]
+    shapes = style["type_shapes"]
+    sizes = style["node_size"]
+    connect = highlight_nodes is not None or highlight_edges is not None
+    hl_nodes = set(highlight_nodes or ())
+    hl_edges = set(highlight_edges or ())
+    large = graph.number_of_nodes() > LAYOUT_THRESHOLD
+    if positions is None and large:
+        positions = layout_positions(graph, cluster)
+
+    if score:
+        weights = {n: _finite(score.get(n)) or 0.0 for n in graph}
+        size_note = "Node size: broker score. Colour: sector. Shape: type."
+    else:
+        weights = {n: float(graph.degree(n)) for n in graph}
+        size_note = "Node size: number of relations (no broker scores given). Colour: sector. Shape: type."
+    top = max((w for w in weights.values() if w > 0), default=1.0)
+
+    net = Network(directed=True)
+    ids = {}
+    nodes = []
+    for i, (node, attrs) in enumerate(graph.nodes(data=True)):
+        ids[node] = i
+        etype = str(attrs.get("type") or "Unknown")
+        sector = str(attrs.get("sector") or SECTOR.get(etype, "unknown"))
+        if sector not in colours:
+            sector = "unknown"
+        colour = colours[sector]
+        faded = connect and node not in hl_nodes
+        options = {
+            "size": round(sizes["min"] + (sizes["max"] - sizes["min"])
+                          * math.sqrt(max(weights[node], 0.0) / top), 1),
+            "color": style["faded_colour"] if faded else colour,
+        }
+        if faded:
+            options["font"] = {"color": "#b0b0b0"}
+        if connect and node in hl_nodes:
+            options["borderWidth"] = 3
+            options["color"] = {"background": colour, "border": style["highlight_colour"]}
+        if positions is not None and node in positions:
+            options["x"], options["y"] = positions[node]
+        net.add_node(i, label=str(node), shape=shapes.get(etype, style["default_shape"]), **options)
+        docs = _text_list(attrs.get("docs"))
+        incident = [e for _, _, e in graph.in_edges(node, data="evidence")] + \
+                   [e for _, _, e in graph.out_edges(node, data="evidence")]
+        node_evidence = [item for ev in incident for item in (ev or ())]
+        pinyin = attrs.get("pinyin")
+        nodes.append({
+            "id": i, "name": str(node), "type": etype, "sector": sector,
+            "aliases": _text_list(attrs.get("aliases")),
+            "pinyin": " ".join(_text_list(pinyin)) if pinyin else "",
+            "initials": "".join(_text_list(attrs.get("initials"))),
+            "docs": docs[:MAX_DOCS], "docs_total": len(docs),
+            "cluster": cluster.get(node) if cluster and node in cluster else None,
+            "score": _finite(score.get(node)) if score and node in score else None,
+            "evidence": _evidence(node_evidence, MAX_NODE_EVIDENCE),
+            "evidence_total": len(node_evidence),
+            "highlight": node in hl_nodes,
+        })
+    for node_record, vis_options in zip(nodes, net.nodes):
+        node_record["vis"] = vis_options
+
+    # parallel edges between one pair of nodes are drawn as separate curves
+    pair_index: dict = {}
+    edges = []
+    for n, (u, v, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
+        predicate = str(attrs.get("predicate") or key)
+        pair = tuple(sorted((ids[u], ids[v])))
+        k = pair_index.get(pair, 0)
+        pair_index[pair] = k + 1
+        evidence = attrs.get("evidence") or []
+        count = int(attrs.get("count") or len(evidence))
+        strong = (u, v, key) in hl_edges
+        faded = connect and not strong
+        options = {
+            "id": f"e{n}", "label": predicate,
+            "width": (style["highlight_edge_width"] if strong
+                      else round(1 + math.log2(max(count, 1)), 2)),
+        }
+        if predicate in SYMMETRIC:
+            options["arrows"] = {"to": {"enabled": False}}
+        if strong:
+            options["color"] = {"color": style["highlight_colour"], "inherit": False}
+            options["font"] = {"color": style["highlight_colour"], "size": 12}
+        elif faded:
+            options["color"] = {"color": style["faded_colour"], "inherit": False}
+            options["font"] = {"color": "#c8c8c8"}
+        if k:
+            flip = (ids[u], ids[v]) != pair
+            clockwise = (k % 2 == 1) != flip
+            options["smooth"] = {"enabled": True,
+                                 "type": "curvedCW" if clockwise else "curvedCCW",
+                                 "roundness": round(0.2 * ((k + 1) // 2), 2)}
+        net.add_edge(ids[u], ids[v], **options)
+        edges.append({
+            "id": f"e{n}", "subject": str(u), "object": str(v),
+            "predicate": predicate, "count": count,
+            "title": str(attrs["title"]) if attrs.get("title") else None,
+            "evidence": _evidence(evidence, MAX_EVIDENCE),
+            "highlight": strong,
+        })
+    for edge_record, vis_options in zip(edges, net.edges):
+        edge_record["vis"] = vis_options
+
+    present_sectors = {n["sector"] for n in nodes}
+    present_types = sorted({n["type"] for n in nodes})
+    symbols = style["shape_symbols"]
+    legend = {
+        "sectors": [{"sector": s, "colour": colours[s],
+                     "label": style["sector_labels"].get(s, s)}
+                    for s in colours if s in present_sectors],
+        "types": [{"type": t, "symbol": symbols.get(shapes.get(t, style["default_shape"]), "●")}
+                  for t in present_types],
+        "predicates": sorted({e["predicate"] for e in edges}),
+        "clusters": sorted({n["cluster"] for n in nodes if n["cluster"] is not None},
+                           key=lambda c: (str(type(c)), c)),
+    }
+    return {
+        "title": str(title), "physics": not large and positions is None,
+        "nodes": nodes, "edges": edges, "legend": legend,
+        "size_note": size_note, "paths": paths or [], "message": message,
+        "style": {"edge_colour": style["edge_colour"],
+                  "highlight_colour": style["highlight_colour"]},
+    }
+
+
+def connect_page_data(graph: nx.MultiDiGraph, answer: Mapping, *,
+                      cluster: Mapping | None = None,
+                      score: Mapping | None = None) -> dict:
+    """Page data for a ``kg connect`` answer: the paths highlighted.
+
+    ``answer`` is ``{"source", "target", "paths": [{"nodes": [...],
+    "hops": [{"subject", "predicate", "object", "evidence"}]}], ...}``.
+    The page shows the whole graph when it is small (≤
+    :data:`LAYOUT_THRESHOLD` nodes), else the path entities and as many of
+    their neighbours as fit; everything off the paths is faded.
+
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("甲", "乙", key="builds", predicate="builds")
+    >>> G.add_node("丙")
+    >>> d = connect_page_data(G, {"source": "甲", "target": "乙", "paths": [
+    ...     {"nodes": ["甲", "乙"], "hops": [{"subject": "甲",
+    ...      "predicate": "builds", "object": "乙"}]}]})
+    >>> [(n["name"], n["highlight"]) for n in d["nodes"]]
+    [('甲', True), ('乙', True), ('丙', False)]
+    >>> d["paths"][0]["text"]
+    '甲 —builds→ 乙'
+    """
+    source, target = answer.get("source"), answer.get("target")
+    raw_paths = answer.get("paths") or []
+    hl_nodes: set = set()
+    hl_edges: set = set()
+    path_edges = []
+    for path in raw_paths:
+        hl_nodes.update(n for n in path.get("nodes") or () if n in graph)
+        found = []
+        for hop in path.get("hops") or ():
+            s, p, o = hop.get("subject"), hop.get("predicate"), hop.get("object")
+            hl_nodes.update(n for n in (s, o) if n in graph)
+            for u, v in ((s, o), (o, s)):
+                if u in graph and v in graph and graph.has_edge(u, v, key=p):
+                    hl_edges.add((u, v, p))
+                    found.append((u, v, p))
+                    break
+        path_edges.append(found)
+    hl_nodes.update(n for n in (source, target) if n is not None and n in graph)
+
+    if graph.number_of_nodes() <= LAYOUT_THRESHOLD:
+        keep = set(graph)
+    else:
+        keep = set(hl_nodes)
+        neighbours = set()
+        for n in hl_nodes:
+            neighbours.update(nx.all_neighbors(graph, n))
+        neighbours -= keep
+        room = max(LAYOUT_THRESHOLD - len(keep), 0)
+        keep |= set(sorted(neighbours, key=lambda n: (-graph.degree(n), str(n)))[:room])
+    view = graph.subgraph(keep)
+    order = {n: i for i, n in enumerate(view)}
+    edge_order = {e: f"e{i}" for i, e in enumerate(view.edges(keys=True))}
+
+    paths = []
+    for path, found in zip(raw_paths, path_edges):
+        names = [n for n in path.get("nodes") or () if n in order]
+        parts = [str(path["nodes"][0])] if path.get("nodes") else []
+        for hop in path.get("hops") or ():
+            parts.append(f"—{hop.get('predicate')}→ {hop.get('object')}")
+        paths.append({"nodes": [order[n] for n in names],
+                      "edges": [edge_order[e] for e in found if e in edge_order],
+                      "text": " ".join(parts)})
+    message = None
+    if not raw_paths:
+        message = f"No path between {source} and {target}."
+    title = f"{source} ↔ {target}"
+    return page_data(view, cluster=cluster, score=score, title=title,
+                     highlight_nodes=hl_nodes, highlight_edges=hl_edges,
+                     paths=paths, message=message)
+
+
+# --- HTML -------------------------------------------------------------------------
+
+def _script_json(data: dict) -> str:
+    """JSON safe inside a <script> block: no ``<``, ``>``, ``&`` or line
+    separators appear literally, so ``</script>`` in a name cannot end it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029"))
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def render_html(data: dict) -> str:
+    """The complete page for ``data`` (from :func:`page_data`) as a string.
+
+    Everything is inline; the Content-Security-Policy allows exactly the two
+    inline scripts (by hash) and no fetch of any kind.
+
+    >>> page = render_html(page_data(nx.MultiDiGraph(), title="<b>x</b>"))
+    >>> "<title>&lt;b&gt;x&lt;/b&gt;</title>" in page, "https://" in page.split("<script>")[0]
+    (True, False)
+    """
+    vis_js = _asset("vis-network.min.js")
+    viewer_js = _asset("viewer.js")
+    for script in (vis_js, viewer_js):
+        if "</script" in script.lower():  # pragma: no cover - asset sanity
+            raise ValueError("an inline script contains </script")
+    csp = ("default-src 'none'; "
+           f"script-src {_sha256(vis_js)} {_sha256(viewer_js)}; "
+           "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    values = {"title": html.escape(data["title"]), "csp": csp,
+              "css": _asset("viewer.css"), "vis_js": vis_js,
+              "data": _script_json(data), "viewer_js": viewer_js}
+    # one pass over the template: inserted text is never scanned again
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], _asset("page.html"))
+
+
+def _check_size(graph: nx.MultiDiGraph) -> None:
+    n = graph.number_of_nodes()
+    if n > MAX_NODES:
+        raise ViewTooLarge(
+            f"{n} entities is too many for one page (limit {MAX_NODES}): narrow the "
+            "view with --around NAME --hops N, --cluster ID or --min-degree N")
+
+
+def write_view(graph: nx.MultiDiGraph, path: str | Path, *,
+               cluster: Mapping | None = None, score: Mapping | None = None,
+               title: str | None = None) -> Path:
+    """Write the interactive page of ``graph`` to ``path``; return the path.
+
+    Raises :class:`ViewTooLarge` above :data:`MAX_NODES` nodes.
+    """
+    _check_size(graph)
+    title = title or f"Knowledge graph: {graph.number_of_nodes()} entities"
+    page = render_html(page_data(graph, cluster=cluster, score=score, title=title))
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def write_connect_page(graph: nx.MultiDiGraph, answer: Mapping, path: str | Path, *,
+                       cluster: Mapping | None = None,
+                       score: Mapping | None = None) -> Path:
+    """Write the page of a ``kg connect`` answer (paths highlighted) to ``path``."""
+    page = render_html(connect_page_data(graph, answer, cluster=cluster, score=score))
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,312 @@
+/* kg viewer: draws the graph of the JSON block #kg-data with vis-network.
+ *
+ * Safety rule of this file: text from the data (names, aliases, evidence,
+ * documents) only ever reaches the page through textContent, DOM properties
+ * or vis-network's canvas labels -- never through innerHTML or string HTML --
+ * so an entity named like a script tag is shown, not run.
+ *
+ * What tests and benchmarks use is exposed on window: kgNetwork, kgNodes,
+ * kgEdges (the full vis DataSets), kgNodesView, kgEdgesView (the filtered
+ * DataViews), kgFind(query) -> node id, kgFocus(id), kgReady / kgReadyAt
+ * (set after the first drawing once the layout is settled).
+ */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var style = data.style;
+  var large = !data.physics;
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function row(key, value) {
+    var d = el("div", null, "kg-tip-row");
+    d.appendChild(el("span", key + ": ", "kg-tip-key"));
+    d.appendChild(el("span", value));
+    return d;
+  }
+
+  function evidenceList(evidence, total) {
+    var ul = el("ul", null, "kg-tip-ev");
+    evidence.forEach(function (ev) {
+      var li = el("li", ev.sentence);
+      var source = [ev.doc];
+      if (ev.trigger) { source.push("trigger " + ev.trigger); }
+      if (ev.confidence !== null && ev.confidence !== undefined) { source.push("confidence " + ev.confidence); }
+      li.appendChild(el("div", source.join(" · "), "kg-tip-doc"));
+      ul.appendChild(li);
+    });
+    if (total > evidence.length) {
+      ul.appendChild(el("li", "… " + (total - evidence.length) + " more", "kg-tip-doc"));
+    }
+    return ul;
+  }
+
+  function nodeTip(n) {
+    var d = el("div", null, "kg-tip");
+    d.appendChild(el("div", n.name, "kg-tip-name"));
+    d.appendChild(row("type", n.type + " · " + n.sector));
+    if (n.aliases.length) { d.appendChild(row("aliases", n.aliases.join("、"))); }
+    if (n.pinyin) { d.appendChild(row("pinyin", n.pinyin)); }
+    if (n.cluster !== null) { d.appendChild(row("cluster", n.cluster)); }
+    if (n.score !== null) { d.appendChild(row("broker score", n.score)); }
+    if (n.docs.length) {
+      d.appendChild(row("documents", n.docs.join(", ") + (n.docs_total > n.docs.length ? " …" : "")));
+    }
+    if (n.evidence.length) { d.appendChild(evidenceList(n.evidence, n.evidence_total)); }
+    return d;
+  }
+
+  function edgeTip(e) {
+    var d = el("div", null, "kg-tip");
+    d.appendChild(el("div", e.subject + " —" + e.predicate + "→ " + e.object, "kg-tip-name"));
+    if (e.title) { d.appendChild(row("title", e.title)); }
+    d.appendChild(row("evidence", e.count));
+    d.appendChild(evidenceList(e.evidence, e.count));
+    return d;
+  }
+
+  var meta = {}, emeta = {};
+  var nodeItems = data.nodes.map(function (n) {
+    meta[n.id] = n;
+    var item = Object.assign({}, n.vis);
+    item.title = nodeTip(n);
+    return item;
+  });
+  var edgeItems = data.edges.map(function (e) {
+    emeta[e.id] = e;
+    var item = Object.assign({}, e.vis);
+    item.title = edgeTip(e);
+    return item;
+  });
+
+  var typeOn = {}, predicateOn = {}, clusterOn = {};
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(edgeItems);
+  var nodesView = new vis.DataView(nodes, { filter: function (item) {
+    var m = meta[item.id];
+    return typeOn[m.type] !== false && (m.cluster === null || clusterOn[m.cluster] !== false);
+  } });
+  var edgesView = new vis.DataView(edges, { filter: function (item) {
+    return predicateOn[emeta[item.id].predicate] !== false;
+  } });
+
+  var options = {
+    autoResize: true,
+    nodes: {
+      borderWidth: 1,
+      font: { size: 14, face: "system-ui, Noto Sans CJK SC, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: { label: { enabled: false, drawThreshold: 6 } }
+    },
+    edges: {
+      arrows: { to: { enabled: true, scaleFactor: 0.5 } },
+      color: { color: style.edge_colour, highlight: style.highlight_colour, hover: "#555555", inherit: false },
+      font: { size: 10, align: "middle", color: "#555555", strokeWidth: 3, strokeColor: "#ffffff" },
+      smooth: large ? false : { enabled: true, type: "dynamic" },
+      selectionWidth: 2
+    },
+    interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, navigationButtons: false },
+    layout: { randomSeed: 7, improvedLayout: data.nodes.length <= 100 },
+    physics: data.physics ? {
+      solver: "forceAtlas2Based",
+      forceAtlas2Based: { gravitationalConstant: -60, springLength: 110, avoidOverlap: 0.4 },
+      stabilization: { enabled: true, iterations: 400, fit: true }
+    } : false
+  };
+
+  var container = document.getElementById("kg-graph");
+  var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
+
+  window.kgReady = false;
+  function markReady() {
+    if (window.kgReady) { return; }
+    window.kgReady = true;
+    window.kgReadyAt = performance.now();
+    document.body.setAttribute("data-kg-ready", "1");
+  }
+  if (data.physics) {
+    // Settle once, then stop: a still picture is easier to read and costs no CPU.
+    var settled = false;
+    var settle = function () {
+      if (settled) { return; }
+      settled = true;
+      network.setOptions({ physics: false });
+      network.fit();
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    };
+    network.once("stabilizationIterationsDone", settle);
+    network.once("stabilized", settle);
+    setTimeout(settle, 8000);
+  } else {
+    network.once("afterDrawing", markReady);
+    network.redraw();
+  }
+
+  // --- title, summary, message ---------------------------------------------
+  document.getElementById("kg-title").textContent = data.title;
+  document.getElementById("kg-summary").textContent =
+    data.nodes.length + " entities, " + data.edges.length + " relations" +
+    (data.physics ? "" : " (layout computed beforehand)");
+  if (data.message) {
+    var msg = document.getElementById("kg-message");
+    msg.textContent = data.message;
+    msg.hidden = false;
+  }
+  document.getElementById("kg-size-note").textContent = data.size_note;
+
+  // --- legend and filters ----------------------------------------------------
+  function counts(list, key) {
+    var c = {};
+    list.forEach(function (x) { var k = x[key]; c[k] = (c[k] || 0) + 1; });
+    return c;
+  }
+  var sectorCounts = counts(data.nodes, "sector");
+  var sectorList = document.getElementById("kg-legend-sectors");
+  data.legend.sectors.forEach(function (s) {
+    var li = el("li");
+    var sw = el("span", null, "kg-swatch");
+    sw.style.background = s.colour;
+    li.appendChild(sw);
+    li.appendChild(el("span", s.label + " "));
+    li.appendChild(el("span", "(" + (sectorCounts[s.sector] || 0) + ")", "kg-count"));
+    sectorList.appendChild(li);
+  });
+
+  var checkboxes = { type: {}, predicate: {}, cluster: {} };
+  function addFilter(listId, kind, value, text, count, symbol, state, view) {
+    var li = el("li");
+    var label = el("label");
+    label.style.display = "inline";
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-kind", kind);
+    box.setAttribute("data-value", String(value));
+    box.addEventListener("change", function () {
+      state[value] = box.checked;
+      view.refresh();
+    });
+    checkboxes[kind][value] = box;
+    label.appendChild(box);
+    if (symbol) { label.appendChild(el("span", symbol, "kg-shape")); }
+    label.appendChild(el("span", text + " "));
+    label.appendChild(el("span", "(" + count + ")", "kg-count"));
+    li.appendChild(label);
+    document.getElementById(listId).appendChild(li);
+  }
+  var typeCounts = counts(data.nodes, "type");
+  data.legend.types.forEach(function (t) {
+    addFilter("kg-filter-types", "type", t.type, t.type, typeCounts[t.type] || 0, t.symbol, typeOn, nodesView);
+  });
+  var predicateCounts = counts(data.edges, "predicate");
+  data.legend.predicates.forEach(function (p) {
+    addFilter("kg-filter-predicates", "predicate", p, p, predicateCounts[p] || 0, null, predicateOn, edgesView);
+  });
+  if (data.legend.clusters.length) {
+    document.getElementById("kg-clusters-section").hidden = false;
+    var clusterCounts = counts(data.nodes, "cluster");
+    data.legend.clusters.forEach(function (c) {
+      addFilter("kg-filter-clusters", "cluster", c, "cluster " + c, clusterCounts[c] || 0, null, clusterOn, nodesView);
+    });
+  }
+
+  // --- search ----------------------------------------------------------------
+  function norm(s) {
+    return String(s).toLowerCase().normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "").replace(/[\s'’·\-_.]/g, "");
+  }
+  var index = [];  // [normalised key, node id, rank]; lower rank wins
+  var datalist = document.getElementById("kg-names");
+  var seen = {};
+  function addKey(text, id, rank, offer) {
+    if (!text) { return; }
+    index.push([norm(text), id, rank]);
+    if (offer && !seen[text]) {
+      seen[text] = true;
+      var option = el("option");
+      option.value = text;
+      datalist.appendChild(option);
+    }
+  }
+  data.nodes.forEach(function (n) {
+    addKey(n.name, n.id, 0, true);
+    n.aliases.forEach(function (a) { addKey(a, n.id, 1, true); });
+    addKey(n.pinyin, n.id, 2, false);
+    addKey(n.initials, n.id, 3, false);
+  });
+
+  function find(query) {
+    var q = norm(query);
+    if (!q) { return null; }
+    var best = null, bestScore = Infinity;
+    index.forEach(function (entry) {
+      var key = entry[0], score;
+      if (key === q) { score = entry[2]; }
+      else if (key.indexOf(q) === 0) { score = 10 + entry[2]; }
+      else if (key.indexOf(q) > 0) { score = 20 + entry[2]; }
+      else { return; }
+      if (score < bestScore || (score === bestScore && key.length < best[0].length)) {
+        best = entry;
+        bestScore = score;
+      }
+    });
+    return best ? best[1] : null;
+  }
+
+  function reveal(id) {
+    var m = meta[id];
+    var changed = false;
+    if (typeOn[m.type] === false) { typeOn[m.type] = true; checkboxes.type[m.type].checked = true; changed = true; }
+    if (m.cluster !== null && clusterOn[m.cluster] === false) {
+      clusterOn[m.cluster] = true; checkboxes.cluster[m.cluster].checked = true; changed = true;
+    }
+    if (changed) { nodesView.refresh(); }
+  }
+
+  function focusNode(id) {
+    reveal(id);
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    window.kgFocused = id;
+  }
+
+  var status = document.getElementById("kg-search-status");
+  document.getElementById("kg-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = document.getElementById("kg-search").value;
+    var id = find(query);
+    if (id === null) {
+      status.textContent = "No entity matches “" + query + "”.";
+      return;
+    }
+    status.textContent = "Found: " + meta[id].name;
+    focusNode(id);
+  });
+
+  // --- connect pages: the list of paths --------------------------------------
+  if (data.paths.length) {
+    document.getElementById("kg-paths").hidden = false;
+    var pathList = document.getElementById("kg-path-list");
+    data.paths.forEach(function (p) {
+      var li = el("li", p.text);
+      li.addEventListener("click", function () {
+        network.setSelection({ nodes: p.nodes, edges: p.edges });
+        network.fit({ nodes: p.nodes, animation: { duration: 400 } });
+      });
+      pathList.appendChild(li);
+    });
+  }
+
+  window.kgNetwork = network;
+  window.kgNodes = nodes;
+  window.kgEdges = edges;
+  window.kgNodesView = nodesView;
+  window.kgEdgesView = edgesView;
+  window.kgFind = find;
+  window.kgFocus = focusNode;
+}());
