@@ -524,9 +524,15 @@ def connect_page_data(graph: nx.MultiDiGraph, answer: Mapping, *,
     paths = []
     for path, found in zip(raw_paths, path_edges):
         names = [n for n in path.get("nodes") or () if n in order]
-        parts = [str(path["nodes"][0])] if path.get("nodes") else []
-        for hop in path.get("hops") or ():
-            parts.append(f"—{hop.get('predicate')}→ {hop.get('object')}")
+        sequence = list(path.get("nodes") or ())
+        hops = list(path.get("hops") or ())
+        parts = [str(sequence[0] if sequence else (hops[0]["subject"] if hops else ""))]
+        for i, hop in enumerate(hops):
+            after = sequence[i + 1] if i + 1 < len(sequence) else hop.get("object")
+            if hop.get("subject") == after and hop.get("object") != after:
+                parts.append(f"←{hop.get('predicate')}— {after}")
+            else:
+                parts.append(f"—{hop.get('predicate')}→ {after}")
         paths.append({"nodes": [order[n] for n in names],
                       "edges": [edge_order[e] for e in found if e in edge_order],
                       "text": " ".join(parts)})

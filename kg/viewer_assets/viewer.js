@@ -2,7 +2,7 @@
  *
  * Safety rule of this file: text from the data (names, aliases, evidence,
  * documents) only ever reaches the page through textContent, DOM properties
- * or vis-network's canvas labels -- never through innerHTML or string HTML --
+ * or vis-network's canvas labels -- never parsed as markup --
  * so an entity named like a script tag is shown, not run.
  *
  * What tests and benchmarks use is exposed on window: kgNetwork, kgNodes,

@@ -1,0 +1,270 @@
+"""Tests of kg.viewer without a browser: the page's data, escaping, limits.
+
+The behaviour in a real browser is tested in test_viewer_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import networkx as nx
+import pytest
+
+from kg import viewer
+
+BAD_SCRIPT = "<script>alert(1)</script>"
+BAD_IMG = '"><img src=x onerror=alert(2)>'
+
+
+def small_graph() -> nx.MultiDiGraph:
+    """Three entities, parallel edges, Chinese names, pinyin, hostile text."""
+    G = nx.MultiDiGraph()
+    G.add_node("西安交通大学", type="University", sector="university",
+               aliases=["西安交大", BAD_IMG], pinyin="xianjiaotongdaxue",
+               initials="xajtdx", docs=["000_a.txt"])
+    G.add_node(BAD_SCRIPT, type="Company", sector="industry", aliases=[BAD_SCRIPT + "公司"],
+               pinyin="", docs=["001_b.txt"])
+    G.add_node("清远高新区", type="Park", sector="government",
+               aliases=["清远高新技术产业开发区"], pinyin="qingyuangaoxinqu",
+               docs=["000_a.txt"])
+    G.add_edge("西安交通大学", BAD_SCRIPT, key="signsWith", predicate="signsWith", count=1,
+               evidence=[{"doc": "001_b.txt", "sentence": f"西安交大与{BAD_SCRIPT}签约{BAD_IMG}",
+                          "trigger": "签约", "confidence": 0.9}])
+    G.add_edge("西安交通大学", "清远高新区", key="builds", predicate="builds", count=2,
+               evidence=[{"doc": "000_a.txt", "sentence": "西安交大在清远高新区共建研究院。"},
+                         {"doc": "002_c.txt", "sentence": "双方共建平台。"}])
+    G.add_edge("清远高新区", "西安交通大学", key="supports", predicate="supports", count=1,
+               evidence=[{"doc": "000_a.txt", "sentence": "高新区支持西安交大。"}])
+    return G
+
+
+def data_block(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+def test_hostile_text_never_appears_raw_in_the_page():
+    page = viewer.render_html(viewer.page_data(small_graph(), title=BAD_SCRIPT))
+    for bad in (BAD_SCRIPT, BAD_IMG, "<img", "alert(1)</"):
+        assert bad not in page
+    # exactly the three script elements of the template, each closed once
+    assert page.count("<script") == 3 and page.count("</script>") == 3
+    # and the text survives the round trip intact
+    data = data_block(page)
+    names = {n["name"] for n in data["nodes"]}
+    assert BAD_SCRIPT in names
+    assert any(BAD_IMG in n["aliases"] for n in data["nodes"])
+    assert any(BAD_IMG in ev["sentence"] for e in data["edges"] for ev in e["evidence"])
+    assert data["title"] == BAD_SCRIPT
+    assert f"<title>{'&lt;script&gt;alert(1)&lt;/script&gt;'}</title>" in page
+
+
+def test_template_placeholders_in_data_are_not_substituted():
+    G = nx.MultiDiGraph()
+    G.add_node("{{vis_js}}", type="Company")
+    page = viewer.render_html(viewer.page_data(G, title="{{data}}"))
+    data = data_block(page)
+    assert data["nodes"][0]["name"] == "{{vis_js}}" and data["title"] == "{{data}}"
+    assert page.count("vis-network") < 20  # vis-network was inserted once, not twice
+
+
+def test_page_loads_nothing_from_outside():
+    page = viewer.render_html(viewer.page_data(small_graph()))
+    head = page.split("<script>", 1)[0]
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', head).group(1)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    # no element outside the inline scripts points anywhere
+    outside_scripts = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    assert not re.search(r"\b(src|href)\s*=", outside_scripts)
+    assert "<link" not in outside_scripts and "@import" not in outside_scripts
+
+
+def test_viewer_script_builds_no_html_from_strings():
+    script = (viewer.ASSETS / "viewer.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                 "eval(", "new Function", "setTimeout(\"", "setAttribute(\"on"):
+        assert sink not in script
+
+
+def test_nodes_coloured_by_sector_shaped_by_type_sized_by_score():
+    style = viewer.load_style()
+    data = viewer.page_data(small_graph(), score={"西安交通大学": 0.9, "清远高新区": 0.1})
+    by_name = {n["name"]: n for n in data["nodes"]}
+    uni, park, company = by_name["西安交通大学"], by_name["清远高新区"], by_name[BAD_SCRIPT]
+    assert uni["vis"]["color"] == style["sector_colours"]["university"]
+    assert park["vis"]["color"] == style["sector_colours"]["government"]
+    assert park["vis"]["shape"] == style["type_shapes"]["Park"]
+    assert uni["vis"]["size"] > park["vis"]["size"] > company["vis"]["size"]
+    assert uni["vis"]["size"] == style["node_size"]["max"]
+    assert company["vis"]["size"] == style["node_size"]["min"]
+    assert uni["score"] == 0.9 and company["score"] is None
+    assert "broker score" in data["size_note"]
+    assert [s["sector"] for s in data["legend"]["sectors"]] == ["university", "industry", "government"]
+
+
+def test_without_scores_size_follows_degree_and_says_so():
+    data = viewer.page_data(small_graph())
+    by_name = {n["name"]: n for n in data["nodes"]}
+    assert by_name["西安交通大学"]["vis"]["size"] > by_name[BAD_SCRIPT]["vis"]["size"]
+    assert "no broker scores" in data["size_note"]
+
+
+def test_edges_labelled_with_evidence_and_parallel_edges_curved_apart():
+    data = viewer.page_data(small_graph())
+    edges = {e["predicate"]: e for e in data["edges"]}
+    assert {p: e["vis"]["label"] for p, e in edges.items()} == {p: p for p in edges}
+    assert edges["builds"]["count"] == 2
+    assert [ev["doc"] for ev in edges["builds"]["evidence"]] == ["000_a.txt", "002_c.txt"]
+    # builds (A→B) and supports (B→A) join the same pair: not drawn on top of each other
+    assert "smooth" not in edges["builds"]["vis"]
+    assert edges["supports"]["vis"]["smooth"]["type"] in ("curvedCW", "curvedCCW")
+    # the symmetric predicate has no arrow head
+    assert edges["signsWith"]["vis"]["arrows"] == {"to": {"enabled": False}}
+    assert data["legend"]["predicates"] == ["builds", "signsWith", "supports"]
+
+
+def test_node_tooltip_data_has_aliases_pinyin_docs_and_evidence():
+    data = viewer.page_data(small_graph(), cluster={"西安交通大学": 3})
+    uni = next(n for n in data["nodes"] if n["name"] == "西安交通大学")
+    assert uni["aliases"] == ["西安交大", BAD_IMG]
+    assert uni["pinyin"] == "xianjiaotongdaxue" and uni["initials"] == "xajtdx"
+    assert uni["docs"] == ["000_a.txt"] and uni["cluster"] == 3
+    assert uni["evidence_total"] == 4 and len(uni["evidence"]) == viewer.MAX_NODE_EVIDENCE
+    assert data["legend"]["clusters"] == [3]
+
+
+def test_evidence_is_capped_but_counted():
+    G = nx.MultiDiGraph()
+    ev = [{"doc": f"{i}.txt", "sentence": f"句子{i}"} for i in range(12)]
+    G.add_edge("甲", "乙", key="builds", predicate="builds", count=12, evidence=ev)
+    edge = viewer.page_data(G)["edges"][0]
+    assert edge["count"] == 12 and len(edge["evidence"]) == viewer.MAX_EVIDENCE
+
+
+def test_non_finite_scores_do_not_break_the_json():
+    G = small_graph()
+    page = viewer.render_html(viewer.page_data(G, score={"西安交通大学": math.nan,
+                                                         "清远高新区": math.inf}))
+    data = data_block(page)
+    assert all(n["score"] is None for n in data["nodes"])
+
+
+def test_find_node_by_name_alias_pinyin_and_initials():
+    G = small_graph()
+    assert viewer.find_node(G, "西安交通大学") == "西安交通大学"
+    assert viewer.find_node(G, "西安交大") == "西安交通大学"
+    assert viewer.find_node(G, "Qing Yuan Gao Xin Qu") == "清远高新区"
+    assert viewer.find_node(G, "xajtdx") == "西安交通大学"
+    assert viewer.find_node(G, "北京大学") is None
+
+
+def chain(n: int) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    for i in range(n - 1):
+        G.add_edge(f"n{i}", f"n{i + 1}", key="partOf", predicate="partOf")
+    return G
+
+
+def test_select_around_hops_cluster_and_min_degree():
+    G = chain(6)
+    G.nodes["n2"]["aliases"] = ["二号"]
+    assert sorted(viewer.select_view(G, around="二号", hops=1)) == ["n1", "n2", "n3"]
+    assert sorted(viewer.select_view(G, around="n0", hops=2)) == ["n0", "n1", "n2"]
+    clusters = {f"n{i}": i // 3 for i in range(6)}
+    assert sorted(viewer.select_view(G, cluster=1, clusters=clusters)) == ["n3", "n4", "n5"]
+    assert sorted(viewer.select_view(G, min_degree=2)) == ["n1", "n2", "n3", "n4"]
+    # the centre stays even below the degree threshold
+    assert sorted(viewer.select_view(G, around="n0", hops=1, min_degree=2)) == ["n0", "n1"]
+    sub = viewer.select_view(G, around="n2", hops=1)
+    assert sub.number_of_edges() == 2 and sub.edges["n1", "n2", "partOf"]["predicate"] == "partOf"
+
+
+def test_select_unknown_entity_or_cluster_raises():
+    G = chain(3)
+    with pytest.raises(KeyError, match="no entity named"):
+        viewer.select_view(G, around="nowhere")
+    with pytest.raises(KeyError, match="no cluster 9"):
+        viewer.select_view(G, cluster=9, clusters={"n0": 0})
+
+
+def test_small_graphs_use_physics_large_graphs_get_positions():
+    small = viewer.page_data(chain(viewer.LAYOUT_THRESHOLD))
+    assert small["physics"] is True
+    assert all("x" not in n["vis"] for n in small["nodes"])
+    large = viewer.page_data(chain(viewer.LAYOUT_THRESHOLD + 1))
+    assert large["physics"] is False
+    xs = [(n["vis"]["x"], n["vis"]["y"]) for n in large["nodes"]]
+    assert len(set(xs)) == len(xs)  # every node has its own position
+
+
+def test_layout_keeps_clusters_together():
+    G = nx.MultiDiGraph(nx.planted_partition_graph(4, 25, 0.3, 0.005, seed=3))
+    clusters = {n: n // 25 for n in G}
+    pos = viewer.layout_positions(G, clusters)
+
+    def dist(a, b):
+        return math.dist(pos[a], pos[b])
+
+    same = [dist(a, b) for a in G for b in G if a < b and clusters[a] == clusters[b]]
+    other = [dist(a, b) for a in G for b in G if a < b and clusters[a] != clusters[b]]
+    assert sum(same) / len(same) < 0.6 * sum(other) / len(other)
+    assert viewer.layout_positions(G, clusters) == pos  # seeded: same picture every time
+
+
+def test_too_large_graph_says_how_to_narrow(tmp_path, monkeypatch):
+    monkeypatch.setattr(viewer, "MAX_NODES", 10)
+    with pytest.raises(viewer.ViewTooLarge) as err:
+        viewer.write_view(chain(11), tmp_path / "g.html")
+    assert "--around" in str(err.value) and "--cluster" in str(err.value)
+    assert not (tmp_path / "g.html").exists()
+    assert viewer.write_view(chain(10), tmp_path / "g.html").exists()
+
+
+def answer_for(G):
+    return {"source": "西安交通大学", "target": "清远高新区",
+            "paths": [{"nodes": ["西安交通大学", "清远高新区"],
+                       "hops": [{"subject": "清远高新区", "predicate": "supports",
+                                 "object": "西安交通大学", "evidence": []}]}],
+            "intermediaries": []}
+
+
+def test_connect_page_highlights_paths_and_fades_the_rest():
+    G = small_graph()
+    style = viewer.load_style()
+    data = viewer.connect_page_data(G, answer_for(G))
+    nodes = {n["name"]: n for n in data["nodes"]}
+    assert nodes["西安交通大学"]["highlight"] and nodes["清远高新区"]["highlight"]
+    assert not nodes[BAD_SCRIPT]["highlight"]
+    assert nodes[BAD_SCRIPT]["vis"]["color"] == style["faded_colour"]
+    edges = {e["predicate"]: e for e in data["edges"]}
+    assert [p for p, e in edges.items() if e["highlight"]] == ["supports"]
+    assert edges["supports"]["vis"]["color"]["color"] == style["highlight_colour"]
+    assert edges["builds"]["vis"]["color"]["color"] == style["faded_colour"]
+    [path] = data["paths"]
+    assert path["text"] == "西安交通大学 ←supports— 清远高新区"
+    assert path["edges"] == [edges["supports"]["id"]]
+    assert data["message"] is None
+
+
+def test_connect_page_without_path_says_so(tmp_path):
+    G = small_graph()
+    out = viewer.write_connect_page(G, {"source": "西安交通大学", "target": BAD_SCRIPT,
+                                        "paths": []}, tmp_path / "c.html")
+    data = data_block(out.read_text(encoding="utf-8"))
+    assert data["message"] == f"No path between 西安交通大学 and {BAD_SCRIPT}."
+    assert {n["name"] for n in data["nodes"] if n["highlight"]} == {"西安交通大学", BAD_SCRIPT}
+
+
+def test_connect_page_of_a_large_graph_keeps_paths_and_neighbours():
+    G = chain(viewer.LAYOUT_THRESHOLD * 2)
+    answer = {"source": "n10", "target": "n12",
+              "paths": [{"nodes": ["n10", "n11", "n12"],
+                         "hops": [{"subject": "n10", "predicate": "partOf", "object": "n11"},
+                                  {"subject": "n11", "predicate": "partOf", "object": "n12"}]}]}
+    data = viewer.connect_page_data(G, answer)
+    names = {n["name"] for n in data["nodes"]}
+    assert {"n9", "n10", "n11", "n12", "n13"} == names
+    assert sum(e["highlight"] for e in data["edges"]) == 2
