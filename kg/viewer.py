@@ -573,8 +573,8 @@ def render_html(data: dict) -> str:
     vis_js = _asset("vis-network.min.js")
     viewer_js = _asset("viewer.js")
     for script in (vis_js, viewer_js):
-        if "</script" in script.lower():  # pragma: no cover - asset sanity
-            raise ValueError("an inline script contains </script")
+        if "</script" in script.lower() or "<!--" in script:  # pragma: no cover
+            raise ValueError("an inline script contains </script or <!--")
     csp = ("default-src 'none'; "
            f"script-src {_sha256(vis_js)} {_sha256(viewer_js)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src data:; "
