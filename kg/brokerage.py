@@ -345,8 +345,14 @@ SUBSET_PAIRS = {
 }
 
 
+#: Sectors of entities that are not actors (listed by :func:`brokers` only
+#: with ``actors_only=False``; they still carry paths in every measure).
+NON_ACTOR_SECTORS = frozenset({"event", "role", "project"})
+
+
 def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
-            sort: str = "triple_helix", bridges: int = 3) -> list[dict]:
+            sort: str = "triple_helix", bridges: int = 3,
+            actors_only: bool = True) -> list[dict]:
     """Rank the entities of a projection as brokers.
 
     All measures are computed on the undirected simple collapse of ``G``
@@ -367,6 +373,10 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
         Gould–Fernandez role. Ties are broken by betweenness, then name.
     bridges : int
         How many bridged sector pairs to list per broker.
+    actors_only : bool
+        List only actors: leave out events, roles and projects
+        (:data:`NON_ACTOR_SECTORS`). Measures are computed on the whole
+        graph either way.
 
     Returns
     -------
@@ -403,6 +413,8 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
     con = nx.constraint(H)
     rows = []
     for n, data in H.nodes(data=True):
+        if actors_only and data.get("sector") in NON_ACTOR_SECTORS:
+            continue
         ui = subset["university_industry"][n]
         ug = subset["university_government"][n]
         c = con.get(n)

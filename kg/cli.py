@@ -33,6 +33,197 @@ def main() -> None:
 
 # --- graph analysis -----------------------------------------------------------
 
+graph_option = click.option(
+    "--graph", "graph_file", type=click.Path(dir_okay=False), default=None,
+    help="Read a projection saved by `kg project --out` instead of the store.")
+
+
+def _analysis_graph(store: str, graph_file: str | None):
+    """The entity graph: from a saved projection, or projected from the store."""
+    from kg.graph import graph_from_store, load_graph
+
+    try:
+        return load_graph(graph_file) if graph_file else graph_from_store(store)
+    except (OSError, ValueError, ImportError) as exc:
+        raise click.ClickException(f"cannot load the graph: {exc}") from None
+
+
+def _echo_json(data) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=list))
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:.3g}"
+
+
+@main.command("project")
+@store_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="File to write the projection to (pickle).")
+def project_cmd(store: str, out: str) -> None:
+    """Project the store's entities and relations to a graph file."""
+    from kg.graph import save_graph
+
+    G = _analysis_graph(store, None)
+    save_graph(G, out)
+    click.echo(f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations → {out}")
+
+
+@main.command("brokers")
+@store_option
+@graph_option
+@click.option("--top", default=20, show_default=True, help="How many brokers.")
+@click.option("--sort", default="triple_helix", show_default=True,
+              help="Measure to rank by: triple_helix, university_industry, "
+                   "university_government, betweenness, effective_size, or a "
+                   "Gould–Fernandez role (liaison, gatekeeper, …).")
+@click.option("--all-types", is_flag=True,
+              help="Also list events, roles and projects.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
+    """Who brokers between universities, industry and government."""
+    from kg.brokerage import brokers
+
+    G = _analysis_graph(store, graph_file)
+    try:
+        rows = brokers(G, top=top, sort=sort, actors_only=not all_types)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        return _echo_json(rows)
+    for rank, r in enumerate(rows, 1):
+        gf = r["gould_fernandez"]
+        click.echo(f"{rank:>3}. {r['name']} ({r['type']}, {r['sector']})  "
+                   f"uni→ind {_num(r['university_industry'])}  "
+                   f"uni→gov {_num(r['university_government'])}  "
+                   f"betweenness {_num(r['betweenness'])}  "
+                   f"constraint {_num(r['constraint'])}  "
+                   f"eff.size {_num(r['effective_size'])}")
+        click.echo("      G–F: " + ", ".join(f"{k} {gf[k]}" for k in
+                   ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")))
+        for b in r["bridges"]:
+            click.echo(f"      bridges {' ↔ '.join(b['sectors'])} ({b['pairs']} pairs), "
+                       f"e.g. {' – '.join(b['example'])}")
+
+
+@main.command("clusters")
+@store_option
+@graph_option
+@click.option("--method", type=click.Choice(["louvain", "leiden"]), default="louvain",
+              show_default=True)
+@click.option("--seed", default=42, show_default=True)
+@click.option("--resolution", default=1.0, show_default=True)
+@click.option("--min-size", default=3, show_default=True,
+              help="Leave out smaller clusters.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json) -> None:
+    """Clusters of collaborating actors, labelled by their central members."""
+    from kg.clusters import ClusterBackendError, clusters
+
+    G = _analysis_graph(store, graph_file)
+    try:
+        result = clusters(G, method, seed=seed, resolution=resolution, min_size=min_size)
+    except ClusterBackendError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        return _echo_json(result)
+    click.echo(f"{len(result['clusters'])} clusters ({method}, seed {seed}, "
+               f"modularity {result['modularity']:.3f})")
+    for c in result["clusters"]:
+        sectors = ", ".join(f"{s} {n}" for s, n in c["sectors"])
+        click.echo(f"[{c['id']}] {c['label']}")
+        click.echo(f"    {c['size']} members; {c['internal_edges']} internal, "
+                   f"{c['external_edges']} external edges; "
+                   f"mostly {' + '.join(c['dominant_sectors'])} ({sectors})")
+
+
+def _echo_relation(r, indent="    ") -> None:
+    title = f" ({r['title']})" if r.get("title") else ""
+    click.echo(f"{indent}{r['subject']} —{r['predicate']}→ {r['object']}{title}")
+    for ev in r["evidence"][:2]:
+        click.echo(f"{indent}    “{ev.get('sentence')}” [{ev.get('doc')}]")
+    if len(r["evidence"]) > 2:
+        click.echo(f"{indent}    … {len(r['evidence']) - 2} more sentences")
+
+
+@main.command("connect")
+@store_option
+@graph_option
+@click.argument("x")
+@click.argument("y")
+@click.option("--max-hops", default=5, show_default=True, help="Longest path, in relations.")
+@click.option("--paths", default=3, show_default=True, help="How many paths.")
+@click.option("--via", default=None,
+              help="Only paths through an entity of this type (Person, Platform, …) or sector.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json) -> None:
+    """Who connects X and Y: shortest paths with the sentences behind each link."""
+    from kg.connect import NameResolutionError, connect
+
+    G = _analysis_graph(store, graph_file)
+    try:
+        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via)
+    except (NameResolutionError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        return _echo_json(result)
+    s, t = result["source"], result["target"]
+    if not result["paths"]:
+        extra = f" through a {via}" if via else ""
+        click.echo(f"No path{extra} between {s} and {t} within {max_hops} hops.")
+        return
+    click.echo(f"{s} → {t}: {len(result['paths'])} path(s)")
+    for i, p in enumerate(result["paths"], 1):
+        click.echo(f"\n{i}. ({p['length']} hops) " + " – ".join(p["nodes"]))
+        for hop in p["hops"]:
+            _echo_relation(hop)
+    if result["intermediaries"]:
+        click.echo("\nIntermediaries: " + ", ".join(
+            f"{n} ({c})" for n, c in result["intermediaries"]))
+    if result["excluded_hubs"]:
+        click.echo(f"(hubs above degree {result['hub_degree']:g} not used as "
+                   f"intermediaries: {', '.join(result['excluded_hubs'])})")
+
+
+@main.command("show")
+@store_option
+@graph_option
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show_cmd(store, graph_file, name, as_json) -> None:
+    """Entity card: type, sector, aliases, relations with evidence, cluster, broker scores."""
+    from kg.card import card
+    from kg.connect import NameResolutionError
+
+    G = _analysis_graph(store, graph_file)
+    try:
+        c = card(G, name)
+    except NameResolutionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        return _echo_json(c)
+    click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
+    if c["aliases"]:
+        click.echo(f"aliases: {', '.join(c['aliases'])}")
+    click.echo(f"pinyin: {c['pinyin']} ({c['initials']})")
+    click.echo(f"documents: {', '.join(c['docs'])}")
+    if c["cluster"]:
+        cl = c["cluster"]
+        click.echo(f"cluster [{cl['id']}] {cl['label']} ({cl['size']} members)")
+    if c["broker"]:
+        b = c["broker"]
+        click.echo(f"broker rank {b['rank']}: uni→ind {_num(b['university_industry'])}, "
+                   f"uni→gov {_num(b['university_government'])}, betweenness "
+                   f"{_num(b['betweenness'])}, constraint {_num(b['constraint'])}, "
+                   f"effective size {_num(b['effective_size'])}")
+    for label, rels in (("out", c["out"]), ("in", c["in"])):
+        click.echo(f"relations {label} ({len(rels)}):")
+        for r in rels:
+            _echo_relation(r, indent="  ")
+
+
 # --- viewer -------------------------------------------------------------------
 
 

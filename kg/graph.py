@@ -115,7 +115,9 @@ def project(entities: Iterable[dict], relations: Iterable[dict]) -> nx.MultiDiGr
     networkx.MultiDiGraph
         One node per entity, keyed by canonical name, with attributes
         ``type``, ``sector`` (:data:`kg.records.SECTOR`, ``"other"`` for an
-        unknown type), ``aliases`` (list), ``pinyin`` (lowercase, toneless,
+        unknown type; a Department ``partOf`` parents of a single other
+        sector takes that sector, e.g. a company's department is
+        ``industry``), ``aliases`` (list), ``pinyin`` (lowercase, toneless,
         joined), ``initials`` (pinyin initials) and ``docs`` (sorted list).
         One edge per (subject, object, predicate), keyed by the predicate,
         with attributes ``predicate``, ``evidence`` (list of dicts
@@ -198,7 +200,22 @@ def project(entities: Iterable[dict], relations: Iterable[dict]) -> nx.MultiDiGr
         data["count"] = len(data["evidence"])
         data["title"] = "；".join(data["_titles"]) or None
         del data["_seen"], data["_titles"]
+    _department_sectors(G)
     return G
+
+
+def _department_sectors(G: nx.MultiDiGraph) -> None:
+    """A Department is a unit of a university *or of another organisation*
+    (annotation guide); give a department that is ``partOf`` exactly one
+    sector of non-department parents that sector (a company's department is
+    industry, a bureau of a zone is government)."""
+    for n, data in G.nodes(data=True):
+        if data.get("type") != "Department":
+            continue
+        parents = {G.nodes[o]["sector"] for _, o, k in G.out_edges(n, keys=True)
+                   if k == "partOf" and G.nodes[o].get("type") != "Department"}
+        if len(parents) == 1:
+            data["sector"] = parents.pop()
 
 
 def _add_node(G, name, etype, aliases, docs) -> None:

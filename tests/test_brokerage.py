@@ -213,3 +213,40 @@ def test_brokers_ranks_the_bridge_between_university_and_industry_first():
     assert brokers(project([], rels), sort="betweenness")[0]["name"] == "转移中心"
     with pytest.raises(ValueError, match="unknown broker measure"):
         brokers(project([], rels), sort="nonsense")
+
+
+def test_brokers_lists_actors_only_unless_asked():
+    rels = [_rel("大学", "participatesIn", "大会", "University", "Event"),
+            _rel("公司", "participatesIn", "大会", "Company", "Event"),
+            _rel("公司", "locatedIn", "园区", "Company", "Park")]
+    G = project([], rels)
+    assert "大会" not in {r["name"] for r in brokers(G, top=None)}
+    everything = brokers(G, top=None, actors_only=False)
+    assert everything[0]["name"] == "大会"          # on every university path
+    assert everything[0]["university_industry"] == 1
+
+
+def test_cli_brokers(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.graph import save_graph
+
+    rels = [_rel("大学甲", "builds", "转移中心", "University", "Platform"),
+            _rel("转移中心", "locatedIn", "高新区", "Platform", "Park"),
+            _rel("转移中心", "signsWith", "公司一", "Platform", "Company")]
+    path = tmp_path / "g.pickle"
+    save_graph(project([], rels), path)
+    runner = CliRunner()
+    res = runner.invoke(main, ["brokers", "--graph", str(path), "--top", "1"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("  1. 转移中心 (Platform, intermediary)")
+    assert "bridges " in res.output and "e.g. " in res.output
+    assert "liaison" in res.output
+    data = json.loads(runner.invoke(main, ["brokers", "--graph", str(path), "--json"]).output)
+    assert data[0]["name"] == "转移中心"
+    assert data[0]["gould_fernandez"]["liaison"] == 6      # 3 sectors, 3 pairs × 2 orders
+    res = runner.invoke(main, ["brokers", "--graph", str(path), "--sort", "nope"])
+    assert res.exit_code == 1 and "unknown broker measure" in res.output

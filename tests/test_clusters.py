@@ -104,3 +104,25 @@ def test_unknown_method_and_missing_backend_are_clear(monkeypatch):
 
 def test_empty_graph():
     assert clusters(nx.Graph())["clusters"] == []
+
+
+def test_cli_clusters(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.graph import save_graph
+
+    path = tmp_path / "g.pickle"
+    save_graph(two_hubs(), path)
+    runner = CliRunner()
+    res = runner.invoke(main, ["clusters", "--graph", str(path)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("2 clusters (louvain, seed 42, modularity ")
+    assert "[0] " in res.output and "西安交通大学 / " in res.output
+    assert "5 members; 7 internal, 1 external edges" in res.output
+    data = json.loads(runner.invoke(main, ["clusters", "--graph", str(path), "--json",
+                                           "--method", "leiden"]).output)
+    assert data["method"] == "leiden"
+    assert sorted(c["size"] for c in data["clusters"]) == [5, 5]

@@ -142,3 +142,20 @@ def test_save_and_load_round_trip(tmp_path):
     (tmp_path / "bad.pickle").write_bytes(__import__("pickle").dumps([1]))
     with pytest.raises(ValueError, match="not a kg graph"):
         load_graph(tmp_path / "bad.pickle")
+
+
+def test_department_takes_the_sector_of_its_parent():
+    rels = [
+        rel("平安产险事业部", "partOf", "平安产险", "Department", "Company"),
+        rel("清远高新区企业服务局", "partOf", "清远高新区", "Department", "Park"),
+        rel("化学学院", "partOf", "西安交通大学", "Department", "University"),
+        rel("课题组", "partOf", "化学学院", "Department", "Department"),
+        rel("联合实验室", "partOf", "西安交通大学", "Department", "University"),
+        rel("联合实验室", "partOf", "平安产险", "Department", "Company"),
+    ]
+    G = project(ENTITIES, rels)
+    assert G.nodes["平安产险事业部"]["sector"] == "industry"
+    assert G.nodes["清远高新区企业服务局"]["sector"] == "government"
+    assert G.nodes["化学学院"]["sector"] == "university"
+    assert G.nodes["课题组"]["sector"] == "university"      # no non-department parent
+    assert G.nodes["联合实验室"]["sector"] == "university"  # two sectors: left as typed
