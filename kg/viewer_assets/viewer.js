@@ -271,7 +271,12 @@
   function focusNode(id) {
     reveal(id);
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    var scale = Math.max(network.getScale(), 1.2);
+    // vis stops its animation a frame short of the goal: snap to it at the end
+    network.once("animationFinished", function () {
+      network.moveTo({ position: network.getPositions([id])[id], scale: scale });
+    });
+    network.focus(id, { scale: scale, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     window.kgFocused = id;
   }
 
