@@ -1,0 +1,367 @@
+"""Map extraction records to RDF quads: IRIs, labels, evidence, provenance.
+
+One document becomes one named graph, named by the document's IRI, holding
+everything extracted from it, so a document can be removed or re-ingested
+without touching the others:
+
+* the document itself (file name, content hash = ``doc_id``, path, text);
+* every entity it mentions: class, ``skos:prefLabel`` (canonical name, @zh),
+  ``skos:altLabel`` (aliases), ``rdfs:label`` in Chinese and in pinyin
+  (``@zh-Latn-pinyin``);
+* every relation as the plain triple ``<s> uic:builds <o>`` (so simple
+  SPARQL works) plus an evidence node (``uic:Evidence``, an ``rdf:Statement``
+  and ``prov:Entity``) with the sentence, offsets, trigger, confidence and
+  extractor version;
+* titles as W3C ORG memberships (``org:Membership`` with an ``org:Role``).
+
+The vocabulary is ``ontology/uic.ttl``; IRIs are readable: an entity's IRI
+is ``https://w3id.org/uic-kg/kg/entity/<Class>/<name>`` (characters that are
+not allowed in an IRI are percent-encoded, Chinese stays as it is).
+
+Terms are :mod:`pyoxigraph` terms, so the quads go into the store without
+conversion and print as N-Triples.
+
+Examples
+--------
+>>> entity_iri("西安交通大学", "University")
+'https://w3id.org/uic-kg/kg/entity/University/西安交通大学'
+>>> pinyin_label("清远高新区")
+'qīng yuǎn gāo xīn qū'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Callable, Iterable
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg import __version__
+from kg.records import ENTITY_TYPES, PREDICATES
+
+#: Namespace of the ontology (``ontology/uic.ttl``, prefix ``uic:``).
+UIC = "https://w3id.org/uic-kg/ontology#"
+#: Base of the data IRIs (entities, documents, evidence).
+KG = "https://w3id.org/uic-kg/kg/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+ORG = "http://www.w3.org/ns/org#"
+
+#: Prefixes for SPARQL queries and compact display.
+PREFIXES = {
+    "uic": UIC, "kg": KG, "entity": KG + "entity/", "doc": KG + "document/",
+    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV,
+    "org": ORG,
+}
+
+#: Language tags of the labels.
+ZH = "zh"
+PINYIN = "zh-Latn-pinyin"
+
+#: Predicates whose ``title`` becomes an ``org:Membership``.
+MEMBERSHIP_PREDICATES = frozenset({"affiliatedWith", "leads"})
+
+
+def sparql_prefixes() -> str:
+    """The ``PREFIX`` lines for :data:`PREFIXES`, to put before a query."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+# --- IRIs ---------------------------------------------------------------------
+
+# ASCII characters an IRI path segment may hold as they are (RFC 3987
+# iunreserved / sub-delims, plus ':' and '@'); every other ASCII character,
+# '/' included, is percent-encoded.  Non-ASCII characters stay readable.
+_SAFE_ASCII = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    "-._~!$&'()*+,;=:@")
+
+
+def iri_segment(text: str) -> str:
+    """Encode ``text`` as one readable IRI path segment.
+
+    Examples
+    --------
+    >>> iri_segment("A/B 大学")
+    'A%2FB%20大学'
+    """
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _SAFE_ASCII or (code > 0xA0 and not 0xD800 <= code <= 0xF8FF
+                                   and code not in (0xFFFE, 0xFFFF)):
+            out.append(char)
+        else:
+            out.extend(f"%{b:02X}" for b in char.encode("utf-8"))
+    return "".join(out)
+
+
+def decode_segment(segment: str) -> str:
+    """Inverse of :func:`iri_segment`."""
+    from urllib.parse import unquote
+    return unquote(segment)
+
+
+def entity_iri(name: str, type_: str) -> str:
+    """The IRI of the entity named ``name`` of type ``type_``.
+
+    Parameters
+    ----------
+    name : str
+        Canonical (fullest) Chinese name.
+    type_ : str
+        One of :data:`kg.records.ENTITY_TYPES`.
+
+    Examples
+    --------
+    >>> entity_iri("清远高新区", "Park")
+    'https://w3id.org/uic-kg/kg/entity/Park/清远高新区'
+    """
+    if type_ not in ENTITY_TYPES:
+        raise ValueError(f"unknown entity type {type_!r}")
+    return f"{KG}entity/{type_}/{iri_segment(name)}"
+
+
+def document_iri(doc: str) -> str:
+    """The IRI of document ``doc`` (its file name), also its graph's name.
+
+    >>> document_iri("000_x.txt")
+    'https://w3id.org/uic-kg/kg/document/000_x.txt'
+    """
+    return f"{KG}document/{iri_segment(doc)}"
+
+
+def doc_from_iri(iri: str) -> str:
+    """The file name that :func:`document_iri` encoded."""
+    return decode_segment(iri.rsplit("/", 1)[1])
+
+
+def predicate_iri(predicate: str) -> str:
+    """The ontology property of ``predicate`` (one of ``PREDICATES``)."""
+    if predicate not in PREDICATES:
+        raise ValueError(f"unknown predicate {predicate!r}")
+    return UIC + predicate
+
+
+def _digest(*parts: object) -> str:
+    data = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
+# --- labels -------------------------------------------------------------------
+
+def pinyin_label(name: str) -> str:
+    """Hanyu pinyin of ``name`` with tone marks, one syllable a word.
+
+    Characters that are not Chinese (Latin letters, digits, brackets) are
+    kept as they are.
+
+    Examples
+    --------
+    >>> pinyin_label("Z计划")
+    'Z jì huà'
+    """
+    from pypinyin import Style, pinyin
+
+    syllables = pinyin(name, style=Style.TONE, errors=lambda s: [s])
+    return " ".join(s[0] for s in syllables if s[0].strip()).strip()
+
+
+# --- quads --------------------------------------------------------------------
+
+def _n(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+def _lit(value: object, lang: str | None = None) -> Literal:
+    if lang:
+        return Literal(str(value), language=lang)
+    if isinstance(value, bool):
+        return Literal(str(value).lower(), datatype=_n(XSD + "boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=_n(XSD + "integer"))
+    if isinstance(value, float):
+        return Literal(repr(value), datatype=_n(XSD + "double"))
+    return Literal(str(value))
+
+
+#: ``resolve(type_, name, aliases) -> (iri, canonical name) | None`` looks an
+#: entity up among those already stored (see :meth:`kg.store.KGStore.resolver`).
+Resolver = Callable[[str, str, list], "tuple[str, str] | None"]
+
+
+class _Graph:
+    """Collects the quads of one document graph, without duplicates."""
+
+    def __init__(self, graph: str):
+        self.graph = _n(graph)
+        self.quads: dict[Quad, None] = {}
+
+    def add(self, s: str, p: str, o) -> None:
+        obj = o if isinstance(o, (NamedNode, Literal)) else _n(o)
+        self.quads[Quad(_n(s), _n(p), obj, self.graph)] = None
+
+
+def document_quads(result: dict, resolve: Resolver | None = None,
+                   extractor_version: str | None = None) -> list[Quad]:
+    """The quads of the named graph for one extracted document.
+
+    Parameters
+    ----------
+    result : dict
+        ``{"document", "entities", "relations"}`` as
+        :func:`kg.extract.extract_document` returns it.
+    resolve : callable, optional
+        Looks up an entity already stored under another name (see
+        :data:`Resolver`); its IRI is then reused so that documents share
+        entities across spellings.
+    extractor_version : str, optional
+        Recorded on every evidence; default the ``kg`` version.
+
+    Returns
+    -------
+    list of pyoxigraph.Quad
+        All in the graph named :func:`document_iri` of the document.
+
+    Examples
+    --------
+    >>> result = {"document": {"doc": "a.txt", "doc_id": "0" * 16,
+    ...                        "text": "某某大学建设某某研究院。"},
+    ...           "entities": [{"name": "某某大学", "type": "University", "aliases": []},
+    ...                        {"name": "某某研究院", "type": "Platform", "aliases": []}],
+    ...           "relations": [{"subject": "某某大学", "predicate": "builds",
+    ...                          "object": "某某研究院", "subject_type": "University",
+    ...                          "object_type": "Platform", "evidence": "某某大学建设某某研究院。",
+    ...                          "start": 0, "end": 12, "trigger": "建设",
+    ...                          "confidence": 0.9}]}
+    >>> quads = document_quads(result)
+    >>> any(str(q.predicate) == "<https://w3id.org/uic-kg/ontology#builds>" for q in quads)
+    True
+    """
+    doc = result["document"]
+    version = extractor_version or doc.get("extractor") or __version__
+    doc_iri = document_iri(doc["doc"])
+    g = _Graph(doc_iri)
+
+    # The document.
+    g.add(doc_iri, RDF + "type", UIC + "Document")
+    g.add(doc_iri, UIC + "fileName", _lit(doc["doc"]))
+    g.add(doc_iri, UIC + "contentHash", _lit(doc["doc_id"]))
+    text = doc.get("text")
+    if text is None:
+        text = doc.get("raw")
+    for key in ("path", "encoding", "format"):
+        if doc.get(key) is not None:
+            g.add(doc_iri, UIC + key, _lit(doc[key]))
+    if text is not None:
+        g.add(doc_iri, UIC + "text", _lit(text))
+        g.add(doc_iri, UIC + "chars", _lit(len(text)))
+    elif doc.get("chars") is not None:
+        g.add(doc_iri, UIC + "chars", _lit(int(doc["chars"])))
+
+    # The extraction that produced the evidence.
+    activity = doc_iri + "#extraction"
+    agent = f"{KG}agent/kg/{iri_segment(version)}"
+    g.add(activity, RDF + "type", UIC + "Extraction")
+    g.add(activity, PROV + "used", doc_iri)
+    g.add(activity, PROV + "wasAssociatedWith", agent)
+    g.add(agent, RDF + "type", PROV + "SoftwareAgent")
+    g.add(agent, RDFS + "label", _lit(f"kg {version}"))
+    g.add(agent, UIC + "extractorVersion", _lit(version))
+
+    # Entities: (name or alias, type) -> IRI.
+    index: dict[tuple[str, str], str] = {}
+    by_name: dict[str, str] = {}
+
+    def describe(name: str, type_: str, aliases: Iterable[str]) -> str:
+        aliases = [a for a in aliases or () if a and a != name]
+        found = resolve(type_, name, aliases) if resolve else None
+        iri, canonical = found if found else (entity_iri(name, type_), name)
+        g.add(iri, RDF + "type", UIC + type_)
+        g.add(iri, SKOS + "prefLabel", _lit(canonical, ZH))
+        g.add(iri, RDFS + "label", _lit(canonical, ZH))
+        g.add(iri, RDFS + "label", _lit(pinyin_label(canonical), PINYIN))
+        for label in [name, *aliases]:
+            if label != canonical:
+                g.add(iri, SKOS + "altLabel", _lit(label, ZH))
+        for label in [name, *aliases]:
+            index.setdefault((label, type_), iri)
+            by_name.setdefault(label, iri)
+        return iri
+
+    for entity in result.get("entities", ()):
+        describe(entity["name"], entity["type"], entity.get("aliases", ()))
+
+    def end(name: str, type_: str | None) -> str:
+        if type_ and (name, type_) in index:
+            return index[(name, type_)]
+        if not type_ and name in by_name:
+            return by_name[name]
+        if not type_:
+            raise ValueError(f"{doc['doc']}: relation end {name!r} has no type "
+                             "and is not among the document's entities")
+        return describe(name, type_, ())
+
+    # Relations: plain triple + evidence (+ membership for titles).
+    for rel in result.get("relations", ()):
+        pred = predicate_iri(rel["predicate"])
+        s = end(rel["subject"], rel.get("subject_type"))
+        o = end(rel["object"], rel.get("object_type"))
+        g.add(s, pred, o)
+        ev = f"{KG}evidence/{_digest(doc['doc'], s, pred, o, rel.get('start'), rel.get('end'), rel.get('trigger'), rel.get('evidence'))}"
+        g.add(ev, RDF + "type", UIC + "Evidence")
+        g.add(ev, RDF + "subject", s)
+        g.add(ev, RDF + "predicate", pred)
+        g.add(ev, RDF + "object", o)
+        g.add(ev, PROV + "wasDerivedFrom", doc_iri)
+        g.add(ev, PROV + "wasGeneratedBy", activity)
+        g.add(ev, UIC + "extractorVersion", _lit(version))
+        if rel.get("evidence"):
+            g.add(ev, UIC + "sentence", _lit(rel["evidence"], ZH))
+        for key in ("start", "end"):
+            if rel.get(key) is not None:
+                g.add(ev, UIC + key, _lit(int(rel[key])))
+        if rel.get("trigger"):
+            g.add(ev, UIC + "trigger", _lit(rel["trigger"]))
+        if rel.get("confidence") is not None:
+            g.add(ev, UIC + "confidence", _lit(float(rel["confidence"])))
+        title = rel.get("title")
+        if title:
+            g.add(ev, UIC + "title", _lit(title, ZH))
+            if rel["predicate"] in MEMBERSHIP_PREDICATES:
+                membership = f"{KG}membership/{_digest(s, o, title)}"
+                role = f"{KG}title/{iri_segment(title)}"
+                g.add(ev, UIC + "membership", membership)
+                g.add(membership, RDF + "type", ORG + "Membership")
+                g.add(membership, ORG + "member", s)
+                g.add(membership, ORG + "organization", o)
+                g.add(membership, ORG + "role", role)
+                g.add(membership, PROV + "wasDerivedFrom", doc_iri)
+                g.add(role, RDF + "type", ORG + "Role")
+                g.add(role, SKOS + "prefLabel", _lit(title, ZH))
+    return list(g.quads)
+
+
+def insert_data(quads: Iterable[Quad]) -> str:
+    """A SPARQL ``INSERT DATA`` update adding ``quads`` (each in its graph).
+
+    >>> q = Quad(NamedNode("http://e/a"), NamedNode("http://e/p"), Literal("甲", language="zh"),
+    ...          NamedNode("http://e/g"))
+    >>> print(insert_data([q]))
+    INSERT DATA {
+    GRAPH <http://e/g> {
+    <http://e/a> <http://e/p> "甲"@zh .
+    }
+    }
+    """
+    graphs: dict[str, list[str]] = {}
+    for q in quads:
+        graphs.setdefault(str(q.graph_name), []).append(
+            f"{q.subject} {q.predicate} {q.object} .")
+    body = "".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}\n"
+                   for g, lines in graphs.items())
+    return "INSERT DATA {\n" + body + "}"

@@ -1,0 +1,722 @@
+"""The persistent RDF store: an on-disk Oxigraph store or a SPARQL server.
+
+One interface, two backends:
+
+* :class:`LocalStore` — a directory holding a :mod:`pyoxigraph` store
+  (RocksDB); no server needed.  This is the default.
+* :class:`RemoteStore` — any SPARQL 1.1 server, selected by its URL: queries
+  go to ``URL/query`` and updates to ``URL/update`` (the layout of Oxigraph
+  and Fuseki).
+
+Every SPARQL query is evaluated by Oxigraph or by the server; nothing falls
+back to rdflib's in-memory engine (which does not finish a 4-pattern join
+with GROUP BY over 200 k triples in ten minutes).
+
+Each document lives in its own named graph (see :mod:`kg.rdf`); user queries
+see the union of all graphs as their default graph (use ``DISTINCT``: a
+triple stated by two documents is there twice).  A document is written by a
+single SPARQL update (``DROP GRAPH`` + ``INSERT DATA``), which Oxigraph
+applies in one transaction, so a crash leaves either the previous version of
+the document or the new one, never half of it.
+
+Analysis reads the store through plain records, never through RDF::
+
+    >>> store = open_store("kg-store")                    # doctest: +SKIP
+    >>> store.entities()[0]                               # doctest: +SKIP
+    {'name': '西安交通大学', 'type': 'University', 'aliases': ['西安交大'],
+     'docs': ['000_x.txt'], 'pinyin': 'xī ān jiāo tōng dà xué', 'iri': '…'}
+
+Examples
+--------
+>>> import tempfile, os
+>>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+>>> store.stats()["documents"]
+0
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from kg.rdf import (KG, PINYIN, PREFIXES, UIC, ZH, document_iri, insert_data,
+                    sparql_prefixes)
+from kg.records import ENTITY_TYPES, PREDICATES
+
+
+class StoreError(RuntimeError):
+    """A store problem, with a one-line message for the user."""
+
+
+# --- query results ----------------------------------------------------------------
+
+_QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_PROLOGUE = re.compile(
+    r"\A(?:\s+|#[^\n]*(?:\n|\Z)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*",
+    re.IGNORECASE)
+
+
+def query_kind(sparql: str) -> str:
+    """``"select"``, ``"ask"``, ``"construct"``, ``"describe"`` or ``"update"``.
+
+    Anything whose first keyword after the prologue is not a query form is an
+    update, so it is refused unless updates are allowed.
+
+    Examples
+    --------
+    >>> query_kind("PREFIX a: <http://a/> # hi\\n select * { ?s ?p ?o }")
+    'select'
+    >>> query_kind("DELETE WHERE { ?s ?p ?o }")
+    'update'
+    """
+    rest = sparql[_PROLOGUE.match(sparql).end():]
+    word = re.match(r"[A-Za-z]*", rest).group(0).upper()
+    return word.lower() if word in _QUERY_FORMS else "update"
+
+
+@dataclass
+class Result:
+    """The result of a query.
+
+    ``vars`` and ``rows`` for SELECT (each cell a SPARQL-JSON term dict such
+    as ``{"type": "uri", "value": "…"}``, or ``None`` when unbound),
+    ``boolean`` for ASK, ``ntriples`` for CONSTRUCT and DESCRIBE.
+    """
+
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[list[dict | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    ntriples: str = ""
+
+    def values(self) -> list[tuple]:
+        """Rows as tuples of Python values (see :func:`term_value`)."""
+        return [tuple(term_value(c) for c in row) for row in self.rows]
+
+
+def term_value(term: dict | None):
+    """The Python value of a SPARQL-JSON term: IRI or string, int, float."""
+    if term is None:
+        return None
+    if term["type"] == "literal" or term["type"] == "typed-literal":
+        dt = term.get("datatype", "")
+        if dt in (_XSD + "integer", _XSD + "int", _XSD + "long"):
+            return int(term["value"])
+        if dt in (_XSD + "double", _XSD + "decimal", _XSD + "float"):
+            return float(term["value"])
+        if dt == _XSD + "boolean":
+            return term["value"] in ("true", "1")
+    return term["value"]
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+        if iri.startswith(ns):
+            return f"{prefix}:{urllib.parse.unquote(iri[len(ns):])}"
+    return f"<{iri}>"
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """Render ``result`` as ``table`` (aligned text), ``csv`` or ``json``.
+
+    JSON is the W3C SPARQL 1.1 Query Results JSON format; CONSTRUCT and
+    DESCRIBE results are N-Triples whatever the format.
+    """
+    if result.kind in ("construct", "describe"):
+        return result.ntriples
+    if fmt == "json":
+        if result.kind == "ask":
+            return json.dumps({"head": {}, "boolean": result.boolean})
+        bindings = [{v: c for v, c in zip(result.vars, row) if c is not None}
+                    for row in result.rows]
+        return json.dumps({"head": {"vars": result.vars},
+                           "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1)
+    if result.kind == "ask":
+        return "true" if result.boolean else "false"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(result.vars)
+        for row in result.rows:
+            writer.writerow(["" if c is None else c["value"] for c in row])
+        return buf.getvalue()
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}")
+    cells = [[("" if c is None else _compact(c["value"]) if c["type"] == "uri"
+               else c["value"].replace("\n", " ")) for c in row]
+             for row in result.rows]
+    widths = [max([_width(v)] + [_width(r[i]) for r in cells])
+              for i, v in enumerate(result.vars)]
+    lines = ["  ".join(_pad(v, w) for v, w in zip(result.vars, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)) for row in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _to_term(term: dict):
+    """A pyoxigraph term from a SPARQL-JSON term dict."""
+    kind = term["type"]
+    if kind == "uri":
+        return ox.NamedNode(term["value"])
+    if kind == "bnode":
+        return ox.BlankNode(term["value"])
+    if "xml:lang" in term:
+        return ox.Literal(term["value"], language=term["xml:lang"])
+    if term.get("datatype"):
+        return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
+    return ox.Literal(term["value"])
+
+
+# --- the store ------------------------------------------------------------------------
+
+#: Prefixes for exports: vocabularies only (data IRIs hold '/').
+_VOCAB_PREFIXES = {p: ns for p, ns in PREFIXES.items() if not ns.startswith(KG)}
+
+_TYPES = " ".join(f"uic:{t}" for t in ENTITY_TYPES)
+_PREDS = " ".join(f"uic:{p}" for p in PREDICATES)
+
+
+class KGStore:
+    """The knowledge-graph store: documents as named graphs, SPARQL, records.
+
+    Subclasses provide the four primitives :meth:`_select`, :meth:`_ask`,
+    :meth:`_construct` and :meth:`update`; everything else is SPARQL.
+    """
+
+    location: str
+
+    # -- primitives (backend) --
+    def _select(self, query: str, union: bool) -> tuple[list[str], list[list]]:
+        raise NotImplementedError
+
+    def _ask(self, query: str, union: bool) -> bool:
+        raise NotImplementedError
+
+    def _construct(self, query: str, union: bool) -> str:
+        raise NotImplementedError
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 update (in one transaction on Oxigraph)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the store (the on-disk store is locked while open)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- queries --
+    def query(self, sparql: str, *, union: bool = True,
+              allow_update: bool = False) -> Result:
+        """Run a SPARQL query (or, with ``allow_update``, an update).
+
+        Parameters
+        ----------
+        sparql : str
+            The query; the prefixes of :data:`kg.rdf.PREFIXES` are predeclared.
+        union : bool
+            Query the union of all document graphs as the default graph.
+        allow_update : bool
+            Without it an update is refused with :class:`StoreError`.
+
+        Returns
+        -------
+        Result
+        """
+        kind = query_kind(sparql)
+        if kind == "update":
+            if not allow_update:
+                raise StoreError("this is an update, not a query: refused "
+                                 "(read-only); pass --update to change the store")
+            self.update(sparql_prefixes() + sparql)
+            return Result(kind="update")
+        full = sparql_prefixes() + sparql
+        if kind == "select":
+            names, rows = self._select(full, union)
+            return Result(kind=kind, vars=names, rows=rows)
+        if kind == "ask":
+            return Result(kind=kind, boolean=self._ask(full, union))
+        return Result(kind=kind, ntriples=self._construct(full, union))
+
+    def select(self, sparql: str, union: bool = False) -> list[dict]:
+        """SELECT rows as dicts of Python values (unbound variables omitted)."""
+        names, rows = self._select(sparql_prefixes() + sparql, union)
+        return [{n: term_value(c) for n, c in zip(names, row) if c is not None}
+                for row in rows]
+
+    # -- documents --
+    def doc_hashes(self) -> dict[str, str]:
+        """``{file name: content hash}`` of every stored document."""
+        rows = self.select("SELECT ?file ?hash WHERE { GRAPH ?g { ?g a uic:Document ; "
+                           "uic:fileName ?file ; uic:contentHash ?hash } }")
+        return {r["file"]: r["hash"] for r in rows}
+
+    def replace_document(self, doc: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the graph of ``doc`` by ``quads``, in one update.
+
+        Every quad must be in the document's graph, and that graph must
+        record the document (``uic:contentHash``): a document is only ever
+        stored together with its data.
+        """
+        graph = document_iri(doc)
+        quads = list(quads)
+        if any(str(q.graph_name) != f"<{graph}>" for q in quads):
+            raise ValueError(f"{doc}: quads outside the document's graph")
+        self.update(f"DROP SILENT GRAPH <{graph}> ;\n" + insert_data(quads))
+
+    def remove_document(self, doc: str) -> bool:
+        """Remove document ``doc`` (file name or its IRI) and all it stated.
+
+        Entities that only this document mentioned disappear with it;
+        entities other documents mention stay.  Returns whether it was there.
+        """
+        graph = doc if doc.startswith(KG) else document_iri(Path(doc).name)
+        if not self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", False):
+            return False
+        self.update(f"DROP GRAPH <{graph}>")
+        return True
+
+    def resolver(self, result: dict):
+        """An entity resolver for :func:`kg.rdf.document_quads`.
+
+        Looks up, in one query, every name and alias of ``result``'s entities
+        among the labels of entities stored by *other* documents; an entity
+        is reused when the new document names it by one of the labels of a
+        stored entity of the same type (or, failing that, when exactly one
+        stored entity of that type has one of its aliases as canonical name).
+        """
+        doc = result["document"]["doc"]
+        labels = set()
+        for ent in result.get("entities", ()):
+            labels.add(ent["name"])
+            labels.update(a for a in ent.get("aliases", ()) or () if a)
+        if not labels:
+            return None
+        values = " ".join(_literal(label, ZH) for label in sorted(labels))
+        rows = self.select(f"""
+            SELECT DISTINCT ?e ?type ?pref ?label WHERE {{
+              VALUES ?label {{ {values} }}
+              GRAPH ?g {{ ?e skos:prefLabel|skos:altLabel ?label ;
+                             a ?type ; skos:prefLabel ?pref . }}
+              FILTER(?g != <{document_iri(doc)}>)
+            }}""")
+        found: dict[tuple[str, str], set] = defaultdict(set)
+        for r in rows:
+            type_ = r["type"][len(UIC):] if r["type"].startswith(UIC) else None
+            if type_:
+                found[(type_, r["label"])].add((r["e"], r["pref"]))
+
+        def resolve(type_: str, name: str, aliases: list):
+            named = found.get((type_, name), set())
+            for iri, pref in sorted(named):
+                if pref == name:
+                    return iri, pref
+            if named:
+                return sorted(named)[0]
+            canon = {c for a in aliases for c in found.get((type_, a), ())
+                     if c[1] == a}
+            return canon.pop() if len(canon) == 1 else None
+
+        return resolve
+
+    # -- records --
+    def documents(self) -> list[dict]:
+        """Document records ``{"doc", "doc_id", "path", "chars", "encoding", "text"}``."""
+        rows = self.select("""
+            SELECT ?file ?hash ?path ?chars ?encoding ?format ?text WHERE { GRAPH ?g {
+              ?g a uic:Document ; uic:fileName ?file ; uic:contentHash ?hash .
+              OPTIONAL { ?g uic:path ?path } OPTIONAL { ?g uic:chars ?chars }
+              OPTIONAL { ?g uic:encoding ?encoding } OPTIONAL { ?g uic:format ?format }
+              OPTIONAL { ?g uic:text ?text } } } ORDER BY ?file""")
+        out = []
+        for r in rows:
+            rec = {"doc": r["file"], "doc_id": r["hash"], "path": r.get("path"),
+                   "chars": r.get("chars"), "encoding": r.get("encoding"),
+                   "text": r.get("text")}
+            if "format" in r:
+                rec["format"] = r["format"]
+            out.append(rec)
+        return out
+
+    def entities(self) -> list[dict]:
+        """Entity records ``{"name", "type", "aliases", "docs", "pinyin", "iri"}``.
+
+        ``name`` is the canonical name (``skos:prefLabel``), ``aliases`` every
+        other label any document used, ``docs`` the documents mentioning it.
+        """
+        rows = self.select(f"""
+            SELECT ?e ?type ?name ?file WHERE {{ GRAPH ?g {{
+              VALUES ?type {{ {_TYPES} }}
+              ?e a ?type ; skos:prefLabel ?name . ?g uic:fileName ?file }} }}""")
+        labels = self.select(f"""
+            SELECT DISTINCT ?e ?label ?lang WHERE {{ GRAPH ?g {{
+              VALUES ?type {{ {_TYPES} }}
+              ?e a ?type ; skos:altLabel|rdfs:label ?label . BIND(LANG(?label) AS ?lang) }} }}""")
+        ents: dict[str, dict] = {}
+        for r in rows:
+            ent = ents.setdefault(r["e"], {
+                "name": r["name"], "type": r["type"][len(UIC):], "aliases": set(),
+                "docs": set(), "pinyin": None, "iri": r["e"]})
+            ent["docs"].add(r["file"])
+        for r in labels:
+            ent = ents.get(r["e"])
+            if ent is None:
+                continue
+            if (r.get("lang") or "").lower() == PINYIN.lower():
+                ent["pinyin"] = r["label"]
+            elif r["label"] != ent["name"]:
+                ent["aliases"].add(r["label"])
+        out = []
+        for ent in ents.values():
+            ent["aliases"] = sorted(ent["aliases"])
+            ent["docs"] = sorted(ent["docs"])
+            out.append(ent)
+        return sorted(out, key=lambda e: (e["type"], e["name"]))
+
+    def relations(self) -> list[dict]:
+        """Relation records with their evidence, one per evidence node.
+
+        Keys: ``doc, doc_id, subject, predicate, object, subject_type,
+        object_type, evidence, start, end, trigger, confidence, title``.
+        """
+        rows = self.select(f"""
+            SELECT ?file ?hash ?sname ?p ?oname ?stype ?otype ?sentence ?start ?end
+                   ?trigger ?confidence ?title WHERE {{ GRAPH ?g {{
+              ?ev a uic:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+              ?g uic:fileName ?file ; uic:contentHash ?hash .
+              VALUES ?stype {{ {_TYPES} }} VALUES ?otype {{ {_TYPES} }}
+              ?s a ?stype ; skos:prefLabel ?sname . ?o a ?otype ; skos:prefLabel ?oname .
+              OPTIONAL {{ ?ev uic:sentence ?sentence }} OPTIONAL {{ ?ev uic:start ?start }}
+              OPTIONAL {{ ?ev uic:end ?end }} OPTIONAL {{ ?ev uic:trigger ?trigger }}
+              OPTIONAL {{ ?ev uic:confidence ?confidence }} OPTIONAL {{ ?ev uic:title ?title }}
+            }} }}""")
+        out = [{"doc": r["file"], "doc_id": r["hash"], "subject": r["sname"],
+                "predicate": r["p"][len(UIC):], "object": r["oname"],
+                "subject_type": r["stype"][len(UIC):],
+                "object_type": r["otype"][len(UIC):],
+                "evidence": r.get("sentence"), "start": r.get("start"),
+                "end": r.get("end"), "trigger": r.get("trigger"),
+                "confidence": r.get("confidence"), "title": r.get("title")}
+               for r in rows]
+        return sorted(out, key=lambda r: (r["doc"], r["start"] if r["start"] is not None else -1,
+                                          r["subject"], r["predicate"], r["object"]))
+
+    def stats(self) -> dict:
+        """Counts: documents, entities per type, relations per predicate.
+
+        ``relations`` counts distinct (subject, predicate, object) triples,
+        ``evidence`` the statements supporting them.
+        """
+        docs = self.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a uic:Document } }")
+        ents = self.select(f"""SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+            GRAPH ?g {{ VALUES ?type {{ {_TYPES} }} ?e a ?type }} }} GROUP BY ?type""")
+        rels = self.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+            GRAPH ?g {{ VALUES ?p {{ {_PREDS} }} ?s ?p ?o }} }} }} GROUP BY ?p""")
+        evs = self.select("SELECT (COUNT(DISTINCT ?ev) AS ?n) WHERE { GRAPH ?g { ?ev a uic:Evidence } }")
+        quads = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        entities = {r["type"][len(UIC):]: r["n"] for r in ents}
+        relations = {r["p"][len(UIC):]: r["n"] for r in rels}
+        return {"documents": docs[0]["n"] if docs else 0,
+                "entities": sum(entities.values()),
+                "entities_by_type": dict(sorted(entities.items())),
+                "relations": sum(relations.values()),
+                "relations_by_predicate": dict(sorted(relations.items())),
+                "evidence": evs[0]["n"] if evs else 0,
+                "quads": quads[0]["n"] if quads else 0}
+
+    # -- export --
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of every document graph."""
+        names, rows = self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", False)
+        for s, p, o, g in rows:
+            yield ox.Quad(_to_term(s), _to_term(p), _to_term(o), _to_term(g))
+
+    def export(self, fmt: str, out: str | Path | IO[bytes] | None = None) -> bytes | None:
+        """Write the whole graph as ``ttl``, ``nq``, ``trig``, ``jsonld``,
+        ``graphml`` or ``csv``.
+
+        ``ttl`` is the union of the document graphs (one graph, for tools that
+        know no datasets); ``nq``, ``trig`` and ``jsonld`` keep the named
+        graphs.  ``graphml`` (Gephi) and ``csv`` (Neo4j ``neo4j-admin
+        import``: ``out`` is a directory receiving ``nodes.csv`` and
+        ``relationships.csv``) are the entity–relation graph, with evidence
+        counts.  With ``out=None`` the bytes are returned.
+        """
+        if fmt == "csv":
+            if out is None or not isinstance(out, (str, Path)):
+                raise StoreError("csv export writes two files: give a directory with --out")
+            return _export_csv(self, Path(out))
+        if fmt == "graphml":
+            data = _graphml(self)
+        elif fmt in ("ttl", "nq", "trig", "jsonld"):
+            quads = list(self.quads())
+            if fmt == "ttl":
+                items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object)
+                                           for q in quads))
+                data = ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=_VOCAB_PREFIXES)
+            else:
+                form = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                        "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+                kwargs = {"prefixes": _VOCAB_PREFIXES} if fmt == "trig" else {}
+                data = ox.serialize(quads, format=form, **kwargs)
+        else:
+            raise StoreError(f"unknown export format {fmt!r}")
+        if out is None:
+            return data
+        if isinstance(out, (str, Path)):
+            Path(out).write_bytes(data)
+        else:
+            out.write(data)
+        return None
+
+
+def _literal(value: str, lang: str | None = None) -> str:
+    return str(ox.Literal(value, language=lang) if lang else ox.Literal(value))
+
+
+def _entity_graph(store: KGStore):
+    """Entities and relations as node and edge dicts keyed by IRI."""
+    ents = store.entities()
+    by_key = {(e["name"], e["type"]): e["iri"] for e in ents}
+    edges: dict[tuple, dict] = {}
+    for r in store.relations():
+        s = by_key[(r["subject"], r["subject_type"])]
+        o = by_key[(r["object"], r["object_type"])]
+        edge = edges.setdefault((s, o, r["predicate"]), {
+            "predicate": r["predicate"], "count": 0, "docs": set(),
+            "evidence": r["evidence"] or "", "title": r["title"] or ""})
+        edge["count"] += 1
+        edge["docs"].add(r["doc"])
+    return ents, edges
+
+
+def _graphml(store: KGStore) -> bytes:
+    import networkx as nx
+
+    from kg.records import SECTOR
+    ents, edges = _entity_graph(store)
+    graph = nx.MultiDiGraph()
+    for e in ents:
+        graph.add_node(e["iri"], label=e["name"], type=e["type"],
+                       sector=SECTOR.get(e["type"], ""), pinyin=e["pinyin"] or "",
+                       aliases="|".join(e["aliases"]), docs="|".join(e["docs"]))
+    for (s, o, p), attrs in sorted(edges.items()):
+        graph.add_edge(s, o, key=p, label=p, predicate=p, count=attrs["count"],
+                       weight=attrs["count"], docs="|".join(sorted(attrs["docs"])),
+                       evidence=attrs["evidence"], title=attrs["title"])
+    buf = io.BytesIO()
+    nx.write_graphml(graph, buf, encoding="utf-8")
+    return buf.getvalue()
+
+
+def _export_csv(store: KGStore, folder: Path) -> None:
+    ents, edges = _entity_graph(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "nodes.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id:ID", "name", "type", "pinyin", "aliases:string[]",
+                         "docs:string[]", ":LABEL"])
+        for e in ents:
+            writer.writerow([e["iri"], e["name"], e["type"], e["pinyin"] or "",
+                             ";".join(e["aliases"]), ";".join(e["docs"]),
+                             f"Entity;{e['type']}"])
+    with open(folder / "relationships.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([":START_ID", ":END_ID", ":TYPE", "count:int",
+                         "docs:string[]", "title", "evidence"])
+        for (s, o, p), attrs in sorted(edges.items()):
+            writer.writerow([s, o, p, attrs["count"], ";".join(sorted(attrs["docs"])),
+                             attrs["title"], attrs["evidence"]])
+
+
+class LocalStore(KGStore):
+    """An on-disk :mod:`pyoxigraph` store in directory ``path``."""
+
+    def __init__(self, path: str | Path):
+        self.location = str(path)
+        try:
+            self._store = ox.Store(str(path))
+        except OSError as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "lock" in msg.lower():
+                msg = "it is in use by another process"
+            raise StoreError(f"cannot open store {path}: {msg}") from None
+
+    def _run(self, query: str, union: bool):
+        try:
+            return self._store.query(query, use_default_graph_as_union=union)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+
+    def _select(self, query, union):
+        result = self._run(query, union)
+        data = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+        names = data["head"]["vars"]
+        rows = [[b.get(n) for n in names] for b in data["results"]["bindings"]]
+        return names, rows
+
+    def _ask(self, query, union):
+        return bool(self._run(query, union))
+
+    def _construct(self, query, union):
+        triples = self._run(query, union)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+    def update(self, update):
+        try:
+            self._store.update(update)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+
+    def quads(self):
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                yield quad
+
+    def close(self):
+        if getattr(self, "_store", None) is not None:
+            self._store.flush()
+            self._store = None
+
+
+class RemoteStore(KGStore):
+    """A SPARQL 1.1 server: ``url/query`` and ``url/update`` endpoints.
+
+    The union of the document graphs is passed as the default graph with the
+    standard ``default-graph-uri`` protocol parameter, so the server needs no
+    special configuration.
+    """
+
+    def __init__(self, url: str, timeout: float = 120.0):
+        self.location = url.rstrip("/")
+        base = self.location
+        for suffix in ("/query", "/sparql", "/update"):
+            if base.endswith(suffix):
+                base = base[: -len(suffix)]
+        self.query_url = base + "/query"
+        self.update_url = base + "/update"
+        self.timeout = timeout
+
+    def _post(self, url: str, params: list, accept: str) -> bytes:
+        body = urllib.parse.urlencode(params).encode("utf-8")
+        req = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(f"{url}: HTTP {exc.code}: "
+                             f"{detail[0] if detail else exc.reason}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"cannot reach SPARQL server {self.location}: {reason}") from None
+
+    def _graphs(self) -> list[str]:
+        data = json.loads(self._post(self.query_url, [(
+            "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")],
+            "application/sparql-results+json"))
+        return [b["g"]["value"] for b in data["results"]["bindings"]]
+
+    def _query(self, query: str, union: bool, accept: str) -> bytes:
+        params = [("query", query)]
+        if union:
+            graphs = self._graphs()
+            # An empty list would mean "the server's default"; name a graph
+            # that holds nothing instead.
+            params += [("default-graph-uri", g) for g in graphs or [KG + "empty"]]
+        return self._post(self.query_url, params, accept)
+
+    def _select(self, query, union):
+        data = json.loads(self._query(query, union, "application/sparql-results+json"))
+        names = data["head"].get("vars", [])
+        rows = [[b.get(n) for n in names] for b in data["results"]["bindings"]]
+        return names, rows
+
+    def _ask(self, query, union):
+        return bool(json.loads(self._query(query, union, "application/sparql-results+json"))["boolean"])
+
+    def _construct(self, query, union):
+        data = self._query(query, union, "application/n-triples")
+        triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+    def update(self, update):
+        self._post(self.update_url, [("update", update)], "*/*")
+
+
+def is_url(location: str) -> bool:
+    """Whether ``location`` names a SPARQL server rather than a directory."""
+    return bool(re.match(r"https?://", str(location)))
+
+
+def open_store(location: str | Path, create: bool = False) -> KGStore:
+    """Open the store at ``location``: a directory or a SPARQL server URL.
+
+    Parameters
+    ----------
+    location : str or Path
+        Directory of an on-disk store, or ``http(s)://`` URL of a SPARQL
+        1.1 server (``URL/query`` and ``URL/update``).
+    create : bool
+        Create the directory store if it does not exist.  A directory that
+        exists, is not empty and is not a store is never written to.
+
+    Raises
+    ------
+    StoreError
+        With a one-line message, when the location is not a store.
+
+    Examples
+    --------
+    >>> open_store("/nonexistent/kg-store")
+    Traceback (most recent call last):
+    ...
+    kg.store.StoreError: no store at /nonexistent/kg-store (build one with `kg build PATH --store /nonexistent/kg-store`)
+    """
+    if is_url(str(location)):
+        return RemoteStore(str(location))
+    path = Path(location)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store directory; nothing was changed")
+    if path.is_dir():
+        if not (path / "CURRENT").is_file():
+            if any(path.iterdir()):
+                raise StoreError(f"{path} is not a kg store (a non-empty directory that "
+                                 "Oxigraph did not write); nothing was changed")
+            if not create:
+                raise StoreError(f"{path} is an empty directory, not a store "
+                                 f"(build one with `kg build PATH --store {path}`)")
+    elif not create:
+        raise StoreError(f"no store at {path} (build one with `kg build PATH --store {path}`)")
+    else:
+        path.mkdir(parents=True)
+    return LocalStore(path)
