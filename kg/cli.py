@@ -31,6 +31,131 @@ def main() -> None:
 
 # --- RDF store and SPARQL ----------------------------------------------------
 
+def _fail(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(1)
+
+
+def _open(location: str, create: bool = False):
+    from kg.store import StoreError, open_store
+    try:
+        return open_store(location, create=create)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@store_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(paths, store, quiet):
+    """Extract PATHS (files or folders) into the store, incrementally.
+
+    A document already stored with the same content is skipped; a changed one
+    replaces its named graph.
+    """
+    from kg.build import build as run_build
+    from kg.store import StoreError
+
+    kg_store = _open(store, create=True)
+    try:
+        with kg_store:
+            report = run_build(paths, kg_store, progress=not quiet)
+            stats = kg_store.stats()
+    except StoreError as exc:
+        _fail(str(exc))
+    for line in report.failed:
+        click.echo(f"kg: skipped {line}", err=True)
+    click.echo(f"{report.summary()}; store {store}: {stats['documents']} documents, "
+               f"{stats['entities']} entities, {stats['relations']} relations")
+    if report.failed and not (report.added or report.replaced or report.skipped):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("doc")
+@store_option
+def remove(doc, store):
+    """Remove document DOC (its file name) and everything it stated."""
+    from kg.build import remove as run_remove
+
+    with _open(store) as kg_store:
+        if not run_remove(kg_store, doc):
+            _fail(f"no document {doc!r} in store {store}")
+    click.echo(f"removed {doc}")
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("--update", "allow_update", is_flag=True,
+              help="Allow a SPARQL update (the store is read-only otherwise).")
+def sparql(query, store, fmt, allow_update):
+    """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
+    from kg.store import StoreError, format_result, query_kind
+
+    if os.path.isfile(query):
+        with open(query, encoding="utf-8") as handle:
+            query = handle.read()
+    if query_kind(query) == "update" and not allow_update:
+        _fail("this is an update, not a query: refused (read-only); "
+              "pass --update to change the store")
+    try:
+        with _open(store) as kg_store:
+            result = kg_store.query(query, allow_update=allow_update)
+    except StoreError as exc:
+        _fail(str(exc))
+    if result.kind == "update":
+        click.echo("update done")
+    else:
+        click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command(name="export")
+@store_option
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
+@click.option("--out", type=click.Path(), default=None,
+              help="Output file (a directory for csv); standard output if omitted.")
+def export_(store, fmt, out):
+    """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j)."""
+    from kg.store import StoreError
+
+    if fmt == "csv" and not out:
+        _fail("csv export writes nodes.csv and relationships.csv: give --out DIR")
+    try:
+        with _open(store) as kg_store:
+            data = kg_store.export(fmt, out)
+    except StoreError as exc:
+        _fail(str(exc))
+    if data is not None:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(store, as_json):
+    """Documents, entities per type and relations per predicate."""
+    import json
+
+    with _open(store) as kg_store:
+        counts = kg_store.stats()
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"documents  {counts['documents']}")
+    click.echo(f"entities   {counts['entities']}")
+    for name, n in counts["entities_by_type"].items():
+        click.echo(f"  {name:<20}{n}")
+    click.echo(f"relations  {counts['relations']}  (evidence {counts['evidence']})")
+    for name, n in counts["relations_by_predicate"].items():
+        click.echo(f"  {name:<20}{n}")
+    click.echo(f"quads      {counts['quads']}")
+
+
 # --- graph analysis -----------------------------------------------------------
 
 graph_option = click.option(
