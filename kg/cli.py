@@ -283,7 +283,9 @@ def _echo_relation(r, indent="    ") -> None:
 @click.option("--via", default=None,
               help="Only paths through an entity of this type (Person, Platform, …) or sector.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json) -> None:
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write an interactive page with the paths highlighted.")
+def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_file) -> None:
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.connect import NameResolutionError, connect
 
@@ -292,6 +294,12 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json) -> None:
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via)
     except (NameResolutionError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    if html_file:
+        from kg.viewer import overlays, write_connect_page
+
+        cluster, score = overlays(G)
+        write_connect_page(G, result, html_file, cluster=cluster, score=score)
+        click.echo(f"page → {html_file}", err=True)
     if as_json:
         return _echo_json(result)
     s, t = result["source"], result["target"]
@@ -350,6 +358,48 @@ def show_cmd(store, graph_file, name, as_json) -> None:
 
 
 # --- viewer -------------------------------------------------------------------
+
+@main.command("view")
+@store_option
+@graph_option
+@click.option("--out", default="graph.html", show_default=True,
+              type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--around", metavar="NAME", default=None,
+              help="Only the entities near this one (name, alias or pinyin).")
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(0),
+              help="With --around: how many relations away.")
+@click.option("--cluster", "cluster_id", type=int, default=None,
+              help="Only this cluster (ids as printed by `kg clusters`).")
+@click.option("--min-degree", default=0, show_default=True, type=click.IntRange(0),
+              help="Only entities with at least this many relations.")
+def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> None:
+    """Write an interactive, self-contained HTML page of the graph.
+
+    Opens offline: colours by sector, sizes by broker score, hover for
+    evidence, search by name/alias/pinyin. Above kg.viewer.MAX_NODES
+    entities it asks you to narrow the view instead.
+    """
+    from kg import viewer
+
+    G = _analysis_graph(store, graph_file)
+    cluster = viewer.cluster_ids(G)
+    try:
+        view = viewer.select_view(G, around=around, hops=hops, cluster=cluster_id,
+                                  clusters=cluster, min_degree=min_degree)
+        viewer.check_size(view)  # before the costlier broker scores
+        score = viewer.broker_scores(G)
+        parts = [f"around {around} ({hops} hops)" if around else "",
+                 f"cluster {cluster_id}" if cluster_id is not None else "",
+                 f"degree ≥ {min_degree}" if min_degree else ""]
+        title = "Knowledge graph" + (": " + ", ".join(p for p in parts if p)
+                                     if any(parts) else "")
+        viewer.write_view(view, out, cluster=cluster, score=score, title=title)
+    except KeyError as exc:
+        raise click.ClickException(exc.args[0]) from None
+    except viewer.ViewTooLarge as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{view.number_of_nodes()} entities, {view.number_of_edges()} relations → {out}")
+
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,7 +62,8 @@ from kg.records import SECTOR, SYMMETRIC
 
 __all__ = [
     "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge", "find_node",
-    "select_view", "layout_positions", "page_data", "connect_page_data",
+    "select_view", "layout_positions", "cluster_ids", "broker_scores", "overlays",
+    "check_size", "page_data", "connect_page_data",
     "render_html", "write_view", "write_connect_page",
 ]
 
@@ -545,6 +546,45 @@ def connect_page_data(graph: nx.MultiDiGraph, answer: Mapping, *,
                      paths=paths, message=message)
 
 
+def cluster_ids(graph: nx.MultiDiGraph) -> dict:
+    """``{entity: cluster id}`` from :func:`kg.clusters.clusters` with its
+    defaults, so the ids are those ``kg clusters`` prints and
+    ``kg view --cluster`` takes.
+
+    >>> cluster_ids(nx.MultiDiGraph([("a", "b")]))
+    {'a': 0, 'b': 0}
+    """
+    from kg.clusters import clusters
+
+    if graph.number_of_nodes() == 0:
+        return {}
+    return {member: c["id"] for c in clusters(graph)["clusters"] for member in c["members"]}
+
+
+def broker_scores(graph: nx.MultiDiGraph) -> dict:
+    """``{entity: broker score}`` for sizing nodes: the triple-helix brokerage
+    of :func:`kg.brokerage.brokers` (subset betweenness from universities to
+    industry and government), or plain betweenness when no entity brokers
+    between those sectors.
+
+    >>> s = broker_scores(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
+    >>> s["b"] > s["a"]
+    True
+    """
+    from kg.brokerage import brokers
+
+    if graph.number_of_nodes() == 0:
+        return {}
+    rows = brokers(graph, top=None, actors_only=False)
+    measure = "triple_helix" if any(r.get("triple_helix") for r in rows) else "betweenness"
+    return {r["name"]: r.get(measure) or 0.0 for r in rows}
+
+
+def overlays(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
+    """``(cluster_ids(graph), broker_scores(graph))``."""
+    return cluster_ids(graph), broker_scores(graph)
+
+
 # --- HTML -------------------------------------------------------------------------
 
 def _script_json(data: dict) -> str:
@@ -586,7 +626,8 @@ def render_html(data: dict) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], _asset("page.html"))
 
 
-def _check_size(graph: nx.MultiDiGraph) -> None:
+def check_size(graph: nx.MultiDiGraph) -> None:
+    """Raise :class:`ViewTooLarge` if ``graph`` has more than :data:`MAX_NODES` nodes."""
     n = graph.number_of_nodes()
     if n > MAX_NODES:
         raise ViewTooLarge(
@@ -601,7 +642,7 @@ def write_view(graph: nx.MultiDiGraph, path: str | Path, *,
 
     Raises :class:`ViewTooLarge` above :data:`MAX_NODES` nodes.
     """
-    _check_size(graph)
+    check_size(graph)
     title = title or f"Knowledge graph: {graph.number_of_nodes()} entities"
     page = render_html(page_data(graph, cluster=cluster, score=score, title=title))
     path = Path(path)

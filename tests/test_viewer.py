@@ -268,3 +268,98 @@ def test_connect_page_of_a_large_graph_keeps_paths_and_neighbours():
     names = {n["name"] for n in data["nodes"]}
     assert {"n9", "n10", "n11", "n12", "n13"} == names
     assert sum(e["highlight"] for e in data["edges"]) == 2
+
+
+# --- command line ---------------------------------------------------------------
+
+@pytest.fixture
+def graph_file(tmp_path):
+    from kg.graph import save_graph
+
+    G = small_graph()
+    G.add_edge("清远高新区", "清远市政府", key="partOf", predicate="partOf", count=1,
+               evidence=[{"doc": "000_a.txt", "sentence": "高新区隶属清远市。"}])
+    G.nodes["清远市政府"].update(type="Government", sector="government", aliases=[],
+                                 pinyin="qingyuanshizhengfu", docs=["000_a.txt"])
+    path = tmp_path / "g.pickle"
+    save_graph(G, path)
+    return path
+
+
+def run_kg(*args):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_kg_view_writes_page_with_clusters_and_scores(tmp_path, graph_file):
+    out = tmp_path / "v.html"
+    result = run_kg("view", "--graph", graph_file, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "4 entities, 4 relations" in result.output
+    data = data_block(out.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == 4 and len(data["edges"]) == 4
+    assert all(n["cluster"] is not None for n in data["nodes"])
+    assert "broker score" in data["size_note"]
+    scores = {n["name"]: n["score"] for n in data["nodes"]}
+    # the university–government go-between brokers most
+    assert max(scores, key=scores.get) == "清远高新区"
+
+
+def test_kg_view_narrows_around_an_alias(tmp_path, graph_file):
+    out = tmp_path / "v.html"
+    result = run_kg("view", "--graph", graph_file, "--out", out,
+                    "--around", "清远高新技术产业开发区", "--hops", 1)
+    assert result.exit_code == 0, result.output
+    data = data_block(out.read_text(encoding="utf-8"))
+    assert sorted(n["name"] for n in data["nodes"]) == sorted(["清远高新区", "西安交通大学", "清远市政府"])
+    assert "around 清远高新技术产业开发区" in data["title"]
+
+
+def test_kg_view_cluster_and_min_degree(tmp_path, graph_file):
+    out = tmp_path / "v.html"
+    result = run_kg("view", "--graph", graph_file, "--out", out, "--min-degree", 2)
+    assert result.exit_code == 0, result.output
+    names = {n["name"] for n in data_block(out.read_text(encoding="utf-8"))["nodes"]}
+    assert names == {"西安交通大学", "清远高新区"}
+    result = run_kg("view", "--graph", graph_file, "--out", out, "--cluster", 0)
+    assert result.exit_code == 0, result.output
+    clusters = {n["cluster"] for n in data_block(out.read_text(encoding="utf-8"))["nodes"]}
+    assert clusters == {0}
+
+
+def test_kg_view_unknown_entity_or_cluster_fails_in_one_line(tmp_path, graph_file):
+    result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
+                    "--around", "北京大学")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: no entity named '北京大学' (name, alias or pinyin)"
+    result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
+                    "--cluster", 99)
+    assert result.exit_code == 1 and "no cluster 99" in result.output
+    assert not (tmp_path / "v.html").exists()
+
+
+def test_kg_view_too_large_says_how_to_narrow(tmp_path, graph_file, monkeypatch):
+    monkeypatch.setattr(viewer, "MAX_NODES", 3)
+    result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html")
+    assert result.exit_code == 1
+    assert "--around" in result.output and "--cluster" in result.output
+    assert not (tmp_path / "v.html").exists()
+    result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
+                    "--around", "清远市政府")
+    assert result.exit_code == 0, result.output
+
+
+def test_kg_connect_html_highlights_the_answer(tmp_path, graph_file):
+    out = tmp_path / "c.html"
+    result = run_kg("connect", "西安交大", "清远市政府", "--graph", graph_file,
+                    "--html", out)
+    assert result.exit_code == 0, result.output
+    data = data_block(out.read_text(encoding="utf-8"))
+    strong = {n["name"] for n in data["nodes"] if n["highlight"]}
+    assert {"西安交通大学", "清远高新区", "清远市政府"} <= strong
+    assert BAD_SCRIPT not in strong
+    assert {e["predicate"] for e in data["edges"] if e["highlight"]} >= {"partOf"}
+    assert data["paths"] and "清远市政府" in data["paths"][0]["text"]
