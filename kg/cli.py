@@ -29,6 +29,52 @@ def main() -> None:
 
 # --- extraction (text → entities and relations) -----------------------------
 
+def _report_error(err) -> None:
+    click.echo(f"error: {err}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory for relations.jsonl, entities.jsonl, documents.jsonl.")
+def extract(paths, out_dir):
+    """Extract entities and relations from files or folders of articles."""
+    from kg.extract import write_extraction
+
+    errors = []
+
+    def on_error(err):
+        errors.append(err)
+        _report_error(err)
+
+    summary = write_extraction(paths, out_dir, on_error=on_error)
+    click.echo(summary)
+    if errors:
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--show", default=0, show_default=True, help="List N misses and errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_command(gold_dir, paths, show, as_json):
+    """Extract from PATHS and score against the gold files in GOLD_DIR."""
+    import json
+
+    from kg.evaluate import GoldError, evaluate_paths, format_report
+
+    try:
+        result = evaluate_paths(gold_dir, paths, on_error=_report_error)
+    except GoldError as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        click.echo(format_report(result, show=show))
+
+
 # --- RDF store and SPARQL ----------------------------------------------------
 
 def _fail(message: str) -> None:

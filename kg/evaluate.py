@@ -1,0 +1,208 @@
+"""Score extracted relations and entities against gold annotations.
+
+The scoring follows the reference scorer of the annotation guide exactly
+(``score.py`` beside the gold files), so ``kg eval`` and that script print
+the same numbers: a relation matches a gold relation of the same document
+when the predicates are equal and each end equals (after NFKC, white-space
+removal and Traditional→Simplified) the gold end's name, an alias, or an
+accepted alternative; symmetric predicates match either way; each gold
+relation is matched once and further matches count as duplicates.
+
+Example
+-------
+>>> gold = {"a.txt": {"entities": {"甲大学": ({"甲大学"}, "University")},
+...                   "relations": [{"p": "builds", "s": {"甲大学"}, "o": {"乙中心"}, "raw": {}}]}}
+>>> system = {"a.txt": [{"subject": "甲大学", "predicate": "builds", "object": "乙中心"}]}
+>>> by_pred, dup, errors, misses = score_relations(gold, system)
+>>> by_pred["builds"]
+[1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import unicodedata
+from pathlib import Path
+
+from kg.clean import to_simplified
+from kg.records import SYMMETRIC
+
+
+class GoldError(ValueError):
+    """A gold file that does not follow the annotation format."""
+
+
+def norm(name: str | None) -> str:
+    """Normalise a name as the reference scorer does."""
+    text = unicodedata.normalize("NFKC", name or "")
+    return to_simplified("".join(text.split()))
+
+
+def load_gold(gold_dir: str | Path) -> dict:
+    """Read every ``*.json`` gold file of ``gold_dir``.
+
+    Raises :class:`GoldError` naming the file when a relation names an
+    entity that the file does not list.
+    """
+    docs = {}
+    for path in sorted(Path(gold_dir).glob("*.json")):
+        try:
+            gold = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise GoldError(f"{path}: not a JSON gold file ({exc})") from None
+        names = {}
+        for ent in gold.get("entities", []):
+            forms = {norm(ent["name"])} | {norm(a) for a in ent.get("aliases", [])}
+            names[ent["name"]] = (forms, ent["type"])
+        rels = []
+        for rel in gold.get("relations", []):
+            ends = []
+            for end in ("s", "o"):
+                for name in [rel[end], *rel.get(end + "_alt", [])]:
+                    if name not in names:
+                        raise GoldError(f"{path}: relation {rel['s']} {rel['p']} {rel['o']}: "
+                                        f"entity {name!r} is not listed in entities")
+                forms = set(names[rel[end]][0])
+                for alt in rel.get(end + "_alt", []):
+                    forms |= names[alt][0]
+                ends.append(forms)
+            rels.append({"p": rel["p"], "s": ends[0], "o": ends[1], "raw": rel})
+        docs[gold["doc"]] = {"entities": names, "relations": rels}
+    return docs
+
+
+def prf(tp: int, n_sys: int, n_gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1."""
+    p = tp / n_sys if n_sys else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_relations(gold: dict, system: dict):
+    """Match system relations to gold ones, per document.
+
+    Returns ``(by_predicate, duplicates, errors, misses)`` where
+    ``by_predicate[p] == [tp, n_system, n_gold]``.
+    """
+    by_pred = collections.defaultdict(lambda: [0, 0, 0])
+    misses, errors = [], []
+    duplicates = 0
+    for doc, g in gold.items():
+        for rel in g["relations"]:
+            by_pred[rel["p"]][2] += 1
+        seen, matched = set(), set()
+        for rel in system.get(doc, []):
+            key = (norm(rel["subject"]), rel["predicate"], norm(rel["object"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            s, p, o = key
+            hit = None
+            for i, gr in enumerate(g["relations"]):
+                if gr["p"] != p:
+                    continue
+                if (s in gr["s"] and o in gr["o"]) or (p in SYMMETRIC and s in gr["o"] and o in gr["s"]):
+                    if i not in matched:
+                        hit = i
+                        break
+                    hit = -1
+            if hit == -1:
+                duplicates += 1
+                continue
+            by_pred[p][1] += 1
+            if hit is None:
+                errors.append((doc, rel["subject"], p, rel["object"]))
+            else:
+                matched.add(hit)
+                by_pred[p][0] += 1
+        for i, gr in enumerate(g["relations"]):
+            if i not in matched:
+                raw = gr["raw"]
+                misses.append((doc, raw["s"], raw["p"], raw["o"]))
+    return by_pred, duplicates, errors, misses
+
+
+def score_entities(gold: dict, system_entities: dict) -> dict:
+    """Entity precision, recall, F1 and type accuracy."""
+    tp_sys = n_sys = tp_gold = n_gold = typed = type_ok = 0
+    for doc, g in gold.items():
+        found = system_entities.get(doc, {})
+        n_gold += len(g["entities"])
+        n_sys += len(found)
+        for forms, gtype in g["entities"].values():
+            hits = [found[f] for f in forms if f in found]
+            if hits:
+                tp_gold += 1
+                typed += 1
+                type_ok += any(t == gtype for t in hits)
+        all_forms = set().union(*[f for f, _ in g["entities"].values()]) if g["entities"] else set()
+        tp_sys += sum(1 for f in found if f in all_forms)
+    p = tp_sys / n_sys if n_sys else 0.0
+    r = tp_gold / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f,
+            "type_accuracy": type_ok / typed if typed else 0.0, "gold": n_gold, "system": n_sys}
+
+
+def evaluate(gold_dir, relations: list[dict], entities: list[dict] | None = None) -> dict:
+    """Score extraction records against the gold files of ``gold_dir``.
+
+    Returns the same structure as the reference scorer's ``--json`` output,
+    plus ``errors`` and ``misses`` lists.
+    """
+    gold = load_gold(gold_dir)
+    system = collections.defaultdict(list)
+    sys_ents = collections.defaultdict(dict)
+    for rel in relations:
+        system[rel["doc"]].append(rel)
+        for end in ("subject", "object"):
+            sys_ents[rel["doc"]].setdefault(norm(rel[end]), rel.get(end + "_type"))
+    if entities is not None:
+        sys_ents = collections.defaultdict(dict)
+        for ent in entities:
+            for doc in ent.get("docs", []):
+                for form in [ent["name"], *ent.get("aliases", [])]:
+                    sys_ents[doc].setdefault(norm(form), ent.get("type"))
+    by_pred, duplicates, errors, misses = score_relations(gold, system)
+    tp = sum(v[0] for v in by_pred.values())
+    n_sys = sum(v[1] for v in by_pred.values())
+    n_gold = sum(v[2] for v in by_pred.values())
+    p, r, f = prf(tp, n_sys, n_gold)
+    return {
+        "documents": len(gold),
+        "relations": {"precision": p, "recall": r, "f1": f, "true_positives": tp,
+                      "system": n_sys, "gold": n_gold, "duplicates": duplicates},
+        "by_predicate": {k: dict(zip(("tp", "system", "gold", "f1"), (*v, prf(*v)[2])))
+                         for k, v in sorted(by_pred.items())},
+        "entities": score_entities(gold, sys_ents),
+        "errors": errors,
+        "misses": misses,
+    }
+
+
+def format_report(result: dict, show: int = 0) -> str:
+    """The report as the reference scorer prints it."""
+    lines = [f"{'predicate':16} {'tp':>4} {'sys':>4} {'gold':>4} {'F1':>6}"]
+    for k, v in result["by_predicate"].items():
+        lines.append(f"{k:16} {v['tp']:4} {v['system']:4} {v['gold']:4} {v['f1']:6.3f}")
+    e = result["entities"]
+    lines.append(f"entities: P {e['precision']:.3f} R {e['recall']:.3f} "
+                 f"F1 {e['f1']:.3f} type accuracy {e['type_accuracy']:.3f}")
+    for label, rows in (("missed", result["misses"]), ("wrong", result["errors"])):
+        for row in rows[:show]:
+            lines.append(" ".join([label, *row]))
+    r = result["relations"]
+    lines.append(f"relations: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
+                 f"({r['true_positives']} of {r['gold']} gold, {r['system']} extracted, "
+                 f"{r['duplicates']} duplicates)")
+    return "\n".join(lines)
+
+
+def evaluate_paths(gold_dir, paths, on_error=None) -> dict:
+    """Extract from ``paths`` and score the result against ``gold_dir``."""
+    from kg.extract import extract_paths
+
+    load_gold(gold_dir)  # fail on a bad gold file before the slow part
+    result = extract_paths(paths, on_error=on_error)
+    return evaluate(gold_dir, result["relations"], result["entities"])

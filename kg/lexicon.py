@@ -1,0 +1,102 @@
+"""Load the extraction lexicons shipped as data files under ``kg/data/``.
+
+Every word list the extractor uses (organisation suffixes, titles,
+surnames, trigger verbs, university names and their abbreviations, …)
+lives in a plain-text file, so a user can extend it for a new region or
+domain without touching code. Lines starting with ``#`` are comments.
+
+Example
+-------
+>>> lex = load()
+>>> lex.suffix_type["有限公司"]
+'Company'
+>>> "主任" in lex.titles
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _words(name: str) -> list[str]:
+    return [word for line in _lines(name) for word in line.split()]
+
+
+def _longest_first(words) -> list[str]:
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def _alternation(words) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in _longest_first(words)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All word lists of the extractor, loaded once."""
+
+    suffix_type: dict[str, str]
+    unit_suffixes: frozenset[str]
+    titles: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    after_name: tuple[str, ...]
+    boundaries: frozenset[str]
+    triggers: dict[str, tuple[str, ...]]
+    universities: dict[str, tuple[str, ...]]
+    places: tuple[str, ...]
+    event_suffixes: tuple[str, ...]
+    role_suffixes: tuple[str, ...]
+    suffix_re: re.Pattern = field(repr=False)
+    title_re: re.Pattern = field(repr=False)
+    event_suffix_re: re.Pattern = field(repr=False)
+    role_suffix_re: re.Pattern = field(repr=False)
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """Read every lexicon file once and return them as a :class:`Lexicon`."""
+    suffix_type = {}
+    for line in _lines("org_suffixes.tsv"):
+        suffix, kind = line.split("\t")[:2]
+        suffix_type[suffix.strip()] = kind.strip()
+    surnames = _words("surnames.txt")
+    triggers = {}
+    for line in _lines("triggers.tsv"):
+        predicate, words = line.split("\t", 1)
+        triggers[predicate.strip()] = tuple(_longest_first(words.split()))
+    universities = {}
+    for line in _lines("universities.tsv"):
+        name, _, aliases = line.partition("\t")
+        universities[name.strip()] = tuple(a for a in aliases.strip().split(",") if a)
+    unit_suffixes = _words("unit_suffixes.txt")
+    event_suffixes = _words("event_suffixes.txt")
+    role_suffixes = _words("role_suffixes.txt")
+    titles = _longest_first(_lines("titles.txt"))
+    return Lexicon(
+        suffix_type=suffix_type,
+        unit_suffixes=frozenset(unit_suffixes),
+        titles=tuple(titles),
+        surnames=frozenset(s for s in surnames if len(s) == 1),
+        compound_surnames=frozenset(s for s in surnames if len(s) == 2),
+        after_name=tuple(_longest_first(_words("after_name.txt"))),
+        boundaries=frozenset(_words("boundaries.txt")),
+        triggers=triggers,
+        universities=universities,
+        places=tuple(_longest_first(_words("places.txt"))),
+        event_suffixes=tuple(_longest_first(event_suffixes)),
+        role_suffixes=tuple(_longest_first(role_suffixes)),
+        suffix_re=_alternation(list(suffix_type) + unit_suffixes),
+        title_re=_alternation(titles),
+        event_suffix_re=_alternation(event_suffixes),
+        role_suffix_re=_alternation(role_suffixes),
+    )

@@ -1,0 +1,222 @@
+"""The spaCy pipeline: ``spacy.blank("zh")`` with jieba and three components.
+
+Components are registered with ``@Language.factory`` and configured like
+any spaCy component, so they can be mixed with a trained model:
+
+* ``uic_sentences`` sets sentence starts from :func:`kg.clean.split_sentences`;
+* ``uic_entities`` recognises mentions of the 13 types per sentence
+  (:mod:`kg.recognize`), and folds in ``doc.ents`` of a preceding trained
+  ``ner`` component when one is there (``ORG``/``PERSON``/``GPE`` … mapped
+  by the ``label_map`` setting);
+* ``uic_aliases`` resolves mentions to entities with canonical names and
+  aliases (:mod:`kg.resolve`);
+* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.relate`).
+
+Results live on ``Doc`` extensions: ``doc._.mentions`` (per-sentence lists
+of mention dicts), ``doc._.entities`` (canonical entity records) and
+``doc._.relations`` (relation dicts with sentence offsets), and on the span
+group ``doc.spans["uic"]`` (one ``Span`` per mention, label = type).
+
+Example
+-------
+>>> nlp = build_pipeline()
+>>> doc = nlp("星河大学与蓝海科技有限公司签约。")
+>>> [(r["subject"], r["predicate"], r["object"]) for r in doc._.relations]
+[('星河大学', 'signsWith', '蓝海科技有限公司')]
+
+A trained model's entities join ours::
+
+    nlp = spacy.load("my_zh_model")            # has a "ner" component
+    nlp = build_pipeline(nlp=nlp)               # our components after it
+"""
+
+from __future__ import annotations
+
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.clean import split_sentences
+from kg.recognize import recognize
+from kg.relate import Context, relate
+from kg.resolve import derived_aliases, explicit_aliases
+
+for _name, _default in (("mentions", None), ("entities", None), ("relations", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+#: How a trained model's labels map to our types (OntoNotes-style labels).
+DEFAULT_LABEL_MAP = {"ORG": "Organization", "PERSON": "Person", "FAC": "Park",
+                     "EVENT": "Event", "PRODUCT": "Project"}
+
+
+@Language.factory("uic_sentences")
+def make_sentences(nlp: Language, name: str):
+    """Sentence boundaries from :func:`kg.clean.split_sentences`."""
+
+    def set_sentences(doc: Doc) -> Doc:
+        starts = {start for start, _ in split_sentences(doc.text)}
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts
+        return doc
+
+    return set_sentences
+
+
+@Language.factory("uic_entities", default_config={"label_map": DEFAULT_LABEL_MAP})
+def make_entities(nlp: Language, name: str, label_map: dict):
+    """Rule-based mentions per sentence, plus a trained model's entities."""
+
+    def find(doc: Doc) -> Doc:
+        per_sentence = []
+        spans = []
+        for sent in doc.sents:
+            base = sent.start_char
+            tokens = [(t.idx - base, t.idx - base + len(t.text)) for t in sent]
+            mentions = recognize(sent.text, tokens)
+            for ent in doc.ents:
+                if ent.start_char >= base and ent.end_char <= sent.end_char and ent.label_ in label_map:
+                    s, e = ent.start_char - base, ent.end_char - base
+                    if not any(m["start"] < e and s < m["end"] for m in mentions):
+                        mentions.append({"start": s, "end": e, "text": ent.text, "name": ent.text,
+                                         "type": label_map[ent.label_], "source": "model"})
+            per_sentence.append((base, sent.text, mentions))
+            for m in mentions:
+                span = doc.char_span(base + m["start"], base + m["end"], label=m["type"],
+                                     alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+        doc._.mentions = per_sentence
+        doc.spans["uic"] = spans
+        return doc
+
+    return find
+
+
+@Language.factory("uic_aliases")
+def make_aliases(nlp: Language, name: str):
+    """Canonical entities and aliases for the document's mentions."""
+
+    def resolve(doc: Doc) -> Doc:
+        doc._.mentions, doc._.entities = resolve_mentions(doc.text, doc._.mentions or [])
+        return doc
+
+    return resolve
+
+
+@Language.factory("uic_relations")
+def make_relations(nlp: Language, name: str):
+    """Typed relations per sentence, with the sentence as evidence."""
+
+    def extract(doc: Doc) -> Doc:
+        context = Context()
+        relations = []
+        for base, text, mentions in doc._.mentions or []:
+            for rel in relate(text, mentions, context):
+                rel.update(evidence=text, start=base, end=base + len(text))
+                relations.append(rel)
+        doc._.relations = relations
+        return doc
+
+    return extract
+
+
+TYPE_PRIORITY = ("Team", "Role", "Event", "Project", "Person", "University", "Department",
+                 "Platform", "ResearchInstitute", "Company", "Government", "Park", "Organization")
+
+
+def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
+    """Resolve the mentions of a document to canonical entities.
+
+    Returns the per-sentence mention lists with ``name`` set to the
+    canonical name (and mentions added where a known name or alias occurs
+    unrecognised), and the entity records ``{"name", "type", "aliases"}``.
+    """
+    entities: dict[str, dict] = {}
+    alias_of: dict[str, str] = {}
+    for base, sentence, mentions in per_sentence:
+        for m in mentions:
+            ent = entities.setdefault(m["name"], {"name": m["name"], "type": m["type"], "aliases": []})
+            if m["type"] != ent["type"] and TYPE_PRIORITY.index(m["type"]) < TYPE_PRIORITY.index(ent["type"]):
+                ent["type"] = m["type"]
+            if m.get("source") == "quote" and m["text"] != m["name"]:
+                alias_of.setdefault(m["text"], m["name"])
+        for short, full in explicit_aliases(sentence, mentions).items():
+            alias_of[short] = full
+    _merge_teams(entities, alias_of)
+    for ent in list(entities.values()):
+        for alias in derived_aliases(ent):
+            if alias in text and alias not in entities:
+                alias_of.setdefault(alias, ent["name"])
+            elif alias in entities and entities[alias]["type"] == ent["type"] and alias != ent["name"]:
+                alias_of.setdefault(alias, ent["name"])
+    for short, full in list(alias_of.items()):
+        while full in alias_of and alias_of[full] != full:
+            full = alias_of[full]
+        alias_of[short] = full
+        if full in entities:
+            if short not in entities[full]["aliases"]:
+                entities[full]["aliases"].append(short)
+            entities.pop(short, None) if short != full else None
+    forms = sorted(set(entities) | set(alias_of), key=len, reverse=True)
+    forms = [f for f in forms if len(f) >= 2]
+    resolved = []
+    for base, sentence, mentions in per_sentence:
+        found = list(mentions)
+        for form in forms:
+            for match in re.finditer(re.escape(form), sentence):
+                s, e = match.span()
+                if any(m["start"] <= s and e <= m["end"] for m in found):
+                    continue
+                if any(m["start"] < e and s < m["end"] for m in found):
+                    continue
+                canonical = alias_of.get(form, form)
+                kind = entities[canonical]["type"] if canonical in entities else None
+                if kind is None:
+                    continue
+                found.append({"start": s, "end": e, "text": form, "name": canonical,
+                              "type": kind, "source": "alias"})
+        for m in found:
+            canonical = alias_of.get(m["name"], m["name"])
+            if canonical in entities:
+                m["name"] = canonical
+                m["type"] = entities[canonical]["type"] if m["type"] != "Person" else m["type"]
+        found.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
+        resolved.append((base, sentence, found))
+    return resolved, list(entities.values())
+
+
+def _merge_teams(entities: dict, alias_of: dict) -> None:
+    """Two teams named after the same leader are one team (the longer name)."""
+    teams = [e for e in entities.values() if e["type"] == "Team"]
+    for a in teams:
+        for b in teams:
+            if a is b or len(a["name"]) <= len(b["name"]):
+                continue
+            tail = re.search(r"([\u4e00-\u9fff]{2,3})(教授|院士|博士|研究员)?团队$", b["name"])
+            if tail and tail.group() in a["name"] and b["name"][:2] == a["name"][:2]:
+                alias_of[b["name"]] = a["name"]
+
+
+def build_pipeline(nlp: Language | None = None) -> Language:
+    """The extraction pipeline; appended to ``nlp`` when a model is given.
+
+    Parameters
+    ----------
+    nlp : spacy.Language, optional
+        A (trained) Chinese pipeline to extend, e.g. one with an ``ner``
+        component whose entities should join the rule-based ones. By
+        default ``spacy.blank("zh")`` with the jieba segmenter.
+    """
+    if nlp is None:
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.max_length = max(nlp.max_length, 20_000_000)
+    for component in ("uic_sentences", "uic_entities", "uic_aliases", "uic_relations"):
+        if component not in nlp.pipe_names:
+            if component == "uic_sentences" and "parser" in nlp.pipe_names:
+                nlp.add_pipe(component, before="parser")
+            else:
+                nlp.add_pipe(component)
+    return nlp

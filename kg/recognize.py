@@ -1,0 +1,512 @@
+"""Recognise the 13 entity types in a Chinese sentence by rule.
+
+Chinese organisation names are compositional: a place, a name and a suffix
+(``清远`` + ``华湾材料`` + ``研究院``), often chained (``西安交通大学`` +
+``国家技术转移中心`` + ``清远分中心``). The recogniser finds every suffix
+from the lexicon that ends a token, extends the name leftwards token by token
+until a boundary word (a verb, preposition or conjunction from
+``kg/data/boundaries.txt``) or punctuation, and types the name by its suffix
+and by the organisation it is built on. Persons are found after a title
+(``副主任沈人杰``) or before one (``孙杨教授团队``); teams as ``…教授团队``;
+projects and events mostly in quotes; roles after an appointment verb.
+
+All functions take a sentence and the token spans of the segmenter (jieba
+through spaCy) and return plain mention dicts::
+
+    {"start": 0, "end": 6, "text": "西安交通大学", "name": "西安交通大学",
+     "type": "University", "source": "suffix"}
+
+Example
+-------
+>>> [(m["name"], m["type"]) for m in recognize("清远市鑫辉化工有限公司与华南理工大学签约。")]
+[('清远市鑫辉化工有限公司', 'Company'), ('华南理工大学', 'University')]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.lexicon import load
+
+#: Longest organisation or event name, in characters.
+MAX_NAME = 34
+#: Suffixes that need at least two characters of name before them.
+GENERIC = frozenset("中心 平台 基地 公司 集团 园区 学院 大学 局 办 委 厅 部 研究院 研究所 联盟 之家 驿站 工作站 科学院 政府 协会 学会 组团 实验室".split())
+PUNCT = set("，。、；：！？“”‘’《》〈〉【】…,.;:!?\"'\n\t /|")
+OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+INTERNAL_JOINERS = set("—–-·•")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_DATE_TOKEN = re.compile(r"^\d+[年月日号]?$|^[年月日]$")
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Token spans of ``text`` by jieba (used when no spaCy doc is given)."""
+    import jieba
+
+    spans, pos = [], 0
+    for word in jieba.cut(text):
+        spans.append((pos, pos + len(word)))
+        pos += len(word)
+    return spans
+
+
+class _Tokens:
+    """Token boundaries of a sentence, for left extension word by word."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]):
+        self.text = text
+        self.start_of = {end: start for start, end in spans}
+        self.ends = {end for _, end in spans}
+        self.starts = {start for start, _ in spans}
+
+    def word_before(self, pos: int) -> tuple[int, str]:
+        start = self.start_of.get(pos, pos - 1)
+        return start, self.text[start:pos]
+
+
+def _is_boundary(word: str, lex) -> bool:
+    if not word:
+        return True
+    if word in lex.boundaries or word in lex.titles:
+        return True
+    if any(ch in PUNCT for ch in word):
+        return True
+    if _DATE_TOKEN.match(word) or word[0] in "年月日号":
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _soft_boundaries() -> frozenset[str]:
+    """Multi-character verbs, adverbs, pronouns and conjunctions of the
+    segmenter's dictionary, less the words common inside names."""
+    import os
+
+    import jieba
+    from kg.lexicon import _words
+
+    internal = set(_words("name_internal.txt"))
+    words = set()
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and len(parts[0]) > 1 and parts[2] in SOFT_TAGS:
+                words.add(parts[0])
+    return frozenset(words - internal)
+
+
+SOFT_TAGS = frozenset("v vd vi d p c r u ad".split())
+
+
+def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None) -> int:
+    """Leftmost start allowed by hard boundaries (punctuation, boundary
+    words, dates) for a name whose suffix starts at ``start``."""
+    limit = max(0, start - MAX_NAME)
+    pos = start
+    while pos > limit:
+        wstart, word = toks.word_before(pos)
+        if word in ("）", ")"):
+            opener = "（" if word == "）" else "("
+            j = text.rfind(opener, limit, pos)
+            inner = text[j + 1:pos - 1] if j >= 0 else ""
+            if j > 0 and 0 < len(inner) <= 8 and all(_NAME_CHAR.match(c) for c in inner) \
+                    and _NAME_CHAR.match(text[j - 1]) and not inner.startswith("第") \
+                    and text[j - 1] not in "年月日":
+                pos = j
+                continue
+            break
+        if word in INTERNAL_JOINERS:
+            if pos - 1 > limit and _NAME_CHAR.match(text[pos - 2]):
+                pos -= 1
+                continue
+            break
+        # a boundary word glued to name characters by the segmenter
+        if len(word) > 1 and word[-1] in ("与", "和", "在", "由", "是", "的", "及", "经", "借"):
+            if word[:-1] in (boundaries or lex.boundaries) or len(word) == 2:
+                break
+        if _is_boundary(word, lex) if boundaries is None else (
+                word in boundaries or any(ch in PUNCT for ch in word)):
+            if word in ("与", "和") and _internal_conjunction(text, pos, start):
+                pos = wstart
+                continue
+            break
+        pos = wstart
+    while pos < start and not _NAME_CHAR.match(text[pos]) and text[pos] not in "（(":
+        pos += 1
+    return pos
+
+
+def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
+                 known: list[dict] = ()) -> int:
+    """Leftmost start of a name whose suffix starts at ``start``.
+
+    Within the window left by hard boundaries, the name starts after the
+    nearest dictionary verb or adverb (``跻身国家高新区`` → ``国家高新区``)
+    unless that would leave fewer than two characters before the suffix;
+    organisations already recognised inside the window are kept whole.
+    """
+    window = _window_left(text, start, toks, lex, boundaries)
+    if boundaries is not None:
+        return window
+    soft = _soft_boundaries()
+    pos = start
+    while pos > window:
+        wstart, word = toks.word_before(pos)
+        wstart = max(wstart, window)
+        inside = next((m for m in known if m["start"] < pos <= m["end"] and m["start"] >= window), None)
+        if inside is not None:
+            pos = inside["start"]
+            continue
+        if word in soft and (start - pos >= 2 or start == pos):
+            return pos
+        pos = wstart
+    return window
+
+
+def _with_place(text: str, start: int, toks: _Tokens, lex) -> int:
+    """Extend a name start over a place name glued before it (包头 + 稀土高新区)."""
+    for place in lex.places:
+        for form in (place + "市", place + "省", place):
+            begin = start - len(form)
+            if begin >= 0 and text.startswith(form, begin) and begin in toks.starts | {start - len(form)}:
+                if begin == 0 or not _NAME_CHAR.match(text[begin - 1]) or \
+                        toks.word_before(begin)[1] in lex.boundaries or begin in toks.ends:
+                    return begin
+    return start
+
+
+def _internal_conjunction(text: str, pos: int, suffix_start: int) -> bool:
+    """与/和 inside a unit name (化学工程与技术学院): a short field word on
+    each side, and an organisation suffix ending two to four characters
+    before the conjunction (the unit's parent)."""
+    lex = load()
+    after = text[pos:suffix_start]
+    if not (1 <= len(after) <= 4):
+        return False
+    before = text[:pos - 1]
+    for gap in (2, 3, 4):
+        head = before[:len(before) - gap]
+        if any(head.endswith(s) for s in lex.suffix_type if len(s) >= 2):
+            return all(_NAME_CHAR.match(c) for c in before[len(before) - gap:])
+    return False
+
+
+def _org_type(suffix: str, name: str, inner: list[dict], lex) -> str:
+    kind = lex.suffix_type.get(suffix)
+    prefix = max((m for m in inner if m["start"] == 0), key=lambda m: m["end"], default=None)
+    ptype = prefix["type"] if prefix else None
+    if ptype == "University":
+        if kind in ("ResearchInstitute", "Platform") and suffix != "中心":
+            return "Platform"
+        if kind in (None, "Department", "Government") or suffix in ("中心", "就创中心"):
+            return "Department"
+        if suffix == "学院":
+            return "Department"
+    if ptype == "Company" and (kind in (None, "Department", "Government") or suffix == "中心"):
+        return "Department"
+    if ptype in ("Park", "Government") and (kind in (None, "Department", "Platform")
+                                           and suffix in lex.unit_suffixes):
+        return "Government"
+    if ptype == "Platform" and kind is None:
+        return "Department"
+    if suffix == "学院" and ptype is None:
+        return "University"
+    return kind or "Organization"
+
+
+def find_organisations(text: str, toks: _Tokens) -> list[dict]:
+    """Organisation, park and government names ending with a lexicon suffix."""
+    lex = load()
+    found: list[dict] = []
+    for match in lex.suffix_re.finditer(text):
+        s0, e0 = match.span()
+        suffix = match.group()
+        if e0 not in toks.ends and e0 < len(text) and _NAME_CHAR.match(text[e0]):
+            continue
+        if len(suffix) == 1 and s0 not in toks.starts:
+            token_start = max((s for s in toks.starts if s < s0), default=0)
+            if e0 - token_start < 3:
+                continue
+        unit_only = suffix not in lex.suffix_type
+        start = _extend_left(text, s0, toks, lex, known=found)
+        start = _with_place(text, start, toks, lex)
+        stem = text[start:s0]
+        if unit_only or suffix in GENERIC:
+            if len(stem) < 2:
+                continue
+        elif not stem and suffix not in ("国务院",):
+            continue
+        inner = [m for m in found if m["start"] >= start and m["end"] <= s0]
+        blocked = CANNOT_CONTAIN.get(lex.suffix_type.get(suffix), ())
+        cut = max((m["end"] for m in inner if m["type"] in blocked), default=None)
+        if cut is not None:
+            start = cut
+            while start < s0 and not _NAME_CHAR.match(text[start]):
+                start += 1
+            stem = text[start:s0]
+            if len(stem) < (2 if suffix in GENERIC else 1):
+                continue
+            inner = [m for m in inner if m["start"] >= start]
+        for lead in LEADING_GENERIC:
+            if text.startswith(lead, start) and s0 - start - len(lead) >= 2:
+                start += len(lead)
+                stem = text[start:s0]
+        if _generic_stem(stem):
+            continue
+        if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
+            continue
+        name = text[start:e0]
+        rel_inner = [dict(m, start=m["start"] - start) for m in inner]
+        kind = _org_type(suffix, name, rel_inner, lex)
+        found.append({"start": start, "end": e0, "text": name, "name": name,
+                      "type": kind, "source": "suffix", "suffix": suffix})
+    return found
+
+
+#: Generic words that may precede a name without being part of it.
+LEADING_GENERIC = ("企业", "公司", "高校", "单位", "机构")
+
+#: Inner organisation types an outer name cannot be built on: a park is not
+#: named after a university, a company not after a park it sits in.
+CANNOT_CONTAIN = {
+    "Park": ("University", "Company", "Platform", "ResearchInstitute", "Department"),
+    "Company": ("Park", "University", "Government", "Platform"),
+    "University": ("University", "Park", "Company", "Government"),
+    "Government": ("University", "Company", "Platform"),
+}
+
+
+@lru_cache(maxsize=1)
+def _generic_stems() -> frozenset[str]:
+    from kg.lexicon import _words
+
+    return frozenset(_words("generic_stems.txt"))
+
+
+def _generic_stem(stem: str) -> bool:
+    """A stem like 国家 or 首个 makes a category (国家高新区), not a name."""
+    return stem in _generic_stems() or bool(re.fullmatch(r"[\d一二两三四五六七八九十百几多]+[个家所项批座]?", stem))
+
+
+def _name_after(text: str, pos: int, lex) -> int:
+    """Length of a person's name starting at ``pos`` (0 if none)."""
+    if pos >= len(text):
+        return 0
+    if text[pos:pos + 2] in lex.compound_surnames:
+        head = 2
+    elif text[pos] in lex.surnames:
+        head = 1
+    else:
+        return 0
+    for given in (1, 2):
+        end = pos + head + given
+        if end > len(text) or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:end]):
+            return 0
+        rest = text[end:]
+        if not rest or rest[0] in PUNCT or rest.startswith(lex.after_name):
+            return head + given
+    return 0
+
+
+def _name_before(text: str, end: int, lex) -> int:
+    """Start of a person's name ending at ``end`` (before 教授/团队), or -1."""
+    for size in (3, 2, 4):
+        start = end - size
+        if start < 0:
+            continue
+        chunk = text[start:end]
+        if not all("\u4e00" <= c <= "\u9fff" for c in chunk):
+            continue
+        if chunk[:2] in lex.compound_surnames and size >= 3:
+            return start
+        if chunk[0] in lex.surnames and size <= 3:
+            return start
+    return -1
+
+
+def find_persons(text: str, orgs: list[dict]) -> list[dict]:
+    """Persons named after a title (``副主任沈人杰``), possibly after a chain
+    of titles (``党委常委、副校长王磊``)."""
+    lex = load()
+    persons = []
+    for match in lex.title_re.finditer(text):
+        end = match.end()
+        size = _name_after(text, end, lex)
+        if not size:
+            continue
+        name = text[end:end + size]
+        if any(m["start"] <= end < m["end"] for m in orgs):
+            continue
+        persons.append({"start": end, "end": end + size, "text": name, "name": name,
+                        "type": "Person", "source": "title", "title_start": match.start()})
+    return persons
+
+
+def find_teams(text: str, orgs: list[dict]) -> list[dict]:
+    """Research teams named ``[organisation][person](教授)团队``."""
+    lex = load()
+    teams = []
+    for match in re.finditer(r"(教授|院士|博士|研究员)?团队", text):
+        title_start = match.start()
+        pstart = _name_before(text, title_start, lex)
+        if pstart < 0:
+            continue
+        org = max((m for m in orgs if m["end"] == pstart), key=lambda m: m["end"] - m["start"],
+                  default=None)
+        start = org["start"] if org else pstart
+        name = text[start:match.end()]
+        teams.append({"start": start, "end": match.end(), "text": name, "name": name,
+                      "type": "Team", "source": "team",
+                      "leader": text[pstart:title_start], "leader_start": pstart,
+                      "title": match.group(1) or "", "org": org})
+    return teams
+
+
+_QUOTED = re.compile(r"“([^“”\n]{2,40})”")
+EVENT_AFTER = re.compile(r"^(系列活动|主题活动|活动|启动仪式|仪式|大赛|比赛|论坛|峰会|大会|会议|专场|科技行|行动)")
+PROJECT_BEFORE = re.compile(r"(项目|产品|技术|计划|课题)(名为|：|:)?$")
+PROJECT_AFTER = re.compile(r"^(项目|计划|工程|产品)")
+
+
+def find_quoted(text: str) -> list[dict]:
+    """Projects and events named in quotes, typed by the words around them."""
+    found = []
+    quotes = list(_QUOTED.finditer(text))
+    previous_kind = None
+    previous_end = -1
+    for match in quotes:
+        inner = match.group(1)
+        before = text[max(0, match.start() - 6):match.start()]
+        after = text[match.end():match.end() + 6]
+        kind = None
+        name = inner
+        if EVENT_AFTER.match(after):
+            kind = "Event"
+        elif PROJECT_BEFORE.search(before) or PROJECT_AFTER.match(after):
+            kind = "Project"
+            tail = PROJECT_AFTER.match(after)
+            if tail and tail.group() in ("计划", "工程"):
+                pass
+        elif previous_kind == "Project" and text[previous_end:match.start()] in ("", "和", "、", "及", "与"):
+            kind = "Project"
+        if kind is None and re.match(r"^[\u4e00-\u9fff]{2,8}(培养计划|计划|工程)", after):
+            kind = "Project"
+            extra = re.match(r"^[\u4e00-\u9fff]{0,8}(培养计划|计划|工程)", after).group()
+            name = inner + extra
+            found.append({"start": match.start(), "end": match.end() + len(extra),
+                          "text": text[match.start():match.end() + len(extra)],
+                          "name": name, "type": kind, "source": "quote"})
+            previous_kind, previous_end = kind, match.end() + len(extra)
+            continue
+        previous_kind, previous_end = kind, match.end()
+        if kind is None:
+            continue
+        found.append({"start": match.start(), "end": match.end(), "text": match.group(),
+                      "name": name, "type": kind, "source": "quote"})
+    return found
+
+
+EVENT_BOUNDARIES = frozenset(
+    "举行 举办 主办 承办 召开 在 于 的 了 和 与 及 参加 出席 莅临 由 是 为 此次 本次 这次 该 近日 日前 "
+    "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并".split())
+
+
+def find_events(text: str, toks: _Tokens) -> list[dict]:
+    """Unquoted events ending with an event word (洽谈会, 签约仪式, 大赛)."""
+    lex = load()
+    found = []
+    for match in lex.event_suffix_re.finditer(text):
+        s0, e0 = match.span()
+        if e0 < len(text) and e0 not in toks.ends and _NAME_CHAR.match(text[e0]):
+            continue
+        start = _extend_left(text, s0, toks, lex, boundaries=EVENT_BOUNDARIES)
+        # 暨 joins two ceremonies into one event name
+        name = text[start:e0]
+        if len(name) - len(match.group()) < 4 or "“" in name or "”" in name:
+            continue
+        found.append({"start": start, "end": e0, "text": name, "name": name,
+                      "type": "Event", "source": "event"})
+    return _outermost(found)
+
+
+APPOINT = re.compile(r"(获聘为?|受聘为?|聘任为|聘为|被聘为|担任|聘请.{0,12}?为)")
+
+
+def find_roles(text: str, orgs: list[dict]) -> list[dict]:
+    """Posts a person is appointed to (``获聘清远高新区招才引智大使``)."""
+    lex = load()
+    found = []
+    for match in APPOINT.finditer(text):
+        start = match.end()
+        window = text[start:start + MAX_NAME]
+        suffix = None
+        for candidate in lex.role_suffix_re.finditer(window):
+            suffix = candidate
+            break
+        if not suffix:
+            continue
+        name = window[:suffix.end()]
+        if any(ch in PUNCT for ch in name) or len(name) < 3:
+            continue
+        owner = max((m for m in orgs if m["start"] == start and m["end"] < start + len(name)),
+                    key=lambda m: m["end"], default=None)
+        found.append({"start": start, "end": start + len(name), "text": name, "name": name,
+                      "type": "Role", "source": "appoint", "trigger": match.group(),
+                      "owner": owner})
+    return found
+
+
+def _outermost(mentions: list[dict]) -> list[dict]:
+    """Drop mentions strictly inside another mention of the same list."""
+    keep = []
+    for m in mentions:
+        if not any(o is not m and o["start"] <= m["start"] and m["end"] <= o["end"]
+                   and (o["end"] - o["start"]) > (m["end"] - m["start"]) for o in mentions):
+            keep.append(m)
+    return keep
+
+
+def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> list[dict]:
+    """All entity mentions of ``text``, sorted by start (nested ones included).
+
+    Parameters
+    ----------
+    text : str
+        One sentence of cleaned, Simplified text.
+    token_spans : list of (start, end), optional
+        Token boundaries from the segmenter; jieba is run if omitted.
+
+    Returns
+    -------
+    list of dict
+        Mention records (``start``, ``end``, ``text``, ``name``, ``type``,
+        ``source``); mentions may nest (a university inside its department).
+    """
+    toks = _Tokens(text, token_spans if token_spans is not None else tokenize(text))
+    orgs = find_organisations(text, toks)
+    quoted = find_quoted(text)
+    orgs = [m for m in orgs if not any(q["start"] < m["end"] and m["start"] < q["end"] for q in quoted)]
+    events = [e for e in find_events(text, toks)
+              if not any(q["start"] <= e["start"] < q["end"] for q in quoted)]
+    orgs = [m for m in orgs if not any(e["start"] <= m["start"] and m["end"] <= e["end"]
+                                       and m["end"] != e["end"] for e in events)
+            or m["type"] in ("Park", "University", "Government", "Company")]
+    persons = find_persons(text, orgs)
+    teams = find_teams(text, orgs)
+    roles = find_roles(text, orgs)
+    orgs = [m for m in orgs if not any(r["start"] <= m["start"] and m["end"] == r["end"] for r in roles)]
+    leaders = [{"start": t["leader_start"], "end": t["leader_start"] + len(t["leader"]),
+                "text": t["leader"], "name": t["leader"], "type": "Person", "source": "team"}
+               for t in teams]
+    mentions = orgs + quoted + events + persons + teams + roles + leaders
+    unique = {}
+    for m in mentions:
+        unique.setdefault((m["start"], m["end"], m["type"]), m)
+    return sorted(unique.values(), key=lambda m: (m["start"], -(m["end"] - m["start"])))
+
+
+@lru_cache(maxsize=4096)
+def _cached(text: str) -> tuple:
+    return tuple(recognize(text))

@@ -1,0 +1,640 @@
+"""Extract typed relations from one sentence and its resolved mentions.
+
+Each predicate of the annotation guide has one rule function here. A rule
+reads the sentence, its mentions (already resolved to canonical entities)
+and a small document context (the last organisation of each type, the
+current event) and returns relation dicts::
+
+    {"subject": "沈人杰", "predicate": "appointedAs",
+     "object": "清远高新区招才引智大使", "trigger": "获聘",
+     "confidence": 0.85, "title": None}
+
+The Chinese cue words come from ``kg/data/triggers.tsv``. Rules work on the
+clause (text between ``，；``) or the sentence, as the construction needs:
+the n-ary ``由A、B、C三方共建Y`` gives one ``builds`` per party, a list of
+appointees before ``获聘`` one ``appointedAs`` each.
+
+Example
+-------
+>>> from kg.recognize import recognize
+>>> text = "星河大学与蓝海科技有限公司签约。"
+>>> [(r["subject"], r["predicate"], r["object"]) for r in relate(text, recognize(text))]
+[('星河大学', 'signsWith', '蓝海科技有限公司')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.lexicon import load
+
+ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
+                       "Government", "Park", "Organization"})
+PARTY_TYPES = ORG_TYPES | {"Team", "Person"}
+BUILT_TYPES = frozenset({"Platform", "ResearchInstitute", "Park", "Department", "Organization"})
+CLAUSE_END = re.compile(r"[，；。！？;,]")
+SENTENCE_PART = re.compile(r"[。；;]")
+LIST_SEP = re.compile(r"^(、|和|及|以及|与|，|“|”|\s)*$")
+#: Pronoun-like mentions that refer back to the last organisation of a type.
+ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("ResearchInstitute", "Platform"),
+            "研究院": ("ResearchInstitute", "Platform"), "该中心": ("Platform",),
+            "中心": ("Platform",), "该项目": ("Project",), "该产业园": ("Park",),
+            "产业城": ("Park",), "该产业城": ("Park",), "学校": ("University",), "该校": ("University",)}
+
+
+@dataclass
+class Context:
+    """What a document has said so far, for anaphora and the current event."""
+
+    last: dict[str, dict] = field(default_factory=dict)
+    event: dict | None = None
+
+    def update(self, mentions: list[dict]) -> None:
+        for m in mentions:
+            self.last[m["type"]] = m
+            if m["type"] == "Event":
+                self.event = m
+
+
+def _rel(s: dict, p: str, o: dict, trigger: str, confidence: float, title=None) -> dict:
+    return {"subject": s["name"], "predicate": p, "object": o["name"],
+            "subject_type": s["type"], "object_type": o["type"],
+            "trigger": trigger, "confidence": confidence, "title": title}
+
+
+def top_level(mentions: list[dict]) -> list[dict]:
+    """Mentions not inside a longer mention, sorted by start."""
+    out = []
+    for m in mentions:
+        if not any(o is not m and o["start"] <= m["start"] and m["end"] <= o["end"]
+                   and (o["end"] - o["start"]) > (m["end"] - m["start"]) for o in mentions):
+            out.append(m)
+    return sorted(out, key=lambda m: m["start"])
+
+
+def _clause(text: str, pos: int) -> tuple[int, int]:
+    start = max((m.end() for m in CLAUSE_END.finditer(text, 0, pos)), default=0)
+    end_match = CLAUSE_END.search(text, pos)
+    return start, end_match.start() if end_match else len(text)
+
+
+def _triggers(text: str, predicate: str):
+    words = load().triggers[predicate]
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    return list(pattern.finditer(text))
+
+
+def _list_after(ms: list[dict], text: str, pos: int, types, stop: int) -> list[dict]:
+    """Mentions of ``types`` forming a list that starts after ``pos``."""
+    out = []
+    cursor = pos
+    for m in ms:
+        if m["start"] < pos or m["start"] >= stop:
+            continue
+        if m["type"] not in types:
+            continue
+        gap = text[cursor:m["start"]]
+        if out and not LIST_SEP.match(gap):
+            break
+        out.append(m)
+        cursor = m["end"]
+    return out
+
+
+def _list_before(ms: list[dict], text: str, pos: int, types, start: int = 0) -> list[dict]:
+    """Mentions of ``types`` forming a list that ends just before ``pos``."""
+    out = []
+    cursor = pos
+    for m in reversed(ms):
+        if m["end"] > pos or m["start"] < start:
+            continue
+        if m["type"] not in types:
+            if out:
+                break
+            continue
+        gap = text[m["end"]:cursor]
+        if out and not LIST_SEP.match(gap):
+            break
+        out.insert(0, m)
+        cursor = m["start"]
+    return out
+
+
+def _subject(ms, text, pos, types, ctx, start=0) -> dict | None:
+    """The nearest mention of ``types`` before ``pos`` in the sentence, or an
+    anaphor (该公司) resolved through the context."""
+    candidates = [m for m in ms if m["end"] <= pos and m["start"] >= start and m["type"] in types]
+    if candidates:
+        return candidates[-1]
+    window = text[start:pos]
+    for word, kinds in ANAPHORA.items():
+        if word in window:
+            for kind in kinds:
+                if kind in ctx.last and kind in types:
+                    return ctx.last[kind]
+    return None
+
+
+# --- rules, one per predicate ------------------------------------------------
+
+def rule_part_of(text, mentions, ms, ctx):
+    """A unit named after its parent (西安交通大学化学学院 → 西安交通大学),
+    a team after its school; the parent is the longest organisation that
+    starts the name."""
+    out = []
+    for m in mentions:
+        if m["type"] not in ORG_TYPES | {"Team"}:
+            continue
+        if m["type"] == "Team" and m.get("org"):
+            parent = next((p for p in mentions if p["start"] == m["org"]["start"]
+                           and p["end"] == m["org"]["end"]), m["org"])
+            out.append(_rel(m, "partOf", parent, "团队", 0.8))
+            continue
+        if m.get("suffix") in ("管委会", "党工委", "管理委员会"):
+            continue
+        parents = [p for p in mentions if p is not m and p["start"] == m["start"]
+                   and p["end"] < m["end"] and p["type"] in ORG_TYPES]
+        if not parents:
+            continue
+        parent = max(parents, key=lambda p: p["end"])
+        if parent["name"] == m["name"]:
+            continue
+        if parent.get("suffix") in ("管委会",) and m["type"] == "Government":
+            pass
+        out.append(_rel(m, "partOf", parent, parent["text"], 0.75))
+    return out
+
+
+def rule_affiliated(text, mentions, ms, ctx):
+    """Organisation–title–person apposition: ``陕西理工大学党委常委、副校长王磊``,
+    including chains ``A公司总经理、B中心主任殷晓练`` and team leaders."""
+    lex = load()
+    out = []
+    orgs = [m for m in mentions if m["type"] in ORG_TYPES]
+    for person in (m for m in mentions if m["type"] == "Person"):
+        if person.get("source") == "team":
+            team = next((t for t in mentions if t["type"] == "Team"
+                         and t.get("leader_start") == person["start"]), None)
+            if team and team.get("org"):
+                org = team["org"]
+                org = next((o for o in orgs if o["start"] == org["start"] and o["end"] == org["end"]), org)
+                out.append(_rel(person, "affiliatedWith", org, team.get("title") or "团队", 0.8,
+                                team.get("title") or None))
+            continue
+        pos = person["start"]
+        titles: list[str] = []
+        while pos > 0:
+            title = next((t for t in lex.titles if text.startswith(t, pos - len(t))), None)
+            if title:
+                titles.insert(0, title)
+                pos -= len(title)
+                org = max((o for o in orgs if o["end"] == pos), key=lambda o: o["end"] - o["start"],
+                          default=None)
+                if org is not None:
+                    out.append(_rel(person, "affiliatedWith", org, titles[-1], 0.85, "、".join(titles)))
+                    titles = []
+                    pos = org["start"]
+                    if pos > 0 and text[pos - 1] == "、":
+                        pos -= 1
+                        continue
+                    break
+                bare = next((s for s in ("管委会", "党工委", "公司", "集团") if text.startswith(s, pos - len(s))), None)
+                if bare and bare in ("公司", "集团") and text.startswith("该", pos - len(bare) - 1):
+                    target = ctx.last.get("Company")
+                    if target:
+                        out.append(_rel(person, "affiliatedWith", target, titles[-1], 0.7, "、".join(titles)))
+                    break
+                if bare:
+                    titles[0] = bare + titles[0]
+                    pos -= len(bare)
+                if pos > 0 and text[pos - 1] == "、":
+                    pos -= 1
+                    titles.insert(0, "、")
+                    titles = [t for t in titles if t != "、"]
+                    continue
+                break
+            break
+    return out
+
+
+def rule_leads(text, mentions, ms, ctx):
+    """The person a team is named after leads it (``孙杨教授团队``)."""
+    out = []
+    for team in (m for m in mentions if m["type"] == "Team"):
+        leader = next((p for p in mentions if p["type"] == "Person"
+                       and p["start"] == team.get("leader_start")), None)
+        if leader:
+            out.append(_rel(leader, "leads", team, team.get("title") or "团队", 0.85))
+    return out
+
+
+def rule_builds(text, mentions, ms, ctx):
+    """``Y由A、B、C三方合作共建`` and ``A(与B)共建/成立/打造…Y``."""
+    out = []
+    for trig in _triggers(text, "builds"):
+        cstart, cend = _clause(text, trig.start())
+        before = text[cstart:trig.start()]
+        by = before.rfind("由")
+        builders: list[dict] = []
+        built: list[dict] = []
+        if by >= 0:
+            by += cstart
+            builders = _list_after(ms, text, by + 1, ORG_TYPES, trig.start())
+            target = [m for m in ms if m["end"] <= by and m["type"] in BUILT_TYPES]
+            if target:
+                built = [target[-1]]
+            elif "Platform" in ctx.last:
+                built = [ctx.last["Platform"]]
+        else:
+            built = _list_after(ms, text, trig.end(), BUILT_TYPES, len(text))
+            if not built:
+                continue
+            first_gap = text[trig.end():built[0]["start"]]
+            if CLAUSE_END.search(first_gap) or len(first_gap) > 12:
+                continue
+            subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart)
+            if subject is None:
+                subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, 0)
+            if subject is not None:
+                builders = _list_before(ms, text, subject["end"], ORG_TYPES) or [subject]
+                partner = re.search(r"(与|和|同)$", text[:subject["start"]])
+                if partner:
+                    builders = _list_before(ms, text, partner.start(), ORG_TYPES) + builders
+            if "双方" in text[:trig.start()] or "三方" in text[:trig.start()]:
+                named = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
+                builders = named[-3:] if "三方" in text[:trig.start()] else named[-2:]
+        for b in builders:
+            for y in built:
+                if b["name"] != y["name"]:
+                    out.append(_rel(b, "builds", y, trig.group(), 0.75))
+        for y in built:
+            founder = next((m for m in mentions if m["start"] == y["start"] and m["end"] < y["end"]
+                            and m["type"] == "University"), None)
+            if founder:
+                out.append(_rel(founder, "builds", y, trig.group(), 0.6))
+    return out
+
+
+def rule_signs(text, mentions, ms, ctx):
+    """``A(、B)与C(正式)签约/签署/签订`` gives each left party signsWith C; the
+    quoted projects of the sentence are the parties' projects."""
+    out = []
+    for trig in _triggers(text, "signsWith"):
+        head = text[:trig.start()]
+        conj = max(head.rfind("与"), head.rfind("和"))
+        if conj < 0:
+            continue
+        right = [m for m in ms if m["start"] > conj and m["end"] <= trig.start()
+                 and m["type"] in PARTY_TYPES - {"Person"}]
+        if not right:
+            continue
+        other = right[0]
+        cstart = max((m.end() for m in SENTENCE_PART.finditer(text, 0, conj)), default=0)
+        left = [m for m in ms if m["end"] <= conj and m["start"] >= cstart
+                and m["type"] in PARTY_TYPES - {"Person"}]
+        left = [m for m in left if not any(o is not m and o["type"] == "Team" and o["start"] <= m["start"]
+                                           and m["end"] <= o["end"] for o in left)]
+        if left and any(m["type"] == "Team" for m in left):
+            left = [m for m in left if m["type"] == "Team"]
+        elif left:
+            left = left[-1:]
+        for party in left:
+            if party["name"] != other["name"]:
+                out.append(_rel(party, "signsWith", other, trig.group(), 0.8))
+        projects = [m for m in ms if m["type"] == "Project"]
+        for project in projects:
+            owners = [m for m in left if m["end"] <= project["start"]]
+            owner = owners[-1] if owners else None
+            if owner is not None and text[owner["end"]:project["start"]].startswith("项目"):
+                continue  # handled by rule_has_project
+            for party in left + [other]:
+                if project["start"] > trig.end() or project["start"] > other["end"] or party is other:
+                    out.append(_rel(party, "hasProject", project, trig.group(), 0.6))
+    return out
+
+
+def rule_has_project(text, mentions, ms, ctx):
+    """``团队项目“P”``, ``X的P项目``, and a project named after its company."""
+    out = []
+    projects = [m for m in ms if m["type"] == "Project"]
+    for project in projects:
+        owner = None
+        for m in reversed(ms):
+            if m["end"] > project["start"] or m["type"] not in PARTY_TYPES - {"Person"}:
+                continue
+            gap = text[m["end"]:project["start"]]
+            if re.fullmatch(r"(的|项目|自主研发的|研发的|的项目|(项目“[^”]*”)*|“[^”]*”|和|、)*", gap):
+                owner = m
+            break
+        if owner is not None:
+            out.append(_rel(owner, "hasProject", project, "项目", 0.7))
+    for project in (m for m in mentions if m["type"] == "Project"):
+        company = next((m for m in mentions if m["start"] == project["start"] and m["end"] < project["end"]
+                        and m["type"] in ORG_TYPES), None)
+        if company:
+            out.append(_rel(company, "hasProject", project, "项目", 0.7))
+    return out
+
+
+def rule_appointed(text, mentions, ms, ctx):
+    """Every person listed before ``获聘/聘任/担任`` holds the role after it;
+    the organisation that starts the role's name owns the post."""
+    out = []
+    for role in (m for m in mentions if m["type"] == "Role"):
+        trigger_at = role["start"] - len(role.get("trigger", ""))
+        persons = [m for m in ms if m["type"] == "Person" and m["end"] <= trigger_at]
+        for person in persons:
+            out.append(_rel(person, "appointedAs", role, role.get("trigger", "获聘"), 0.8))
+        owner = role.get("owner")
+        if owner:
+            out.append(_rel(role, "roleOf", owner, role.get("trigger", "获聘"), 0.75))
+    return out
+
+
+LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户)")
+LOCATED_AT = re.compile(r"^在(?P<place>)")
+LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产)")
+PLACE_TYPES = frozenset({"Park", "Government"})
+
+
+def rule_located(text, mentions, ms, ctx):
+    """``A落户/入驻/位于B``, ``A在B挂牌成立/开工/奠基``, ``位于B的A``, and
+    ``B(企业)A`` for a company named right after its park."""
+    out = []
+    for verb in LOCATED_VERB.finditer(text):
+        place = next((m for m in ms if m["start"] >= verb.end() and m["start"] - verb.end() <= 2
+                      and m["type"] in PLACE_TYPES), None)
+        if place is None:
+            continue
+        if text[max(0, verb.start() - 1):verb.start()] == "于" or text[verb.start() - 2:verb.start()] == "在位":
+            pass
+        after = text[place["end"]:place["end"] + 1]
+        if after == "的":
+            thing = next((m for m in ms if m["start"] == place["end"] + 1
+                          and m["type"] in ORG_TYPES | {"Project"} - PLACE_TYPES), None)
+            if thing:
+                out.append(_rel(thing, "locatedIn", place, verb.group(2), 0.75))
+            continue
+        cstart, _ = _clause(text, verb.start())
+        things = _list_before(ms, text, verb.start(), ORG_TYPES | {"Project"}, cstart)
+        if not things:
+            subject = _subject(ms, text, verb.start(), ORG_TYPES | {"Project"}, ctx, cstart)
+            things = [subject] if subject else []
+        for thing in things:
+            if thing["name"] != place["name"]:
+                out.append(_rel(thing, "locatedIn", place, verb.group(2), 0.75))
+    for match in re.finditer(r"在", text):
+        place = next((m for m in ms if m["start"] == match.end() and m["type"] in PLACE_TYPES), None)
+        if place is None:
+            continue
+        tail = LOCATED_EVENT.match(text, place["end"])
+        if not tail:
+            continue
+        subject = _subject(ms, text, match.start(), ORG_TYPES | {"Project"}, ctx,
+                           _clause(text, match.start())[0])
+        if subject and subject["name"] != place["name"]:
+            out.append(_rel(subject, "locatedIn", place, tail.group(), 0.7))
+    for i, m in enumerate(ms[:-1]):
+        nxt = ms[i + 1]
+        if m["type"] == "Park" and nxt["type"] == "Company" and text[m["end"]:nxt["start"]] in ("", "企业", "的"):
+            out.append(_rel(nxt, "locatedIn", m, text[m["end"]:nxt["start"]] or "名", 0.65))
+    return out
+
+
+def rule_cooperates(text, mentions, ms, ctx):
+    """``A与B、C等…合作``, ``A赴B洽谈合作``, ``依托B，A…``, ``A委托B``."""
+    out = []
+    for trig in _triggers(text, "cooperatesWith"):
+        word = trig.group()
+        cstart, cend = _clause(text, trig.start())
+        if word in ("依托",):
+            partner = _list_after(ms, text, trig.end(), ORG_TYPES, cend)
+            _, next_end = _clause(text, cend + 1) if cend < len(text) else (0, len(text))
+            subject = next((m for m in ms if m["start"] > cend and m["start"] <= cend + 2
+                            and m["type"] in ORG_TYPES), None)
+            if partner and subject:
+                out.append(_rel(subject, "cooperatesWith", partner[0], word, 0.55))
+            continue
+        if word == "委托":
+            a = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart)
+            b = _list_after(ms, text, trig.end(), ORG_TYPES, cend)
+            if a and b:
+                out.append(_rel(a, "cooperatesWith", b[0], word, 0.55))
+            continue
+        head = text[cstart:trig.start()]
+        conj = re.search(r"(与|和|同|赴|携手)", head)
+        if not conj:
+            continue
+        pivot = cstart + conj.start()
+        a = _subject(ms, text, pivot, ORG_TYPES, ctx, cstart)
+        if a is None:
+            a = _subject(ms, text, pivot, ORG_TYPES, ctx, 0)
+        partners = _list_after(ms, text, pivot + len(conj.group()), ORG_TYPES, trig.start())
+        if a is None or not partners:
+            continue
+        if any(t in text[trig.end():trig.end() + 4] for t in ("共建", "建设")) and \
+                not text[trig.end():].startswith("共建模式"):
+            pass
+        for b in partners:
+            if a["name"] != b["name"]:
+                out.append(_rel(a, "cooperatesWith", b, word, 0.6))
+    return out
+
+
+def rule_organizes(text, mentions, ms, ctx):
+    """``A(联合B)举办/主办/承办/举行E`` and ``由A主办的E``."""
+    out = []
+    for trig in _triggers(text, "organizes"):
+        events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 4]
+        by = re.search(r"由([^，。]*)$", text[:trig.start()])
+        if by and not events:
+            events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 3
+                      or (m["type"] == "Event" and text[trig.end():m["start"]] == "的")]
+        if not events:
+            continue
+        cstart, _ = _clause(text, trig.start())
+        organisers = [m for m in ms if m["type"] in ORG_TYPES and cstart <= m["start"] and m["end"] <= trig.start()]
+        if not organisers:
+            subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, 0)
+            organisers = [subject] if subject else []
+        for org in organisers:
+            for event in events:
+                out.append(_rel(org, "organizes", event, trig.group(), 0.75))
+    return out
+
+
+PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受")
+
+
+def rule_participates(text, mentions, ms, ctx):
+    """Persons and organisations that attend, witness or present at the
+    event named in the sentence (or the current event of the document when
+    the sentence says 此次活动/现场/仪式上)."""
+    out = []
+    cue = PARTICIPATE.search(text)
+    if not cue:
+        return out
+    events = [m for m in ms if m["type"] == "Event"]
+    event = events[0] if events else None
+    if event is None and ctx.event is not None and re.search(r"此次|本次|这次|活动|现场|仪式", text):
+        event = ctx.event
+    if event is None:
+        return out
+    organisers = {r["subject"] for r in rule_organizes(text, mentions, ms, ctx)}
+    for m in ms:
+        if m["type"] in ("Person", "Team", "University", "Company", "ResearchInstitute",
+                         "Government", "Organization", "Platform") and m["name"] not in organisers:
+            if m["type"] in ("Government", "Platform") and not re.search(r"见证|出席|参加|莅临", text):
+                continue
+            out.append(_rel(m, "participatesIn", event, cue.group(), 0.55))
+    return out
+
+
+def rule_supports(text, mentions, ms, ctx):
+    """``在A(、B)(等部门)的支持/帮助下，…X`` and ``得益于A的支持，X…``."""
+    out = []
+    for match in re.finditer(r"(在|得益于)([^，。]{2,60}?)(等部门)?的(支持|帮助|扶持|资助)(下)?", text):
+        supporters = [m for m in ms if m["start"] >= match.start(2) and m["end"] <= match.end(2)
+                      and m["type"] in ORG_TYPES]
+        if not supporters:
+            continue
+        supported = None
+        before = [m for m in ms if m["end"] <= match.start() and m["type"] in ORG_TYPES]
+        if before and re.search(r"(是|已|于)?$", text[before[-1]["end"]:match.start()]) and \
+                len(text[before[-1]["end"]:match.start()]) <= 3:
+            supported = before[-1]
+        if supported is None:
+            after = [m for m in ms if m["start"] >= match.end() and m["type"] in ORG_TYPES - {"Government"}]
+            tail = text[match.end():match.end() + 8]
+            if re.match(r"[，,]?(该?公司|企业)", tail) and "Company" in ctx.last:
+                supported = ctx.last["Company"]
+            elif after:
+                supported = after[0]
+            elif "Company" in ctx.last:
+                supported = ctx.last["Company"]
+        if supported is None:
+            continue
+        for s in supporters:
+            if s["name"] != supported["name"]:
+                out.append(_rel(s, "supports", supported, match.group(4), 0.65))
+    return out
+
+
+def rule_incubates(text, mentions, ms, ctx):
+    """``A孵化/培育了B、C和D`` for companies B, C, D."""
+    out = []
+    for trig in _triggers(text, "incubates"):
+        companies = _list_after(ms, text, trig.end(), {"Company"}, len(text))
+        if not companies or companies[0]["start"] - trig.end() > 3:
+            continue
+        subject = _subject(ms, text, trig.start(), ORG_TYPES - {"Company"}, ctx, 0)
+        if subject is None:
+            subject = ctx.last.get("Park")
+        if subject is None:
+            continue
+        for company in companies:
+            out.append(_rel(subject, "incubates", company, trig.group(), 0.65))
+    return out
+
+
+def rule_recruits(text, mentions, ms, ctx):
+    """``A(顺利)引进/引入/招引B`` and ``该项目是A重点引进的…``."""
+    out = []
+    for trig in _triggers(text, "recruits"):
+        cstart, cend = _clause(text, trig.start())
+        targets = _list_after(ms, text, trig.end(), {"Team", "Company", "Project", "Person"}, cend)
+        if targets and targets[0]["start"] - trig.end() > 3:
+            targets = []
+        subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart)
+        if not targets and re.search(r"该项目是", text[:trig.start()]) and "Project" in ctx.last:
+            targets = [ctx.last["Project"]]
+        if subject is None or not targets:
+            continue
+        for target in targets:
+            out.append(_rel(subject, "recruits", target, trig.group(), 0.65))
+    return out
+
+
+def rule_invests(text, mentions, ms, ctx):
+    """``由A投资(建设)的B`` and ``A投资(建设)B``."""
+    out = []
+    for trig in _triggers(text, "investsIn"):
+        tail = text[trig.end():]
+        target = None
+        if tail.startswith("的"):
+            target = next((m for m in ms if m["start"] == trig.end() + 1), None)
+        else:
+            target = next((m for m in ms if 0 <= m["start"] - trig.end() <= 2
+                           and m["type"] in {"Project", "Company", "Park"}), None)
+        subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, _clause(text, trig.start())[0])
+        if target and subject and subject["name"] != target["name"]:
+            out.append(_rel(subject, "investsIn", target, trig.group(), 0.7))
+    return out
+
+
+def rule_founded(text, mentions, ms, ctx):
+    """``P创立/创办(了)A`` and ``A是(由)B创办(的)``."""
+    out = []
+    for match in re.finditer(r"(创立|创办)(了)?", text):
+        after = next((m for m in ms if 0 <= m["start"] - match.end() <= 1 and m["type"] in ORG_TYPES), None)
+        before = [m for m in ms if m["end"] <= match.start() and m["type"] in PARTY_TYPES]
+        if after and before:
+            out.append(_rel(before[-1], "founded", after, match.group(1), 0.7))
+        elif not after and before:
+            subject_is = re.search(r"是(由)?[^，。]*$", text[:match.start()])
+            founders = [m for m in before if m["type"] in ("Person", "Team", "Platform", "ResearchInstitute")]
+            if subject_is and founders and "Company" in ctx.last:
+                out.append(_rel(founders[-1], "founded", ctx.last["Company"], match.group(1), 0.6))
+    return out
+
+
+def rule_educated(text, mentions, ms, ctx):
+    """``毕业于U``, ``作为U…硕士/博士，P``, ``U校友P``."""
+    out = []
+    persons = [m for m in ms if m["type"] == "Person"]
+    for uni in (m for m in ms if m["type"] == "University"):
+        tail = text[uni["end"]:uni["end"] + 20]
+        head = text[max(0, uni["start"] - 4):uni["start"]]
+        if re.search(r"毕业于$", head) or re.match(r"[^，。]{0,16}(硕士|博士|本科|毕业)", tail) or tail.startswith("校友"):
+            person = next((p for p in persons if p["start"] >= uni["end"]), None)
+            if person is None:
+                person = next((p for p in reversed(persons) if p["end"] <= uni["start"]), None)
+            if person:
+                out.append(_rel(person, "educatedAt", uni, "毕业", 0.6))
+    return out
+
+
+RULES = (rule_part_of, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
+         rule_appointed, rule_located, rule_cooperates, rule_organizes, rule_participates,
+         rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
+
+
+def relate(text: str, mentions: list[dict], context: Context | None = None) -> list[dict]:
+    """All relations stated in one sentence.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    mentions : list of dict
+        Its resolved mentions (see :mod:`kg.recognize`), nested ones included.
+    context : Context, optional
+        Document context for anaphora; updated with this sentence's mentions.
+
+    Returns
+    -------
+    list of dict
+        Relation dicts, without duplicates.
+    """
+    ctx = context if context is not None else Context()
+    ms = top_level(mentions)
+    out, seen = [], set()
+    for rule in RULES:
+        for rel in rule(text, mentions, ms, ctx):
+            key = (rel["subject"], rel["predicate"], rel["object"])
+            if key not in seen and rel["subject"] != rel["object"]:
+                seen.add(key)
+                out.append(rel)
+    ctx.update(ms)
+    return out

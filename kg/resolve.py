@@ -1,0 +1,127 @@
+"""Resolve mentions to entities: one canonical name plus its aliases.
+
+Inside a document three kinds of evidence make two surface forms one entity:
+
+* an explicit definition, ``重庆綦江高新技术产业开发区(以下简称“綦江高新区”)``;
+* a lexicon abbreviation of a university (``西安交大`` → ``西安交通大学``);
+* a short form derived from a full name that the document also uses: the
+  name without its place prefix (``华湾材料研究院``), a company's brand with
+  or without ``公司`` (``天之衡公司``, ``聚石化学``), a team named without the
+  school (``西安交通大学钟德星教授团队``).
+
+The canonical name is the fullest form the document uses. Across documents
+entities merge when they share a type and a name or alias
+(:func:`merge_entities`).
+
+Example
+-------
+>>> ents = [{"name": "清远华湾材料研究院", "type": "ResearchInstitute"}]
+>>> derived_aliases(ents[0])
+['华湾材料研究院']
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import load
+
+COMPANY_FORMS = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "有限公司")
+DEFINITION = re.compile(r"^[（(]\s*(?:以下)?简称[“\"]?([^”\"）)]{2,16})[”\"]?[）)]")
+
+
+def strip_place(name: str) -> str:
+    """``name`` without a leading place (province, city), if one is there."""
+    lex = load()
+    for place in lex.places:
+        for form in (place + "省", place + "市", place):
+            if name.startswith(form) and len(name) - len(form) >= 3:
+                return name[len(form):]
+    return name
+
+
+def derived_aliases(entity: dict) -> list[str]:
+    """Short forms a document may use for ``entity`` (to be confirmed in the text).
+
+    >>> derived_aliases({"name": "清远市天之衡量子科技有限公司", "type": "Company"})
+    ['天之衡量子科技', '天之衡量子科技公司', '天之衡公司', '天之衡集团', '天之衡']
+    """
+    lex = load()
+    name, kind = entity["name"], entity["type"]
+    out: list[str] = []
+    bare = strip_place(name)
+    if kind == "University":
+        out.extend(lex.universities.get(name, ()))
+    if kind == "Company":
+        core = bare
+        for form in COMPANY_FORMS:
+            if core.endswith(form):
+                core = core[: -len(form)]
+                break
+        core = re.sub(r"[（(][^）)]*[）)]$", "", core)
+        if len(core) >= 2 and core != name:
+            out.append(core)
+            out.append(core + "公司")
+        brand = re.split(r"(量子|科技|技术|新材料|材料|化工|化学|电子|制药|生物|医药|实业|发展|投资|控股|信息|智能|机器人|包装|钢结构|休闲|用品|企业|管理)", core)[0]
+        if 2 <= len(brand) < len(core):
+            out.extend([brand + "公司", brand + "集团", brand])
+    elif bare != name and kind not in ("Person", "Project", "Event", "Role"):
+        out.append(bare)
+    if kind == "Role":
+        for suffix in lex.role_suffixes:
+            pass
+    seen, result = set(), []
+    for alias in out:
+        if alias and alias != name and alias not in seen and len(alias) >= 2:
+            seen.add(alias)
+            result.append(alias)
+    return result
+
+
+def explicit_aliases(text: str, mentions: list[dict], offset: int = 0) -> dict[str, str]:
+    """Aliases defined in the text: ``X（以下简称“Y”）`` gives ``{Y: X}``."""
+    found = {}
+    for m in mentions:
+        if m["type"] in ("Person",):
+            continue
+        match = DEFINITION.match(text[m["end"] - offset:])
+        if match:
+            found[match.group(1)] = m["name"]
+    return found
+
+
+def merge_entities(entity_lists) -> list[dict]:
+    """Merge per-document entity records into corpus entities.
+
+    Two records are the same entity when they have the same type and share
+    a name or alias; the canonical name is the longest name among them.
+    ``docs`` and ``aliases`` are unions.
+
+    >>> a = {"name": "西安交通大学", "type": "University", "aliases": ["西安交大"], "docs": ["a"]}
+    >>> b = {"name": "西安交大", "type": "University", "aliases": [], "docs": ["b"]}
+    >>> merged = merge_entities([[a], [b]])
+    >>> merged[0]["name"], merged[0]["docs"]
+    ('西安交通大学', ['a', 'b'])
+    """
+    groups: list[dict] = []
+    index: dict[tuple[str, str], dict] = {}
+    for entities in entity_lists:
+        for ent in entities:
+            forms = [ent["name"], *ent.get("aliases", [])]
+            group = next((index[(ent["type"], f)] for f in forms if (ent["type"], f) in index), None)
+            if group is None:
+                group = {"name": ent["name"], "type": ent["type"], "aliases": [], "docs": []}
+                groups.append(group)
+            for form in forms:
+                if form not in group["aliases"] and form != group["name"]:
+                    group["aliases"].append(form)
+                index[(ent["type"], form)] = group
+            for doc in ent.get("docs", []):
+                if doc not in group["docs"]:
+                    group["docs"].append(doc)
+            if len(ent["name"]) > len(group["name"]):
+                group["aliases"].append(group["name"])
+                group["name"] = ent["name"]
+    for group in groups:
+        group["aliases"] = sorted({a for a in group["aliases"] if a != group["name"]})
+    return groups
