@@ -262,7 +262,11 @@ def layout_positions(graph: nx.Graph, clusters: Mapping | None = None, *,
         else:
             qpos = nx.circular_layout(quotient)
         centres = np.array([qpos[i] for i in range(len(groups))], dtype=float)
-        centres *= radius.sum() / 2
+        # scale so that typical neighbouring groups just touch, then push apart
+        gaps = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(-1))
+        np.fill_diagonal(gaps, np.inf)
+        nearest = float(np.median(gaps.min(1))) or 1.0
+        centres *= (2 * float(np.median(radius)) + spacing) / nearest
         rng = np.random.default_rng(seed)
         centres += rng.normal(scale=1e-3, size=centres.shape)
         for _ in range(200):
