@@ -12,8 +12,11 @@ One function per measure, over plain networkx graphs:
   graph of the same density;
 - :func:`bridged_sectors` — which pairs of sectors a node bridges, with an
   example two-path;
-- :func:`brokers` — all of the above (plus Burt's constraint and effective
-  size from networkx) for every entity of a projection, ranked.
+- :func:`constraint` and :func:`effective_size` — Burt's structural-hole
+  measures for undirected unweighted graphs (fast equivalents of
+  :func:`networkx.constraint` and :func:`networkx.effective_size`);
+- :func:`brokers` — all of the above for every entity of a projection,
+  ranked.
 
 References
 ----------
@@ -26,6 +29,8 @@ References
    Journal of Mathematical Sociology 25(2): 163–177.
 .. [4] Brandes, U. (2008). "On Variants of Shortest-Path Betweenness
    Centrality and their Generic Computation." Social Networks 30(2): 136–145.
+.. [6] Borgatti, S. P. (1997). "Structural Holes: Unpacking Burt's
+   Redundancy Measures." Connections 20(1): 35–38.
 .. [5] Butts, C. T. sna: Tools for Social Network Analysis, R package,
    function ``brokerage`` (documentation of the role definitions).
 """
@@ -43,7 +48,8 @@ from kg.graph import to_undirected_simple
 __all__ = [
     "ROLES", "EXACT_BETWEENNESS_MAX_NODES", "BETWEENNESS_SAMPLES",
     "betweenness", "subset_betweenness", "gould_fernandez",
-    "gould_fernandez_expected", "bridged_sectors", "brokers",
+    "gould_fernandez_expected", "bridged_sectors", "constraint",
+    "effective_size", "brokers",
 ]
 
 #: Gould–Fernandez roles, in the order R's ``sna::brokerage`` reports them
@@ -338,6 +344,61 @@ def bridged_sectors(G: nx.Graph, node, groups: Mapping | str = "sector") -> list
     return out
 
 
+def effective_size(G: nx.Graph) -> dict:
+    """Burt's effective size of every node of an undirected unweighted graph.
+
+    With n the degree of v and t the number of ties among v's neighbours,
+    the effective size is ``n - 2 t / n`` (Borgatti 1997's simplification of
+    Burt 1992); ``None`` for isolates. Equal to
+    :func:`networkx.effective_size` (which is much slower: one ego graph per
+    node).
+
+    Examples
+    --------
+    >>> effective_size(nx.star_graph(3))[0], effective_size(nx.complete_graph(3))[0]
+    (3.0, 1.0)
+    """
+    out = {}
+    for v in G:
+        nbrs = set(G[v]) - {v}
+        n = len(nbrs)
+        if n == 0:
+            out[v] = None
+            continue
+        ties = sum(len(nbrs & (set(G[u]) - {u})) for u in nbrs) / 2
+        out[v] = n - 2 * ties / n
+    return out
+
+
+def constraint(G: nx.Graph) -> dict:
+    """Burt's (1992) constraint of every node of an undirected unweighted graph.
+
+    With p_ij = 1 / deg(i) the share of i's ties going to j,
+    ``c(i) = Σ_j (p_ij + Σ_q p_iq p_qj)²`` over neighbours j of i and
+    neighbours q of both; ``None`` for isolates. Low constraint: the node's
+    contacts are not tied to each other (it spans structural holes). Equal
+    to :func:`networkx.constraint` on unweighted graphs.
+
+    Examples
+    --------
+    >>> constraint(nx.star_graph(3))[0]
+    0.3333333333333333
+    """
+    nbr = {v: set(G[v]) - {v} for v in G}
+    out = {}
+    for i, ni in nbr.items():
+        if not ni:
+            out[i] = None
+            continue
+        pi = 1 / len(ni)
+        total = 0.0
+        for j in ni:
+            indirect = sum(pi / len(nbr[q]) for q in ni & nbr[j])
+            total += (pi + indirect) ** 2
+        out[i] = total
+    return out
+
+
 #: Sector pairs whose subset betweenness :func:`brokers` reports.
 SUBSET_PAIRS = {
     "university_industry": ("university", ("industry",)),
@@ -409,22 +470,20 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
         targets = [n for s in dst for n in by_sector.get(s, ())]
         subset[label] = subset_betweenness(H, by_sector.get("university", ()), targets)
     gf = gould_fernandez(H, "sector")
-    eff = nx.effective_size(H)
-    con = nx.constraint(H)
+    eff = effective_size(H)
+    con = constraint(H)
     rows = []
     for n, data in H.nodes(data=True):
         if actors_only and data.get("sector") in NON_ACTOR_SECTORS:
             continue
         ui = subset["university_industry"][n]
         ug = subset["university_government"][n]
-        c = con.get(n)
         rows.append({
             "name": n, "type": data.get("type"), "sector": data.get("sector"),
             "degree": H.degree(n), "betweenness": bc[n],
             "university_industry": ui, "university_government": ug,
             "triple_helix": ui + ug,
-            "constraint": None if c is None or c != c else c,
-            "effective_size": None if eff[n] != eff[n] else eff[n],
+            "constraint": con[n], "effective_size": eff[n],
             "gould_fernandez": gf[n],
         })
 

@@ -250,3 +250,17 @@ def test_cli_brokers(tmp_path):
     assert data[0]["gould_fernandez"]["liaison"] == 6      # 3 sectors, 3 pairs × 2 orders
     res = runner.invoke(main, ["brokers", "--graph", str(path), "--sort", "nope"])
     assert res.exit_code == 1 and "unknown broker measure" in res.output
+
+
+def test_constraint_and_effective_size_equal_networkx():
+    from kg.brokerage import constraint, effective_size
+
+    G = nx.powerlaw_cluster_graph(120, 3, 0.4, seed=5)
+    G.add_node("isolate")
+    nx_eff, nx_con = nx.effective_size(G), nx.constraint(G)
+    eff, con = effective_size(G), constraint(G)
+    assert eff["isolate"] is None and con["isolate"] is None
+    for n in G:
+        if n != "isolate":
+            assert eff[n] == pytest.approx(nx_eff[n])
+            assert con[n] == pytest.approx(nx_con[n])
