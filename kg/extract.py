@@ -113,8 +113,38 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None) -
         documents.append(result["document"])
         entity_lists.append(result["entities"])
         relations.extend(result["relations"])
-    return {"documents": documents, "entities": merge_entities(entity_lists),
-            "relations": relations}
+    entities, relations = canonicalise(entity_lists, relations)
+    return {"documents": documents, "entities": entities, "relations": relations}
+
+
+def canonicalise(entity_lists: list[list[dict]], relations: list[dict]) -> tuple[list, list]:
+    """Give every entity its corpus-wide canonical name (cross-document alias
+    resolution) while each document keeps its own record and the aliases it
+    uses, so that an entity record says which forms a document really has.
+
+    >>> a = [{"name": "西安交通大学", "type": "University", "aliases": ["西安交大"], "docs": ["a"]}]
+    >>> b = [{"name": "西安交大", "type": "University", "aliases": [], "docs": ["b"]}]
+    >>> ents, _ = canonicalise([a, b], [])
+    >>> [(e["name"], e["aliases"], e["docs"]) for e in ents]
+    [('西安交通大学', ['西安交大'], ['a']), ('西安交通大学', ['西安交大'], ['b'])]
+    """
+    canonical = {}
+    for group in merge_entities(entity_lists):
+        for form in [group["name"], *group["aliases"]]:
+            canonical[(group["type"], form)] = group["name"]
+    entities = []
+    for per_doc in entity_lists:
+        for ent in per_doc:
+            name = canonical.get((ent["type"], ent["name"]), ent["name"])
+            forms = {ent["name"], *ent["aliases"]} - {name}
+            entities.append(dict(ent, name=name, aliases=sorted(forms)))
+    renamed = []
+    for rel in relations:
+        rel = dict(rel)
+        for end in ("subject", "object"):
+            rel[end] = canonical.get((rel[end + "_type"], rel[end]), rel[end])
+        renamed.append(rel)
+    return entities, renamed
 
 
 def write_extraction(paths, out_dir, on_error=None, nlp=None) -> str:

@@ -54,6 +54,7 @@ class Lexicon:
     triggers: dict[str, tuple[str, ...]]
     universities: dict[str, tuple[str, ...]]
     places: tuple[str, ...]
+    provinces: tuple[str, ...]
     event_suffixes: tuple[str, ...]
     role_suffixes: tuple[str, ...]
     suffix_re: re.Pattern = field(repr=False)
@@ -93,6 +94,7 @@ def load() -> Lexicon:
         triggers=triggers,
         universities=universities,
         places=tuple(_longest_first(_words("places.txt"))),
+        provinces=tuple(_longest_first(_lines("places.txt")[0].split())),
         event_suffixes=tuple(_longest_first(event_suffixes)),
         role_suffixes=tuple(_longest_first(role_suffixes)),
         suffix_re=_alternation(list(suffix_type) + unit_suffixes),

@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.clean import split_sentences
+from kg.lexicon import load
 from kg.recognize import recognize
 from kg.relate import Context, relate
 from kg.resolve import derived_aliases, explicit_aliases
@@ -151,7 +152,10 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
             if alias in text and alias not in entities:
                 alias_of.setdefault(alias, ent["name"])
             elif alias in entities and entities[alias]["type"] == ent["type"] and alias != ent["name"]:
-                alias_of.setdefault(alias, ent["name"])
+                if ent["name"].startswith(load().provinces):
+                    alias_of.setdefault(ent["name"], alias)  # 广东清远高新区 → 清远高新区
+                else:
+                    alias_of.setdefault(alias, ent["name"])  # 华湾材料研究院 → 清远华湾材料研究院
     for short, full in list(alias_of.items()):
         while full in alias_of and alias_of[full] != full:
             full = alias_of[full]

@@ -94,6 +94,9 @@ def _soft_boundaries() -> frozenset[str]:
             parts = line.split()
             if len(parts) == 3 and len(parts[0]) > 1 and parts[2] in SOFT_TAGS:
                 words.add(parts[0])
+    lex = load()
+    for predicate, cues in lex.triggers.items():
+        words.update(c for c in cues if len(c) > 1 and predicate not in ("hasProject", "educatedAt"))
     return frozenset(words - internal)
 
 
@@ -186,10 +189,13 @@ def _internal_conjunction(text: str, pos: int, suffix_start: int) -> bool:
     if not (1 <= len(after) <= 4):
         return False
     before = text[:pos - 1]
+    stops = lex.boundaries | _soft_boundaries()
     for gap in (2, 3, 4):
         head = before[:len(before) - gap]
+        chunk = before[len(before) - gap:]
         if any(head.endswith(s) for s in lex.suffix_type if len(s) >= 2):
-            return all(_NAME_CHAR.match(c) for c in before[len(before) - gap:])
+            return all(_NAME_CHAR.match(c) for c in chunk) and not any(
+                chunk[i:j] in stops for i in range(len(chunk)) for j in range(i + 2, len(chunk) + 1))
     return False
 
 
@@ -241,6 +247,9 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         inner = [m for m in found if m["start"] >= start and m["end"] <= s0]
         blocked = CANNOT_CONTAIN.get(lex.suffix_type.get(suffix), ())
         cut = max((m["end"] for m in inner if m["type"] in blocked), default=None)
+        if cut is not None and lex.suffix_type.get(suffix) == "Company" and not (
+                text.startswith(lex.places, cut) or text.startswith("企业", cut)):
+            cut = None
         if cut is not None:
             start = cut
             while start < s0 and not _NAME_CHAR.match(text[start]):
@@ -257,13 +266,21 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             continue
         if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
             continue
+        tail = TRAILING_PLACE.match(text, e0)
+        if tail and lex.suffix_type.get(suffix) in ("Park", "Government"):
+            e0 = tail.end()
         name = text[start:e0]
+        if name.count("(") != name.count(")") or name.count("（") != name.count("）"):
+            continue
         rel_inner = [dict(m, start=m["start"] - start) for m in inner]
         kind = _org_type(suffix, name, rel_inner, lex)
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": kind, "source": "suffix", "suffix": suffix})
     return found
 
+
+#: A bracketed district after a park name: 乌鲁木齐高新区(新市区).
+TRAILING_PLACE = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[区市县][）)]")
 
 #: Generic words that may precede a name without being part of it.
 LEADING_GENERIC = ("企业", "公司", "高校", "单位", "机构")
@@ -272,7 +289,7 @@ LEADING_GENERIC = ("企业", "公司", "高校", "单位", "机构")
 #: named after a university, a company not after a park it sits in.
 CANNOT_CONTAIN = {
     "Park": ("University", "Company", "Platform", "ResearchInstitute", "Department"),
-    "Company": ("Park", "University", "Government", "Platform"),
+    "Company": ("Park", "Government", "Platform"),
     "University": ("University", "Park", "Company", "Government"),
     "Government": ("University", "Company", "Platform"),
 }
@@ -422,8 +439,14 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         if e0 < len(text) and e0 not in toks.ends and _NAME_CHAR.match(text[e0]):
             continue
         start = _extend_left(text, s0, toks, lex, boundaries=EVENT_BOUNDARIES)
-        # 暨 joins two ceremonies into one event name
+        # 暨 joins two ceremonies into one name, unless the first is unnamed
         name = text[start:e0]
+        if "暨" in name:
+            first, _, rest = name.partition("暨")
+            head = lex.event_suffix_re.search(first)
+            if head and len(first) - len(head.group()) < 4:
+                start += len(first) + 1
+                name = rest
         if len(name) - len(match.group()) < 4 or "“" in name or "”" in name:
             continue
         found.append({"start": start, "end": e0, "text": name, "name": name,
@@ -455,6 +478,61 @@ def find_roles(text: str, orgs: list[dict]) -> list[dict]:
         found.append({"start": start, "end": start + len(name), "text": name, "name": name,
                       "type": "Role", "source": "appoint", "trigger": match.group(),
                       "owner": owner})
+    return found
+
+
+@lru_cache(maxsize=1)
+def _categories() -> list[tuple[str, str]]:
+    from kg.lexicon import _lines
+
+    rows = [line.split("\t") for line in _lines("list_categories.tsv")]
+    return sorted(((r[0].strip(), r[1].strip()) for r in rows), key=lambda r: -len(r[0]))
+
+
+_LIST_END = re.compile(r"等(?:[\d一二两三四五六七八九十百几多]+\s*[家个所项批]|一批)?[\u4e00-\u9fff]{0,8}?")
+
+
+def find_list_items(text: str, known: list[dict]) -> list[dict]:
+    """Names in a list closed by a category noun: ``A、B和C等知名企业`` makes
+    A, B and C companies even without a suffix (豪美新材, 先导稀材)."""
+    found = []
+    for end in re.finditer(r"等|(?=[\d一二两三四五六七八九十]+\s*家)", text):
+        tail = text[end.end():end.end() + 16]
+        kind = None
+        for noun, noun_type in _categories():
+            at = tail.find(noun)
+            if 0 <= at <= 10 and not any(c in PUNCT for c in tail[:at]):
+                kind = noun_type
+                break
+        if kind is None:
+            continue
+        items = []
+        pos = end.start()
+        while pos > 0:
+            sep = max(text.rfind("、", 0, pos), text.rfind("和", 0, pos), text.rfind("及", 0, pos))
+            stop = max(text.rfind(c, 0, pos) for c in "，。；：,;:“”")
+            begin = max(sep, stop) + 1
+            item = text[begin:pos]
+            if not (2 <= len(item) <= 12) or not all(_NAME_CHAR.match(c) for c in item):
+                break
+            items.insert(0, (begin, pos))
+            if sep < stop or sep < 0:
+                break
+            pos = sep
+        if len(items) < 2:
+            continue
+        if any(m["start"] <= items[0][0] < m["end"] and m["type"] != kind for m in known):
+            pass
+        for begin, stop in items:
+            if any(m["start"] <= begin and stop <= m["end"] for m in known):
+                continue
+            if any(begin <= m["start"] < stop for m in known):
+                continue
+            name = text[begin:stop]
+            if name in load().boundaries or _generic_stem(name):
+                continue
+            found.append({"start": begin, "end": stop, "text": name, "name": name,
+                          "type": kind, "source": "list"})
     return found
 
 
@@ -493,6 +571,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
     orgs = [m for m in orgs if not any(e["start"] <= m["start"] and m["end"] <= e["end"]
                                        and m["end"] != e["end"] for e in events)
             or m["type"] in ("Park", "University", "Government", "Company")]
+    orgs = orgs + find_list_items(text, orgs + quoted + events)
     persons = find_persons(text, orgs)
     teams = find_teams(text, orgs)
     roles = find_roles(text, orgs)

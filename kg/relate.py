@@ -160,6 +160,14 @@ def rule_part_of(text, mentions, ms, ctx):
         parent = max(parents, key=lambda p: p["end"])
         if parent["name"] == m["name"]:
             continue
+        remainder = m["text"][parent["end"] - m["start"]:]
+        if remainder[:1] in "—–-·":
+            continue  # a joint name (甲大学—乙区人才驿站) is not a unit of either
+        lex = load()
+        if m["type"] in ("Platform", "ResearchInstitute") and parent["type"] == "University" and (
+                remainder.startswith(lex.places) or remainder[:1] in "（(") and \
+                not re.search(r"分(中心|院|部|公司)$", m["name"]):
+            continue  # 某大学（某地）研究院: co-built in another place, not a unit
         if parent.get("suffix") in ("管委会",) and m["type"] == "Government":
             pass
         out.append(_rel(m, "partOf", parent, parent["text"], 0.75))
@@ -253,9 +261,13 @@ def rule_builds(text, mentions, ms, ctx):
             first_gap = text[trig.end():built[0]["start"]]
             if CLAUSE_END.search(first_gap) or len(first_gap) > 12:
                 continue
+            first_gap = text[trig.end():built[0]["start"]]
+            if len(first_gap) > 6 or first_gap.startswith(("是", "的")):
+                continue
             subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart)
             if subject is None:
-                subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, 0)
+                heads = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
+                subject = heads[0] if heads else ctx.last.get("Park")
             if subject is not None:
                 builders = _list_before(ms, text, subject["end"], ORG_TYPES) or [subject]
                 partner = re.search(r"(与|和|同)$", text[:subject["start"]])
@@ -354,7 +366,8 @@ def rule_appointed(text, mentions, ms, ctx):
 
 LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户)")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
-LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产)")
+LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
+HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?|引进了?)")
 PLACE_TYPES = frozenset({"Park", "Government"})
 
 
@@ -395,6 +408,23 @@ def rule_located(text, mentions, ms, ctx):
                            _clause(text, match.start())[0])
         if subject and subject["name"] != place["name"]:
             out.append(_rel(subject, "locatedIn", place, tail.group(), 0.7))
+    for verb in HOSTS.finditer(text):
+        cstart, cend = _clause(text, verb.start())
+        host = _subject(ms, text, verb.start(), {"Park"}, ctx, 0)
+        if host is None:
+            continue
+        end = len(text)
+        for thing in (m for m in ms if m["start"] >= verb.end() and m["start"] < end):
+            if thing["type"] in ("Company", "Platform", "ResearchInstitute", "Park", "Department") \
+                    and thing["name"] != host["name"]:
+                out.append(_rel(thing, "locatedIn", host, verb.group(), 0.6))
+    lead = re.match(r"在([^，。]{2,20})，", text)
+    if lead:
+        host = next((m for m in ms if m["start"] == 1 and m["type"] == "Park"), None)
+        if host:
+            for thing in ms:
+                if thing["start"] > lead.end() and thing["type"] in ("Company", "Platform", "ResearchInstitute"):
+                    out.append(_rel(thing, "locatedIn", host, "在", 0.6))
     for i, m in enumerate(ms[:-1]):
         nxt = ms[i + 1]
         if m["type"] == "Park" and nxt["type"] == "Company" and text[m["end"]:nxt["start"]] in ("", "企业", "的"):
@@ -464,7 +494,7 @@ def rule_organizes(text, mentions, ms, ctx):
     return out
 
 
-PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受")
+PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约")
 
 
 def rule_participates(text, mentions, ms, ctx):
@@ -482,6 +512,7 @@ def rule_participates(text, mentions, ms, ctx):
     if event is None:
         return out
     organisers = {r["subject"] for r in rule_organizes(text, mentions, ms, ctx)}
+    organisers |= {r["object"] for r in rule_affiliated(text, mentions, ms, ctx)}
     for m in ms:
         if m["type"] in ("Person", "Team", "University", "Company", "ResearchInstitute",
                          "Government", "Organization", "Platform") and m["name"] not in organisers:
@@ -596,7 +627,8 @@ def rule_educated(text, mentions, ms, ctx):
     for uni in (m for m in ms if m["type"] == "University"):
         tail = text[uni["end"]:uni["end"] + 20]
         head = text[max(0, uni["start"] - 4):uni["start"]]
-        if re.search(r"毕业于$", head) or re.match(r"[^，。]{0,16}(硕士|博士|本科|毕业)", tail) or tail.startswith("校友"):
+        if re.search(r"毕业于$", head) or re.match(r"[^，。]{0,16}专业(硕士|博士|本科)", tail) \
+                or re.match(r"校友[，、]?$|校友[^关会总]", tail):
             person = next((p for p in persons if p["start"] >= uni["end"]), None)
             if person is None:
                 person = next((p for p in reversed(persons) if p["end"] <= uni["start"]), None)
