@@ -311,10 +311,13 @@ def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json)
 
 
 def _echo_relation(r, indent="    ") -> None:
+    import re
+
     title = f" ({r['title']})" if r.get("title") else ""
     click.echo(f"{indent}{r['subject']} —{r['predicate']}→ {r['object']}{title}")
     for ev in r["evidence"][:2]:
-        click.echo(f"{indent}    “{ev.get('sentence')}” [{ev.get('doc')}]")
+        sentence = re.sub(r"\s*\n\s*", "", ev.get("sentence") or "")
+        click.echo(f"{indent}    “{sentence}” [{ev.get('doc')}]")
     if len(r["evidence"]) > 2:
         click.echo(f"{indent}    … {len(r['evidence']) - 2} more sentences")
 

@@ -184,3 +184,55 @@ def test_commands_read_the_store(store_dir):
     assert res.exit_code == 0 and res.output.startswith("  1. 清远高新区")
     res = runner.invoke(main, ["clusters", "--store", store_dir, "--json"])
     assert json.loads(res.output)["clusters"][0]["size"] > 20
+
+
+# --- the same questions on the graph the extractor builds from the seeds ------
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """``kg build seeds`` (rule-based extraction into a fresh store), projected."""
+    path = str(tmp_path_factory.mktemp("built") / "store")
+    res = CliRunner().invoke(main, ["build", str(SEEDS), "--store", path, "--quiet"])
+    assert res.exit_code == 0, res.output
+    store = open_store(path)
+    try:
+        return project(store.entities(), store.relations())
+    finally:
+        store.close()
+
+
+def test_extracted_graph_connects_shaanxi_and_qingyuan_through_yin_xiaolian(extracted):
+    """Same facts as above (article 000): the extractor finds 殷晓练's posts
+    at 陕西理工大学科技发展公司 and his appointment as the zone's talent
+    ambassador, so the first path runs through him, with the sentences."""
+    out = connect(extracted, "陕西理工大学", "清远高新区")
+    first = out["paths"][0]
+    assert "殷晓练" in first["nodes"]
+    assert all(h["evidence"][0]["doc"] == "000_42554c0628e267aa.txt" for h in first["hops"])
+    assert dict(out["intermediaries"])["殷晓练"] >= 1
+
+
+def test_extracted_graph_ranks_the_xjtu_branch_among_top_brokers(extracted):
+    """The extractor finds the branch built by XJTU, its transfer centre,
+    the zone's committee and 华湾, located in the zone (article 000): it is
+    a top-10 broker by betweenness among ~285 actors, on shortest
+    university→government paths, second only to the zone and XJTU-side
+    hubs."""
+    rows = brokers(extracted, top=None, sort="betweenness")
+    names = [r["name"] for r in rows]
+    assert names[0] == "清远高新区"
+    assert BRANCH in names[:10]
+    assert rows[names.index(BRANCH)]["university_government"] > 0
+    th = [r["name"] for r in brokers(extracted, top=15)]
+    assert BRANCH in th
+
+
+@pytest.mark.parametrize("method", ["louvain", "leiden"])
+def test_extracted_graph_clusters_keep_the_xjtu_hubs_together(extracted, method):
+    """The three XJTU teams, XJTU and 华湾 (who signed with the teams) form
+    one cluster; the branch stays with its parent transfer centre."""
+    where = membership(clusters(extracted, method)["clusters"])
+    research = ["西安交通大学", "清远华湾材料研究院", "西安交通大学化学学院孙杨教授团队",
+                "西安交通大学电子与信息学部钟德星教授团队", "西安交通大学张彦峰教授团队"]
+    assert len({where[n] for n in research}) == 1
+    assert where[BRANCH] == where["西安交通大学国家技术转移中心"]
