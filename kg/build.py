@@ -54,11 +54,10 @@ class BuildReport:
 
 
 def default_extractor() -> Extractor:
-    """``kg.extract.extract_document`` with one spaCy pipeline for the run."""
-    from kg.extract import build_pipeline, extract_document
+    """:func:`kg.extract.extract_document` (its pipeline is built once)."""
+    from kg.extract import extract_document
 
-    nlp = build_pipeline()
-    return lambda doc: extract_document(doc, nlp=nlp)
+    return extract_document
 
 
 def ingest_document(store: KGStore, doc: dict, extract: Extractor,

@@ -243,7 +243,10 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     True
     """
     doc = result["document"]
-    version = extractor_version or doc.get("extractor") or __version__
+    rels = result.get("relations", ())
+    version = (extractor_version or doc.get("extractor")
+               or next((r["extractor"] for r in rels if r.get("extractor")), None)
+               or f"kg/{__version__}")
     doc_iri = document_iri(doc["doc"])
     g = _Graph(doc_iri)
 
@@ -263,15 +266,20 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     elif doc.get("chars") is not None:
         g.add(doc_iri, UIC + "chars", _lit(int(doc["chars"])))
 
-    # The extraction that produced the evidence.
+    # The extraction that produced the evidence, by which extractor.
     activity = doc_iri + "#extraction"
-    agent = f"{KG}agent/kg/{iri_segment(version)}"
     g.add(activity, RDF + "type", UIC + "Extraction")
     g.add(activity, PROV + "used", doc_iri)
-    g.add(activity, PROV + "wasAssociatedWith", agent)
-    g.add(agent, RDF + "type", PROV + "SoftwareAgent")
-    g.add(agent, RDFS + "label", _lit(f"kg {version}"))
-    g.add(agent, UIC + "extractorVersion", _lit(version))
+
+    def extractor(name: str) -> str:
+        agent = f"{KG}agent/{iri_segment(name)}"
+        g.add(activity, PROV + "wasAssociatedWith", agent)
+        g.add(agent, RDF + "type", PROV + "SoftwareAgent")
+        g.add(agent, RDFS + "label", _lit(name))
+        g.add(agent, UIC + "extractorVersion", _lit(name))
+        return name
+
+    extractor(version)
 
     # Entities: (name or alias, type) -> IRI.
     index: dict[tuple[str, str], str] = {}
@@ -319,7 +327,7 @@ def document_quads(result: dict, resolve: Resolver | None = None,
         g.add(ev, RDF + "object", o)
         g.add(ev, PROV + "wasDerivedFrom", doc_iri)
         g.add(ev, PROV + "wasGeneratedBy", activity)
-        g.add(ev, UIC + "extractorVersion", _lit(version))
+        g.add(ev, UIC + "extractorVersion", _lit(extractor(rel.get("extractor") or version)))
         if rel.get("evidence"):
             g.add(ev, UIC + "sentence", _lit(rel["evidence"], ZH))
         for key in ("start", "end"):

@@ -157,8 +157,8 @@ def format_result(result: Result, fmt: str = "table") -> str:
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    cells = [[("" if c is None else _compact(c["value"]) if c["type"] == "uri"
-               else c["value"].replace("\n", " ")) for c in row]
+    cells = [[_clip("" if c is None else _compact(c["value"]) if c["type"] == "uri"
+                    else c["value"].replace("\n", " ")) for c in row]
              for row in result.rows]
     widths = [max([_width(v)] + [_width(r[i]) for r in cells])
               for i, v in enumerate(result.vars)]
@@ -167,6 +167,18 @@ def format_result(result: Result, fmt: str = "table") -> str:
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)) for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def _clip(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` display columns, with an ellipsis."""
+    if _width(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if _width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
 
 
 def _width(text: str) -> int:
