@@ -15,6 +15,14 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(KG) extract seeds --out $(OUT)
+	rm -rf $(OUT)/store
+	$(KG) build seeds --store $(OUT)/store --quiet
+	$(KG) stats --store $(OUT)/store
+	$(KG) brokers --store $(OUT)/store --top 5
+	$(KG) clusters --store $(OUT)/store
+	$(KG) connect 陕西理工大学 清远高新区 --store $(OUT)/store
+	$(KG) view --store $(OUT)/store --out $(OUT)/graph.html
+	@echo "open $(OUT)/graph.html in a browser to explore the graph"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

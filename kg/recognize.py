@@ -496,7 +496,7 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
     """Names in a list closed by a category noun: ``A、B和C等知名企业`` makes
     A, B and C companies even without a suffix (豪美新材, 先导稀材)."""
     found = []
-    for end in re.finditer(r"等|(?=[\d一二两三四五六七八九十]+\s*家)", text):
+    for end in re.finditer(r"等|(?<![\d一二两三四五六七八九十])(?=[\d一二两三四五六七八九十]+\s*家)", text):
         tail = text[end.end():end.end() + 16]
         kind = None
         for noun, noun_type in _categories():
@@ -529,7 +529,9 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
             if any(begin <= m["start"] < stop for m in known):
                 continue
             name = text[begin:stop]
-            if name in load().boundaries or _generic_stem(name):
+            stops = load().boundaries | _soft_boundaries()
+            if _generic_stem(name) or any(name[i:j] in stops for i in range(len(name))
+                                          for j in range(i + 1, len(name) + 1)):
                 continue
             found.append({"start": begin, "end": stop, "text": name, "name": name,
                           "type": kind, "source": "list"})
