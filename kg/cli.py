@@ -82,6 +82,20 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _store_errors(command):
+    """Turn a :class:`kg.store.StoreError` into a one-line message, exit 1."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from kg.store import StoreError
+        try:
+            return command(*args, **kwargs)
+        except StoreError as exc:
+            _fail(str(exc))
+    return wrapper
+
+
 def _open(location: str, create: bool = False):
     from kg.store import StoreError, open_store
     try:
@@ -94,6 +108,7 @@ def _open(location: str, create: bool = False):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@_store_errors
 def build(paths, store, quiet):
     """Extract PATHS (files or folders) into the store, incrementally.
 
@@ -121,6 +136,7 @@ def build(paths, store, quiet):
 @main.command()
 @click.argument("doc")
 @store_option
+@_store_errors
 def remove(doc, store):
     """Remove document DOC (its file name) and everything it stated."""
     from kg.build import remove as run_remove
@@ -138,6 +154,7 @@ def remove(doc, store):
               default="table", show_default=True)
 @click.option("--update", "allow_update", is_flag=True,
               help="Allow a SPARQL update (the store is read-only otherwise).")
+@_store_errors
 def sparql(query, store, fmt, allow_update):
     """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
     from kg.store import StoreError, format_result, query_kind
@@ -165,6 +182,7 @@ def sparql(query, store, fmt, allow_update):
               type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
 @click.option("--out", type=click.Path(), default=None,
               help="Output file (a directory for csv); standard output if omitted.")
+@_store_errors
 def export_(store, fmt, out):
     """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j)."""
     from kg.store import StoreError
@@ -183,6 +201,7 @@ def export_(store, fmt, out):
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@_store_errors
 def stats(store, as_json):
     """Documents, entities per type and relations per predicate."""
     import json
