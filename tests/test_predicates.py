@@ -1,0 +1,523 @@
+"""Each of the 18 predicates of ``ANNOTATION.md`` on invented news sentences.
+
+The sentences are written for these tests (none is copied from the seeds);
+the names are invented but built like real ones (星河大学, 东岭理工大学,
+蓝海新材料科技有限公司, 南湖高新区管委会, 青山市科技局, 王立新, 陈晓明 …).
+Each case lists the relations a careful annotator following the guide
+writes for the sentence; the extractor must produce every one of them
+(more relations are allowed, except those listed as ``forbidden``).
+
+The n-ary constructions of the guide and the provenance of every relation
+(doc, doc_id, evidence sentence with offsets, trigger, confidence) are
+tested on :func:`kg.extract.extract_document` output at the end.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.records import PREDICATES
+
+
+def case(text, expected, forbidden=(), id=None):
+    """One test case: ``expected`` and ``forbidden`` are ``(s, p, o)`` or
+    ``(s, p, o, title)`` tuples; ``s``/``o`` may be a tuple of acceptable names
+    (the two readings the guide allows, e.g. park or its administration)."""
+    return pytest.param(text, expected, forbidden, id=id)
+
+
+def _names(x):
+    return set(x) if isinstance(x, tuple) else {x}
+
+
+def _find(result, s, p, o):
+    """Relations of ``result`` matching ``s p o`` (symmetric either way)."""
+    from kg.records import SYMMETRIC
+
+    out = []
+    for r in result["relations"]:
+        if r["predicate"] != p:
+            continue
+        if r["subject"] in _names(s) and r["object"] in _names(o):
+            out.append(r)
+        elif p in SYMMETRIC and r["subject"] in _names(o) and r["object"] in _names(s):
+            out.append(r)
+    return out
+
+
+def _show(result):
+    return "\n".join(f"  {r['subject']} {r['predicate']} {r['object']}"
+                     + (f" (title {r['title']})" if r.get("title") else "")
+                     for r in result["relations"]) or "  (no relations)"
+
+
+def check(result, expected, forbidden=()):
+    missing = []
+    for triple in expected:
+        s, p, o, *title = triple
+        hits = _find(result, s, p, o)
+        if not hits:
+            missing.append(f"{s} {p} {o}")
+        elif title and not any(r.get("title") == title[0] for r in hits):
+            missing.append(f"{s} {p} {o} with title {title[0]!r} "
+                           f"(got {[r.get('title') for r in hits]})")
+    wrong = [f"{s} {p} {o}" for s, p, o in forbidden if _find(result, s, p, o)]
+    assert not missing and not wrong, (
+        f"missing: {missing}\nwrong: {wrong}\nextracted:\n{_show(result)}")
+
+
+CASES = {
+    "builds": [
+        case("东岭理工大学国家技术转移中心在南湖高新区设立东岭理工大学国家技术转移中心南湖分中心。",
+             [("东岭理工大学国家技术转移中心", "builds", "东岭理工大学国家技术转移中心南湖分中心")],
+             forbidden=[("南湖高新区", "builds", "东岭理工大学国家技术转移中心南湖分中心")],
+             id="builds-branch-centre"),
+        case("青山市科技局搭建了青山市科技成果转化公共服务平台。",
+             [("青山市科技局", "builds", "青山市科技成果转化公共服务平台")],
+             id="builds-platform"),
+        case("南湖高新区管委会与星河大学共建的南湖智能制造产业创新中心昨日正式揭牌。",
+             [("南湖高新区管委会", "builds", "南湖智能制造产业创新中心"),
+              ("星河大学", "builds", "南湖智能制造产业创新中心")],
+             id="builds-co-built-centre"),
+    ],
+    "signsWith": [
+        case("东岭理工大学与蓝海新材料科技有限公司签署战略合作协议。",
+             [("东岭理工大学", "signsWith", "蓝海新材料科技有限公司")],
+             id="signs-agreement"),
+        case("活动现场，南湖高新区管委会与星河大学签订校地合作框架协议。",
+             [("南湖高新区管委会", "signsWith", "星河大学")],
+             id="signs-framework"),
+        case("青山华达化工有限公司与东岭理工大学化学学院签约，共建海洋防腐材料联合实验室。",
+             [("青山华达化工有限公司", "signsWith", "东岭理工大学化学学院")],
+             id="signs-with-school"),
+    ],
+    "hasProject": [
+        case("星河大学材料学院陈晓明教授团队与青山华达化工有限公司签约“高性能锂电池隔膜材料产业化”项目。",
+             [("星河大学材料学院陈晓明教授团队", "hasProject", "高性能锂电池隔膜材料产业化")],
+             id="project-signed-by-team"),
+        case("东岭理工大学王立新教授团队带来的“海洋防腐涂料关键技术研发”项目落户南湖高新区。",
+             [("东岭理工大学王立新教授团队", "hasProject", "海洋防腐涂料关键技术研发")],
+             id="project-brought-by-team"),
+        case("路演环节，青山智航机器人有限公司带来了“智能电力巡检机器人”项目。",
+             [("青山智航机器人有限公司", "hasProject", "智能电力巡检机器人")],
+             id="project-of-company"),
+    ],
+    "appointedAs": [
+        case("王立新、陈晓明、李秀英获聘南湖高新区科技特派员。",
+             [("王立新", "appointedAs", "南湖高新区科技特派员"),
+              ("陈晓明", "appointedAs", "南湖高新区科技特派员"),
+              ("李秀英", "appointedAs", "南湖高新区科技特派员")],
+             id="appointed-list"),
+        case("星河大学聘任蓝海新材料科技有限公司总经理赵文博为星河大学产业教授。",
+             [("赵文博", "appointedAs", "星河大学产业教授")],
+             id="appointed-by-university"),
+        case("东岭理工大学教授孙立伟受聘担任南湖新材料研究院首席科学家。",
+             [("孙立伟", "appointedAs", "南湖新材料研究院首席科学家")],
+             id="appointed-chief-scientist"),
+    ],
+    "roleOf": [
+        case("王立新、陈晓明、李秀英获聘南湖高新区科技特派员。",
+             [("南湖高新区科技特派员", "roleOf", "南湖高新区")],
+             id="role-of-park"),
+        case("东岭理工大学教授孙立伟受聘担任南湖新材料研究院首席科学家。",
+             [("南湖新材料研究院首席科学家", "roleOf", "南湖新材料研究院")],
+             id="role-of-institute"),
+        case("星河大学聘任蓝海新材料科技有限公司总经理赵文博为星河大学产业教授。",
+             [("星河大学产业教授", "roleOf", "星河大学")],
+             id="role-of-university"),
+    ],
+    "affiliatedWith": [
+        case("星河大学材料科学与工程学院副院长张建华表示，学院将与企业共建联合实验室。",
+             [("张建华", "affiliatedWith", "星河大学材料科学与工程学院", "副院长")],
+             id="affiliated-vice-dean"),
+        case("蓝海新材料科技有限公司总经理刘志强介绍，公司今年研发投入超过3000万元。",
+             [("刘志强", "affiliatedWith", "蓝海新材料科技有限公司", "总经理")],
+             id="affiliated-general-manager"),
+        case("东岭理工大学党委常委、副校长孙丽华出席签约仪式并致辞。",
+             [("孙丽华", "affiliatedWith", "东岭理工大学", "党委常委、副校长")],
+             id="affiliated-two-titles"),
+        case("青山市科技局局长王立新说，青山将为校地合作提供全方位保障。",
+             [("王立新", "affiliatedWith", "青山市科技局", "局长")],
+             id="affiliated-bureau-head"),
+    ],
+    "leads": [
+        case("东岭理工大学化学学院王立新教授团队研发的防腐涂料已在多家企业应用。",
+             [("王立新", "leads", "东岭理工大学化学学院王立新教授团队")],
+             id="leads-professor-team"),
+        case("李明远院士领衔的东岭理工大学海洋材料创新团队长期从事海洋防腐材料研究。",
+             [("李明远", "leads", "东岭理工大学海洋材料创新团队")],
+             id="leads-named-team"),
+    ],
+    "partOf": [
+        case("青山华达化工有限公司是蓝海新材料科技有限公司的全资子公司。",
+             [("青山华达化工有限公司", "partOf", "蓝海新材料科技有限公司")],
+             id="partof-subsidiary"),
+        case("星河大学材料科学与工程学院副院长张建华表示，学院将与企业共建联合实验室。",
+             [("星河大学材料科学与工程学院", "partOf", "星河大学")],
+             id="partof-school"),
+        case("东岭理工大学国家技术转移中心在南湖高新区设立东岭理工大学国家技术转移中心南湖分中心。",
+             [("东岭理工大学国家技术转移中心南湖分中心", "partOf", "东岭理工大学国家技术转移中心")],
+             id="partof-branch-centre"),
+        case("星河大学材料学院陈晓明教授团队与青山华达化工有限公司签约“高性能锂电池隔膜材料产业化”项目。",
+             [("星河大学材料学院陈晓明教授团队", "partOf", ("星河大学材料学院", "星河大学"))],
+             id="partof-team"),
+    ],
+    "incubates": [
+        case("星河大学（青山）科技创新研究院孵化了青山绿源环保科技有限公司、青山智航机器人有限公司和青山云图信息技术有限公司。",
+             [("星河大学（青山）科技创新研究院", "incubates", "青山绿源环保科技有限公司"),
+              ("星河大学（青山）科技创新研究院", "incubates", "青山智航机器人有限公司"),
+              ("星河大学（青山）科技创新研究院", "incubates", "青山云图信息技术有限公司")],
+             id="incubates-list"),
+        case("青山微芯电子科技有限公司由南湖创业孵化器孵化，目前已完成A轮融资。",
+             [("南湖创业孵化器", "incubates", "青山微芯电子科技有限公司")],
+             id="incubates-passive"),
+        case("南湖创业孵化器已成功孵化青山微芯电子科技有限公司等30余家科技型企业。",
+             [("南湖创业孵化器", "incubates", "青山微芯电子科技有限公司")],
+             id="incubates-among-others"),
+    ],
+    "recruits": [
+        case("南湖新材料研究院先后引进东岭理工大学物理学院孙立伟教授团队等5个高层次人才团队。",
+             [("南湖新材料研究院", "recruits", "东岭理工大学物理学院孙立伟教授团队")],
+             id="recruits-team"),
+        case("近年来，南湖高新区引进蓝海新材料科技有限公司等一批龙头企业。",
+             [(("南湖高新区", "南湖高新区管委会"), "recruits", "蓝海新材料科技有限公司")],
+             id="recruits-company"),
+        case("星河大学（青山）科技创新研究院已引入青山智航机器人有限公司等12家科技企业。",
+             [("星河大学（青山）科技创新研究院", "recruits", "青山智航机器人有限公司")],
+             id="recruits-introduce"),
+    ],
+    "cooperatesWith": [
+        case("星河大学与青山市人民政府开展全面战略合作。",
+             [("星河大学", "cooperatesWith", "青山市人民政府")],
+             id="cooperates-strategic"),
+        case("近年来，东岭理工大学与南湖高新区在人才培养、科技成果转化等方面深入合作。",
+             [("东岭理工大学", "cooperatesWith", "南湖高新区")],
+             id="cooperates-areas"),
+        case("蓝海新材料科技有限公司与东岭理工大学开展产学研对接，共同攻关海洋防腐关键技术。",
+             [("蓝海新材料科技有限公司", "cooperatesWith", "东岭理工大学")],
+             id="cooperates-matchmaking"),
+    ],
+    "locatedIn": [
+        case("青山智航机器人有限公司落户南湖高新区。",
+             [("青山智航机器人有限公司", "locatedIn", "南湖高新区")],
+             id="located-settles"),
+        case("青山微芯电子科技有限公司于2022年入驻南湖科创园。",
+             [("青山微芯电子科技有限公司", "locatedIn", "南湖科创园")],
+             id="located-moves-into-park"),
+        case("“年产5000吨生物基可降解材料”项目在南湖高新区正式开工。",
+             [("年产5000吨生物基可降解材料", "locatedIn", "南湖高新区")],
+             id="located-project-starts"),
+    ],
+    "founded": [
+        case("青山绿源环保科技有限公司由星河大学校友刘富强于2018年创立。",
+             [("刘富强", "founded", "青山绿源环保科技有限公司")],
+             id="founded-passive"),
+        case("2016年，陈晓明博士毕业后回到家乡，创办了青山云图信息技术有限公司。",
+             [("陈晓明", "founded", "青山云图信息技术有限公司")],
+             id="founded-after-graduation"),
+        case("刘志强于2010年创立蓝海新材料科技有限公司，现任公司董事长。",
+             [("刘志强", "founded", "蓝海新材料科技有限公司")],
+             id="founded-active"),
+    ],
+    "organizes": [
+        case("由青山市科技局主办的“2024青山创新创业大赛”在南湖高新区举行。",
+             [("青山市科技局", "organizes", "2024青山创新创业大赛")],
+             id="organizes-hosted-by"),
+        case("南湖高新区管委会与星河大学联合举办“星河大学科技成果走进南湖”对接会。",
+             [("南湖高新区管委会", "organizes", ("星河大学科技成果走进南湖", "星河大学科技成果走进南湖对接会")),
+              ("星河大学", "organizes", ("星河大学科技成果走进南湖", "星河大学科技成果走进南湖对接会"))],
+             id="organizes-jointly"),
+        case("东岭理工大学承办了第五届全国大学生机器人创新设计大赛。",
+             [("东岭理工大学", "organizes", "第五届全国大学生机器人创新设计大赛")],
+             id="organizes-undertakes"),
+    ],
+    "participatesIn": [
+        case("由青山市科技局主办的“2024青山创新创业大赛”在南湖高新区举行。"
+             "青山市副市长黄建国、星河大学副校长陈晓明等出席活动。",
+             [("黄建国", "participatesIn", "2024青山创新创业大赛"),
+              ("陈晓明", "participatesIn", "2024青山创新创业大赛")],
+             id="participates-attend-list"),
+        case("蓝海新材料科技有限公司参加了“2024青山创新创业大赛”并获得一等奖。",
+             [("蓝海新材料科技有限公司", "participatesIn", "2024青山创新创业大赛")],
+             id="participates-takes-part"),
+        case("星河大学副校长陈晓明莅临“星河大学科技成果走进南湖”对接会现场。",
+             [("陈晓明", "participatesIn", ("星河大学科技成果走进南湖", "星河大学科技成果走进南湖对接会"))],
+             id="participates-visits"),
+    ],
+    "investsIn": [
+        case("由蓝海新材料科技有限公司投资的青山蓝海新材料产业园占地300亩。",
+             [("蓝海新材料科技有限公司", "investsIn", "青山蓝海新材料产业园")],
+             id="invests-by"),
+        case("青山创新投资基金向青山微芯电子科技有限公司投资2000万元。",
+             [("青山创新投资基金", "investsIn", "青山微芯电子科技有限公司")],
+             id="invests-fund"),
+        case("蓝海新材料科技有限公司计划投资5亿元建设青山蓝海新材料产业园。",
+             [("蓝海新材料科技有限公司", "investsIn", "青山蓝海新材料产业园")],
+             id="invests-builds"),
+    ],
+    "educatedAt": [
+        case("刘富强毕业于星河大学材料科学与工程专业。",
+             [("刘富强", "educatedAt", "星河大学")],
+             id="educated-graduated"),
+        case("陈晓明博士毕业于东岭理工大学，现任星河大学教授。",
+             [("陈晓明", "educatedAt", "东岭理工大学")],
+             forbidden=[("陈晓明", "educatedAt", "星河大学")],
+             id="educated-doctorate"),
+        case("作为星河大学校友，蓝海新材料科技有限公司董事长刘志强一直关注母校发展。",
+             [("刘志强", "educatedAt", "星河大学")],
+             id="educated-alumnus"),
+    ],
+    "supports": [
+        case("在青山市科技局的支持下，星河大学（青山）科技创新研究院建成了3个公共技术服务平台。",
+             [("青山市科技局", "supports", "星河大学（青山）科技创新研究院")],
+             id="supports-with-support-of"),
+        case("南湖高新区管委会每年安排1000万元专项资金扶持南湖新材料研究院发展。",
+             [("南湖高新区管委会", "supports", "南湖新材料研究院")],
+             id="supports-funds"),
+        case("青山市科技局资助南湖新材料研究院开展海洋防腐关键技术攻关。",
+             [("青山市科技局", "supports", "南湖新材料研究院")],
+             id="supports-grant"),
+    ],
+}
+
+
+def test_every_predicate_has_cases():
+    assert set(CASES) == set(PREDICATES)
+    assert all(len(cases) >= 2 for cases in CASES.values())
+
+
+@pytest.mark.parametrize("text, expected, forbidden",
+                         [c for cases in CASES.values() for c in cases])
+def test_predicate(extract_text, text, expected, forbidden):
+    check(extract_text(text), expected, forbidden)
+
+
+# --- n-ary statements -----------------------------------------------------------
+
+def test_three_parties_co_build_give_three_builds(extract_text):
+    result = extract_text("2023年5月，由星河大学、青山市科技局、蓝海新材料科技有限公司三方合作共建"
+                          "星河大学青山新材料研究院。")
+    check(result, [("星河大学", "builds", "星河大学青山新材料研究院"),
+                   ("青山市科技局", "builds", "星河大学青山新材料研究院"),
+                   ("蓝海新材料科技有限公司", "builds", "星河大学青山新材料研究院")])
+
+
+def test_three_parties_co_build_with_and(extract_text):
+    result = extract_text("该平台由东岭理工大学、南湖高新区管委会和青山华达化工有限公司三方合作共建"
+                          "南湖海洋材料中试基地。")
+    check(result, [("东岭理工大学", "builds", "南湖海洋材料中试基地"),
+                   ("南湖高新区管委会", "builds", "南湖海洋材料中试基地"),
+                   ("青山华达化工有限公司", "builds", "南湖海洋材料中试基地")])
+
+
+def test_appointees_separated_by_commas_each_get_appointed(extract_text):
+    result = extract_text("会上，王立新，陈晓明，李秀英获聘南湖高新区产业发展顾问。")
+    check(result, [(p, "appointedAs", "南湖高新区产业发展顾问") for p in ("王立新", "陈晓明", "李秀英")]
+          + [("南湖高新区产业发展顾问", "roleOf", "南湖高新区")])
+
+
+def test_appointees_with_their_posts_each_get_appointed_and_affiliated(extract_text):
+    result = extract_text("仪式上，星河大学科技处处长王立新，东岭理工大学化学学院副院长陈晓明，"
+                          "蓝海新材料科技有限公司总经理刘志强获聘青山市招才引智大使。")
+    check(result, [
+        ("王立新", "appointedAs", "青山市招才引智大使"),
+        ("陈晓明", "appointedAs", "青山市招才引智大使"),
+        ("刘志强", "appointedAs", "青山市招才引智大使"),
+        ("王立新", "affiliatedWith", ("星河大学科技处", "星河大学"), "处长"),
+        ("陈晓明", "affiliatedWith", "东岭理工大学化学学院", "副院长"),
+        ("刘志强", "affiliatedWith", "蓝海新材料科技有限公司", "总经理"),
+    ])
+
+
+def test_person_organisation_title_apposition_gives_affiliation_with_title(extract_text):
+    result = extract_text("东岭理工大学化学学院院长、教授王立新介绍了学院的科研成果。")
+    hits = _find(result, "王立新", "affiliatedWith", ("东岭理工大学化学学院", "东岭理工大学"))
+    assert hits, _show(result)
+    assert any(r["title"] and "院长" in r["title"] for r in hits), _show(result)
+
+
+def test_signing_with_its_project_gives_signs_with_and_has_project(extract_text):
+    result = extract_text("签约仪式上，东岭理工大学王立新教授团队与蓝海新材料科技有限公司签约"
+                          "“海洋防腐涂料关键技术研发”项目。")
+    check(result, [
+        ("东岭理工大学王立新教授团队", "signsWith", "蓝海新材料科技有限公司"),
+        ("东岭理工大学王立新教授团队", "hasProject", "海洋防腐涂料关键技术研发"),
+        ("王立新", "leads", "东岭理工大学王立新教授团队"),
+    ])
+
+
+def test_one_relation_per_document_even_when_repeated(extract_text):
+    text = ("青山智航机器人有限公司落户南湖高新区。" * 3)
+    result = extract_text(text)
+    hits = _find(result, "青山智航机器人有限公司", "locatedIn", "南湖高新区")
+    assert len(hits) == 1
+
+
+# --- provenance -------------------------------------------------------------------
+
+PROVENANCE_DOC = (
+    "校地携手共促发展\n"
+    "2023年5月，由星河大学、青山市科技局、蓝海新材料科技有限公司三方合作共建星河大学青山新材料研究院。"
+    "星河大学材料科学与工程学院副院长张建华表示，研究院将聚焦可降解材料。\n"
+    "活动中，星河大学材料学院陈晓明教授团队与青山华达化工有限公司签约“高性能锂电池隔膜材料产业化”项目。"
+    "在青山市科技局的支持下，青山智航机器人有限公司落户南湖高新区。"
+)
+
+
+@pytest.mark.parametrize("variant", ["plain", "traditional", "pdf-wrapped"])
+def test_every_relation_carries_its_provenance(extract_text, variant):
+    from kg.clean import normalise
+
+    raw = PROVENANCE_DOC
+    if variant == "traditional":
+        import opencc
+
+        raw = opencc.OpenCC("s2t").convert(raw)
+    elif variant == "pdf-wrapped":
+        lines = []
+        for paragraph in raw.split("\n"):
+            lines.extend(paragraph[i:i + 19] for i in range(0, len(paragraph), 19))
+        raw = "\n\n".join(lines)
+    result = extract_text(raw, doc="provenance.txt")
+    text = result["document"]["text"]
+    assert text == normalise(raw)[0]
+    assert len(result["relations"]) >= 8
+    for rel in result["relations"]:
+        assert rel["doc"] == "provenance.txt"
+        assert rel["doc_id"] == "f" * 16
+        assert rel["predicate"] in PREDICATES
+        assert isinstance(rel["start"], int) and isinstance(rel["end"], int)
+        assert 0 <= rel["start"] < rel["end"] <= len(text)
+        assert text[rel["start"]:rel["end"]] == rel["evidence"]
+        assert isinstance(rel["trigger"], str) and rel["trigger"]
+        assert isinstance(rel["confidence"], float) and 0 < rel["confidence"] <= 1
+        assert rel["extractor"].startswith("kg-rules/")
+    check(result, [("星河大学", "builds", "星河大学青山新材料研究院"),
+                   ("青山市科技局", "builds", "星河大学青山新材料研究院"),
+                   ("蓝海新材料科技有限公司", "builds", "星河大学青山新材料研究院")])
+
+
+def test_three_parties_co_build_with_and(extract_text):
+    result = extract_text("该平台由东岭理工大学、南湖高新区管委会和青山华达化工有限公司三方合作共建"
+                          "南湖海洋材料中试基地。")
+    check(result, [("东岭理工大学", "builds", "南湖海洋材料中试基地"),
+                   ("南湖高新区管委会", "builds", "南湖海洋材料中试基地"),
+                   ("青山华达化工有限公司", "builds", "南湖海洋材料中试基地")])
+
+
+def test_appointees_separated_by_commas_each_get_appointed(extract_text):
+    result = extract_text("会上，王立新，陈晓明，李秀英获聘南湖高新区产业发展顾问。")
+    check(result, [(p, "appointedAs", "南湖高新区产业发展顾问") for p in ("王立新", "陈晓明", "李秀英")]
+          + [("南湖高新区产业发展顾问", "roleOf", "南湖高新区")])
+
+
+def test_appointees_with_their_posts_each_get_appointed_and_affiliated(extract_text):
+    result = extract_text("仪式上，星河大学科技处处长王立新，东岭理工大学化学学院副院长陈晓明，"
+                          "蓝海新材料科技有限公司总经理刘志强获聘青山市招才引智大使。")
+    check(result, [
+        ("王立新", "appointedAs", "青山市招才引智大使"),
+        ("陈晓明", "appointedAs", "青山市招才引智大使"),
+        ("刘志强", "appointedAs", "青山市招才引智大使"),
+        ("王立新", "affiliatedWith", ("星河大学科技处", "星河大学"), "处长"),
+        ("陈晓明", "affiliatedWith", "东岭理工大学化学学院", "副院长"),
+        ("刘志强", "affiliatedWith", "蓝海新材料科技有限公司", "总经理"),
+    ])
+
+
+def test_person_organisation_title_apposition_gives_affiliation_with_title(extract_text):
+    result = extract_text("东岭理工大学化学学院院长、教授王立新介绍了学院的科研成果。")
+    hits = _find(result, "王立新", "affiliatedWith", ("东岭理工大学化学学院", "东岭理工大学"))
+    assert hits, _show(result)
+    assert any(r["title"] and "院长" in r["title"] for r in hits), _show(result)
+
+
+def test_signing_with_its_project_gives_signs_with_and_has_project(extract_text):
+    result = extract_text("签约仪式上，东岭理工大学王立新教授团队与蓝海新材料科技有限公司签约"
+                          "“海洋防腐涂料关键技术研发”项目。")
+    check(result, [
+        ("东岭理工大学王立新教授团队", "signsWith", "蓝海新材料科技有限公司"),
+        ("东岭理工大学王立新教授团队", "hasProject", "海洋防腐涂料关键技术研发"),
+        ("王立新", "leads", "东岭理工大学王立新教授团队"),
+    ])
+
+
+def test_one_relation_per_document_even_when_repeated(extract_text):
+    text = ("青山智航机器人有限公司落户南湖高新区。" * 3)
+    result = extract_text(text)
+    hits = _find(result, "青山智航机器人有限公司", "locatedIn", "南湖高新区")
+    assert len(hits) == 1
+
+
+# --- provenance -------------------------------------------------------------------
+
+PROVENANCE_DOC = (
+    "校地携手共促发展\n"
+    "2023年5月，由星河大学、青山市科技局、蓝海新材料科技有限公司三方合作共建星河大学青山新材料研究院。"
+    "星河大学材料科学与工程学院副院长张建华表示，研究院将聚焦可降解材料。\n"
+    "活动中，星河大学材料学院陈晓明教授团队与青山华达化工有限公司签约“高性能锂电池隔膜材料产业化”项目。"
+    "在青山市科技局的支持下，青山智航机器人有限公司落户南湖高新区。"
+)
+
+
+@pytest.mark.parametrize("variant", ["plain", "traditional", "pdf-wrapped"])
+def test_every_relation_carries_its_provenance(extract_text, variant):
+    from kg.clean import normalise
+
+    raw = PROVENANCE_DOC
+    if variant == "traditional":
+        import opencc
+
+        raw = opencc.OpenCC("s2t").convert(raw)
+    elif variant == "pdf-wrapped":
+        lines = []
+        for paragraph in raw.split("\n"):
+            lines.extend(paragraph[i:i + 19] for i in range(0, len(paragraph), 19))
+        raw = "\n\n".join(lines)
+    result = extract_text(raw, doc="provenance.txt")
+    text = result["document"]["text"]
+    assert text == normalise(raw)[0]
+    assert len(result["relations"]) >= 8
+    for rel in result["relations"]:
+        assert rel["doc"] == "provenance.txt"
+        assert rel["doc_id"] == "f" * 16
+        assert rel["predicate"] in PREDICATES
+        assert isinstance(rel["start"], int) and isinstance(rel["end"], int)
+        assert 0 <= rel["start"] < rel["end"] <= len(text)
+        assert text[rel["start"]:rel["end"]] == rel["evidence"]
+        assert isinstance(rel["trigger"], str) and rel["trigger"]
+        assert isinstance(rel["confidence"], float) and 0 < rel["confidence"] <= 1
+        assert rel["extractor"].startswith("kg-rules/")
+        # both ends are named in the sentence (by name or an alias)
+        names = {e["name"]: e for e in result["entities"]}
+        for end in (rel["subject"], rel["object"]):
+            forms = [end, *names.get(end, {}).get("aliases", [])]
+            assert any(f in rel["evidence"] for f in forms), (end, rel["evidence"])
+    check(result, [("张建华", "affiliatedWith", "星河大学材料科学与工程学院", "副院长"),
+                   ("星河大学材料学院陈晓明教授团队", "signsWith", "青山华达化工有限公司"),
+                   ("青山智航机器人有限公司", "locatedIn", "南湖高新区")])
+
+
+def test_evidence_is_one_whole_sentence_without_surrounding_space(extract_text):
+    from kg.clean import split_sentences
+
+    result = extract_text(PROVENANCE_DOC)
+    text = result["document"]["text"]
+    sentences = split_sentences(text)
+    assert result["relations"]
+    for rel in result["relations"]:
+        assert rel["evidence"] == rel["evidence"].strip(), repr(rel["evidence"])
+        assert (rel["start"], rel["end"]) in sentences, (rel["start"], rel["end"], rel["evidence"])
+
+
+def test_traditional_document_keeps_the_original_at_the_same_offsets(extract_text):
+    import opencc
+
+    from kg.clean import to_simplified
+
+    raw = opencc.OpenCC("s2t").convert(PROVENANCE_DOC)
+    result = extract_text(raw)
+    original = result["document"]["original"]
+    assert "星河大學" in original
+    for rel in result["relations"]:
+        surface = original[rel["start"]:rel["end"]]
+        assert to_simplified(surface) == rel["evidence"]
