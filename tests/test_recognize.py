@@ -1,0 +1,123 @@
+"""Rule-based entity recognition (:mod:`kg.recognize`) on invented sentences:
+each of the 13 entity types of ``ANNOTATION.md`` with its exact name, name
+boundaries (no function word glued to a name), persons without a title, and
+bylines (never entities)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.recognize import recognize
+from kg.records import ENTITY_TYPES
+
+
+def mentions(text):
+    return {(m["name"], m["type"]) for m in recognize(text)}
+
+
+CASES = [
+    ("星河大学与东岭理工大学签署合作协议。",
+     [("星河大学", "University"), ("东岭理工大学", "University")], "University"),
+    ("星河大学材料科学与工程学院举行开学典礼。",
+     [("星河大学材料科学与工程学院", "Department"), ("星河大学", "University")], "Department"),
+    ("苏州东岭新材料研究院今年新增发明专利40项。",
+     [("苏州东岭新材料研究院", "ResearchInstitute")], "ResearchInstitute"),
+    ("东岭理工大学国家技术转移中心南湖分中心正式运营。",
+     [("东岭理工大学国家技术转移中心南湖分中心", "Platform")], "Platform"),
+    ("南湖创业孵化器目前在孵企业56家。",
+     [("南湖创业孵化器", "Platform")], "Platform-incubator"),
+    ("蓝海新材料科技有限公司总部设在青山。",
+     [("蓝海新材料科技有限公司", "Company")], "Company"),
+    ("广东蓝海化学股份有限公司发布年度报告。",
+     [("广东蓝海化学股份有限公司", "Company")], "Company-joint-stock"),
+    ("青山市科技局发布科技项目申报通知。",
+     [("青山市科技局", "Government")], "Government-bureau"),
+    ("南湖高新区管委会召开工作会议。",
+     [("南湖高新区管委会", "Government"), ("南湖高新区", "Park")], "Government-park-admin"),
+    ("南湖高新区今年新引进企业30家。",
+     [("南湖高新区", "Park")], "Park"),
+    ("青山微芯电子科技有限公司于2022年入驻南湖科创园。",
+     [("南湖科创园", "Park")], "Park-science-park"),
+    ("青山市新材料产业协会在青山成立。",
+     [("青山市新材料产业协会", "Organization")], "Organization-association"),
+    ("青山创新投资基金完成首期募集。",
+     [("青山创新投资基金", "Organization")], "Organization-fund"),
+    ("星河大学材料学院陈晓明教授团队获得省科技进步奖。",
+     [("星河大学材料学院陈晓明教授团队", "Team"), ("陈晓明", "Person")], "Team"),
+    ("双方签约“高性能锂电池隔膜材料产业化”项目。",
+     [("高性能锂电池隔膜材料产业化", "Project")], "Project"),
+    ("“2024青山创新创业大赛”在南湖高新区举行。",
+     [("2024青山创新创业大赛", "Event")], "Event-quoted"),
+    ("东岭理工大学承办了第五届全国大学生机器人创新设计大赛。",
+     [("第五届全国大学生机器人创新设计大赛", "Event")], "Event-unquoted"),
+    ("会上，陈晓明获聘南湖高新区科技特派员。",
+     [("南湖高新区科技特派员", "Role"), ("陈晓明", "Person")], "Role-and-person"),
+    ("星河大学材料科学与工程学院副院长张建华表示，学院将扩大招生。",
+     [("张建华", "Person")], "Person-after-title"),
+    ("刘富强毕业于星河大学。",
+     [("刘富强", "Person"), ("星河大学", "University")], "Person-no-title"),
+    ("欧阳明华教授介绍了团队的研究进展。",
+     [("欧阳明华", "Person")], "Person-compound-surname"),
+]
+
+
+def test_cases_cover_every_entity_type():
+    covered = {t for _, expected, _ in CASES for _, t in expected}
+    assert covered == set(ENTITY_TYPES)
+
+
+@pytest.mark.parametrize("text, expected", [pytest.param(t, e, id=i) for t, e, i in CASES])
+def test_entity_is_recognised_with_its_type(text, expected):
+    found = mentions(text)
+    missing = [pair for pair in expected if pair not in found]
+    assert not missing, f"missing {missing}; found {sorted(found)}"
+
+
+@pytest.mark.parametrize("text, name", [
+    pytest.param("活动现场，南湖高新区管委会与星河大学签订协议。", "星河大学", id="after-yu"),
+    pytest.param("星河大学聘任赵文博为星河大学产业教授。", "星河大学产业教授", id="after-wei"),
+    pytest.param("青山市科技局和东岭理工大学共同主办了本次活动。", "东岭理工大学", id="after-he"),
+    pytest.param("据悉，蓝海新材料科技有限公司将在南湖高新区建设研发中心。", "蓝海新材料科技有限公司",
+                 id="after-jusi"),
+])
+def test_no_function_word_is_glued_to_a_name(text, name):
+    found = {m["name"] for m in recognize(text)}
+    assert name in found, sorted(found)
+    for other in found:
+        # a longer name that contains the name must not begin with a function word
+        if other != name and other.endswith(name):
+            assert other[0] not in "与和及为在将据"
+
+
+@pytest.mark.parametrize("text, spurious", [
+    pytest.param("研究院建成了3个公共技术服务平台。", "个公共技术服务平台", id="counted-platforms"),
+    pytest.param("活动现场，南湖高新区管委会与星河大学签订协议。", "与星河大学", id="yu-glued"),
+    pytest.param("星河大学聘任赵文博为星河大学产业教授。", "赵文博为星河大学", id="person-wei-glued"),
+])
+def test_counted_generic_nouns_and_glued_spans_are_not_names(text, spurious):
+    assert spurious not in {m["name"] for m in recognize(text)}
+
+
+def test_byline_names_are_not_entities():
+    text = "（记者 李华 通讯员 王芳）星河大学与南湖高新区签约。"
+    names = {m["name"] for m in recognize(text)}
+    assert "李华" not in names and "王芳" not in names
+    assert "星河大学" in names
+
+
+def test_mention_offsets_point_at_their_text():
+    text = "星河大学材料学院陈晓明教授团队与蓝海新材料科技有限公司签约“高性能锂电池隔膜材料产业化”项目。"
+    found = recognize(text)
+    assert found
+    for m in found:
+        assert text[m["start"]:m["end"]] == m["text"]
+        assert m["type"] in ENTITY_TYPES
+
+
+def test_pipeline_entities_agree_with_recognize(extract_text):
+    text = "星河大学材料科学与工程学院副院长张建华表示，将与蓝海新材料科技有限公司共建联合实验室。"
+    result = extract_text(text)
+    by_name = {e["name"]: e["type"] for e in result["entities"]}
+    for name, kind in [("星河大学材料科学与工程学院", "Department"), ("星河大学", "University"),
+                       ("张建华", "Person"), ("蓝海新材料科技有限公司", "Company")]:
+        assert by_name.get(name) == kind, by_name
