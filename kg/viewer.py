@@ -22,9 +22,12 @@ and a Content-Security-Policy forbids every fetch. All graph text travels as
 one JSON block with ``<``, ``>`` and ``&`` escaped, and the viewer script
 only inserts it with ``textContent``: hostile names show as text.
 
-Large graphs: above :data:`LAYOUT_THRESHOLD` nodes positions are computed
-here (grouped by cluster) and physics is off, so the page is usable at once;
-above :data:`MAX_NODES` :func:`write_view` raises :class:`ViewTooLarge`,
+Layout: positions are always computed here (:func:`layout_positions`:
+grouped by cluster, disconnected pieces packed in rows) and physics is off,
+so the page is usable at once and every entity stays where it was put;
+above :data:`LAYOUT_THRESHOLD` nodes edges are also drawn straight and hidden
+while dragging or zooming, to keep it smooth; above :data:`MAX_NODES`
+:func:`write_view` raises :class:`ViewTooLarge`,
 whose message says how to narrow the view (``--around``, ``--cluster``,
 ``--min-degree``).
 
@@ -67,7 +70,7 @@ __all__ = [
     "render_html", "write_view", "write_connect_page",
 ]
 
-#: Above this many nodes positions are computed in Python and physics is off.
+#: Above this many nodes edges are straight and hidden while dragging/zooming.
 LAYOUT_THRESHOLD = 300
 #: Above this many nodes no page is written: narrow the view first.
 MAX_NODES = 5000
@@ -179,7 +182,7 @@ def select_view(graph: nx.MultiDiGraph, *, around: str | None = None,
     return graph.subgraph(keep).copy()
 
 
-# --- layout of large graphs ---------------------------------------------------
+# --- layout ---------------------------------------------------------------------
 
 def _groups(graph: nx.Graph, clusters: Mapping | None, seed: int) -> list[list]:
     """Node groups for the layout: the given clusters, else Louvain
@@ -211,15 +214,76 @@ def _groups(graph: nx.Graph, clusters: Mapping | None, seed: int) -> list[list]:
     return [sorted(g, key=str) for g in sorted(out, key=lambda g: (-len(g), str(min(g, key=str))))]
 
 
+def _place_groups(radius, quotient, seed: int, spacing: float):
+    """Centres of the groups of one connected piece of the graph of groups:
+    seeded spring layout scaled so neighbouring groups just touch, then
+    pushed apart until no two groups overlap."""
+    import numpy as np
+
+    n = len(radius)
+    if n == 1:
+        return np.zeros((1, 2))
+    if n < 500:
+        qpos = nx.spring_layout(quotient, seed=seed, iterations=80)
+    else:
+        qpos = nx.circular_layout(quotient)
+    centres = np.array([qpos[i] for i in range(n)], dtype=float)
+    gaps = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(gaps, np.inf)
+    nearest = float(np.median(gaps.min(1))) or 1.0
+    centres *= (2 * float(np.median(radius)) + spacing) / nearest
+    centres += np.random.default_rng(seed).normal(scale=1e-3, size=centres.shape)
+    for _ in range(200):
+        delta = centres[:, None, :] - centres[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(-1)) + 1e-9
+        overlap = np.clip(radius[:, None] + radius[None, :] + spacing - dist, 0, None)
+        np.fill_diagonal(overlap, 0)
+        if overlap.max() < 1:
+            break
+        centres += (delta / dist[..., None] * overlap[..., None] / 2).sum(1)
+    return centres
+
+
+def _pack(pieces: list[dict], spacing: float) -> dict:
+    """Shelf-pack pieces (``{node: (x, y)}`` each) side by side in rows,
+    largest first, into a roughly square picture centred on the origin."""
+    import numpy as np
+
+    boxes = []
+    for piece in pieces:
+        xy = np.array(list(piece.values()), dtype=float)
+        # labels are drawn centred under their node, about 14 px a character
+        half = np.array([[max(len(str(n)) * 7.5 + 8, spacing / 2), spacing / 2] for n in piece])
+        low, high = (xy - half).min(0), (xy + half).max(0)
+        boxes.append((piece, low, high - low))
+    boxes.sort(key=lambda b: (-b[2][1], -b[2][0]))
+    area = sum(float(size[0] * size[1]) for _, _, size in boxes)
+    row_width = max(math.sqrt(area) * 1.3, max(float(size[0]) for _, _, size in boxes))
+    out = {}
+    x = y = row_height = 0.0
+    for piece, low, size in boxes:
+        if x > 0 and x + size[0] > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        offset = np.array([x, y]) - low
+        for node, p in piece.items():
+            out[node] = np.asarray(p, dtype=float) + offset
+        x += float(size[0])
+        row_height = max(row_height, float(size[1]))
+    centre = np.array(list(out.values())).mean(0)
+    return {node: (round(float(p[0] - centre[0]), 1), round(float(p[1] - centre[1]), 1))
+            for node, p in out.items()}
+
+
 def layout_positions(graph: nx.Graph, clusters: Mapping | None = None, *,
-                     seed: int = 7, spacing: float = 45.0) -> dict:
+                     seed: int = 7, spacing: float = 60.0) -> dict:
     """Positions ``{node: (x, y)}`` in screen units, clusters kept together.
 
     Each group (cluster, or Louvain community when no clusters are given) is
     laid out on its own with a seeded spring layout, scaled to its size; the
-    groups are then placed by a spring layout of the graph of groups and
-    pushed apart until they no longer overlap. Dense spring layouts of
-    groups under 500 nodes keep this fast without scipy
+    groups of each connected piece of the graph are placed by a spring
+    layout of the graph of groups and pushed apart until they no longer
+    overlap; the pieces (and lone entities) are then packed in rows. Dense
+    spring layouts of groups under 500 nodes keep this fast without scipy
     (2 000 nodes: about a second).
 
     >>> pos = layout_positions(nx.path_graph(4))
@@ -237,56 +301,30 @@ def layout_positions(graph: nx.Graph, clusters: Mapping | None = None, *,
     local = []
     radius = np.zeros(len(groups))
     for i, group in enumerate(groups):
-        r = spacing * math.sqrt(len(group)) * 0.75
         if len(group) == 1:
             pos = {group[0]: np.zeros(2)}
         else:
             pos = nx.spring_layout(simple.subgraph(group), seed=seed, iterations=50)
         local.append(pos)
-        radius[i] = max(r, spacing * 0.6)
+        radius[i] = max(spacing * math.sqrt(len(group)), spacing * 0.3)
 
-    # centres: spring layout of the graph of groups, then overlap removal
     owner = {node: i for i, group in enumerate(groups) for node in group}
     quotient = nx.Graph()
     quotient.add_nodes_from(range(len(groups)))
-    for u, v in simple.edges():
-        a, b = owner[u], owner[v]
-        if a != b:
-            w = quotient.get_edge_data(a, b, {}).get("weight", 0)
-            quotient.add_edge(a, b, weight=w + 1)
-    if len(groups) == 1:
-        centres = np.zeros((1, 2))
-    else:
-        if len(groups) < 500:
-            qpos = nx.spring_layout(quotient, seed=seed, iterations=80)
-        else:
-            qpos = nx.circular_layout(quotient)
-        centres = np.array([qpos[i] for i in range(len(groups))], dtype=float)
-        # scale so that typical neighbouring groups just touch, then push apart
-        gaps = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(-1))
-        np.fill_diagonal(gaps, np.inf)
-        nearest = float(np.median(gaps.min(1))) or 1.0
-        centres *= (2 * float(np.median(radius)) + spacing) / nearest
-        rng = np.random.default_rng(seed)
-        centres += rng.normal(scale=1e-3, size=centres.shape)
-        for _ in range(200):
-            delta = centres[:, None, :] - centres[None, :, :]
-            dist = np.sqrt((delta ** 2).sum(-1)) + 1e-9
-            need = radius[:, None] + radius[None, :] + spacing
-            overlap = np.clip(need - dist, 0, None)
-            np.fill_diagonal(overlap, 0)
-            if overlap.max() < 1:
-                break
-            push = (delta / dist[..., None] * overlap[..., None] / 2).sum(1)
-            centres += push
-        centres -= centres.mean(0)
-
-    positions = {}
-    for i, pos in enumerate(local):
-        for node, p in pos.items():
-            xy = centres[i] + np.asarray(p) * radius[i]
-            positions[node] = (round(float(xy[0]), 1), round(float(xy[1]), 1))
-    return positions
+    quotient.add_edges_from((owner[u], owner[v]) for u, v in simple.edges()
+                            if owner[u] != owner[v])
+    pieces = []
+    for component in sorted(nx.connected_components(quotient), key=lambda c: min(c)):
+        members = sorted(component)
+        index = {g: k for k, g in enumerate(members)}
+        sub = nx.relabel_nodes(quotient.subgraph(members), index)
+        centres = _place_groups(radius[members], sub, seed, spacing)
+        piece = {}
+        for k, g in enumerate(members):
+            for node, p in local[g].items():
+                piece[node] = centres[k] + np.asarray(p) * radius[g]
+        pieces.append(piece)
+    return _pack(pieces, spacing)
 
 
 # --- page data -------------------------------------------------------------------
@@ -339,8 +377,8 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("清华大学", type="University", aliases=["清华"])
     >>> d = page_data(G, score={"清华大学": 1.0})
-    >>> d["nodes"][0]["name"], d["nodes"][0]["sector"], d["physics"]
-    ('清华大学', 'university', True)
+    >>> d["nodes"][0]["name"], d["nodes"][0]["sector"], d["large"]
+    ('清华大学', 'university', False)
     """
     from pyvis.network import Network
 
@@ -352,7 +390,7 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
     hl_nodes = set(highlight_nodes or ())
     hl_edges = set(highlight_edges or ())
     large = graph.number_of_nodes() > LAYOUT_THRESHOLD
-    if positions is None and large:
+    if positions is None:
         positions = layout_positions(graph, cluster)
 
     if score:
@@ -463,7 +501,7 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
                            key=lambda c: (str(type(c)), c)),
     }
     return {
-        "title": str(title), "physics": not large and positions is None,
+        "title": str(title), "large": large,
         "nodes": nodes, "edges": edges, "legend": legend,
         "size_note": size_note, "paths": paths or [], "message": message,
         "style": {"edge_colour": style["edge_colour"],

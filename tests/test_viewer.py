@@ -190,14 +190,27 @@ def test_select_unknown_entity_or_cluster_raises():
         viewer.select_view(G, cluster=9, clusters={"n0": 0})
 
 
-def test_small_graphs_use_physics_large_graphs_get_positions():
-    small = viewer.page_data(chain(viewer.LAYOUT_THRESHOLD))
-    assert small["physics"] is True
-    assert all("x" not in n["vis"] for n in small["nodes"])
-    large = viewer.page_data(chain(viewer.LAYOUT_THRESHOLD + 1))
-    assert large["physics"] is False
-    xs = [(n["vis"]["x"], n["vis"]["y"]) for n in large["nodes"]]
-    assert len(set(xs)) == len(xs)  # every node has its own position
+def test_every_page_has_positions_and_large_ones_are_flagged():
+    for n, large in ((viewer.LAYOUT_THRESHOLD, False), (viewer.LAYOUT_THRESHOLD + 1, True)):
+        data = viewer.page_data(chain(n))
+        assert data["large"] is large
+        xy = [(node["vis"]["x"], node["vis"]["y"]) for node in data["nodes"]]
+        assert len(set(xy)) == len(xy)  # every node has its own position
+
+
+def test_layout_packs_disconnected_pieces_without_overlap():
+    G = nx.MultiDiGraph()
+    G.add_edges_from([("甲", "乙"), ("乙", "丙"), ("丁", "戊")])
+    G.add_nodes_from(f"孤立实体{i}" for i in range(30))
+    pos = viewer.layout_positions(G)
+    assert sorted(pos) == sorted(G)
+    # no two entities closer than half the spacing, and the picture is compact
+    # (lone entities are packed in rows, not flung to a ring far away)
+    points = list(pos.values())
+    assert min(math.dist(a, b) for i, a in enumerate(points) for b in points[:i]) > 20
+    width = max(x for x, _ in points) - min(x for x, _ in points)
+    height = max(y for _, y in points) - min(y for _, y in points)
+    assert width < 3000 and height < 3000 and 0.2 < width / max(height, 1) < 5
 
 
 def test_layout_keeps_clusters_together():

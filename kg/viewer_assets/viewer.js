@@ -14,7 +14,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var style = data.style;
-  var large = !data.physics;
+  var large = data.large;
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -106,16 +106,12 @@
       arrows: { to: { enabled: true, scaleFactor: 0.5 } },
       color: { color: style.edge_colour, highlight: style.highlight_colour, hover: "#555555", inherit: false },
       font: { size: 10, align: "middle", color: "#555555", strokeWidth: 3, strokeColor: "#ffffff" },
-      smooth: large ? false : { enabled: true, type: "dynamic" },
+      smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 },
       selectionWidth: 2
     },
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: large, hideEdgesOnZoom: large, navigationButtons: false },
-    layout: { randomSeed: 7, improvedLayout: data.nodes.length <= 100 },
-    physics: data.physics ? {
-      solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -60, springLength: 110, avoidOverlap: 0.4 },
-      stabilization: { enabled: true, iterations: 400, fit: true }
-    } : false
+    // positions come from the data (computed in Python): no physics, no waiting
+    physics: false
   };
 
   var container = document.getElementById("kg-graph");
@@ -128,30 +124,13 @@
     window.kgReadyAt = performance.now();
     document.body.setAttribute("data-kg-ready", "1");
   }
-  if (data.physics) {
-    // Settle once, then stop: a still picture is easier to read and costs no CPU.
-    var settled = false;
-    var settle = function () {
-      if (settled) { return; }
-      settled = true;
-      network.setOptions({ physics: false });
-      network.fit();
-      network.once("afterDrawing", markReady);
-      network.redraw();
-    };
-    network.once("stabilizationIterationsDone", settle);
-    network.once("stabilized", settle);
-    setTimeout(settle, 8000);
-  } else {
-    network.once("afterDrawing", markReady);
-    network.redraw();
-  }
+  network.once("afterDrawing", markReady);
+  network.redraw();
 
   // --- title, summary, message ---------------------------------------------
   document.getElementById("kg-title").textContent = data.title;
   document.getElementById("kg-summary").textContent =
-    data.nodes.length + " entities, " + data.edges.length + " relations" +
-    (data.physics ? "" : " (layout computed beforehand)");
+    data.nodes.length + " entities, " + data.edges.length + " relations";
   if (data.message) {
     var msg = document.getElementById("kg-message");
     msg.textContent = data.message;

@@ -1,0 +1,101 @@
+"""Screenshot of the seeds graph for the README (``docs/seeds-graph.png``).
+
+Extracts ``seeds/`` with kg's library (:func:`kg.extract.extract_paths`),
+projects it (:func:`kg.graph.project`), colours and sizes it with the
+clusters and broker scores ``kg view`` uses, writes the page with
+:func:`kg.viewer.write_view` and photographs it in headless Debian Chromium
+(``/usr/bin/chromium``, driven by Playwright), zoomed to the largest
+connected piece of the graph.
+
+Usage::
+
+    .venv/bin/python scripts/screenshot.py                  # → docs/seeds-graph.png
+    .venv/bin/python scripts/screenshot.py --html seeds.html --out shot.png
+
+``--from DIR`` reads ``entities.jsonl``/``relations.jsonl`` written by
+``kg extract seeds --out DIR`` instead of extracting again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-quic"]
+
+
+def seeds_graph(source: Path | None):
+    """The projection of the seeds: extracted now, or read from JSONL files."""
+    from kg.graph import project
+
+    if source is not None:
+        from kg.records import read_jsonl
+
+        return project(read_jsonl(source / "entities.jsonl"),
+                       read_jsonl(source / "relations.jsonl"))
+    from kg.extract import extract_paths
+
+    result = extract_paths([ROOT / "seeds"])
+    return project(result["entities"], result["relations"])
+
+
+def photograph(page: Path, png: Path, focus: list | None = None,
+               width: int = 1600, height: int = 1000) -> None:
+    """Open ``page`` in Chromium, wait until the viewer is ready, zoom to the
+    entities named in ``focus`` (all if None), save a PNG."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": width, "height": height},
+                               device_scale_factor=1)
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.goto(page.resolve().as_uri())
+        tab.wait_for_function("() => window.kgReady === true", timeout=60000)
+        if errors:
+            raise RuntimeError(f"the page failed: {errors}")
+        if focus:
+            tab.evaluate("""(names) => {
+                const wanted = new Set(names);
+                const ids = kgNodes.get({filter: n => wanted.has(n.label)}).map(n => n.id);
+                kgNetwork.fit({nodes: ids}); }""", [str(n) for n in focus])
+        tab.wait_for_timeout(300)
+        tab.screenshot(path=str(png))
+        browser.close()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "seeds-graph.png")
+    parser.add_argument("--html", type=Path, default=None, help="Keep the page here.")
+    parser.add_argument("--from", dest="source", type=Path, default=None,
+                        help="Directory with entities.jsonl and relations.jsonl.")
+    args = parser.parse_args(argv)
+
+    from kg import viewer
+
+    G = seeds_graph(args.source)
+    cluster, score = viewer.overlays(G)
+    html = args.html or Path(tempfile.mkdtemp()) / "seeds.html"
+    viewer.write_view(G, html, cluster=cluster, score=score,
+                      title=f"seeds/: {G.number_of_nodes()} entities, "
+                            f"{G.number_of_edges()} relations")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    import networkx as nx
+
+    # the picture shows the largest connected piece; the page has everything
+    main_piece = max(nx.weakly_connected_components(G), key=len) if len(G) else set()
+    photograph(html, args.out, focus=sorted(main_piece))
+    print(f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations → {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
