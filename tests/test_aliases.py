@@ -1,0 +1,167 @@
+"""Alias resolution (:mod:`kg.resolve` through the pipeline): one canonical
+entity, named by its fullest form, with every other surface form the
+document uses as an alias, and relations stated with a short form resolved
+to the canonical name."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.resolve import derived_aliases, merge_entities
+
+
+def entity(result, name):
+    found = [e for e in result["entities"] if e["name"] == name]
+    names = sorted((e["name"], e["type"], e["aliases"]) for e in result["entities"])
+    assert found, f"no entity {name!r}; entities: {names}"
+    return found[0]
+
+
+def no_entity_named(result, name):
+    return all(e["name"] != name for e in result["entities"])
+
+
+# --- （以下简称“X”） -----------------------------------------------------------
+
+def test_explicit_short_name_of_a_park(extract_text, triples):
+    result = extract_text("青山市南湖高新技术产业开发区（以下简称“南湖高新区”）成立于2010年。"
+                          "近日，青山智航机器人有限公司正式落户南湖高新区。")
+    park = entity(result, "青山市南湖高新技术产业开发区")
+    assert park["type"] == "Park"
+    assert "南湖高新区" in park["aliases"]
+    assert no_entity_named(result, "南湖高新区")
+    assert ("青山智航机器人有限公司", "locatedIn", "青山市南湖高新技术产业开发区") in triples(result)
+
+
+def test_explicit_short_name_of_a_company(extract_text, triples):
+    result = extract_text("蓝海新材料科技有限公司（以下简称“蓝海科技”）与星河大学签署合作协议。"
+                          "根据协议，蓝海科技将在南湖高新区落户。")
+    company = entity(result, "蓝海新材料科技有限公司")
+    assert "蓝海科技" in company["aliases"]
+    assert no_entity_named(result, "蓝海科技")
+    assert ("蓝海新材料科技有限公司", "locatedIn", "南湖高新区") in triples(result)
+
+
+def test_explicit_short_name_with_half_width_brackets(extract_text):
+    result = extract_text("东岭理工大学海洋材料研究中心(以下简称\"海材中心\")于2019年成立。"
+                          "海材中心已与十余家企业开展合作。")
+    centre = entity(result, "东岭理工大学海洋材料研究中心")
+    assert "海材中心" in centre["aliases"]
+
+
+# --- university abbreviations of the lexicon ------------------------------------
+
+@pytest.mark.parametrize("full, short", [("浙江大学", "浙大"), ("北京大学", "北大")], ids=["zju", "pku"])
+def test_university_abbreviation_from_the_lexicon(extract_text, full, short):
+    result = extract_text(f"{full}与南湖高新区管委会签署战略合作协议。"
+                          f"{short}将在南湖高新区设立技术转移中心。")
+    uni = entity(result, full)
+    assert uni["type"] == "University"
+    assert short in uni["aliases"]
+    assert no_entity_named(result, short)
+
+
+def test_abbreviation_alone_resolves_to_nothing_else(extract_text):
+    # the abbreviation is not turned into an alias of an unrelated entity
+    result = extract_text("北大与星河大学签署合作协议。")
+    assert all("北大" not in e["aliases"] for e in result["entities"] if e["name"] != "北京大学")
+
+
+# --- name without its place prefix ----------------------------------------------
+
+def test_research_institute_without_its_place_prefix(extract_text, triples):
+    result = extract_text("苏州东岭新材料研究院由东岭理工大学与苏州市人民政府共建。"
+                          "目前，东岭新材料研究院已引进青山华达化工有限公司。")
+    inst = entity(result, "苏州东岭新材料研究院")
+    assert inst["type"] == "ResearchInstitute"
+    assert "东岭新材料研究院" in inst["aliases"]
+    assert ("苏州东岭新材料研究院", "recruits", "青山华达化工有限公司") in triples(result)
+
+
+def test_place_is_not_stripped_from_inside_a_university_name(extract_text):
+    result = extract_text("北京大学化学学院与蓝海新材料科技有限公司签约。")
+    school = entity(result, "北京大学化学学院")
+    assert "大学化学学院" not in school["aliases"]
+
+
+def test_generic_rest_of_a_government_name_is_not_an_alias(extract_text):
+    result = extract_text("苏州东岭新材料研究院由东岭理工大学与苏州市人民政府共建。")
+    gov = entity(result, "苏州市人民政府")
+    assert "人民政府" not in gov["aliases"]
+
+
+# --- company brand short names -----------------------------------------------------
+
+def test_company_brand_short_name(extract_text, triples):
+    result = extract_text("广东蓝海化学股份有限公司与星河大学签约。"
+                          "蓝海公司将与星河大学共建联合实验室。")
+    company = entity(result, "广东蓝海化学股份有限公司")
+    assert company["type"] == "Company"
+    assert "蓝海公司" in company["aliases"]
+    assert no_entity_named(result, "蓝海公司")
+    assert ("广东蓝海化学股份有限公司", "signsWith", "星河大学") in triples(result)
+
+
+def test_derived_short_forms_of_a_company_name():
+    forms = derived_aliases({"name": "广东蓝海化学股份有限公司", "type": "Company"})
+    assert "蓝海公司" in forms
+    assert "广东蓝海化学股份有限公司" not in forms
+
+
+def test_short_forms_only_inside_the_full_name_are_not_aliases(extract_text):
+    # the document never uses 蓝海 or 蓝海新材料科技 on its own
+    result = extract_text("蓝海新材料科技有限公司落户南湖高新区。该公司主要生产可降解材料。")
+    company = entity(result, "蓝海新材料科技有限公司")
+    assert company["aliases"] == []
+
+
+def test_pronoun_like_mentions_are_not_aliases(extract_text):
+    result = extract_text("蓝海新材料科技有限公司落户南湖高新区。该公司主要生产可降解材料。"
+                          "星河大学与该公司签约，学校将派出20名研究生。")
+    for ent in result["entities"]:
+        assert not {"该公司", "公司", "学校", "双方"} & set(ent["aliases"]), ent
+
+
+# --- units named after their parent -------------------------------------------------
+
+@pytest.mark.parametrize("unit, unit_type, parent", [
+    pytest.param("星河大学化学化工学院", "Department", "星河大学", id="school-chem"),
+    pytest.param("东岭理工大学国家技术转移中心", "Platform", "东岭理工大学", id="transfer-centre"),
+    pytest.param("星河大学材料科学与工程学院", "Department", "星河大学", id="school-materials"),
+])
+def test_unit_named_after_its_parent_is_part_of_it(extract_text, triples, unit, unit_type, parent):
+    result = extract_text(f"{unit}与蓝海新材料科技有限公司开展合作。")
+    assert entity(result, unit)["type"] == unit_type
+    assert entity(result, parent)["type"] == "University"
+    assert (unit, "partOf", parent) in triples(result)
+
+
+def test_team_named_without_its_school_is_the_same_team(extract_text):
+    result = extract_text("星河大学材料学院陈晓明教授团队与青山华达化工有限公司签约。"
+                          "星河大学陈晓明教授团队将在青山建设中试基地。")
+    teams = [e for e in result["entities"] if e["type"] == "Team"]
+    assert len(teams) == 1, teams
+    assert teams[0]["name"] == "星河大学材料学院陈晓明教授团队"
+    assert "星河大学陈晓明教授团队" in teams[0]["aliases"]
+
+
+# --- across documents ---------------------------------------------------------------
+
+def test_entities_merge_across_documents_by_name_or_alias():
+    merged = merge_entities([
+        [{"name": "浙江大学", "type": "University", "aliases": ["浙大"], "docs": ["a.txt"]}],
+        [{"name": "浙江大学", "type": "University", "aliases": [], "docs": ["b.txt"]},
+         {"name": "星河大学", "type": "University", "aliases": [], "docs": ["b.txt"]}],
+    ])
+    by_name = {e["name"]: e for e in merged}
+    assert set(by_name) == {"浙江大学", "星河大学"}
+    assert sorted(by_name["浙江大学"]["docs"]) == ["a.txt", "b.txt"]
+    assert "浙大" in by_name["浙江大学"]["aliases"]
+
+
+def test_same_name_different_types_do_not_merge():
+    merged = merge_entities([
+        [{"name": "南湖高新区", "type": "Park", "aliases": [], "docs": ["a.txt"]}],
+        [{"name": "南湖高新区管委会", "type": "Government", "aliases": [], "docs": ["b.txt"]}],
+    ])
+    assert {e["name"] for e in merged} == {"南湖高新区", "南湖高新区管委会"}
