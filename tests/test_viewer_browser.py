@@ -305,6 +305,14 @@ def test_connect_page_highlights_the_path_and_fades_the_rest(tmp_path, opener):
     assert sorted(faded) == sorted([RUN_SCRIPT, RUN_IMG])
     path_text = o.page.inner_text("#kg-path-list li")
     assert path_text == f"{BAD_SCRIPT} ←signsWith— 西安交通大学 —builds→ 清远高新区"
+    # the page opens on the path: every path entity is in view
+    inside = o.js("""(names) => names.every(name => {
+        const id = kgNodes.get({filter: n => n.label === name})[0].id;
+        const p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);
+        const r = document.getElementById('kg-graph').getBoundingClientRect();
+        return p.x >= 0 && p.y >= 0 && p.x <= r.width && p.y <= r.height; })""",
+                  [BAD_SCRIPT, "西安交通大学", "清远高新区"])
+    assert inside
     o.page.click("#kg-path-list li")
     assert sorted(o.js("kgNetwork.getSelectedNodes()")) == sorted(
         o.node_id(n) for n in (BAD_SCRIPT, "西安交通大学", "清远高新区"))

@@ -124,7 +124,18 @@
     window.kgReadyAt = performance.now();
     document.body.setAttribute("data-kg-ready", "1");
   }
-  network.once("afterDrawing", markReady);
+  network.once("afterDrawing", function () {
+    // connect pages open on the paths (fit draws again before we are ready)
+    var onPaths = data.nodes.filter(function (n) { return n.highlight; })
+      .map(function (n) { return n.id; });
+    if (data.paths.length && onPaths.length > 1) {
+      network.fit({ nodes: onPaths });
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    } else {
+      markReady();
+    }
+  });
   network.redraw();
 
   // --- title, summary, message ---------------------------------------------
