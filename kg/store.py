@@ -709,10 +709,11 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
 
     Examples
     --------
-    >>> open_store("/nonexistent/kg-store")
-    Traceback (most recent call last):
-    ...
-    kg.store.StoreError: no store at /nonexistent/kg-store (build one with `kg build PATH --store /nonexistent/kg-store`)
+    >>> try:
+    ...     open_store("/nonexistent/kg-store")
+    ... except StoreError as exc:
+    ...     print(exc)
+    no store at /nonexistent/kg-store (build one with `kg build PATH --store /nonexistent/kg-store`)
     """
     if is_url(str(location)):
         return RemoteStore(str(location))
