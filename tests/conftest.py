@@ -81,3 +81,15 @@ def subprocess_env():
     """Environment for subprocesses: UTF-8 I/O, no user site packages."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONNOUSERSITE="1")
     return env
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the known extraction gaps listed in ``known_gaps.txt`` as strict
+    expected failures, so they stay visible and flag themselves when fixed."""
+    listed = Path(__file__).with_name("known_gaps.txt")
+    gaps = {line.strip() for line in listed.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+    for item in items:
+        if item.nodeid in gaps:
+            item.add_marker(pytest.mark.xfail(
+                reason="known extractor gap (tests/known_gaps.txt)", strict=True))
