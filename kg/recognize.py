@@ -403,9 +403,6 @@ def find_quoted(text: str) -> list[dict]:
             kind = "Event"
         elif PROJECT_BEFORE.search(before) or PROJECT_AFTER.match(after):
             kind = "Project"
-            tail = PROJECT_AFTER.match(after)
-            if tail and tail.group() in ("计划", "工程"):
-                pass
         elif previous_kind == "Project" and text[previous_end:match.start()] in ("", "和", "、", "及", "与"):
             kind = "Project"
         if kind is None and re.match(r"^[\u4e00-\u9fff]{2,8}(培养计划|计划|工程)", after):
@@ -521,8 +518,6 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
             pos = sep
         if len(items) < 2:
             continue
-        if any(m["start"] <= items[0][0] < m["end"] and m["type"] != kind for m in known):
-            pass
         for begin, stop in items:
             if any(m["start"] <= begin and stop <= m["end"] for m in known):
                 continue
@@ -587,7 +582,3 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
         unique.setdefault((m["start"], m["end"], m["type"]), m)
     return sorted(unique.values(), key=lambda m: (m["start"], -(m["end"] - m["start"])))
 
-
-@lru_cache(maxsize=4096)
-def _cached(text: str) -> tuple:
-    return tuple(recognize(text))

@@ -168,8 +168,6 @@ def rule_part_of(text, mentions, ms, ctx):
                 remainder.startswith(lex.places) or remainder[:1] in "（(") and \
                 not re.search(r"分(中心|院|部|公司)$", m["name"]):
             continue  # 某大学（某地）研究院: co-built in another place, not a unit
-        if parent.get("suffix") in ("管委会",) and m["type"] == "Government":
-            pass
         out.append(_rel(m, "partOf", parent, parent["text"], 0.75))
     return out
 
@@ -380,8 +378,6 @@ def rule_located(text, mentions, ms, ctx):
                       and m["type"] in PLACE_TYPES), None)
         if place is None:
             continue
-        if text[max(0, verb.start() - 1):verb.start()] == "于" or text[verb.start() - 2:verb.start()] == "在位":
-            pass
         after = text[place["end"]:place["end"] + 1]
         if after == "的":
             thing = next((m for m in ms if m["start"] == place["end"] + 1
@@ -463,9 +459,6 @@ def rule_cooperates(text, mentions, ms, ctx):
         partners = _list_after(ms, text, pivot + len(conj.group()), ORG_TYPES, trig.start())
         if a is None or not partners:
             continue
-        if any(t in text[trig.end():trig.end() + 4] for t in ("共建", "建设")) and \
-                not text[trig.end():].startswith("共建模式"):
-            pass
         for b in partners:
             if a["name"] != b["name"]:
                 out.append(_rel(a, "cooperatesWith", b, word, 0.6))

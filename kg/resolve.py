@@ -67,9 +67,6 @@ def derived_aliases(entity: dict) -> list[str]:
             out.extend([brand + "公司", brand + "集团", brand])
     elif bare != name and kind not in ("Person", "Project", "Event", "Role"):
         out.append(bare)
-    if kind == "Role":
-        for suffix in lex.role_suffixes:
-            pass
     seen, result = set(), []
     for alias in out:
         if alias and alias != name and alias not in seen and len(alias) >= 2:
