@@ -10,9 +10,7 @@ the extractor's recall. The facts used come from article
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -30,33 +28,11 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 BRANCH = "西安交通大学国家技术转移中心清远分中心"
 
 
-def gold_results() -> list[dict]:
-    """``extract_document``-shaped results built from the gold annotations,
-    each relation's evidence located in the article text."""
-    results = []
-    for txt in sorted(SEEDS.glob("*.txt")):
-        text = txt.read_text(encoding="utf-8")
-        gold = json.loads((SEEDS / "gold" / f"{txt.stem}.json").read_text(encoding="utf-8"))
-        types = {e["name"]: e["type"] for e in gold["entities"]}
-        relations = []
-        for r in gold["relations"]:
-            found = re.search(r"\s*".join(map(re.escape, r["evidence"])), text)
-            relations.append({
-                "doc": txt.name, "subject": r["s"], "predicate": r["p"], "object": r["o"],
-                "subject_type": types[r["s"]], "object_type": types[r["o"]],
-                "evidence": found.group(0), "start": found.start(), "end": found.end(),
-                "trigger": None, "confidence": 1.0, "title": r.get("title")})
-        doc = {"doc": txt.name, "doc_id": hashlib.sha256(text.encode()).hexdigest()[:16],
-               "path": str(txt), "encoding": "utf-8", "text": text}
-        results.append({"document": doc, "entities": gold["entities"], "relations": relations})
-    return results
-
-
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory):
+def store_dir(tmp_path_factory, gold_seed_results):
     path = tmp_path_factory.mktemp("seeds") / "store"
     store = open_store(path, create=True)
-    for result in gold_results():
+    for result in gold_seed_results:
         store.replace_document(result["document"]["doc"],
                                document_quads(result, store.resolver(result)))
     store.close()

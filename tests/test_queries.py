@@ -10,7 +10,6 @@ the queries against the records the store holds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import defaultdict
@@ -26,30 +25,6 @@ SEEDS = ROOT / "seeds"
 QUERIES = ROOT / "ontology" / "queries"
 
 
-# --- the gold seeds as extraction results ---------------------------------------------
-
-def gold_results(folder: Path = SEEDS) -> list[dict]:
-    """``extract_document``-shaped results from the gold annotations."""
-    results = []
-    for txt in sorted(folder.glob("*.txt")):
-        text = txt.read_text(encoding="utf-8")
-        gold = json.loads((folder / "gold" / f"{txt.stem}.json").read_text(encoding="utf-8"))
-        types = {e["name"]: e["type"] for e in gold["entities"]}
-        relations = []
-        for r in gold["relations"]:
-            found = re.search(r"\s*".join(map(re.escape, r["evidence"])), text)
-            relations.append({
-                "doc": txt.name, "subject": r["s"], "predicate": r["p"], "object": r["o"],
-                "subject_type": types[r["s"]], "object_type": types[r["o"]],
-                "evidence": found.group(0), "start": found.start(), "end": found.end(),
-                "trigger": None, "confidence": 1.0, "title": r.get("title")})
-        doc = {"doc": txt.name, "doc_id": hashlib.sha256(text.encode()).hexdigest()[:16],
-               "path": str(txt), "encoding": "utf-8", "text": text}
-        results.append({"document": doc, "entities": gold["entities"],
-                        "relations": relations})
-    return results
-
-
 def load(store, results) -> None:
     for result in results:
         store.replace_document(result["document"]["doc"],
@@ -63,8 +38,8 @@ def gold_triples(results) -> set[tuple]:
 
 
 @pytest.fixture(scope="module")
-def gold():
-    return gold_results()
+def gold(gold_seed_results):
+    return gold_seed_results
 
 
 @pytest.fixture(scope="module")
