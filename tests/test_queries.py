@@ -10,8 +10,6 @@ the queries against the records the store holds.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
