@@ -34,7 +34,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -59,8 +61,10 @@ def make_sentences(nlp: Language, name: str):
 
     def set_sentences(doc: Doc) -> Doc:
         starts = {start for start, _ in split_sentences(doc.text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        flags = numpy.array([1 if t.i == 0 or t.idx in starts else -1 for t in doc],
+                            dtype="int64").view("uint64").reshape(len(doc), 1)
+        if len(doc):
+            doc.from_array([SENT_START], flags)
         return doc
 
     return set_sentences
@@ -164,24 +168,20 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
             if short not in entities[full]["aliases"]:
                 entities[full]["aliases"].append(short)
             entities.pop(short, None) if short != full else None
-    forms = sorted(set(entities) | set(alias_of), key=len, reverse=True)
-    forms = [f for f in forms if len(f) >= 2]
+    forms = sorted((f for f in set(entities) | set(alias_of) if len(f) >= 2), key=len, reverse=True)
+    known = re.compile("|".join(map(re.escape, forms))) if forms else None
     resolved = []
     for base, sentence, mentions in per_sentence:
         found = list(mentions)
-        for form in forms:
-            for match in re.finditer(re.escape(form), sentence):
-                s, e = match.span()
-                if any(m["start"] <= s and e <= m["end"] for m in found):
-                    continue
-                if any(m["start"] < e and s < m["end"] for m in found):
-                    continue
-                canonical = alias_of.get(form, form)
-                kind = entities[canonical]["type"] if canonical in entities else None
-                if kind is None:
-                    continue
+        for match in (known.finditer(sentence) if known else ()):
+            form = match.group()
+            s, e = match.span()
+            if any(m["start"] < e and s < m["end"] for m in found):
+                continue
+            canonical = alias_of.get(form, form)
+            if canonical in entities:
                 found.append({"start": s, "end": e, "text": form, "name": canonical,
-                              "type": kind, "source": "alias"})
+                              "type": entities[canonical]["type"], "source": "alias"})
         for m in found:
             canonical = alias_of.get(m["name"], m["name"])
             if canonical in entities:

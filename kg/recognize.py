@@ -168,15 +168,23 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
     return window
 
 
+@lru_cache(maxsize=1)
+def _place_forms() -> tuple[frozenset[str], int]:
+    """Every place with and without 市/省, and the longest form's length."""
+    forms = {f for place in load().places for f in (place, place + "市", place + "省")}
+    return frozenset(forms), max(map(len, forms))
+
+
 def _with_place(text: str, start: int, toks: _Tokens, lex) -> int:
-    """Extend a name start over a place name glued before it (包头 + 稀土高新区)."""
-    for place in lex.places:
-        for form in (place + "市", place + "省", place):
-            begin = start - len(form)
-            if begin >= 0 and text.startswith(form, begin) and begin in toks.starts | {start - len(form)}:
-                if begin == 0 or not _NAME_CHAR.match(text[begin - 1]) or \
-                        toks.word_before(begin)[1] in lex.boundaries or begin in toks.ends:
-                    return begin
+    """Extend a name start over a place name glued before it (包头 + 稀土高新区),
+    when the place itself starts after a boundary."""
+    forms, longest = _place_forms()
+    for size in range(min(longest, start), 1, -1):
+        begin = start - size
+        if text[begin:start] in forms and (
+                begin == 0 or not _NAME_CHAR.match(text[begin - 1])
+                or toks.word_before(begin)[1] in lex.boundaries or begin in toks.ends):
+            return begin
     return start
 
 
