@@ -51,6 +51,12 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: Function characters the segmenter sometimes glues to a name (与星河大学).
+GLUE = frozenset("与和在由是的及经借为对向从将把被于")
+#: Two-character words that start with one of them and do occur in names.
+NAME_WORDS_WITH_GLUE = frozenset("和平 和谐 为民 向阳 对外 在线 经济 经开 于都 从化 及时 的确".split())
+
+
 class _Tokens:
     """Token boundaries of a sentence, for left extension word by word."""
 
@@ -126,9 +132,12 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None) -> 
                 continue
             break
         # a boundary word glued to name characters by the segmenter
-        if len(word) > 1 and word[-1] in ("与", "和", "在", "由", "是", "的", "及", "经", "借"):
+        if len(word) > 1 and word[-1] in GLUE:
             if word[:-1] in (boundaries or lex.boundaries) or len(word) == 2:
                 break
+        if len(word) == 2 and word[0] in GLUE and word not in NAME_WORDS_WITH_GLUE:
+            pos = wstart + 1
+            break
         if _is_boundary(word, lex) if boundaries is None else (
                 word in boundaries or any(ch in PUNCT for ch in word)):
             if word in ("与", "和") and _internal_conjunction(text, pos, start):
@@ -237,9 +246,11 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
     for match in lex.suffix_re.finditer(text):
         s0, e0 = match.span()
         suffix = match.group()
-        if e0 not in toks.ends and e0 < len(text) and _NAME_CHAR.match(text[e0]):
+        if e0 not in toks.ends and e0 < len(text) and _NAME_CHAR.match(text[e0]) \
+                and not _ends_before_title(text, e0, lex) \
+                and not (suffix.endswith("大学") and text[e0] not in NOT_AFTER_UNIVERSITY):
             continue
-        if len(suffix) == 1 and s0 not in toks.starts:
+        if len(suffix) == 1 and s0 not in toks.starts and not _ends_before_title(text, e0, lex):
             token_start = max((s for s in toks.starts if s < s0), default=0)
             if e0 - token_start < 3:
                 continue
@@ -270,7 +281,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             if text.startswith(lead, start) and s0 - start - len(lead) >= 2:
                 start += len(lead)
                 stem = text[start:s0]
-        if _generic_stem(stem):
+        if _generic_stem(stem) or _counted(text, start):
             continue
         if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
             continue
@@ -285,6 +296,25 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": kind, "source": "suffix", "suffix": suffix})
     return found
+
+
+#: Characters after 大学 that make a common word, not a university name.
+NOT_AFTER_UNIVERSITY = "生城路站里"
+_MEASURE = "个家所项批座位处"
+_NUMERAL = re.compile(r"[\d一二两三四五六七八九十百千几多]$")
+
+
+def _ends_before_title(text: str, end: int, lex) -> bool:
+    """A unit name followed by its head's title (科技局局长, 科技处处长)."""
+    return bool(lex.title_re.match(text, end))
+
+
+def _counted(text: str, start: int) -> bool:
+    """A name preceded by a numeral and a measure word (3个…平台) is a count
+    of a category, not a name."""
+    if start >= 1 and text[start - 1] in _MEASURE and _NUMERAL.search(text[:start - 1]):
+        return True
+    return bool(start >= 1 and text[start] in _MEASURE and _NUMERAL.search(text[:start]))
 
 
 #: A bracketed district after a park name: 乌鲁木齐高新区(新市区).
@@ -337,16 +367,15 @@ def _name_after(text: str, pos: int, lex) -> int:
 
 def _name_before(text: str, end: int, lex) -> int:
     """Start of a person's name ending at ``end`` (before 教授/团队), or -1."""
-    for size in (3, 2, 4):
+    for size in (4, 3):
+        if end - size >= 0 and text[end - size:end - size + 2] in lex.compound_surnames:
+            return end - size
+    for size in (3, 2):
         start = end - size
         if start < 0:
             continue
         chunk = text[start:end]
-        if not all("\u4e00" <= c <= "\u9fff" for c in chunk):
-            continue
-        if chunk[:2] in lex.compound_surnames and size >= 3:
-            return start
-        if chunk[0] in lex.surnames and size <= 3:
+        if all("\u4e00" <= c <= "\u9fff" for c in chunk) and chunk[0] in lex.surnames:
             return start
     return -1
 
@@ -367,6 +396,75 @@ def find_persons(text: str, orgs: list[dict]) -> list[dict]:
         persons.append({"start": end, "end": end + size, "text": name, "name": name,
                         "type": "Person", "source": "title", "title_start": match.start()})
     return persons
+
+
+#: Characters that end organisation words, never a person's given name.
+NOT_IN_NAMES = frozenset("区市省县局院校会司厂园城部处所室组团队心台站业馆")
+_BEFORE_NAME = re.compile(r"(^|[，、。；：“（(\s]|校友|由|和|与|及|以及|是|即|其中|包括|年)$")
+
+
+@lru_cache(maxsize=1)
+def _person_cues() -> re.Pattern:
+    from kg.lexicon import _words
+
+    words = sorted(set(_words("person_cues.txt")), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)) + r"|于(?=\d|[一二]〇)")
+
+
+def _bare_name(text: str, end: int, lex, taken) -> int:
+    """Start of a person's name ending at ``end`` that stands after a
+    boundary (punctuation, 校友, 由 …), or -1."""
+    options = []
+    for size in (4, 3):
+        if end - size >= 0 and text[end - size:end - size + 2] in lex.compound_surnames:
+            options.append(end - size)
+    options += [end - 3, end - 2]
+    for start in options:
+        if start < 0:
+            continue
+        chunk = text[start:end]
+        if not all("\u4e00" <= c <= "\u9fff" for c in chunk):
+            continue
+        if chunk[0] not in lex.surnames and chunk[:2] not in lex.compound_surnames:
+            continue
+        if any(c in NOT_IN_NAMES for c in chunk[1:]) or chunk in lex.boundaries:
+            continue
+        if any(a < end and start < b for a, b in taken):
+            continue
+        if _BEFORE_NAME.search(text[max(0, start - 4):start]):
+            return start
+    return -1
+
+
+def find_bare_persons(text: str, known: list[dict]) -> list[dict]:
+    """Persons named without a title before them but with a cue after them
+    (``刘富强毕业于``, ``李秀英获聘``, ``欧阳明华教授``), and the names listed
+    just before such a person (``王立新、陈晓明、李秀英获聘``).
+
+    >>> [m["name"] for m in find_bare_persons("会上，王立新、陈晓明获聘顾问。", [])]
+    ['陈晓明', '王立新']
+    """
+    lex = load()
+    taken = [(m["start"], m["end"]) for m in known]
+    found = []
+
+    def add(start: int, end: int, source: str) -> None:
+        found.append({"start": start, "end": end, "text": text[start:end],
+                      "name": text[start:end], "type": "Person", "source": source})
+        taken.append((start, end))
+
+    for cue in _person_cues().finditer(text):
+        start = _bare_name(text, cue.start(), lex, taken)
+        if start < 0:
+            continue
+        add(start, cue.start(), "cue")
+        while start > 0 and text[start - 1] in "、，":
+            previous = _bare_name(text, start - 1, lex, taken)
+            if previous < 0:
+                break
+            add(previous, start - 1, "list")
+            start = previous
+    return found
 
 
 def find_teams(text: str, orgs: list[dict]) -> list[dict]:
@@ -578,6 +676,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
             or m["type"] in ("Park", "University", "Government", "Company")]
     orgs = orgs + find_list_items(text, orgs + quoted + events)
     persons = find_persons(text, orgs)
+    persons += find_bare_persons(text, orgs + quoted + events + persons)
     teams = find_teams(text, orgs)
     roles = find_roles(text, orgs)
     orgs = [m for m in orgs if not any(r["start"] <= m["start"] and m["end"] == r["end"] for r in roles)]
