@@ -44,7 +44,7 @@ from kg.clean import split_sentences
 from kg.lexicon import load
 from kg.recognize import recognize
 from kg.relate import Context, relate
-from kg.resolve import derived_aliases, explicit_aliases
+from kg.resolve import derived_aliases, explicit_aliases, strip_place
 
 for _name, _default in (("mentions", None), ("entities", None), ("relations", None)):
     if not Doc.has_extension(_name):
@@ -152,11 +152,13 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
             alias_of[short] = full
     _merge_teams(entities, alias_of)
     for ent in list(entities.values()):
+        outside = text.replace(ent["name"], "\n")
         for alias in derived_aliases(ent):
-            if alias in text and alias not in entities:
-                alias_of.setdefault(alias, ent["name"])
-            elif alias in entities and entities[alias]["type"] == ent["type"] and alias != ent["name"]:
-                if ent["name"].startswith(load().provinces):
+            if alias not in entities:
+                if alias in outside:
+                    alias_of.setdefault(alias, ent["name"])
+            elif entities[alias]["type"] == ent["type"] and alias != ent["name"]:
+                if ent["name"].startswith(load().provinces) and alias == strip_place(ent["name"]):
                     alias_of.setdefault(ent["name"], alias)  # 广东清远高新区 → 清远高新区
                 else:
                     alias_of.setdefault(alias, ent["name"])  # 华湾材料研究院 → 清远华湾材料研究院

@@ -53,8 +53,10 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 #: Function characters the segmenter sometimes glues to a name (与星河大学).
 GLUE = frozenset("与和在由是的及经借为对向从将把被于")
-#: Two-character words that start with one of them and do occur in names.
-NAME_WORDS_WITH_GLUE = frozenset("和平 和谐 为民 向阳 对外 在线 经济 经开 于都 从化 及时 的确".split())
+END_GLUE = frozenset("与和在由是的及为对向从于")
+#: Words that start or end with one of them and do occur in names.
+NAME_WORDS_WITH_GLUE = frozenset("和平 和谐 为民 向阳 对外 在线 经济 经开 于都 从化 及时 的确 "
+                                 "共和 太和 中和 有为 人和 存在 自由".split())
 
 
 class _Tokens:
@@ -132,9 +134,8 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None) -> 
                 continue
             break
         # a boundary word glued to name characters by the segmenter
-        if len(word) > 1 and word[-1] in GLUE:
-            if word[:-1] in (boundaries or lex.boundaries) or len(word) == 2:
-                break
+        if len(word) > 1 and word[-1] in END_GLUE and word not in NAME_WORDS_WITH_GLUE:
+            break
         if len(word) == 2 and word[0] in GLUE and word not in NAME_WORDS_WITH_GLUE:
             pos = wstart + 1
             break
@@ -206,6 +207,8 @@ def _internal_conjunction(text: str, pos: int, suffix_start: int) -> bool:
     if not (1 <= len(after) <= 4):
         return False
     before = text[:pos - 1]
+    if any(before.endswith(s) for s in lex.suffix_type if len(s) >= 2):
+        return False  # 甲公司与乙大学: two names, not one
     stops = lex.boundaries | _soft_boundaries()
     for gap in (2, 3, 4):
         head = before[:len(before) - gap]
@@ -557,7 +560,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
     return _outermost(found)
 
 
-APPOINT = re.compile(r"(获聘为?|受聘为?|聘任为|聘为|被聘为|担任|聘请.{0,12}?为)")
+APPOINT = re.compile(r"(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|(?:聘任|聘请)[^，。；]{0,30}?为)")
 
 
 def find_roles(text: str, orgs: list[dict]) -> list[dict]:

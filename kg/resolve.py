@@ -31,12 +31,19 @@ DEFINITION = re.compile(r"^[（(]\s*(?:以下)?简称[“\"]?([^”\"）)]{2,16}
 
 
 def strip_place(name: str) -> str:
-    """``name`` without a leading place (province, city), if one is there."""
+    """``name`` without a leading place (province, city), if one is there
+    and what remains is a name, not a bare suffix (北京大学 stays whole).
+
+    >>> strip_place("清远华湾材料研究院"), strip_place("北京大学化学学院")
+    ('华湾材料研究院', '北京大学化学学院')
+    """
     lex = load()
     for place in lex.places:
         for form in (place + "省", place + "市", place):
-            if name.startswith(form) and len(name) - len(form) >= 3:
-                return name[len(form):]
+            rest = name[len(form):]
+            if name.startswith(form) and len(rest) >= 3 and not any(
+                    rest.startswith(s) for s in lex.suffix_type if len(s) >= 2):
+                return rest
     return name
 
 
