@@ -78,16 +78,21 @@ def make_entities(nlp: Language, name: str, label_map: dict):
         per_sentence = []
         spans = []
         for sent in doc.sents:
-            base = sent.start_char
-            tokens = [(t.idx - base, t.idx - base + len(t.text)) for t in sent]
-            mentions = recognize(sent.text, tokens)
+            stripped = sent.text.strip()
+            if not stripped:
+                continue
+            base = sent.start_char + sent.text.index(stripped)
+            tokens = [(t.idx - base, t.idx - base + len(t.text)) for t in sent
+                      if base <= t.idx < base + len(stripped)]
+            mentions = recognize(stripped, tokens)
             for ent in doc.ents:
-                if ent.start_char >= base and ent.end_char <= sent.end_char and ent.label_ in label_map:
+                if ent.start_char >= base and ent.end_char <= base + len(stripped) \
+                        and ent.label_ in label_map:
                     s, e = ent.start_char - base, ent.end_char - base
                     if not any(m["start"] < e and s < m["end"] for m in mentions):
                         mentions.append({"start": s, "end": e, "text": ent.text, "name": ent.text,
                                          "type": label_map[ent.label_], "source": "model"})
-            per_sentence.append((base, sent.text, mentions))
+            per_sentence.append((base, stripped, mentions))
             for m in mentions:
                 span = doc.char_span(base + m["start"], base + m["end"], label=m["type"],
                                      alignment_mode="expand")

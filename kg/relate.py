@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.lexicon import load
 
@@ -79,10 +80,16 @@ def _clause(text: str, pos: int) -> tuple[int, int]:
     return start, end_match.start() if end_match else len(text)
 
 
-def _triggers(text: str, predicate: str):
-    words = load().triggers[predicate]
-    pattern = re.compile("|".join(re.escape(w) for w in words))
-    return list(pattern.finditer(text))
+@lru_cache(maxsize=None)
+def _trigger_re(predicate: str) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in load().triggers[predicate]))
+
+
+def _triggers(text: str, predicate: str, ms: list[dict] = ()):
+    """Cue words of ``predicate`` in ``text`` that are not part of a name
+    (对接 inside 对接会, 孵化 inside 孵化器)."""
+    return [m for m in _trigger_re(predicate).finditer(text)
+            if not any(x["start"] <= m.start() < x["end"] for x in ms)]
 
 
 def _list_after(ms: list[dict], text: str, pos: int, types, stop: int) -> list[dict]:
@@ -172,6 +179,25 @@ def rule_part_of(text, mentions, ms, ctx):
     return out
 
 
+def rule_subsidiary(text, mentions, ms, ctx):
+    """``A是B的(全资/控股)子公司/分公司/下属企业``, ``B旗下的A``."""
+    out = []
+    for match in re.finditer(r"(的)?(全资|控股)?(子公司|分公司|下属企业|下属单位|二级单位)", text):
+        parent = next((m for m in reversed(ms) if m["end"] == match.start() and m["type"] in ORG_TYPES), None)
+        if parent is None:
+            continue
+        child = next((m for m in reversed(ms) if m["end"] <= parent["start"] and m["type"] in ORG_TYPES
+                      and re.fullmatch(r"(是|为|系)", text[m["end"]:parent["start"]])), None)
+        if child:
+            out.append(_rel(child, "partOf", parent, match.group().lstrip("的"), 0.8))
+    for match in re.finditer(r"旗下(的)?", text):
+        parent = next((m for m in reversed(ms) if m["end"] == match.start() and m["type"] in ORG_TYPES), None)
+        child = next((m for m in ms if m["start"] == match.end() and m["type"] in ORG_TYPES), None)
+        if parent and child:
+            out.append(_rel(child, "partOf", parent, "旗下", 0.75))
+    return out
+
+
 def rule_affiliated(text, mentions, ms, ctx):
     """Organisation–title–person apposition: ``陕西理工大学党委常委、副校长王磊``,
     including chains ``A公司总经理、B中心主任殷晓练`` and team leaders."""
@@ -225,8 +251,16 @@ def rule_affiliated(text, mentions, ms, ctx):
 
 
 def rule_leads(text, mentions, ms, ctx):
-    """The person a team is named after leads it (``孙杨教授团队``)."""
+    """The person a team is named after leads it (``孙杨教授团队``), and
+    ``P(院士/教授)领衔/带领的T`` or ``P带领T``."""
     out = []
+    for cue in re.finditer(r"(领衔|带领|率领|牵头)(的)?", text):
+        team = next((m for m in ms if m["type"] in ("Team", "Organization") and 0 <= m["start"] - cue.end() <= 8
+                     and not CLAUSE_END.search(text[cue.end():m["start"]])), None)
+        person = next((m for m in reversed(ms) if m["type"] == "Person" and m["end"] <= cue.start()
+                       and cue.start() - m["end"] <= 3), None)
+        if team and person:
+            out.append(_rel(person, "leads", team, cue.group(1), 0.75))
     for team in (m for m in mentions if m["type"] == "Team"):
         leader = next((p for p in mentions if p["type"] == "Person"
                        and p["start"] == team.get("leader_start")), None)
@@ -235,43 +269,53 @@ def rule_leads(text, mentions, ms, ctx):
     return out
 
 
+def _built_after(ms, text, pos, stop) -> list[dict]:
+    """Platforms, institutes or parks listed right after a build verb
+    (``共建Y``, ``共建的Y``, ``打造了Y、Z``)."""
+    built = _list_after(ms, text, pos, BUILT_TYPES, stop)
+    if not built:
+        return []
+    gap = text[pos:built[0]["start"]]
+    if CLAUSE_END.search(gap) or len(gap) > 6 or gap.startswith("是"):
+        return []
+    return built
+
+
 def rule_builds(text, mentions, ms, ctx):
-    """``Y由A、B、C三方合作共建`` and ``A(与B)共建/成立/打造…Y``."""
+    """``(Y)由A、B、C三方合作共建(Y)``, ``A(与B)共建/成立/打造…Y``, ``A与B共建的Y``.
+
+    A place introduced by 在 is where Y is built, not a builder
+    (``A在P设立Y`` gives ``Y locatedIn P``).
+    """
     out = []
-    for trig in _triggers(text, "builds"):
+    for trig in _triggers(text, "builds", ms):
         cstart, cend = _clause(text, trig.start())
-        before = text[cstart:trig.start()]
-        by = before.rfind("由")
+        by = text.rfind("由", cstart, trig.start())
         builders: list[dict] = []
-        built: list[dict] = []
+        built = _built_after(ms, text, trig.end(), cend)
         if by >= 0:
-            by += cstart
             builders = _list_after(ms, text, by + 1, ORG_TYPES, trig.start())
-            target = [m for m in ms if m["end"] <= by and m["type"] in BUILT_TYPES]
-            if target:
-                built = [target[-1]]
-            elif "Platform" in ctx.last:
-                built = [ctx.last["Platform"]]
-        else:
-            built = _list_after(ms, text, trig.end(), BUILT_TYPES, len(text))
             if not built:
-                continue
-            first_gap = text[trig.end():built[0]["start"]]
-            if CLAUSE_END.search(first_gap) or len(first_gap) > 12:
-                continue
-            first_gap = text[trig.end():built[0]["start"]]
-            if len(first_gap) > 6 or first_gap.startswith(("是", "的")):
-                continue
-            subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart)
-            if subject is None:
-                heads = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
-                subject = heads[0] if heads else ctx.last.get("Park")
-            if subject is not None:
-                builders = _list_before(ms, text, subject["end"], ORG_TYPES) or [subject]
-                partner = re.search(r"(与|和|同)$", text[:subject["start"]])
+                before = [m for m in ms if m["end"] <= by and m["type"] in BUILT_TYPES]
+                built = before[-1:] or ([ctx.last["Platform"]] if "Platform" in ctx.last else [])
+        elif built:
+            heads = [m for m in ms if cstart <= m["start"] and m["end"] <= trig.start()
+                     and m["type"] in ORG_TYPES]
+            places = [m for m in heads if text[m["start"] - 1:m["start"]] == "在"]
+            heads = [m for m in heads if m not in places]
+            for place in places:
+                for y in built:
+                    out.append(_rel(y, "locatedIn", place, "在", 0.6))
+            if heads:
+                builders = _list_before(ms, text, heads[-1]["end"], ORG_TYPES) or heads[-1:]
+                partner = re.search(r"(与|和|同)$", text[:builders[0]["start"]])
                 if partner:
                     builders = _list_before(ms, text, partner.start(), ORG_TYPES) + builders
-            if "双方" in text[:trig.start()] or "三方" in text[:trig.start()]:
+            else:
+                first = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
+                subject = first[0] if first else ctx.last.get("Park")
+                builders = [subject] if subject else []
+            if re.search(r"[双两]方", text[cstart:trig.start()]) or "三方" in text[cstart:trig.start()]:
                 named = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
                 builders = named[-3:] if "三方" in text[:trig.start()] else named[-2:]
         for b in builders:
@@ -290,7 +334,7 @@ def rule_signs(text, mentions, ms, ctx):
     """``A(、B)与C(正式)签约/签署/签订`` gives each left party signsWith C; the
     quoted projects of the sentence are the parties' projects."""
     out = []
-    for trig in _triggers(text, "signsWith"):
+    for trig in _triggers(text, "signsWith", ms):
         head = text[:trig.start()]
         conj = max(head.rfind("与"), head.rfind("和"))
         if conj < 0:
@@ -324,6 +368,12 @@ def rule_signs(text, mentions, ms, ctx):
     return out
 
 
+#: What may stand between a party and its project: ``X项目“P”``, ``X的P``,
+#: ``X带来的“P”项目``, ``X自主研发的产品“P”``.
+OWNER_GAP = re.compile(r"(的|项目|(?:自主)?研发的?|带来了?的?|推出了?的?|发布了?的?|承担的?|产品|"
+                       r"(?:项目)?“[^”]*”|和|、)*")
+
+
 def rule_has_project(text, mentions, ms, ctx):
     """``团队项目“P”``, ``X的P项目``, and a project named after its company."""
     out = []
@@ -334,7 +384,7 @@ def rule_has_project(text, mentions, ms, ctx):
             if m["end"] > project["start"] or m["type"] not in PARTY_TYPES - {"Person"}:
                 continue
             gap = text[m["end"]:project["start"]]
-            if re.fullmatch(r"(的|项目|自主研发的|研发的|的项目|(项目“[^”]*”)*|“[^”]*”|和|、)*", gap):
+            if OWNER_GAP.fullmatch(gap):
                 owner = m
             break
         if owner is not None:
@@ -347,13 +397,16 @@ def rule_has_project(text, mentions, ms, ctx):
     return out
 
 
+SPEAKER = re.compile(r"(表示|说|认为|介绍|指出|强调)")
+
+
 def rule_appointed(text, mentions, ms, ctx):
     """Every person listed before ``获聘/聘任/担任`` holds the role after it;
     the organisation that starts the role's name owns the post."""
     out = []
     for role in (m for m in mentions if m["type"] == "Role"):
-        trigger_at = role["start"] - len(role.get("trigger", ""))
-        persons = [m for m in ms if m["type"] == "Person" and m["end"] <= trigger_at]
+        persons = [m for m in ms if m["type"] == "Person" and m["end"] <= role["start"]
+                   and not SPEAKER.match(text, m["end"])]
         for person in persons:
             out.append(_rel(person, "appointedAs", role, role.get("trigger", "获聘"), 0.8))
         owner = role.get("owner")
@@ -431,7 +484,7 @@ def rule_located(text, mentions, ms, ctx):
 def rule_cooperates(text, mentions, ms, ctx):
     """``A与B、C等…合作``, ``A赴B洽谈合作``, ``依托B，A…``, ``A委托B``."""
     out = []
-    for trig in _triggers(text, "cooperatesWith"):
+    for trig in _triggers(text, "cooperatesWith", ms):
         word = trig.group()
         cstart, cend = _clause(text, trig.start())
         if word in ("依托",):
@@ -468,7 +521,7 @@ def rule_cooperates(text, mentions, ms, ctx):
 def rule_organizes(text, mentions, ms, ctx):
     """``A(联合B)举办/主办/承办/举行E`` and ``由A主办的E``."""
     out = []
-    for trig in _triggers(text, "organizes"):
+    for trig in _triggers(text, "organizes", ms):
         events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 4]
         by = re.search(r"由([^，。]*)$", text[:trig.start()])
         if by and not events:
@@ -516,8 +569,18 @@ def rule_participates(text, mentions, ms, ctx):
 
 
 def rule_supports(text, mentions, ms, ctx):
-    """``在A(、B)(等部门)的支持/帮助下，…X`` and ``得益于A的支持，X…``."""
+    """``在A(、B)(等部门)的支持/帮助下，…X``, ``得益于A的支持，X…`` and
+    ``A(…资金)扶持/资助/支持B``."""
     out = []
+    for verb in re.finditer(r"(扶持|资助|支持|帮扶)", text):
+        if text.startswith(("下", "的"), verb.end()) or text[verb.start() - 1:verb.start()] == "的":
+            continue
+        backed = next((m for m in ms if m["start"] == verb.end() and m["type"] in ORG_TYPES), None)
+        cstart = _clause(text, verb.start())[0]
+        backer = next((m for m in ms if cstart <= m["start"] and m["end"] <= verb.start()
+                       and m["type"] in ORG_TYPES), None)
+        if backed and backer and backer["name"] != backed["name"]:
+            out.append(_rel(backer, "supports", backed, verb.group(), 0.65))
     for match in re.finditer(r"(在|得益于)([^，。]{2,60}?)(等部门)?的(支持|帮助|扶持|资助)(下)?", text):
         supporters = [m for m in ms if m["start"] >= match.start(2) and m["end"] <= match.end(2)
                       and m["type"] in ORG_TYPES]
@@ -546,9 +609,19 @@ def rule_supports(text, mentions, ms, ctx):
 
 
 def rule_incubates(text, mentions, ms, ctx):
-    """``A孵化/培育了B、C和D`` for companies B, C, D."""
+    """``A孵化/培育了B、C和D`` for companies B, C, D, and ``B由A孵化``."""
     out = []
-    for trig in _triggers(text, "incubates"):
+    for trig in _triggers(text, "incubates", ms):
+        cstart = _clause(text, trig.start())[0]
+        by = text.rfind("由", cstart, trig.start())
+        if by < 0:
+            continue
+        incubator = next((m for m in ms if m["start"] > by and m["end"] <= trig.start()
+                          and m["type"] in ORG_TYPES - {"Company"}), None)
+        company = next((m for m in reversed(ms) if m["end"] <= by and m["type"] == "Company"), None)
+        if incubator and company:
+            out.append(_rel(incubator, "incubates", company, trig.group(), 0.7))
+    for trig in _triggers(text, "incubates", ms):
         companies = _list_after(ms, text, trig.end(), {"Company"}, len(text))
         if not companies or companies[0]["start"] - trig.end() > 3:
             continue
@@ -565,7 +638,7 @@ def rule_incubates(text, mentions, ms, ctx):
 def rule_recruits(text, mentions, ms, ctx):
     """``A(顺利)引进/引入/招引B`` and ``该项目是A重点引进的…``."""
     out = []
-    for trig in _triggers(text, "recruits"):
+    for trig in _triggers(text, "recruits", ms):
         cstart, cend = _clause(text, trig.start())
         targets = _list_after(ms, text, trig.end(), {"Team", "Company", "Project", "Person"}, cend)
         if targets and targets[0]["start"] - trig.end() > 3:
@@ -580,36 +653,50 @@ def rule_recruits(text, mentions, ms, ctx):
     return out
 
 
+INVEST = re.compile(r"(投资建设|投资)(\s*[\d.]+\s*[万亿]?元)?(建设|兴建|打造|建立)?(了)?")
+
+
 def rule_invests(text, mentions, ms, ctx):
-    """``由A投资(建设)的B`` and ``A投资(建设)B``."""
+    """``由A投资(建设)的B``, ``A投资(N元)(建设)B`` and ``A向B投资``."""
     out = []
-    for trig in _triggers(text, "investsIn"):
-        tail = text[trig.end():]
-        target = None
-        if tail.startswith("的"):
+    for trig in INVEST.finditer(text):
+        if any(x["start"] <= trig.start() < x["end"] for x in ms):
+            continue
+        cstart = _clause(text, trig.start())[0]
+        subject_end = trig.start()
+        if text.startswith("的", trig.end()):
             target = next((m for m in ms if m["start"] == trig.end() + 1), None)
         else:
             target = next((m for m in ms if 0 <= m["start"] - trig.end() <= 2
-                           and m["type"] in {"Project", "Company", "Park"}), None)
-        subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, _clause(text, trig.start())[0])
+                           and m["type"] in {"Project", "Company", "Park", "Platform"}), None)
+        to = text.rfind("向", cstart, trig.start())
+        if target is None and to >= 0:
+            target = next((m for m in ms if m["start"] == to + 1 and m["end"] <= trig.start()), None)
+            subject_end = to
+        subject = _subject(ms, text, subject_end, ORG_TYPES, ctx, cstart)
         if target and subject and subject["name"] != target["name"]:
-            out.append(_rel(subject, "investsIn", target, trig.group(), 0.7))
+            out.append(_rel(subject, "investsIn", target, trig.group(1), 0.7))
     return out
 
 
 def rule_founded(text, mentions, ms, ctx):
-    """``P创立/创办(了)A`` and ``A是(由)B创办(的)``."""
+    """``P(于…)创立/创办(了)A``, ``A(是)由(…)P(于…)创立(的)``, and a founder
+    who is the sentence's subject (``P博士毕业后…，创办了A``)."""
     out = []
-    for match in re.finditer(r"(创立|创办)(了)?", text):
-        after = next((m for m in ms if 0 <= m["start"] - match.end() <= 1 and m["type"] in ORG_TYPES), None)
-        before = [m for m in ms if m["end"] <= match.start() and m["type"] in PARTY_TYPES]
-        if after and before:
-            out.append(_rel(before[-1], "founded", after, match.group(1), 0.7))
-        elif not after and before:
-            subject_is = re.search(r"是(由)?[^，。]*$", text[:match.start()])
-            founders = [m for m in before if m["type"] in ("Person", "Team", "Platform", "ResearchInstitute")]
-            if subject_is and founders and "Company" in ctx.last:
-                out.append(_rel(founders[-1], "founded", ctx.last["Company"], match.group(1), 0.6))
+    founders_types = ("Person", "Team")
+    for match in re.finditer(r"(创立|创办|创建)(了)?", text):
+        founded = next((m for m in ms if 0 <= m["start"] - match.end() <= 1 and m["type"] in ORG_TYPES), None)
+        before = [m for m in ms if m["end"] <= match.start() and m["type"] in founders_types]
+        if founded is None:
+            by = text.rfind("由", 0, match.start())
+            if by < 0:
+                continue
+            founded = next((m for m in reversed(ms) if m["end"] <= by and m["type"] in ORG_TYPES), None)
+            if founded is None and "Company" in ctx.last and re.search(r"(该公司|公司)", text[:by]):
+                founded = ctx.last["Company"]
+            before = [m for m in before if m["start"] > by]
+        if founded and before:
+            out.append(_rel(before[-1], "founded", founded, match.group(1), 0.7))
     return out
 
 
@@ -630,7 +717,7 @@ def rule_educated(text, mentions, ms, ctx):
     return out
 
 
-RULES = (rule_part_of, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
+RULES = (rule_part_of, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
          rule_appointed, rule_located, rule_cooperates, rule_organizes, rule_participates,
          rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
 
