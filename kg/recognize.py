@@ -54,9 +54,16 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 #: Function characters the segmenter sometimes glues to a name (与星河大学).
 GLUE = frozenset("与和在由是的及经借为对向从将把被于")
 END_GLUE = frozenset("与和在由是的及为对向从于")
-#: Words that start or end with one of them and do occur in names.
-NAME_WORDS_WITH_GLUE = frozenset("和平 和谐 为民 向阳 对外 在线 经济 经开 于都 从化 及时 的确 "
-                                 "共和 太和 中和 有为 人和 存在 自由".split())
+
+
+def _dictionary_word(word: str) -> bool:
+    """A word of the segmenter's dictionary (和平, 经济), as opposed to one
+    it made up by gluing a function character to a name (与星, 博为)."""
+    import jieba
+
+    if not jieba.dt.initialized:
+        jieba.dt.initialize()
+    return bool(jieba.dt.FREQ.get(word))
 
 
 class _Tokens:
@@ -86,6 +93,14 @@ def _is_boundary(word: str, lex) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _internal_words() -> frozenset[str]:
+    """Verbs common inside names (kg/data/name_internal.txt)."""
+    from kg.lexicon import _words
+
+    return frozenset(_words("name_internal.txt"))
+
+
+@lru_cache(maxsize=1)
 def _soft_boundaries() -> frozenset[str]:
     """Multi-character verbs, adverbs, pronouns and conjunctions of the
     segmenter's dictionary, less the words common inside names."""
@@ -94,7 +109,7 @@ def _soft_boundaries() -> frozenset[str]:
     import jieba
     from kg.lexicon import _words
 
-    internal = set(_words("name_internal.txt"))
+    internal = _internal_words()
     words = set()
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     with open(path, encoding="utf-8") as handle:
@@ -111,12 +126,22 @@ def _soft_boundaries() -> frozenset[str]:
 SOFT_TAGS = frozenset("v vd vi d p c r u ad".split())
 
 
-def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None) -> int:
+#: Name types whose suffix may follow a business descriptor (投资集团, 咨询有限公司).
+DESCRIBED = frozenset({"Company", "Organization"})
+
+
+def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None, kind=None,
+                 known: list[dict] = ()) -> int:
     """Leftmost start allowed by hard boundaries (punctuation, boundary
-    words, dates) for a name whose suffix starts at ``start``."""
+    words, dates) for a name whose suffix starts at ``start``; a name
+    already recognised there is taken whole."""
     limit = max(0, start - MAX_NAME)
     pos = start
     while pos > limit:
+        whole = next((m for m in known if m["end"] == pos and m["start"] >= limit), None)
+        if whole is not None:
+            pos = whole["start"]
+            continue
         wstart, word = toks.word_before(pos)
         if word in ("）", ")"):
             opener = "（" if word == "）" else "("
@@ -134,11 +159,14 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None) -> 
                 continue
             break
         # a boundary word glued to name characters by the segmenter
-        if len(word) > 1 and word[-1] in END_GLUE and word not in NAME_WORDS_WITH_GLUE:
+        if len(word) > 1 and word[-1] in END_GLUE and not _dictionary_word(word):
             break
-        if len(word) == 2 and word[0] in GLUE and word not in NAME_WORDS_WITH_GLUE:
+        if len(word) > 1 and word[0] in GLUE and not _dictionary_word(word):
             pos = wstart + 1
             break
+        if kind in DESCRIBED and word in _internal_words() and start - pos <= 2:
+            pos = wstart  # 投资集团, 建设集团股份, 科技服务有限公司: part of the name
+            continue
         if _is_boundary(word, lex) if boundaries is None else (
                 word in boundaries or any(ch in PUNCT for ch in word)):
             if word in ("与", "和") and _internal_conjunction(text, pos, start):
@@ -152,7 +180,7 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None) -> 
 
 
 def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
-                 known: list[dict] = ()) -> int:
+                 known: list[dict] = (), kind: str | None = None) -> int:
     """Leftmost start of a name whose suffix starts at ``start``.
 
     Within the window left by hard boundaries, the name starts after the
@@ -160,7 +188,7 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
     unless that would leave fewer than two characters before the suffix;
     organisations already recognised inside the window are kept whole.
     """
-    window = _window_left(text, start, toks, lex, boundaries)
+    window = _window_left(text, start, toks, lex, boundaries, kind, known)
     if boundaries is not None:
         return window
     soft = _soft_boundaries()
@@ -173,6 +201,8 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
             pos = inside["start"]
             continue
         if word in soft and (start - pos >= 2 or start == pos):
+            if kind in DESCRIBED and _starts_with_place(text, window, pos):
+                return window  # 北京华航唯实机器人科技股份有限公司: a firm named from its city on
             return pos
         pos = wstart
     return window
@@ -183,6 +213,12 @@ def _place_forms() -> tuple[frozenset[str], int]:
     """Every place with and without 市/省, and the longest form's length."""
     forms = {f for place in load().places for f in (place, place + "市", place + "省")}
     return frozenset(forms), max(map(len, forms))
+
+
+def _starts_with_place(text: str, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` begins with a place name (北京, 广东省)."""
+    forms, longest = _place_forms()
+    return any(text[start:start + size] in forms for size in range(2, min(longest, stop - start) + 1))
 
 
 def _with_place(text: str, start: int, toks: _Tokens, lex) -> int:
@@ -258,7 +294,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             if e0 - token_start < 3:
                 continue
         unit_only = suffix not in lex.suffix_type
-        start = _extend_left(text, s0, toks, lex, known=found)
+        start = _extend_left(text, s0, toks, lex, known=found, kind=lex.suffix_type.get(suffix))
         start = _with_place(text, start, toks, lex)
         stem = text[start:s0]
         if unit_only or suffix in GENERIC:
