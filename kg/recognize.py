@@ -380,8 +380,17 @@ def _generic_stems() -> frozenset[str]:
 
 
 def _generic_stem(stem: str) -> bool:
-    """A stem like 国家 or 首个 makes a category (国家高新区), not a name."""
-    return stem in _generic_stems() or bool(re.fullmatch(r"[\d一二两三四五六七八九十百几多]+[个家所项批座]?", stem))
+    """A stem made only of describing words (国家, 科技创新, 一批优质科创载体)
+    makes a category (国家高新区, 科技创新平台), not a name."""
+    generic = _generic_stems()
+    if stem in generic or re.fullmatch(r"[\d一二两三四五六七八九十百几多]+[个家所项批座]?", stem):
+        return True
+    if re.match(r"[一两几多各每该本这那][个批家所些类项座]", stem):
+        return True
+    import jieba
+
+    words = [w for w in jieba.lcut(stem) if w.strip()]
+    return bool(words) and all(w in generic for w in words)
 
 
 def _name_after(text: str, pos: int, lex) -> int:

@@ -418,7 +418,7 @@ def rule_appointed(text, mentions, ms, ctx):
 LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户)")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
 LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
-HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?|引进了?)")
+HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?)")
 PLACE_TYPES = frozenset({"Park", "Government"})
 
 
