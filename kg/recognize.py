@@ -644,6 +644,19 @@ def _categories() -> list[tuple[str, str]]:
 _LIST_END = re.compile(r"等(?:[\d一二两三四五六七八九十百几多]+\s*[家个所项批]|一批)?[\u4e00-\u9fff]{0,8}?")
 
 
+def _after_last_stop(chunk: str) -> str:
+    """What follows the last verb or function word of ``chunk``: the first
+    item of a list the sentence introduces (培育了豪美新材 → 豪美新材)."""
+    import jieba
+
+    stops = load().boundaries | _soft_boundaries()
+    words = jieba.lcut(chunk)
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in stops or words[i] in ("了", "有", "如"):
+            return "".join(words[i + 1:])
+    return chunk
+
+
 def find_list_items(text: str, known: list[dict]) -> list[dict]:
     """Names in a list closed by a category noun: ``A、B和C等知名企业`` makes
     A, B and C companies even without a suffix (豪美新材, 先导稀材)."""
@@ -665,10 +678,13 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
             stop = max(text.rfind(c, 0, pos) for c in "，。；：,;:“”")
             begin = max(sep, stop) + 1
             item = text[begin:pos]
+            if sep < stop or sep < 0:
+                begin = pos - len(_after_last_stop(item))  # 培育了豪美新材 → 豪美新材
+                item = text[begin:pos]
             if not (2 <= len(item) <= 12) or not all(_NAME_CHAR.match(c) for c in item):
                 break
             items.insert(0, (begin, pos))
-            if sep < stop or sep < 0:
+            if sep < stop or sep < 0 or begin > max(sep, stop) + 1:
                 break
             pos = sep
         if len(items) < 2:

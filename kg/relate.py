@@ -50,12 +50,19 @@ class Context:
 
     last: dict[str, dict] = field(default_factory=dict)
     event: dict | None = None
+    recent: list[dict] = field(default_factory=list)
 
     def update(self, mentions: list[dict]) -> None:
         for m in mentions:
             self.last[m["type"]] = m
             if m["type"] == "Event":
                 self.event = m
+            if m["type"] in ORG_TYPES:
+                self.recent = [r for r in self.recent if r["name"] != m["name"]][-5:] + [m]
+
+    def parties(self, count: int) -> list[dict]:
+        """The last ``count`` organisations named (双方 = two, 三方 = three)."""
+        return self.recent[-count:] if len(self.recent) >= count else []
 
 
 def _rel(s: dict, p: str, o: dict, trigger: str, confidence: float, title=None) -> dict:
@@ -315,9 +322,11 @@ def rule_builds(text, mentions, ms, ctx):
                 first = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
                 subject = first[0] if first else ctx.last.get("Park")
                 builders = [subject] if subject else []
-            if re.search(r"[双两]方", text[cstart:trig.start()]) or "三方" in text[cstart:trig.start()]:
+            parties = re.search(r"([双两三])方", text[cstart:trig.start()])
+            if parties:
+                count = 3 if parties.group(1) == "三" else 2
                 named = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
-                builders = named[-3:] if "三方" in text[:trig.start()] else named[-2:]
+                builders = named[-count:] if len(named) >= count else ctx.parties(count)
         for b in builders:
             for y in built:
                 if b["name"] != y["name"]:
@@ -356,22 +365,18 @@ def rule_signs(text, mentions, ms, ctx):
         for party in left:
             if party["name"] != other["name"]:
                 out.append(_rel(party, "signsWith", other, trig.group(), 0.8))
-        projects = [m for m in ms if m["type"] == "Project"]
-        for project in projects:
-            owners = [m for m in left if m["end"] <= project["start"]]
-            owner = owners[-1] if owners else None
-            if owner is not None and text[owner["end"]:project["start"]].startswith("项目"):
-                continue  # handled by rule_has_project
-            for party in left + [other]:
-                if project["start"] > trig.end() or project["start"] > other["end"] or party is other:
+        for project in (m for m in ms if m["type"] == "Project"):
+            out.append(_rel(other, "hasProject", project, trig.group(), 0.6))
+            if project["start"] > other["end"]:  # A与B签约“P”项目: both parties'
+                for party in left:
                     out.append(_rel(party, "hasProject", project, trig.group(), 0.6))
     return out
 
 
 #: What may stand between a party and its project: ``X项目“P”``, ``X的P``,
 #: ``X带来的“P”项目``, ``X自主研发的产品“P”``.
-OWNER_GAP = re.compile(r"(的|项目|(?:自主)?研发的?|带来了?的?|推出了?的?|发布了?的?|承担的?|产品|"
-                       r"(?:项目)?“[^”]*”|和|、)*")
+OWNER_GAP = re.compile(r"(的|项目|(?:自主)?研发的?|带来了?的?|推出了?的?|发布了?的?|承担的?|"
+                       r"[^，。；“”]{0,8}产品|(?:项目)?“[^”]*”|和|、)*")
 
 
 def rule_has_project(text, mentions, ms, ctx):
@@ -389,6 +394,14 @@ def rule_has_project(text, mentions, ms, ctx):
             break
         if owner is not None:
             out.append(_rel(owner, "hasProject", project, "项目", 0.7))
+    for match in re.finditer(r"由([^，。；]{2,40}?)(?:自主)?(研发|研制|开发|承担|实施)", text):
+        maker = next((m for m in reversed(ms) if match.start(1) <= m["start"] and m["end"] <= match.end(1)
+                      and m["type"] in PARTY_TYPES - {"Person"}), None)
+        made = next((m for m in reversed(ms) if m["end"] <= match.start() and m["type"] == "Project"), None)
+        if made is None and re.search(r"该(项目|产品|技术)", text[:match.start()]) and "Project" in ctx.last:
+            made = ctx.last["Project"]
+        if maker and made:
+            out.append(_rel(maker, "hasProject", made, match.group(2), 0.65))
     for project in (m for m in mentions if m["type"] == "Project"):
         company = next((m for m in mentions if m["start"] == project["start"] and m["end"] < project["end"]
                         and m["type"] in ORG_TYPES), None)
@@ -481,6 +494,10 @@ def rule_located(text, mentions, ms, ctx):
     return out
 
 
+#: Cooperation verbs whose object is the partner (联姻A、B, 携手A, 联合A开展…).
+PARTNER_VERBS = frozenset({"联姻", "携手", "牵手", "联合", "对接"})
+
+
 def rule_cooperates(text, mentions, ms, ctx):
     """``A与B、C等…合作``, ``A赴B洽谈合作``, ``依托B，A…``, ``A委托B``."""
     out = []
@@ -501,6 +518,17 @@ def rule_cooperates(text, mentions, ms, ctx):
             if a and b:
                 out.append(_rel(a, "cooperatesWith", b[0], word, 0.55))
             continue
+        if word in PARTNER_VERBS:
+            if word == "联合" and re.search(r"(举办|主办|承办|召开|举行)", text[trig.end():cend]):
+                continue  # A联合B举办E: co-organisers, see rule_organizes
+            a = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart) or _subject(
+                ms, text, trig.start(), ORG_TYPES, ctx, 0)
+            partners = _list_after(ms, text, trig.end(), ORG_TYPES, cend)
+            if a and partners and partners[0]["start"] - trig.end() <= 2:
+                for b in partners:
+                    if a["name"] != b["name"]:
+                        out.append(_rel(a, "cooperatesWith", b, word, 0.6))
+                continue
         head = text[cstart:trig.start()]
         conj = re.search(r"(与|和|同|赴|携手)", head)
         if not conj:
@@ -653,7 +681,8 @@ def rule_recruits(text, mentions, ms, ctx):
     return out
 
 
-INVEST = re.compile(r"(投资建设|投资)(\s*[\d.]+\s*[万亿]?元)?(建设|兴建|打造|建立)?(了)?")
+INVEST = re.compile(r"(投资建设|投资兴建|投资)(\s*[约近超逾]?\s*[\d.]+\s*[万亿]?元)?"
+                    r"(建设|兴建|打造|建立|搭建)?(了)?")
 
 
 def rule_invests(text, mentions, ms, ctx):
@@ -674,6 +703,14 @@ def rule_invests(text, mentions, ms, ctx):
             target = next((m for m in ms if m["start"] == to + 1 and m["end"] <= trig.start()), None)
             subject_end = to
         subject = _subject(ms, text, subject_end, ORG_TYPES, ctx, cstart)
+        by = text.rfind("由", cstart, trig.start())
+        if target is None and by >= 0:  # (该项目)由B投资建设
+            subject = next((m for m in ms if by < m["start"] and m["end"] <= trig.start()
+                            and m["type"] in ORG_TYPES), None)
+            target = next((m for m in reversed(ms) if m["end"] <= by and m["type"] in
+                           {"Project", "Park", "Platform", "Company"}), None)
+            if target is None and re.search(r"该(项目|产业园|园区)", text[cstart:by]):
+                target = ctx.last.get("Project") or ctx.last.get("Park")
         if target and subject and subject["name"] != target["name"]:
             out.append(_rel(subject, "investsIn", target, trig.group(1), 0.7))
     return out
@@ -707,11 +744,13 @@ def rule_educated(text, mentions, ms, ctx):
     for uni in (m for m in ms if m["type"] == "University"):
         tail = text[uni["end"]:uni["end"] + 20]
         head = text[max(0, uni["start"] - 4):uni["start"]]
-        if re.search(r"毕业于$", head) or re.match(r"[^，。]{0,16}专业(硕士|博士|本科)", tail) \
+        if re.search(r"毕业于$", head) or re.match(r"[^，。]{0,16}(硕士|博士|本科)(?!生导师|后)", tail) \
                 or re.match(r"校友[，、]?$|校友[^关会总]", tail):
             person = next((p for p in persons if p["start"] >= uni["end"]), None)
             if person is None:
                 person = next((p for p in reversed(persons) if p["end"] <= uni["start"]), None)
+            if person is None and re.search(r"[他她]", text[:uni["start"]]):
+                person = ctx.last.get("Person")
             if person:
                 out.append(_rel(person, "educatedAt", uni, "毕业", 0.6))
     return out

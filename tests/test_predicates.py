@@ -68,6 +68,9 @@ def check(result, expected, forbidden=()):
 
 CASES = {
     "builds": [
+        case("星河大学与南湖高新区管委会签署合作协议。双方将合作建设南湖智能装备产业园。",
+             [("星河大学", "builds", "南湖智能装备产业园"), ("南湖高新区管委会", "builds", "南湖智能装备产业园")],
+             id="builds-both-parties-from-context"),
         case("东岭理工大学国家技术转移中心在南湖高新区设立东岭理工大学国家技术转移中心南湖分中心。",
              [("东岭理工大学国家技术转移中心", "builds", "东岭理工大学国家技术转移中心南湖分中心")],
              forbidden=[("南湖高新区", "builds", "东岭理工大学国家技术转移中心南湖分中心")],
@@ -92,6 +95,13 @@ CASES = {
              id="signs-with-school"),
     ],
     "hasProject": [
+        case("东岭理工大学王立新教授团队项目“深海传感器”与南湖新材料研究院正式签约。",
+             [("南湖新材料研究院", "hasProject", "深海传感器"),
+              ("东岭理工大学王立新教授团队", "hasProject", "深海传感器")],
+             id="project-counterpart-of-signing"),
+        case("“海洋防腐涂层”项目由蓝海新材料科技有限公司自主研发。",
+             [("蓝海新材料科技有限公司", "hasProject", "海洋防腐涂层")],
+             id="project-made-by"),
         case("星河大学材料学院陈晓明教授团队与青山华达化工有限公司签约“高性能锂电池隔膜材料产业化”项目。",
              [("星河大学材料学院陈晓明教授团队", "hasProject", "高性能锂电池隔膜材料产业化")],
              id="project-signed-by-team"),
@@ -163,6 +173,9 @@ CASES = {
              id="partof-team"),
     ],
     "incubates": [
+        case("近年来，南湖高新区培育了蓝鲸智造、星火微电和青禾生物3家上市企业。",
+             [("南湖高新区", "incubates", "蓝鲸智造"), ("南湖高新区", "incubates", "青禾生物")],
+             id="incubates-first-item-after-verb"),
         case("星河大学（青山）科技创新研究院孵化了青山绿源环保科技有限公司、青山智航机器人有限公司和青山云图信息技术有限公司。",
              [("星河大学（青山）科技创新研究院", "incubates", "青山绿源环保科技有限公司"),
               ("星河大学（青山）科技创新研究院", "incubates", "青山智航机器人有限公司"),
@@ -187,6 +200,9 @@ CASES = {
              id="recruits-introduce"),
     ],
     "cooperatesWith": [
+        case("南湖高新区联姻星河大学、东岭理工大学等知名高校，探索校地合作新模式。",
+             [("南湖高新区", "cooperatesWith", "星河大学"), ("南湖高新区", "cooperatesWith", "东岭理工大学")],
+             id="cooperates-object-verb-list"),
         case("星河大学与青山市人民政府开展全面战略合作。",
              [("星河大学", "cooperatesWith", "青山市人民政府")],
              id="cooperates-strategic"),
@@ -245,6 +261,9 @@ CASES = {
              id="participates-visits"),
     ],
     "investsIn": [
+        case("“海洋牧场”项目落户南湖高新区。该项目由青山华达化工有限公司投资建设，总投资3亿元。",
+             [("青山华达化工有限公司", "investsIn", "海洋牧场")],
+             id="invests-passive-anaphor"),
         case("由蓝海新材料科技有限公司投资的青山蓝海新材料产业园占地300亩。",
              [("蓝海新材料科技有限公司", "investsIn", "青山蓝海新材料产业园")],
              id="invests-by"),
@@ -256,6 +275,9 @@ CASES = {
              id="invests-builds"),
     ],
     "educatedAt": [
+        case("陈晓明现任蓝海新材料科技有限公司总经理。他是东岭理工大学材料学硕士。",
+             [("陈晓明", "educatedAt", "东岭理工大学")],
+             id="educated-pronoun"),
         case("刘富强毕业于星河大学材料科学与工程专业。",
              [("刘富强", "educatedAt", "星河大学")],
              id="educated-graduated"),
