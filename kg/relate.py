@@ -51,14 +51,22 @@ class Context:
     last: dict[str, dict] = field(default_factory=dict)
     event: dict | None = None
     recent: list[dict] = field(default_factory=list)
+    sentence: int = 0
+    event_sentence: int = -99
 
     def update(self, mentions: list[dict]) -> None:
+        self.sentence += 1
         for m in mentions:
             self.last[m["type"]] = m
             if m["type"] == "Event":
                 self.event = m
+                self.event_sentence = self.sentence
             if m["type"] in ORG_TYPES:
                 self.recent = [r for r in self.recent if r["name"] != m["name"]][-5:] + [m]
+
+    def recent_event(self, within: int) -> dict | None:
+        """The current event if it was named in the last ``within`` sentences."""
+        return self.event if self.sentence - self.event_sentence < within else None
 
     def parties(self, count: int) -> list[dict]:
         """The last ``count`` organisations named (双方 = two, 三方 = three)."""
@@ -152,6 +160,21 @@ def _subject(ms, text, pos, types, ctx, start=0) -> dict | None:
 
 # --- rules, one per predicate ------------------------------------------------
 
+#: Which organisation types a unit of each type may belong to by its name.
+UNIT_PARENTS = {
+    "Department": ORG_TYPES,
+    "Platform": ORG_TYPES - {"Park"},
+    "ResearchInstitute": ORG_TYPES - {"Park", "Government"},
+    "Company": {"University", "Company", "ResearchInstitute", "Platform"},
+    "Government": {"Park", "Government"},
+    "Park": {"Park"},
+    "University": set(),
+    "Organization": ORG_TYPES,
+}
+LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司",
+                         "股份公司", "集团公司", "公司"})
+
+
 def rule_part_of(text, mentions, ms, ctx):
     """A unit named after its parent (西安交通大学化学学院 → 西安交通大学),
     a team after its school; the parent is the longest organisation that
@@ -177,6 +200,10 @@ def rule_part_of(text, mentions, ms, ctx):
         remainder = m["text"][parent["end"] - m["start"]:]
         if remainder[:1] in "—–-·":
             continue  # a joint name (甲大学—乙区人才驿站) is not a unit of either
+        if parent["type"] not in UNIT_PARENTS.get(m["type"], ()):
+            continue  # 广州开发区投资集团 is a firm named after its owner, not a unit
+        if remainder in LEGAL_FORMS or re.match(r"[\d一二两三四五六七八九十]+[个家所项批]|第.批", remainder):
+            continue  # X集团有限公司 is X集团 itself; 某大学三所研究院 counts, it does not name
         lex = load()
         if m["type"] in ("Platform", "ResearchInstitute") and parent["type"] == "University" and (
                 remainder.startswith(lex.places) or remainder[:1] in "（(") and \
@@ -568,6 +595,9 @@ def rule_organizes(text, mentions, ms, ctx):
     return out
 
 
+#: Cues that say attendance by themselves, so that an event named in the
+#: last sentences is the one attended.
+STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言"})
 PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约")
 
 
@@ -581,8 +611,10 @@ def rule_participates(text, mentions, ms, ctx):
         return out
     events = [m for m in ms if m["type"] == "Event"]
     event = events[0] if events else None
-    if event is None and ctx.event is not None and re.search(r"此次|本次|这次|活动|现场|仪式", text):
-        event = ctx.event
+    if event is None and re.search(r"此次|本次|这次|活动|现场|仪式|峰会|会上|期间", text):
+        event = ctx.recent_event(6)
+    if event is None and cue.group() in STRONG_CUES:
+        event = ctx.recent_event(3)
     if event is None:
         return out
     organisers = {r["subject"] for r in rule_organizes(text, mentions, ms, ctx)}
