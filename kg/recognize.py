@@ -33,7 +33,7 @@ from kg.lexicon import load
 MAX_NAME = 34
 #: Suffixes that need at least two characters of name before them.
 GENERIC = frozenset("中心 平台 基地 公司 集团 园区 学院 大学 局 办 委 厅 部 研究院 研究所 联盟 之家 驿站 工作站 科学院 政府 协会 学会 组团 实验室".split())
-PUNCT = set("，。、；：！？“”‘’《》〈〉【】…,.;:!?\"'\n\t /|")
+PUNCT = set("，。、；：！？“”‘’《》〈〉【】…,.;:!?\"'\n\t /|+＋")
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 INTERNAL_JOINERS = set("—–-·•")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
@@ -164,6 +164,10 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None, kin
         if len(word) > 1 and word[0] in GLUE and not _dictionary_word(word):
             pos = wstart + 1
             break
+        if word.isdigit() and pos < len(text) and "\u4e00" <= text[pos] <= "\u9fff" \
+                and text[pos] not in _MEASURE + "年月日号万亿元倍届期批名人":
+            pos = wstart  # 华南863科技创新园
+            continue
         if kind in DESCRIBED and word in _internal_words() and start - pos <= 2:
             pos = wstart  # 投资集团, 建设集团股份, 科技服务有限公司: part of the name
             continue
@@ -578,8 +582,32 @@ def find_quoted(text: str) -> list[dict]:
 
 
 EVENT_BOUNDARIES = frozenset(
-    "举行 举办 主办 承办 召开 在 于 的 了 和 与 及 参加 出席 莅临 由 是 为 此次 本次 这次 该 近日 日前 "
+    "举行 举办 主办 承办 召开 在 于 的 了 和 与 参加 出席 莅临 由 是 为 此次 本次 这次 该 近日 日前 "
     "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并".split())
+
+
+def _event_start(text: str, end: int, toks: _Tokens) -> int:
+    """Start of an event name ending at ``end``: back over words that are not
+    event boundaries, over quoted or bracketed parts (推进“两区”建设,
+    (第十六届)), and a leading year (2021年)."""
+    limit = max(0, end - 2 * MAX_NAME)
+    pos = end
+    while pos > limit:
+        closer = text[pos - 1]
+        if closer in "”）)":
+            opener = {"”": "“", "）": "（", ")": "("}[closer]
+            j = text.rfind(opener, limit, pos - 1)
+            if j < 0 or pos - j > 16 or any(c in "，。；" for c in text[j:pos]):
+                break
+            pos = j
+            continue
+        wstart, word = toks.word_before(pos)
+        date = _DATE_TOKEN.match(word) and not (word.isdigit() and text[pos:pos + 1] not in "年月日号")
+        if word in EVENT_BOUNDARIES or any(ch in PUNCT for ch in word) or date:
+            break
+        pos = wstart
+    year = re.search(r"\d{4}\s*年度?$", text[:pos])
+    return year.start() if year else pos
 
 
 def find_events(text: str, toks: _Tokens) -> list[dict]:
@@ -590,7 +618,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         s0, e0 = match.span()
         if e0 < len(text) and e0 not in toks.ends and _NAME_CHAR.match(text[e0]):
             continue
-        start = _extend_left(text, s0, toks, lex, boundaries=EVENT_BOUNDARIES)
+        start = _event_start(text, s0, toks)
         # 暨 joins two ceremonies into one name, unless the first is unnamed
         name = text[start:e0]
         if "暨" in name:
@@ -599,7 +627,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
             if head and len(first) - len(head.group()) < 4:
                 start += len(first) + 1
                 name = rest
-        if len(name) - len(match.group()) < 4 or "“" in name or "”" in name:
+        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”"):
             continue
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
@@ -704,6 +732,55 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
     return found
 
 
+_DISTRICT = re.compile(r"[\u4e00-\u9fff]{2}[区县]")
+
+
+@lru_cache(maxsize=1)
+def _admin_places() -> frozenset[str]:
+    """Place names that take 市/省: the lexicon's places and the segmenter
+    dictionary's place names (tag ``ns``) of two to four characters."""
+    import os
+
+    import jieba
+
+    names = set(load().places)
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "ns" and 2 <= len(parts[0]) <= 4:
+                names.add(parts[0])
+    return frozenset(names)
+
+
+def find_places(text: str, known: list[dict]) -> list[dict]:
+    """Cities and districts named with their level (清远市, 北京市海淀区,
+    广东省): the government of a place, typed Government, when they stand
+    on their own rather than inside an organisation's name.
+
+    >>> [m["name"] for m in find_places("青山市南湖区举行签约仪式", [])]
+    ['青山市南湖区']
+    """
+    lex = load()
+    places = _admin_places()
+    found = []
+    for match in re.finditer(r"[市省]", text):
+        end = match.end()
+        start = next((end - 1 - n for n in (4, 3, 2) if text[end - 1 - n:end - 1] in places), None)
+        if start is None or start < 0:
+            continue
+        district = _DISTRICT.match(text, end)
+        if district and not lex.suffix_re.match(text, district.start()):
+            end = district.end()
+        if any(m["start"] <= start and end <= m["end"] for m in known + found):
+            continue
+        if end < len(text) and lex.suffix_re.match(text, end):
+            continue  # 清远市科技局: part of a longer name
+        name = text[start:end]
+        found.append({"start": start, "end": end, "text": name, "name": name,
+                      "type": "Government", "source": "place"})
+    return found
+
+
 def _outermost(mentions: list[dict]) -> list[dict]:
     """Drop mentions strictly inside another mention of the same list."""
     keep = []
@@ -740,6 +817,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
                                        and m["end"] != e["end"] for e in events)
             or m["type"] in ("Park", "University", "Government", "Company")]
     orgs = orgs + find_list_items(text, orgs + quoted + events)
+    orgs = orgs + find_places(text, orgs + quoted)
     persons = find_persons(text, orgs)
     persons += find_bare_persons(text, orgs + quoted + events + persons)
     teams = find_teams(text, orgs)

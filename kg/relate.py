@@ -574,8 +574,18 @@ def rule_cooperates(text, mentions, ms, ctx):
 
 
 def rule_organizes(text, mentions, ms, ctx):
-    """``A(联合B)举办/主办/承办/举行E`` and ``由A主办的E``."""
+    """``A(联合B)举办/主办/承办/举行E``, ``由A主办的E``, and an event named
+    after the government or park that holds it (``2021年某某区…签约仪式``)
+    when no organiser is stated."""
     out = []
+    for event in (m for m in ms if m["type"] == "Event" and m.get("source") == "event"):
+        head = re.match(r"\d{4}\s*年度?", event["text"])
+        begin = event["start"] + (head.end() if head else 0)
+        host = max((m for m in mentions if m["start"] == begin and m["end"] < event["end"]
+                    and m["type"] in ("Government", "Park")), key=lambda m: m["end"], default=None)
+        stated = re.search(r"(主办|承办|联合举办|举办)", text)
+        if host and not stated:
+            out.append(_rel(host, "organizes", event, "名", 0.55))
     for trig in _triggers(text, "organizes", ms):
         events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 4]
         by = re.search(r"由([^，。]*)$", text[:trig.start()])
@@ -585,10 +595,13 @@ def rule_organizes(text, mentions, ms, ctx):
         if not events:
             continue
         cstart, _ = _clause(text, trig.start())
-        organisers = [m for m in ms if m["type"] in ORG_TYPES and cstart <= m["start"] and m["end"] <= trig.start()]
-        if not organisers:
-            subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, 0)
-            organisers = [subject] if subject else []
+        organisers = [m for m in ms if m["type"] in ORG_TYPES and cstart <= m["start"] and m["end"] <= trig.start()
+                      and text[m["start"] - 1:m["start"]] != "在"]
+        if not organisers:  # A联合B，在P举办E
+            organisers = [m for m in ms if m["type"] in ORG_TYPES and m["end"] <= trig.start()
+                          and text[m["start"] - 1:m["start"]] != "在"][-3:]
+        if not organisers and ctx.last.get("Park"):
+            organisers = [ctx.last["Park"]]
         for org in organisers:
             for event in events:
                 out.append(_rel(org, "organizes", event, trig.group(), 0.75))
