@@ -118,33 +118,28 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None) -
 
 
 def canonicalise(entity_lists: list[list[dict]], relations: list[dict]) -> tuple[list, list]:
-    """Give every entity its corpus-wide canonical name (cross-document alias
-    resolution) while each document keeps its own record and the aliases it
-    uses, so that an entity record says which forms a document really has.
+    """Resolve entities across documents while each document keeps its own
+    names.
+
+    Every per-document entity record gains ``canonical``: the corpus-wide
+    name of the entity (the longest name among the documents that share a
+    name or alias with it). ``name`` and ``aliases`` stay what the document
+    itself uses, as the annotation guide asks; the store merges entities
+    through ``canonical``.
 
     >>> a = [{"name": "西安交通大学", "type": "University", "aliases": ["西安交大"], "docs": ["a"]}]
     >>> b = [{"name": "西安交大", "type": "University", "aliases": [], "docs": ["b"]}]
     >>> ents, _ = canonicalise([a, b], [])
-    >>> [(e["name"], e["aliases"], e["docs"]) for e in ents]
-    [('西安交通大学', ['西安交大'], ['a']), ('西安交通大学', ['西安交大'], ['b'])]
+    >>> [(e["name"], e["canonical"]) for e in ents]
+    [('西安交通大学', '西安交通大学'), ('西安交大', '西安交通大学')]
     """
     canonical = {}
     for group in merge_entities(entity_lists):
         for form in [group["name"], *group["aliases"]]:
             canonical[(group["type"], form)] = group["name"]
-    entities = []
-    for per_doc in entity_lists:
-        for ent in per_doc:
-            name = canonical.get((ent["type"], ent["name"]), ent["name"])
-            forms = {ent["name"], *ent["aliases"]} - {name}
-            entities.append(dict(ent, name=name, aliases=sorted(forms)))
-    renamed = []
-    for rel in relations:
-        rel = dict(rel)
-        for end in ("subject", "object"):
-            rel[end] = canonical.get((rel[end + "_type"], rel[end]), rel[end])
-        renamed.append(rel)
-    return entities, renamed
+    entities = [dict(ent, canonical=canonical.get((ent["type"], ent["name"]), ent["name"]))
+                for per_doc in entity_lists for ent in per_doc]
+    return entities, relations
 
 
 def write_extraction(paths, out_dir, on_error=None, nlp=None) -> str:
@@ -162,9 +157,12 @@ def write_extraction(paths, out_dir, on_error=None, nlp=None) -> str:
     write_jsonl(result["relations"], out / "relations.jsonl")
     write_jsonl(result["entities"], out / "entities.jsonl")
     write_jsonl(result["documents"], out / "documents.jsonl")
-    types = collections.Counter(e["type"] for e in result["entities"])
+    types = collections.Counter(e["type"] for e in
+                                {(e["type"], e.get("canonical", e["name"])): e
+                                 for e in result["entities"]}.values())
     preds = collections.Counter(r["predicate"] for r in result["relations"])
-    lines = [f"{len(result['documents'])} documents, {len(result['entities'])} entities, "
+    distinct = {(e["type"], e.get("canonical", e["name"])) for e in result["entities"]}
+    lines = [f"{len(result['documents'])} documents, {len(distinct)} entities, "
              f"{len(result['relations'])} relations → {out}/"]
     lines.append("entities:  " + ", ".join(f"{k} {v}" for k, v in types.most_common()))
     lines.append("relations: " + ", ".join(f"{k} {v}" for k, v in preds.most_common()))

@@ -151,7 +151,8 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
             ent = entities.setdefault(m["name"], {"name": m["name"], "type": m["type"], "aliases": []})
             if m["type"] != ent["type"] and TYPE_PRIORITY.index(m["type"]) < TYPE_PRIORITY.index(ent["type"]):
                 ent["type"] = m["type"]
-            if m.get("source") == "quote" and m["text"] != m["name"]:
+            if m.get("source") in ("quote", "elided") and m["text"] != m["name"] \
+                    and m["text"] not in load().suffix_type:
                 alias_of.setdefault(m["text"], m["name"])
         for short, full in explicit_aliases(sentence, mentions).items():
             alias_of[short] = full

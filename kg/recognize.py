@@ -781,6 +781,60 @@ def find_places(text: str, known: list[dict]) -> list[dict]:
     return found
 
 
+ROOT_TYPES = ("University", "Company", "Park", "Government")
+
+
+def expand_elided_units(text: str, mentions: list[dict]) -> list[dict]:
+    """Units named without their parent in a chain of posts:
+    ``陕西某大学科技公司总经理、科技成果转移转化中心主任王某`` names the
+    centre of the same university, ``某高新区党工委副书记、管委会主任张某``
+    the zone's committee. The unit gets its full name (parent + unit);
+    the short form stays its surface text.
+
+    >>> ms = recognize("星河大学科技处处长、研究生院院长王立新表示")
+    >>> [m["name"] for m in ms if m["text"] == "研究生院"]
+    ['星河大学研究生院']
+    """
+    lex = load()
+    out = []
+    for comma in re.finditer("、", text):
+        head = max((m for m in mentions if m["type"] in ORG_TYPES_ALL and m["end"] <= comma.start()
+                    and lex.title_re.fullmatch(text, m["end"], comma.start())),
+                   key=lambda m: m["end"] - m["start"], default=None)
+        if head is None:
+            continue
+        root = max((m for m in mentions if m["start"] == head["start"] and m["end"] < head["end"]
+                    and m["type"] in ROOT_TYPES), key=lambda m: m["end"], default=None)
+        title = next((t for t in lex.title_re.finditer(text, comma.end(), comma.end() + 20)), None)
+        if root is None or title is None:
+            continue
+        unit_text = text[comma.end():title.start()]
+        if not unit_text or not lex.suffix_re.search(unit_text) or \
+                not any(unit_text.endswith(x) for x in lex.suffix_type) or \
+                any(c in PUNCT for c in unit_text) or unit_text.startswith(root["text"]):
+            continue
+        existing = next((m for m in mentions if m["start"] == comma.end() and m["end"] == title.start()), None)
+        if existing is not None and any(m["start"] == existing["start"] and m["end"] < existing["end"]
+                                        and m["type"] in ROOT_TYPES for m in mentions):
+            continue  # already has its own parent (某大学…、某公司总经理)
+        suffix = max((x for x in lex.suffix_type if unit_text.endswith(x)), key=len)
+        kind = existing["type"] if existing else lex.suffix_type[suffix]
+        if root["type"] == "University" and kind in ("Department", "Government"):
+            kind = "Department"
+        full = root["text"] + unit_text
+        if existing is not None:
+            existing.update(name=full, type=kind, parent=root)
+        else:
+            out.append({"start": comma.end(), "end": title.start(), "text": unit_text,
+                        "name": full, "type": kind, "source": "elided", "parent": root,
+                        "suffix": suffix})
+    return out
+
+
+ORG_TYPES_ALL = ("University", "Department", "ResearchInstitute", "Platform", "Company",
+                 "Government", "Park", "Organization")
+
+
 def _outermost(mentions: list[dict]) -> list[dict]:
     """Drop mentions strictly inside another mention of the same list."""
     keep = []
@@ -818,6 +872,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
             or m["type"] in ("Park", "University", "Government", "Company")]
     orgs = orgs + find_list_items(text, orgs + quoted + events)
     orgs = orgs + find_places(text, orgs + quoted)
+    orgs = orgs + expand_elided_units(text, orgs)
     persons = find_persons(text, orgs)
     persons += find_bare_persons(text, orgs + quoted + events + persons)
     teams = find_teams(text, orgs)

@@ -171,6 +171,8 @@ UNIT_PARENTS = {
     "University": set(),
     "Organization": ORG_TYPES,
 }
+#: Formal zones that contain parks (产业园 of a 高新区).
+ZONES = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区", "高新技术产业开发区")
 LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司",
                          "股份公司", "集团公司", "公司"})
 
@@ -190,6 +192,9 @@ def rule_part_of(text, mentions, ms, ctx):
             continue
         if m.get("suffix") in ("管委会", "党工委", "管理委员会"):
             continue
+        if m.get("parent"):  # a unit named without its parent in a chain of posts
+            out.append(_rel(m, "partOf", m["parent"], m["parent"]["text"], 0.7))
+            continue
         parents = [p for p in mentions if p is not m and p["start"] == m["start"]
                    and p["end"] < m["end"] and p["type"] in ORG_TYPES]
         if not parents:
@@ -202,6 +207,8 @@ def rule_part_of(text, mentions, ms, ctx):
             continue  # a joint name (甲大学—乙区人才驿站) is not a unit of either
         if parent["type"] not in UNIT_PARENTS.get(m["type"], ()):
             continue  # 广州开发区投资集团 is a firm named after its owner, not a unit
+        if m["type"] == "Park" and not parent["name"].endswith(ZONES):
+            continue  # 天安智谷科技产业园 is 天安智谷 itself, not a part of it
         if remainder in LEGAL_FORMS or re.match(r"[\d一二两三四五六七八九十]+[个家所项批]|第.批", remainder):
             continue  # X集团有限公司 is X集团 itself; 某大学三所研究院 counts, it does not name
         lex = load()
@@ -392,7 +399,8 @@ def rule_signs(text, mentions, ms, ctx):
         for party in left:
             if party["name"] != other["name"]:
                 out.append(_rel(party, "signsWith", other, trig.group(), 0.8))
-        for project in (m for m in ms if m["type"] == "Project"):
+        part_end = next((m.start() for m in SENTENCE_PART.finditer(text, trig.end())), len(text))
+        for project in (m for m in ms if m["type"] == "Project" and cstart <= m["start"] < part_end):
             out.append(_rel(other, "hasProject", project, trig.group(), 0.6))
             if project["start"] > other["end"]:  # A与B签约“P”项目: both parties'
                 for party in left:
