@@ -72,8 +72,13 @@ class _Tokens:
     def __init__(self, text: str, spans: list[tuple[int, int]]):
         self.text = text
         self.start_of = {end: start for start, end in spans}
+        self.end_of = {start: end for start, end in spans}
         self.ends = {end for _, end in spans}
         self.starts = {start for start, _ in spans}
+
+    def word_after(self, pos: int) -> str:
+        end = self.end_of.get(pos, pos + 1)
+        return self.text[pos:end]
 
     def word_before(self, pos: int) -> tuple[int, str]:
         start = self.start_of.get(pos, pos - 1)
@@ -581,9 +586,12 @@ def find_quoted(text: str) -> list[dict]:
     return found
 
 
+#: Words that may follow an event name (…仪式上, …大会期间, …论坛在…举行).
+EVENT_FOLLOWERS = frozenset("上 中 后 前 期间 现场 开幕 闭幕 启动 举行 举办 召开 落幕 结束 在 于 由 暨 和 与 及 "
+                            "的 上午 下午 当天 活动 正式 顺利 成功 隆重 吸引 共有 期间".split())
 EVENT_BOUNDARIES = frozenset(
     "举行 举办 主办 承办 召开 在 于 的 了 和 与 参加 出席 莅临 由 是 为 此次 本次 这次 该 近日 日前 "
-    "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并".split())
+    "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并 挂牌 揭牌 成立".split())
 
 
 def _event_start(text: str, end: int, toks: _Tokens) -> int:
@@ -616,9 +624,12 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
     found = []
     for match in lex.event_suffix_re.finditer(text):
         s0, e0 = match.span()
-        if e0 < len(text) and e0 not in toks.ends and _NAME_CHAR.match(text[e0]):
-            continue
+        if e0 < len(text) and _NAME_CHAR.match(text[e0]) and (
+                e0 not in toks.ends or toks.word_after(e0) not in EVENT_FOLLOWERS):
+            continue  # 路演厅 is a room, not an event
         start = _event_start(text, s0, toks)
+        if text.startswith("“", start):
+            continue  # “某某”活动启动仪式 is the quoted event itself
         # 暨 joins two ceremonies into one name, unless the first is unnamed
         name = text[start:e0]
         if "暨" in name:
@@ -765,7 +776,8 @@ def find_places(text: str, known: list[dict]) -> list[dict]:
     found = []
     for match in re.finditer(r"[市省]", text):
         end = match.end()
-        start = next((end - 1 - n for n in (4, 3, 2) if text[end - 1 - n:end - 1] in places), None)
+        start = next((end - 1 - n for n in (4, 3, 2) if text[end - 1 - n:end - 1] in places
+                      and text[end - 2] not in "市省"), None)
         if start is None or start < 0:
             continue
         district = _DISTRICT.match(text, end)
@@ -818,6 +830,9 @@ def expand_elided_units(text: str, mentions: list[dict]) -> list[dict]:
                                         and m["type"] in ROOT_TYPES for m in mentions):
             continue  # already has its own parent (某大学…、某公司总经理)
         suffix = max((x for x in lex.suffix_type if unit_text.endswith(x)), key=len)
+        stem = unit_text[:-len(suffix)]
+        if stem and not _generic_stem(stem):
+            continue  # 天之衡公司 has a name of its own
         kind = existing["type"] if existing else lex.suffix_type[suffix]
         if root["type"] == "University" and kind in ("Department", "Government"):
             kind = "Department"

@@ -590,7 +590,9 @@ def rule_organizes(text, mentions, ms, ctx):
         head = re.match(r"\d{4}\s*年度?", event["text"])
         begin = event["start"] + (head.end() if head else 0)
         host = max((m for m in mentions if m["start"] == begin and m["end"] < event["end"]
-                    and m["type"] in ("Government", "Park")), key=lambda m: m["end"], default=None)
+                    and (m["type"] == "Government" or m["name"].endswith(ZONES + ("园", "城")))
+                    and not text.startswith(("二期", "三期", "一期", "项目"), m["end"])),
+                   key=lambda m: m["end"], default=None)
         stated = re.search(r"(主办|承办|联合举办|举办)", text)
         if host and not stated:
             out.append(_rel(host, "organizes", event, "名", 0.55))
