@@ -131,8 +131,8 @@ def _soft_boundaries() -> frozenset[str]:
 SOFT_TAGS = frozenset("v vd vi d p c r u ad".split())
 
 
-#: Name types whose suffix may follow a business descriptor (投资集团, 咨询有限公司).
-DESCRIBED = frozenset({"Company", "Organization"})
+#: Name types whose suffix may follow a descriptor (投资集团, 咨询有限公司, 孵化基地).
+DESCRIBED = frozenset({"Company", "Organization", "Platform", "ResearchInstitute", "Park", "Department"})
 
 
 def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None, kind=None,
@@ -210,7 +210,7 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
             pos = inside["start"]
             continue
         if word in soft and (start - pos >= 2 or start == pos):
-            if kind in DESCRIBED and _starts_with_place(text, window, pos):
+            if kind == "Company" and _starts_with_place(text, window, pos):
                 return window  # 北京华航唯实机器人科技股份有限公司: a firm named from its city on
             return pos
         pos = wstart
