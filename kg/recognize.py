@@ -394,7 +394,7 @@ def _generic_stem(stem: str) -> bool:
     generic = _generic_stems()
     if stem in generic or re.fullmatch(r"[\d一二两三四五六七八九十百几多]+[个家所项批座]?", stem):
         return True
-    if re.match(r"[一两几多各每该本这那][个批家所些类项座]", stem):
+    if re.match(r"([一两几多各每该本这那]|[\d一二两三四五六七八九十百]+)[个批家所些类项座]", stem):
         return True
     import jieba
 
@@ -594,10 +594,11 @@ EVENT_BOUNDARIES = frozenset(
     "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并 挂牌 揭牌 成立".split())
 
 
-def _event_start(text: str, end: int, toks: _Tokens) -> int:
-    """Start of an event name ending at ``end``: back over words that are not
-    event boundaries, over quoted or bracketed parts (推进“两区”建设,
-    (第十六届)), and a leading year (2021年)."""
+def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
+    """Start of an event (or project) name ending at ``end``: back over
+    words that are not boundaries, over quoted or bracketed parts
+    (推进“两区”建设, (第十六届)), and a leading year (2021年)."""
+    boundaries = EVENT_BOUNDARIES if boundaries is None else boundaries
     limit = max(0, end - 2 * MAX_NAME)
     pos = end
     while pos > limit:
@@ -611,7 +612,7 @@ def _event_start(text: str, end: int, toks: _Tokens) -> int:
             continue
         wstart, word = toks.word_before(pos)
         date = _DATE_TOKEN.match(word) and not (word.isdigit() and text[pos:pos + 1] not in "年月日号")
-        if word in EVENT_BOUNDARIES or any(ch in PUNCT for ch in word) or date:
+        if word in boundaries or any(ch in PUNCT for ch in word) or date:
             break
         pos = wstart
     year = re.search(r"\d{4}\s*年度?$", text[:pos])
@@ -643,6 +644,73 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
     return _outermost(found)
+
+
+@lru_cache(maxsize=1)
+def _project_boundaries() -> frozenset[str]:
+    stops = EVENT_BOUNDARIES | load().boundaries | frozenset("包括 包含 有 既有 也有 还有".split())
+    return stops - _internal_words() - {"新建", "扩建", "建设", "改造", "升级", "及"}
+
+
+#: Verbs that may open a project's own name (新建厂房项目, 年产5万吨…项目).
+PROJECT_VERBS = frozenset("新建 扩建 改建 建设 年产 研发 开发 建造 智能 数字".split())
+
+
+def _has_content(words: str) -> bool:
+    """Whether ``words`` hold a word that is neither describing, a place nor
+    a verb: what a project makes or studies (浮标, 平台, 厂房)."""
+    import jieba
+
+    lex = load()
+    skip = _generic_stems() | set(lex.places) | _soft_boundaries() | _idioms()
+    return any(w.strip() and w not in skip and not w.isdigit() for w in jieba.lcut(words))
+
+
+def _starts_with_action(words: str) -> bool:
+    """Whether ``words`` open with a verb phrase (承接…转移, 推进…) rather than
+    a thing: such a 项目 is a policy, not a named project."""
+    import jieba
+
+    first = next((w for w in jieba.lcut(words) if w.strip()), "")
+    return first not in PROJECT_VERBS and (first in _soft_boundaries() or len(first) == 4 and
+                                           first in _idioms())
+
+
+@lru_cache(maxsize=1)
+def _idioms() -> frozenset[str]:
+    """Four-character idioms of the segmenter's dictionary (tag ``i``)."""
+    import os
+
+    import jieba
+
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        return frozenset(p[0] for p in (line.split() for line in handle) if len(p) == 3 and p[2] == "i")
+
+
+def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
+    """Unquoted projects named by what they build or develop and ending in
+    项目 (超高速精密静压电主轴研发及应用项目, 某公司新建厂房工程项目)."""
+    found = []
+    for match in re.finditer(r"项目", text):
+        s0, e0 = match.span()
+        if any(m["start"] <= s0 < m["end"] for m in known) or text[s0 - 1:s0] in "”\"'" \
+                or load().title_re.match(text, s0):
+            continue  # inside a name, “某某”项目 (the quoted project), 项目主管 (a post)
+        start = _event_start(text, s0, toks, _project_boundaries())
+        if "“" in text[start:s0]:
+            continue
+        stem = text[start:s0]
+        owner = max((m for m in known if m["start"] == start and m["end"] <= s0),
+                    key=lambda m: m["end"], default=None)
+        own = text[owner["end"]:s0] if owner else stem
+        if len(stem) < 4 or _counted(text, start) or _generic_stem(stem) or \
+                (own and (_generic_stem(own) or _starts_with_action(own) or not _has_content(own))) or \
+                any(m["start"] < start < m["end"] for m in known):
+            continue
+        name = text[start:e0]
+        found.append({"start": start, "end": e0, "text": name, "name": name,
+                      "type": "Project", "source": "project"})
+    return found
 
 
 APPOINT = re.compile(r"(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|(?:聘任|聘请)[^，。；]{0,30}?为)")
@@ -885,6 +953,9 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
     orgs = [m for m in orgs if not any(e["start"] <= m["start"] and m["end"] <= e["end"]
                                        and m["end"] != e["end"] for e in events)
             or m["type"] in ("Park", "University", "Government", "Company")]
+    quoted = quoted + find_projects(text, toks, orgs + quoted + events)
+    orgs = [m for m in orgs if not any(q["type"] == "Project" and q["start"] == m["start"]
+                                       and q["end"] == m["end"] + 2 for q in quoted)]
     orgs = orgs + find_list_items(text, orgs + quoted + events)
     orgs = orgs + find_places(text, orgs + quoted)
     orgs = orgs + expand_elided_units(text, orgs)

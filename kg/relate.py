@@ -411,7 +411,7 @@ def rule_signs(text, mentions, ms, ctx):
 #: What may stand between a party and its project: ``X项目“P”``, ``X的P``,
 #: ``X带来的“P”项目``, ``X自主研发的产品“P”``.
 OWNER_GAP = re.compile(r"(的|项目|(?:自主)?研发的?|带来了?的?|推出了?的?|发布了?的?|承担的?|"
-                       r"[^，。；“”]{0,8}产品|(?:项目)?“[^”]*”|和|、)*")
+                       r"[^，。；“”]{0,8}产品|(?:项目)?“[^”]*”[、和及]?)*")
 
 
 def rule_has_project(text, mentions, ms, ctx):
@@ -424,7 +424,8 @@ def rule_has_project(text, mentions, ms, ctx):
             if m["end"] > project["start"] or m["type"] not in PARTY_TYPES - {"Person"}:
                 continue
             gap = text[m["end"]:project["start"]]
-            if OWNER_GAP.fullmatch(gap):
+            located = text[max(0, m["start"] - 2):m["start"]].endswith(("位于", "在"))
+            if OWNER_GAP.fullmatch(gap) and not located:
                 owner = m
             break
         if owner is not None:
