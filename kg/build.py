@@ -10,6 +10,11 @@ one's graph in a single transaction, together with its ``doc_id``.  So:
 * a build killed half way leaves every finished document in the store, and
   running it again completes the rest.
 
+With ``jobs=N`` the extraction (the slow part) runs in ``N`` worker
+processes while this process keeps writing the store, in document order and
+one transaction per document as with one job — so the result is the same
+as with ``jobs=1``, only sooner.
+
 Examples
 --------
 >>> import tempfile, os
@@ -27,10 +32,13 @@ Examples
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from kg.rdf import document_quads
 from kg.store import KGStore
@@ -97,7 +105,8 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
 
 
 def build(paths: Iterable[str | Path], store: KGStore, *,
-          extract: Extractor | None = None, progress: bool = True) -> BuildReport:
+          extract: Extractor | None = None, progress: bool = True,
+          jobs: int = 1) -> BuildReport:
     """Ingest the documents under ``paths`` into ``store``, incrementally.
 
     Parameters
@@ -107,14 +116,32 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     store : KGStore
     extract : callable, optional
         Default :func:`default_extractor` (built only if a document needs it).
+        With ``jobs > 1`` it runs in worker processes, so it must be picklable
+        (a module-level function).
     progress : bool
         Show a progress bar (on standard error) for more than a few documents.
+    jobs : int
+        Worker processes for extraction (``0``: one per CPU).  The store is
+        always written by this process, in document order, one transaction
+        per document; the result does not depend on ``jobs``.
 
     Returns
     -------
     BuildReport
         Unreadable files and extraction errors are listed in ``failed``
         (one line each); the other documents are still ingested.
+
+    Example
+    -------
+    >>> import tempfile, os
+    >>> from kg.store import open_store
+    >>> folder = tempfile.mkdtemp()
+    >>> for i in range(3):
+    ...     with open(os.path.join(folder, f"{i}.txt"), "w", encoding="utf-8") as f:
+    ...         _ = f.write(f"星河{i}大学与蓝海{i}科技有限公司签约。")
+    >>> with open_store(os.path.join(folder, "store"), create=True) as store:
+    ...     build([folder], store, progress=False, jobs=2).summary()
+    'added 3, replaced 0, skipped 0, failed 0'
     """
     from tqdm import tqdm
 
@@ -124,27 +151,123 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     docs = list(iter_documents([str(p) for p in paths],
                                on_error=lambda exc: report.failed.append(str(exc))))
     known = store.doc_hashes()
+    todo = [doc for doc in docs if known.get(doc["doc"]) != doc["doc_id"]]
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    parallel = jobs > 1 and len(todo) > 1
     extractor = extract
+    if parallel:
+        extracted = parallel_extract(todo, extract, min(jobs, len(todo)))
     bar = tqdm(docs, unit="doc", file=sys.stderr, desc="kg build",
                disable=not progress or len(docs) <= 3)
-    for doc in bar:
-        if known.get(doc["doc"]) == doc["doc_id"]:
-            report.skipped.append(doc["doc"])
-            continue
-        if extractor is None:
-            extractor = default_extractor()
-        try:
-            status = ingest_document(store, doc, extractor, known)
-        except Exception as exc:  # one bad document must not stop the build
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            if type(exc).__name__ == "StoreError":
-                raise
-            report.failed.append(f"{doc['doc']}: {type(exc).__name__}: {exc}")
-            continue
-        getattr(report, status).append(doc["doc"])
-    bar.close()
+    try:
+        for doc in bar:
+            if known.get(doc["doc"]) == doc["doc_id"]:
+                report.skipped.append(doc["doc"])
+                continue
+            if parallel:
+                done, result = next(extracted)
+                if not done:
+                    report.failed.append(f"{doc['doc']}: {result}")
+                    continue
+                extractor = _Ready(result)
+            elif extractor is None:
+                extractor = default_extractor()
+            try:
+                status = ingest_document(store, doc, extractor, known)
+            except Exception as exc:  # one bad document must not stop the build
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                if type(exc).__name__ == "StoreError":
+                    raise
+                report.failed.append(f"{doc['doc']}: {type(exc).__name__}: {exc}")
+                continue
+            getattr(report, status).append(doc["doc"])
+    finally:
+        bar.close()
+        if parallel:
+            extracted.close()   # stops the workers (also on an error or Ctrl-C)
     return report
+
+
+class _Ready:
+    """An "extractor" that returns a result computed in a worker process."""
+
+    def __init__(self, result: dict):
+        self.result = result
+
+    def __call__(self, doc: dict) -> dict:
+        return self.result
+
+
+# --- extraction in worker processes -----------------------------------------------------------
+
+_worker_extract: Extractor | None = None
+
+
+def _init_worker(extract: Extractor | None, parent: int) -> None:
+    """Runs once in each worker: load the pipeline, and exit if the parent
+    dies (a build killed with SIGKILL must not leave workers behind)."""
+    global _worker_extract
+    _worker_extract = extract or default_extractor()
+    if extract is None:
+        from kg.extract import default_pipeline
+        default_pipeline()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _extract_in_worker(doc: dict) -> tuple[bool, dict | str]:
+    """``(True, result)`` or ``(False, "Error: message")``."""
+    try:
+        return True, _worker_extract(doc)
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def parallel_extract(docs: list[dict], extract: Extractor | None = None,
+                     jobs: int = 2) -> Iterator[tuple[bool, dict | str]]:
+    """Extract ``docs`` in ``jobs`` worker processes; yield, in the order of
+    ``docs``, ``(True, result)`` or ``(False, "Error: message")``.
+
+    Workers are started with ``spawn`` (no inherited store handles or
+    locks) and each builds its own pipeline once.  At most ``4 × jobs``
+    documents are in flight, so memory stays flat however long the build
+    is.  Closing the generator stops the workers.
+
+    >>> from kg.extract import extract_document
+    >>> docs = [{"doc": f"{i}.txt", "doc_id": str(i) * 16, "raw": f"星河{i}大学与蓝海科技有限公司签约。"}
+    ...         for i in range(3)]
+    >>> [(ok, r["relations"][0]["subject"]) for ok, r in parallel_extract(docs, extract_document)]
+    [(True, '星河0大学'), (True, '星河1大学'), (True, '星河2大学')]
+    """
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    import kg.build as here   # workers find the functions by this name, however we were imported
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=here._init_worker, initargs=(extract, os.getpid()))
+    pending: deque = deque()
+    queue = iter(docs)
+    try:
+        for doc in queue:
+            pending.append(pool.submit(here._extract_in_worker, doc))
+            if len(pending) >= 4 * jobs:
+                break
+        while pending:
+            result = pending.popleft().result()
+            doc = next(queue, None)
+            if doc is not None:
+                pending.append(pool.submit(here._extract_in_worker, doc))
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def remove(store: KGStore, doc: str) -> bool:

@@ -108,12 +108,15 @@ def _open(location: str, create: bool = False):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Extraction processes (0: one per CPU); the result is the same.")
 @_store_errors
-def build(paths, store, quiet):
+def build(paths, store, quiet, jobs):
     """Extract PATHS (files or folders) into the store, incrementally.
 
     A document already stored with the same content is skipped; a changed one
-    replaces its named graph.
+    replaces its named graph.  With --jobs N, N processes extract while this
+    one writes the store, one document at a time.
     """
     from kg.build import build as run_build
     from kg.store import StoreError
@@ -121,7 +124,7 @@ def build(paths, store, quiet):
     kg_store = _open(store, create=True)
     try:
         with kg_store:
-            report = run_build(paths, kg_store, progress=not quiet)
+            report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
             stats = kg_store.stats()
     except StoreError as exc:
         _fail(str(exc))

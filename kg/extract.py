@@ -25,6 +25,9 @@ from kg.records import SYMMETRIC
 from kg.resolve import merge_entities
 
 EXTRACTOR = f"kg-rules/{__version__}"
+#: Mentions found only by these rules become entities only when a relation
+#: uses them: a city named in passing is not an actor of the story.
+WEAK_SOURCES = frozenset({"place"})
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +85,8 @@ def extract_document(record: dict, nlp=None) -> dict:
     used = {r["subject"] for r in relations} | {r["object"] for r in relations}
     entities = []
     for ent in doc._.entities or []:
-        if ent["name"] in used or ent["type"] not in ("Project", "Event", "Role"):
+        if ent["name"] in used or (ent["type"] not in ("Project", "Event", "Role")
+                                   and ent.get("source") not in WEAK_SOURCES):
             entities.append({"name": ent["name"], "type": ent["type"],
                              "aliases": sorted(ent["aliases"]), "docs": [record["doc"]]})
     return {"document": document, "entities": entities, "relations": relations}

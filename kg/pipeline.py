@@ -148,20 +148,22 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
     alias_of: dict[str, str] = {}
     for base, sentence, mentions in per_sentence:
         for m in mentions:
-            ent = entities.setdefault(m["name"], {"name": m["name"], "type": m["type"], "aliases": []})
+            ent = entities.setdefault(m["name"], {"name": m["name"], "type": m["type"], "aliases": [],
+                                                  "source": m.get("source")})
             if m["type"] != ent["type"] and TYPE_PRIORITY.index(m["type"]) < TYPE_PRIORITY.index(ent["type"]):
                 ent["type"] = m["type"]
-            if m.get("source") in ("quote", "elided") and m["text"] != m["name"] \
+            if m.get("source") == "elided" and m["text"] != m["name"] \
                     and m["text"] not in load().suffix_type:
                 alias_of.setdefault(m["text"], m["name"])
         for short, full in explicit_aliases(sentence, mentions).items():
             alias_of[short] = full
     _merge_teams(entities, alias_of)
+    derived = {ent["name"]: derived_aliases(ent) for ent in entities.values()}
+    forms = set(entities) | {a for aliases in derived.values() for a in aliases}
     for ent in list(entities.values()):
-        outside = text.replace(ent["name"], "\n")
-        for alias in derived_aliases(ent):
+        for alias in derived[ent["name"]]:
             if alias not in entities:
-                if alias in outside:
+                if _used_alone(alias, text, forms):
                     alias_of.setdefault(alias, ent["name"])
             elif entities[alias]["type"] == ent["type"] and alias != ent["name"]:
                 if ent["name"].startswith(load().provinces) and alias == strip_place(ent["name"]):
@@ -198,6 +200,15 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
         found.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
         resolved.append((base, sentence, found))
     return resolved, list(entities.values())
+
+
+def _used_alone(alias: str, text: str, forms) -> bool:
+    """Whether ``alias`` occurs in ``text`` other than inside a longer name
+    or alias (交大 inside 西安交大, 广大 inside 清远广大协同创新研究院)."""
+    longer = sorted((n for n in forms if alias in n and n != alias), key=len, reverse=True)
+    for name in longer:
+        text = text.replace(name, "\n")
+    return alias in text
 
 
 def _merge_teams(entities: dict, alias_of: dict) -> None:

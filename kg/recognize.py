@@ -287,10 +287,40 @@ def _org_type(suffix: str, name: str, inner: list[dict], lex) -> str:
     return kind or "Organization"
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[re.Pattern | None, dict[str, str]]:
+    """University short names that name the university on their own: those
+    of three or more characters (北理工, 西安交大) and the two-character ones
+    listed in ``kg/data/university_short_names.txt`` (浙大, 复旦)."""
+    from kg.lexicon import _words
+
+    standalone = set(_words("university_short_names.txt"))
+    full_of = {alias: name for name, aliases in load().universities.items()
+               for alias in aliases if len(alias) >= 3 or alias in standalone}
+    if not full_of:
+        return None, {}
+    return re.compile("|".join(map(re.escape, sorted(full_of, key=len, reverse=True)))), full_of
+
+
+def find_abbreviations(text: str, toks: _Tokens) -> list[dict]:
+    """Universities named by a customary short name (浙大嘉兴研究院 → 浙大)."""
+    pattern, _ = _abbreviations()
+    found = []
+    for match in (pattern.finditer(text) if pattern else ()):
+        start, end = match.span()
+        if start > 0 and _NAME_CHAR.match(text[start - 1]) and start not in toks.starts:
+            continue
+        name = match.group()
+        found.append({"start": start, "end": end, "text": name, "name": name,
+                      "type": "University", "source": "abbreviation"})
+    return found
+
+
 def find_organisations(text: str, toks: _Tokens) -> list[dict]:
-    """Organisation, park and government names ending with a lexicon suffix."""
+    """Organisation, park and government names ending with a lexicon suffix,
+    and universities named by a customary short name."""
     lex = load()
-    found: list[dict] = []
+    found: list[dict] = find_abbreviations(text, toks)
     for match in lex.suffix_re.finditer(text):
         s0, e0 = match.span()
         suffix = match.group()
@@ -298,6 +328,8 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
                 and not _ends_before_title(text, e0, lex) \
                 and not (suffix.endswith("大学") and text[e0] not in NOT_AFTER_UNIVERSITY):
             continue
+        if len(suffix) == 1 and _dictionary_word(text[s0 - 1:e0]) and not _ends_before_title(text, e0, lex):
+            continue  # 格局, 布局, 开局: words, not bureaus
         if len(suffix) == 1 and s0 not in toks.starts and not _ends_before_title(text, e0, lex):
             token_start = max((s for s in toks.starts if s < s0), default=0)
             if e0 - token_start < 3:
@@ -313,7 +345,8 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             continue
         inner = [m for m in found if m["start"] >= start and m["end"] <= s0]
         blocked = CANNOT_CONTAIN.get(lex.suffix_type.get(suffix), ())
-        cut = max((m["end"] for m in inner if m["type"] in blocked), default=None)
+        cut = max((m["end"] for m in inner if m["type"] in blocked
+                   and not (m["source"] == "abbreviation" and m["start"] == start)), default=None)
         if cut is not None and lex.suffix_type.get(suffix) == "Company" and not (
                 text.startswith(lex.places, cut) or text.startswith("企业", cut)):
             cut = None
@@ -343,12 +376,13 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         kind = _org_type(suffix, name, rel_inner, lex)
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": kind, "source": "suffix", "suffix": suffix})
-    return found
+    return [m for m in found if m["source"] != "abbreviation" or not any(
+        o["type"] == "University" and o["start"] == m["start"] and o["end"] > m["end"] for o in found)]
 
 
 #: Characters after 大学 that make a common word, not a university name.
 NOT_AFTER_UNIVERSITY = "生城路站里"
-_MEASURE = "个家所项批座位处"
+_MEASURE = "个家所项批座位处只支条种"
 _NUMERAL = re.compile(r"[\d一二两三四五六七八九十百千几多]$")
 
 
@@ -831,7 +865,7 @@ def _admin_places() -> frozenset[str]:
     return frozenset(names)
 
 
-def find_places(text: str, known: list[dict]) -> list[dict]:
+def find_places(text: str, known: list[dict], toks: "_Tokens | None" = None) -> list[dict]:
     """Cities and districts named with their level (清远市, 北京市海淀区,
     广东省): the government of a place, typed Government, when they stand
     on their own rather than inside an organisation's name.
@@ -848,6 +882,9 @@ def find_places(text: str, known: list[dict]) -> list[dict]:
                       and text[end - 2] not in "市省"), None)
         if start is None or start < 0:
             continue
+        if start > 0 and _NAME_CHAR.match(text[start - 1]) and toks is not None \
+                and start not in toks.starts:
+            continue  # 超大城市, 珠三角城市: not a city's name
         district = _DISTRICT.match(text, end)
         if district and not lex.suffix_re.match(text, district.start()):
             end = district.end()
@@ -957,7 +994,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
     orgs = [m for m in orgs if not any(q["type"] == "Project" and q["start"] == m["start"]
                                        and q["end"] == m["end"] + 2 for q in quoted)]
     orgs = orgs + find_list_items(text, orgs + quoted + events)
-    orgs = orgs + find_places(text, orgs + quoted)
+    orgs = orgs + find_places(text, orgs + quoted, toks)
     orgs = orgs + expand_elided_units(text, orgs)
     persons = find_persons(text, orgs)
     persons += find_bare_persons(text, orgs + quoted + events + persons)

@@ -165,3 +165,26 @@ def test_same_name_different_types_do_not_merge():
         [{"name": "南湖高新区管委会", "type": "Government", "aliases": [], "docs": ["b.txt"]}],
     ])
     assert {e["name"] for e in merged} == {"南湖高新区", "南湖高新区管委会"}
+
+
+def test_short_name_alone_is_the_university(extract_text):
+    """A university named only by its customary short name is recognised
+    under that name (the fullest form the document uses), and units named
+    after it are its parts."""
+    result = extract_text("推进浙大海宁研究院和北理工珠海研究生院等创新载体建设。")
+    names = {e["name"]: e["type"] for e in result["entities"]}
+    assert names.get("浙大") == "University" and names.get("北理工") == "University"
+    parts = {(r["subject"], r["object"]) for r in result["relations"] if r["predicate"] == "partOf"}
+    assert ("北理工珠海研究生院", "北理工") in parts
+
+
+def test_ambiguous_short_name_is_not_a_university(extract_text):
+    """人大, 广大 or 重大 are common words; alone they do not name a university."""
+    result = extract_text("广大科技工作者在重大项目中长大，人大代表出席会议。")
+    assert not [e for e in result["entities"] if e["type"] == "University"]
+
+
+def test_city_named_in_passing_is_not_an_entity(extract_text):
+    """A city mentioned only as a place (no relation) is not listed."""
+    result = extract_text("青山市是一座充满活力的城市。")
+    assert "青山市" not in {e["name"] for e in result["entities"]}
