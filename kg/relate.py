@@ -36,7 +36,7 @@ PARTY_TYPES = ORG_TYPES | {"Team", "Person"}
 BUILT_TYPES = frozenset({"Platform", "ResearchInstitute", "Park", "Department", "Organization"})
 CLAUSE_END = re.compile(r"[，；。！？;,]")
 SENTENCE_PART = re.compile(r"[。；;]")
-LIST_SEP = re.compile(r"^(、|和|及|以及|与|，|“|”|\s)*$")
+LIST_SEP = re.compile(r"^(、|和|及|以及|与|，|“|”|\s|[（(][^）)，。]{1,24}[）)])*$")
 #: Pronoun-like mentions that refer back to the last organisation of a type.
 ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("ResearchInstitute", "Platform"),
             "研究院": ("ResearchInstitute", "Platform"), "该中心": ("Platform",),
@@ -51,11 +51,13 @@ class Context:
     last: dict[str, dict] = field(default_factory=dict)
     event: dict | None = None
     recent: list[dict] = field(default_factory=list)
+    previous: list[dict] = field(default_factory=list)
     sentence: int = 0
     event_sentence: int = -99
 
     def update(self, mentions: list[dict]) -> None:
         self.sentence += 1
+        self.previous = list(mentions)
         for m in mentions:
             self.last[m["type"]] = m
             if m["type"] == "Event":
@@ -322,6 +324,10 @@ def _built_after(ms, text, pos, stop) -> list[dict]:
     return built
 
 
+#: ``加快/推进/强化 A、B等…建设``: the subject builds A and B.
+PROMOTE_BUILD = re.compile(r"(加快|推进|推动|强化|加强|支持|完成)([^，。；]{2,60}?)(等[^，。；]{0,12})?(建设|的建设)")
+
+
 def rule_builds(text, mentions, ms, ctx):
     """``(Y)由A、B、C三方合作共建(Y)``, ``A(与B)共建/成立/打造…Y``, ``A与B共建的Y``.
 
@@ -370,6 +376,14 @@ def rule_builds(text, mentions, ms, ctx):
                             and m["type"] == "University"), None)
             if founder:
                 out.append(_rel(founder, "builds", y, trig.group(), 0.6))
+    for match in PROMOTE_BUILD.finditer(text):
+        built = [m for m in ms if match.start(2) <= m["start"] and m["end"] <= match.end(2)
+                 and m["type"] in BUILT_TYPES]
+        heads = [m for m in ms if m["end"] <= match.start() and m["type"] in ORG_TYPES]
+        builder = heads[0] if heads else ctx.last.get("Park")
+        for y in built:
+            if builder and builder["name"] != y["name"]:
+                out.append(_rel(builder, "builds", y, match.group(1), 0.6))
     return out
 
 
@@ -702,8 +716,10 @@ def rule_incubates(text, mentions, ms, ctx):
             continue
         incubator = next((m for m in ms if m["start"] > by and m["end"] <= trig.start()
                           and m["type"] in ORG_TYPES - {"Company"}), None)
-        company = next((m for m in reversed(ms) if m["end"] <= by and m["type"] == "Company"), None)
-        if incubator and company:
+        companies = [m for m in ms if m["end"] <= by and m["type"] == "Company"][-1:]
+        if not companies and text[by - 1:by] in "均都皆":
+            companies = [m for m in ctx.previous if m["type"] == "Company"]
+        for company in companies if incubator else ():
             out.append(_rel(incubator, "incubates", company, trig.group(), 0.7))
     for trig in _triggers(text, "incubates", ms):
         companies = _list_after(ms, text, trig.end(), {"Company"}, len(text))
@@ -728,7 +744,7 @@ def rule_recruits(text, mentions, ms, ctx):
         if targets and targets[0]["start"] - trig.end() > 3:
             targets = []
         subject = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart)
-        if not targets and re.search(r"该项目是", text[:trig.start()]) and "Project" in ctx.last:
+        if re.search(r"该项目(是|为)", text[:trig.start()]) and "Project" in ctx.last:
             targets = [ctx.last["Project"]]
         if subject is None or not targets:
             continue

@@ -68,6 +68,13 @@ def check(result, expected, forbidden=()):
 
 CASES = {
     "builds": [
+        case("南湖高新区将加快南湖创业孵化器、青山众创空间等双创载体建设。",
+             [("南湖高新区", "builds", "南湖创业孵化器"), ("南湖高新区", "builds", "青山众创空间")],
+             id="builds-promote-construction"),
+        case("南湖海洋材料中试基地由东岭理工大学、青山市海洋产业促进中心(海洋联盟)、蓝海新材料科技有限公司三方共建。",
+             [("蓝海新材料科技有限公司", "builds", "南湖海洋材料中试基地"),
+              ("东岭理工大学", "builds", "南湖海洋材料中试基地")],
+             id="builds-list-with-bracketed-alias"),
         case("星河大学与南湖高新区管委会签署合作协议。双方将合作建设南湖智能装备产业园。",
              [("星河大学", "builds", "南湖智能装备产业园"), ("南湖高新区管委会", "builds", "南湖智能装备产业园")],
              id="builds-both-parties-from-context"),
@@ -182,6 +189,11 @@ CASES = {
              id="partof-team"),
     ],
     "incubates": [
+        case("今年获奖的3家企业为青山微芯电子科技有限公司、青山云图信息技术有限公司和蓝鲸智造科技有限公司。"
+             "这些企业均由南湖创业孵化器孵化。",
+             [("南湖创业孵化器", "incubates", "青山微芯电子科技有限公司"),
+              ("南湖创业孵化器", "incubates", "蓝鲸智造科技有限公司")],
+             id="incubates-previous-sentence-companies"),
         case("近年来，南湖高新区培育了蓝鲸智造、星火微电和青禾生物3家上市企业。",
              [("南湖高新区", "incubates", "蓝鲸智造"), ("南湖高新区", "incubates", "青禾生物")],
              id="incubates-first-item-after-verb"),
@@ -198,6 +210,9 @@ CASES = {
              id="incubates-among-others"),
     ],
     "recruits": [
+        case("“海洋牧场”项目在南湖高新区开工。该项目是南湖高新区重点引进的优质项目之一。",
+             [("南湖高新区", "recruits", "海洋牧场")],
+             id="recruits-anaphor"),
         case("南湖新材料研究院先后引进东岭理工大学物理学院孙立伟教授团队等5个高层次人才团队。",
              [("南湖新材料研究院", "recruits", "东岭理工大学物理学院孙立伟教授团队")],
              id="recruits-team"),
