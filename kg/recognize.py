@@ -170,8 +170,9 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None, kin
             pos = wstart + 1
             break
         if word.isdigit() and pos < len(text) and "\u4e00" <= text[pos] <= "\u9fff" \
-                and text[pos] not in _MEASURE + "年月日号万亿元倍届期批名人":
-            pos = wstart  # 华南863科技创新园
+                and text[pos] not in _MEASURE + "年月日号万亿元倍届期批名人" \
+                and not re.fullmatch(r"(19|20)\d\d", word):
+            pos = wstart  # 华南863科技创新园 (but not a year: 2024南湖…)
             continue
         if kind in DESCRIBED and word in _internal_words() and start - pos <= 2:
             pos = wstart  # 投资集团, 建设集团股份, 科技服务有限公司: part of the name
@@ -581,7 +582,7 @@ def find_teams(text: str, orgs: list[dict]) -> list[dict]:
 _QUOTED = re.compile(r"“([^“”\n]{2,40})”")
 EVENT_AFTER = re.compile(r"^(系列活动|主题活动|活动|启动仪式|仪式|大赛|比赛|论坛|峰会|大会|会议|专场|科技行|行动|"
                          r"对接会|洽谈会|推介会|交流会|座谈会|研讨会|发布会|博览会|路演|沙龙|训练营|加速营)")
-PROJECT_BEFORE = re.compile(r"(项目|产品|技术|计划|课题)(名为|：|:)?$")
+PROJECT_BEFORE = re.compile(r"(项目|产品|技术|计划|课题|合作|共建|联合开发|共同研发|合作开发|启动|实施)(名为|：|:)?$")
 PROJECT_AFTER = re.compile(r"^(项目|计划|工程|产品)")
 
 

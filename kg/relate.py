@@ -41,7 +41,8 @@ LIST_SEP = re.compile(r"^(、|和|及|以及|与|，|“|”|\s|[（(][^）)，�
 ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("ResearchInstitute", "Platform"),
             "研究院": ("ResearchInstitute", "Platform"), "该中心": ("Platform",),
             "中心": ("Platform",), "该项目": ("Project",), "该产业园": ("Park",),
-            "产业城": ("Park",), "该产业城": ("Park",), "学校": ("University",), "该校": ("University",)}
+            "产业城": ("Park",), "该产业城": ("Park",), "学校": ("University",), "该校": ("University",),
+            "该集团": ("Company",)}
 
 
 @dataclass
@@ -152,6 +153,12 @@ def _subject(ms, text, pos, types, ctx, start=0) -> dict | None:
     if candidates:
         return candidates[-1]
     window = text[start:pos]
+    that = re.search(r"该([\u4e00-\u9fff]{1,3})$", window) or re.search(r"该([\u4e00-\u9fff]{1,3})", window)
+    if that:
+        named = next((m for m in reversed(ctx.recent) if m["name"].endswith(that.group(1))
+                      and m["type"] in types), None)
+        if named is not None:
+            return named
     for word, kinds in ANAPHORA.items():
         if word in window:
             for kind in kinds:
@@ -396,8 +403,7 @@ def rule_signs(text, mentions, ms, ctx):
         conj = max(head.rfind("与"), head.rfind("和"))
         if conj < 0:
             continue
-        right = [m for m in ms if m["start"] > conj and m["end"] <= trig.start()
-                 and m["type"] in PARTY_TYPES - {"Person"}]
+        right = _list_after(ms, text, conj + 1, PARTY_TYPES - {"Person"}, trig.start())
         if not right:
             continue
         other = right[0]
@@ -411,8 +417,9 @@ def rule_signs(text, mentions, ms, ctx):
         elif left:
             left = left[-1:]
         for party in left:
-            if party["name"] != other["name"]:
-                out.append(_rel(party, "signsWith", other, trig.group(), 0.8))
+            for counterpart in right:
+                if party["name"] != counterpart["name"]:
+                    out.append(_rel(party, "signsWith", counterpart, trig.group(), 0.8))
         part_end = next((m.start() for m in SENTENCE_PART.finditer(text, trig.end())), len(text))
         for project in (m for m in ms if m["type"] == "Project" and cstart <= m["start"] < part_end):
             out.append(_rel(other, "hasProject", project, trig.group(), 0.6))
@@ -426,6 +433,31 @@ def rule_signs(text, mentions, ms, ctx):
 #: ``X带来的“P”项目``, ``X自主研发的产品“P”``.
 OWNER_GAP = re.compile(r"(的|项目|(?:自主)?研发的?|带来了?的?|推出了?的?|发布了?的?|承担的?|"
                        r"[^，。；“”]{0,8}产品|(?:项目)?“[^”]*”[、和及]?)*")
+
+
+JOINT = re.compile(r"(共建|合作|联合开发|共同研发|联合研发|合作开发)$")
+
+
+def rule_joint_project(text, mentions, ms, ctx):
+    """``A与B共建/合作“Q”``: A and B agree on Q (signsWith), and Q is a
+    project of both (or a platform they build)."""
+    out = []
+    for quoted in (m for m in ms if m.get("source") == "quote" and m["type"] in ("Project", "Platform")):
+        verb = JOINT.search(text[max(0, quoted["start"] - 4):quoted["start"]])
+        if not verb:
+            continue
+        pivot = quoted["start"] - len(verb.group())
+        b = next((m for m in reversed(ms) if m["end"] == pivot and m["type"] in ORG_TYPES), None)
+        if b is None or text[b["start"] - 1:b["start"]] not in "与和同":
+            continue
+        a = next((m for m in reversed(ms) if m["end"] == b["start"] - 1 and m["type"] in ORG_TYPES), None)
+        if a is None:
+            continue
+        out.append(_rel(a, "signsWith", b, verb.group(), 0.6))
+        predicate = "hasProject" if quoted["type"] == "Project" else "builds"
+        for party in (a, b):
+            out.append(_rel(party, predicate, quoted, verb.group(), 0.6))
+    return out
 
 
 def rule_has_project(text, mentions, ms, ctx):
@@ -478,7 +510,7 @@ def rule_appointed(text, mentions, ms, ctx):
     return out
 
 
-LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户)")
+LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户|迁入|搬迁至|落地)")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
 LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
 HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?)")
@@ -492,6 +524,9 @@ def rule_located(text, mentions, ms, ctx):
     for verb in LOCATED_VERB.finditer(text):
         place = next((m for m in ms if m["start"] >= verb.end() and m["start"] - verb.end() <= 2
                       and m["type"] in PLACE_TYPES), None)
+        if place is None and verb.group(2) == "签约落户" and \
+                (verb.end() == len(text) or text[verb.end()] in "，。；、"):
+            place = ctx.last.get("Park")  # 某项目签约落户。: in the park the article is about
         if place is None:
             continue
         after = text[place["end"]:place["end"] + 1]
@@ -520,6 +555,15 @@ def rule_located(text, mentions, ms, ctx):
                            _clause(text, match.start())[0])
         if subject and subject["name"] != place["name"]:
             out.append(_rel(subject, "locatedIn", place, tail.group(), 0.7))
+    for match in re.finditer(r"在", text):
+        place = next((m for m in ms if m["start"] == match.end() and m["type"] in PLACE_TYPES), None)
+        event = next((m for m in ms if m["end"] == match.start() and m["type"] == "Event"), None)
+        if place is None or event is None or not re.match(r"(举行|举办|召开|开幕)", text[place["end"]:]):
+            continue
+        host = max((m for m in mentions if m["start"] == _after_year(event) and m["end"] < event["end"]
+                    and m["type"] == "Park"), key=lambda m: m["end"], default=None)
+        if host and host["name"] != place["name"]:
+            out.append(_rel(host, "locatedIn", place, "举行", 0.6))
     for verb in HOSTS.finditer(text):
         cstart, cend = _clause(text, verb.start())
         host = _subject(ms, text, verb.start(), {"Park"}, ctx, 0)
@@ -530,6 +574,12 @@ def rule_located(text, mentions, ms, ctx):
             if thing["type"] in ("Company", "Platform", "ResearchInstitute", "Park", "Department") \
                     and thing["name"] != host["name"]:
                 out.append(_rel(thing, "locatedIn", host, verb.group(), 0.6))
+    generic = re.search(r"等(本|该)?(园区|合作区|高新区|开发区|科教城|产业园)(内)?(的)?", text)
+    if generic and not any(m["start"] <= generic.start(2) < m["end"] for m in mentions) and "Park" in ctx.last:
+        host = ctx.last["Park"]
+        for thing in _list_before(ms, text, generic.start(), ORG_TYPES - {"Government"}):
+            if thing["name"] != host["name"]:
+                out.append(_rel(thing, "locatedIn", host, generic.group(2), 0.55))
     lead = re.match(r"在([^，。]{2,20})，", text)
     if lead:
         host = next((m for m in ms if m["start"] == 1 and m["type"] == "Park"), None)
@@ -539,7 +589,8 @@ def rule_located(text, mentions, ms, ctx):
                     out.append(_rel(thing, "locatedIn", host, "在", 0.6))
     for i, m in enumerate(ms[:-1]):
         nxt = ms[i + 1]
-        if m["type"] == "Park" and nxt["type"] == "Company" and text[m["end"]:nxt["start"]] in ("", "企业", "的"):
+        if m["type"] == "Park" and nxt["type"] in ("Company", "Park", "Platform", "ResearchInstitute") \
+                and text[m["end"]:nxt["start"]] in ("", "企业", "的", "内的"):
             out.append(_rel(nxt, "locatedIn", m, text[m["end"]:nxt["start"]] or "名", 0.65))
     return out
 
@@ -583,6 +634,8 @@ def rule_cooperates(text, mentions, ms, ctx):
         conj = re.search(r"(与|和|同|赴|携手)", head)
         if not conj:
             continue
+        if word in ("合作", "共建") and text[trig.end():trig.end() + 1] == "“":
+            continue  # A与B合作“Q”: see rule_joint_project
         pivot = cstart + conj.start()
         a = _subject(ms, text, pivot, ORG_TYPES, ctx, cstart)
         if a is None:
@@ -596,15 +649,19 @@ def rule_cooperates(text, mentions, ms, ctx):
     return out
 
 
+def _after_year(event: dict) -> int:
+    """Where an event's name starts after a leading year (2021年, 2024)."""
+    head = re.match(r"\d{4}\s*年?度?", event["text"])
+    return event["start"] + (head.end() if head else 0)
+
+
 def rule_organizes(text, mentions, ms, ctx):
     """``A(联合B)举办/主办/承办/举行E``, ``由A主办的E``, and an event named
     after the government or park that holds it (``2021年某某区…签约仪式``)
     when no organiser is stated."""
     out = []
     for event in (m for m in ms if m["type"] == "Event" and m.get("source") == "event"):
-        head = re.match(r"\d{4}\s*年度?", event["text"])
-        begin = event["start"] + (head.end() if head else 0)
-        host = max((m for m in mentions if m["start"] == begin and m["end"] < event["end"]
+        host = max((m for m in mentions if m["start"] == _after_year(event) and m["end"] < event["end"]
                     and (m["type"] == "Government" or m["name"].endswith(ZONES + ("园", "城")))
                     and not text.startswith(("二期", "三期", "一期", "项目"), m["end"])),
                    key=lambda m: m["end"], default=None)
@@ -828,7 +885,7 @@ def rule_educated(text, mentions, ms, ctx):
     return out
 
 
-RULES = (rule_part_of, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
+RULES = (rule_joint_project, rule_part_of, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
          rule_appointed, rule_located, rule_cooperates, rule_organizes, rule_participates,
          rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
 
