@@ -158,6 +158,7 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
         for short, full in explicit_aliases(sentence, mentions).items():
             alias_of[short] = full
     _merge_teams(entities, alias_of)
+    _merge_units(entities, alias_of)
     derived = {ent["name"]: derived_aliases(ent) for ent in entities.values()}
     forms = set(entities) | {a for aliases in derived.values() for a in aliases}
     for ent in list(entities.values()):
@@ -209,6 +210,21 @@ def _used_alone(alias: str, text: str, forms) -> bool:
     for name in longer:
         text = text.replace(name, "\n")
     return alias in text
+
+
+def _merge_units(entities: dict, alias_of: dict) -> None:
+    """A unit named once with its parent and once without (新疆交建集团科学
+    技术中心科技管理部 and 科学技术中心科技管理部) is one unit: the short
+    name becomes an alias when what it lacks is a known organisation."""
+    known = set(entities) | set(alias_of)
+    for short in [e for e in entities.values() if len(e["name"]) >= 4]:
+        for full in entities.values():
+            if full is short or full["type"] != short["type"] or not full["name"].endswith(short["name"]):
+                continue
+            head = full["name"][: -len(short["name"])]
+            if head in known and entities.get(alias_of.get(head, head), {}).get("type") in \
+                    ("University", "Company", "Park", "Government"):
+                alias_of.setdefault(short["name"], full["name"])
 
 
 def _merge_teams(entities: dict, alias_of: dict) -> None:

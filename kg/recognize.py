@@ -174,7 +174,7 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None, kin
                 and not re.fullmatch(r"(19|20)\d\d", word):
             pos = wstart  # 华南863科技创新园 (but not a year: 2024南湖…)
             continue
-        if kind in DESCRIBED and word in _internal_words() and start - pos <= 2:
+        if kind in DESCRIBED and word in _internal_words() and start - pos <= (2 if kind == "Company" else 0):
             pos = wstart  # 投资集团, 建设集团股份, 科技服务有限公司: part of the name
             continue
         if _is_boundary(word, lex) if boundaries is None else (
@@ -285,7 +285,9 @@ def _org_type(suffix: str, name: str, inner: list[dict], lex) -> str:
         return "Department"
     if suffix == "学院" and ptype is None:
         return "University"
-    return kind or "Organization"
+    if kind is None:
+        return "Department"  # a unit word after any organisation (…中心科技管理部)
+    return kind
 
 
 @lru_cache(maxsize=1)
@@ -373,6 +375,9 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         name = text[start:e0]
         if name.count("(") != name.count(")") or name.count("（") != name.count("）"):
             continue
+        if re.search(r"[—–]", name) and all(
+                not part or part in lex.suffix_type or _generic_stem(part) for part in re.split(r"[—–]", name)):
+            continue  # 苗圃—孵化器—加速器: a chain of categories
         rel_inner = [dict(m, start=m["start"] - start) for m in inner]
         kind = _org_type(suffix, name, rel_inner, lex)
         found.append({"start": start, "end": e0, "text": name, "name": name,
@@ -616,9 +621,16 @@ def find_quoted(text: str) -> list[dict]:
         previous_kind, previous_end = kind, match.end()
         if kind is None:
             continue
+        if kind == "Project":  # “某某产业金融中心” names an organisation, not a project
+            ending = max((x for x in load().suffix_type if inner.endswith(x)), key=len, default=None)
+            if ending and len(inner) > len(ending) + 1 and load().suffix_type[ending] in ORG_KINDS:
+                kind = load().suffix_type[ending]
         found.append({"start": match.start(), "end": match.end(), "text": match.group(),
                       "name": name, "type": kind, "source": "quote"})
     return found
+
+
+ORG_KINDS = frozenset({"Platform", "ResearchInstitute", "Company", "Park", "Organization"})
 
 
 #: Words that may follow an event name (…仪式上, …大会期间, …论坛在…举行).

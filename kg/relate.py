@@ -421,7 +421,8 @@ def rule_signs(text, mentions, ms, ctx):
                 if party["name"] != counterpart["name"]:
                     out.append(_rel(party, "signsWith", counterpart, trig.group(), 0.8))
         part_end = next((m.start() for m in SENTENCE_PART.finditer(text, trig.end())), len(text))
-        for project in (m for m in ms if m["type"] == "Project" and cstart <= m["start"] < part_end):
+        for project in (m for m in ms if m["type"] == "Project" and cstart <= m["start"] < part_end
+                        and not JOINT.search(text[max(0, m["start"] - 4):m["start"]])):
             out.append(_rel(other, "hasProject", project, trig.group(), 0.6))
             if project["start"] > other["end"]:  # A与B签约“P”项目: both parties'
                 for party in left:
