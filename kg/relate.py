@@ -53,6 +53,7 @@ class Context:
     event: dict | None = None
     recent: list[dict] = field(default_factory=list)
     previous: list[dict] = field(default_factory=list)
+    hosts: dict[str, dict] = field(default_factory=dict)
     sentence: int = 0
     event_sentence: int = -99
 
@@ -70,6 +71,13 @@ class Context:
     def recent_event(self, within: int) -> dict | None:
         """The current event if it was named in the last ``within`` sentences."""
         return self.event if self.sentence - self.event_sentence < within else None
+
+    def signing_host(self) -> dict | None:
+        """Who holds the signing ceremony the article is about, if any."""
+        event = self.recent_event(8)
+        if event is None or "签约" not in event["name"]:
+            return None
+        return self.hosts.get(event["name"])
 
     def parties(self, count: int) -> list[dict]:
         """The last ``count`` organisations named (双方 = two, 三方 = three)."""
@@ -401,6 +409,13 @@ def rule_signs(text, mentions, ms, ctx):
     for trig in _triggers(text, "signsWith", ms):
         head = text[:trig.start()]
         conj = max(head.rfind("与"), head.rfind("和"))
+        host = ctx.signing_host()
+        if conj < 0 and host is not None and not any(m["type"] == "Event" for m in ms):
+            # 签约的项目包括A、B…: each signs with the ceremony's host
+            for party in (m for m in ms if m["type"] in ("Company", "University", "ResearchInstitute")):
+                if party["name"] != host["name"]:
+                    out.append(_rel(party, "signsWith", host, trig.group(), 0.55))
+            continue
         if conj < 0:
             continue
         right = _list_after(ms, text, conj + 1, PARTY_TYPES - {"Person"}, trig.start())
@@ -917,5 +932,9 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
             if key not in seen and rel["subject"] != rel["object"]:
                 seen.add(key)
                 out.append(rel)
+    by_name = {m["name"]: m for m in mentions}
+    for rel in out:
+        if rel["predicate"] == "organizes" and rel["subject"] in by_name:
+            ctx.hosts[rel["object"]] = by_name[rel["subject"]]
     ctx.update(ms)
     return out

@@ -91,6 +91,10 @@ CASES = {
              id="builds-co-built-centre"),
     ],
     "signsWith": [
+        case("南湖高新区举行三季度重点项目集中签约仪式。签约的项目中，既有星河大学的海洋浮标项目，"
+             "也有蓝海新材料科技有限公司的防腐涂层项目。",
+             [("星河大学", "signsWith", "南湖高新区"), ("蓝海新材料科技有限公司", "signsWith", "南湖高新区")],
+             id="signs-with-the-ceremony-host"),
         case("南湖高新区还与星河大学、东岭理工大学签订协议，共建海洋材料创新平台。",
              [("南湖高新区", "signsWith", "星河大学"), ("南湖高新区", "signsWith", "东岭理工大学")],
              id="signs-with-each-listed-party"),
