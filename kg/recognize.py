@@ -348,7 +348,10 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             continue
         inner = [m for m in found if m["start"] >= start and m["end"] <= s0]
         blocked = CANNOT_CONTAIN.get(lex.suffix_type.get(suffix), ())
-        cut = max((m["end"] for m in inner if m["type"] in blocked
+        outer_park = lex.suffix_type.get(suffix) == "Park"
+        cut = max((m["end"] for m in inner if (
+                      m["type"] in blocked
+                      or outer_park and m["type"] == "Park" and not m["name"].endswith(ZONE_WORDS))
                    and not (m["source"] == "abbreviation" and m["start"] == start)), default=None)
         if cut is not None and lex.suffix_type.get(suffix) == "Company" and not (
                 text.startswith(lex.places, cut) or text.startswith("企业", cut)):
@@ -404,6 +407,9 @@ def _counted(text: str, start: int) -> bool:
         return True
     return bool(start >= 1 and text[start] in _MEASURE and _NUMERAL.search(text[:start]))
 
+
+#: Formal zones inside whose names parks are named (某高新区电子信息产业园).
+ZONE_WORDS = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区")
 
 #: A bracketed district after a park name: 乌鲁木齐高新区(新市区).
 TRAILING_PLACE = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[区市县][）)]")
@@ -638,7 +644,7 @@ EVENT_FOLLOWERS = frozenset("上 中 后 前 期间 现场 开幕 闭幕 启动 
                             "的 上午 下午 当天 活动 正式 顺利 成功 隆重 吸引 共有 期间".split())
 EVENT_BOUNDARIES = frozenset(
     "举行 举办 主办 承办 召开 在 于 的 了 和 与 参加 出席 莅临 由 是 为 此次 本次 这次 该 近日 日前 "
-    "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并 挂牌 揭牌 成立".split())
+    "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并 挂牌 揭牌 成立 获 荣获 斩获 获得 摘得".split())
 
 
 def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
