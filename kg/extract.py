@@ -28,6 +28,9 @@ EXTRACTOR = f"kg-rules/{__version__}"
 #: Mentions found only by these rules become entities only when a relation
 #: uses them: a city named in passing is not an actor of the story.
 WEAK_SOURCES = frozenset({"place"})
+#: Projects and events count as entities on their own only when the text
+#: lists or quotes them as such; otherwise only when a relation uses them.
+LISTED_SOURCES = {"Project": ("list",), "Event": ("quote", "event")}
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +89,8 @@ def extract_document(record: dict, nlp=None) -> dict:
     entities = []
     for ent in doc._.entities or []:
         if ent["name"] in used or (ent["type"] not in ("Project", "Event", "Role")
-                                   and ent.get("source") not in WEAK_SOURCES):
+                                   and ent.get("source") not in WEAK_SOURCES) \
+                or ent.get("source") in LISTED_SOURCES.get(ent["type"], ()):
             entities.append({"name": ent["name"], "type": ent["type"],
                              "aliases": sorted(ent["aliases"]), "docs": [record["doc"]]})
     return {"document": document, "entities": entities, "relations": relations}

@@ -372,6 +372,10 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             continue
         if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
             continue
+        if lex.suffix_type.get(suffix) == "Team" and not any(
+                m["start"] == start and m["type"] in ("University", "Company", "ResearchInstitute",
+                                                      "Department", "Platform") for m in inner):
+            continue  # 陕西人才团队: a description, not a named team
         tail = TRAILING_PLACE.match(text, e0)
         if tail and lex.suffix_type.get(suffix) in ("Park", "Government"):
             e0 = tail.end()
@@ -440,7 +444,8 @@ def _generic_stem(stem: str) -> bool:
     generic = _generic_stems()
     if stem in generic or re.fullmatch(r"[\d一二两三四五六七八九十百几多]+[个家所项批座]?", stem):
         return True
-    if re.match(r"([一两几多各每该本这那]|[\d一二两三四五六七八九十百]+)[个批家所些类项座]", stem):
+    if re.match(r"([一两几多各每该本这那]|[\d一二两三四五六七八九十百]+)[个批家所些类项座]", stem) \
+            or re.search(r"(第一|首)[个家所批座]", stem):
         return True
     import jieba
 
@@ -692,7 +697,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
             if head and len(first) - len(head.group()) < 4:
                 start += len(first) + 1
                 name = rest
-        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”"):
+        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”") or "等" in name:
             continue
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
@@ -804,12 +809,15 @@ def _categories() -> list[tuple[str, str]]:
 _LIST_END = re.compile(r"等(?:[\d一二两三四五六七八九十百几多]+\s*[家个所项批]|一批)?[\u4e00-\u9fff]{0,8}?")
 
 
-def _after_last_stop(chunk: str) -> str:
+def _after_last_stop(chunk: str, soft: bool = True) -> str:
     """What follows the last verb or function word of ``chunk``: the first
-    item of a list the sentence introduces (培育了豪美新材 → 豪美新材)."""
+    item of a list the sentence introduces (培育了豪美新材 → 豪美新材).
+    Project names contain verbs (巡检系统), so for them only the hard
+    boundary words count (``soft=False``)."""
     import jieba
 
-    stops = load().boundaries | _soft_boundaries()
+    stops = load().boundaries | (_soft_boundaries() if soft else frozenset())
+    stops = stops if soft else stops - _internal_words() - {"研制", "研发", "开发", "生产"}
     words = jieba.lcut(chunk)
     for i in range(len(words) - 1, -1, -1):
         if words[i] in stops or words[i] in ("了", "有", "如"):
@@ -834,14 +842,16 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
         items = []
         pos = end.start()
         while pos > 0:
-            sep = max(text.rfind("、", 0, pos), text.rfind("和", 0, pos), text.rfind("及", 0, pos))
+            seps = "、" if kind == "Project" else "、和及"  # 研制及产业化 is one project
+            sep = max(text.rfind(c, 0, pos) for c in seps)
             stop = max(text.rfind(c, 0, pos) for c in "，。；：,;:“”")
             begin = max(sep, stop) + 1
             item = text[begin:pos]
             if sep < stop or sep < 0:
-                begin = pos - len(_after_last_stop(item))  # 培育了豪美新材 → 豪美新材
+                begin = pos - len(_after_last_stop(item, soft=kind != "Project"))  # 培育了豪美新材 → 豪美新材
                 item = text[begin:pos]
-            if not (2 <= len(item) <= 12) or not all(_NAME_CHAR.match(c) for c in item):
+            if not (2 <= len(item) <= (24 if kind == "Project" else 12)) or \
+                    not all(_NAME_CHAR.match(c) or c in "/·" for c in item):
                 break
             items.insert(0, (begin, pos))
             if sep < stop or sep < 0 or begin > max(sep, stop) + 1:
@@ -855,7 +865,7 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
             if any(begin <= m["start"] < stop for m in known):
                 continue
             name = text[begin:stop]
-            stops = load().boundaries | _soft_boundaries()
+            stops = load().boundaries | _soft_boundaries() if kind != "Project" else {"与", "和", "等"}
             if _generic_stem(name) or any(name[i:j] in stops for i in range(len(name))
                                           for j in range(i + 1, len(name) + 1)):
                 continue

@@ -121,3 +121,29 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     for name, kind in [("星河大学材料科学与工程学院", "Department"), ("星河大学", "University"),
                        ("张建华", "Person"), ("蓝海新材料科技有限公司", "Company")]:
         assert by_name.get(name) == kind, by_name
+
+
+# --- names that are categories, slogans or descriptions -------------------------
+
+@pytest.mark.parametrize("text, not_names", [
+    ("南湖高新区建成全省第一个科技成果转化平台。", {"全省第一个科技成果转化平台", "科技成果转化平台"}),
+    ("推行“网上办”“一次办”“指尖办”，打造移动办公平台。", {"网上办", "一次办", "指尖办", "移动办公平台"}),
+    ("青山人才团队与人形机器人研发团队共同参与攻关。", {"青山人才团队", "人形机器人研发团队"}),
+    ("园区开展了户外拓展等系列活动。", {"户外拓展等系列活动"}),
+    ("南湖高新区培育形成了苗圃—孵化器—加速器的全链条孵化体系。", {"苗圃—孵化器—加速器"}),
+], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories"])
+def test_categories_are_not_names(text, not_names):
+    found = {name for name, _ in mentions(text)}
+    assert not (found & not_names), found & not_names
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("青山市科技局局长赖明远介绍，全年新增高新技术企业120家。", ("赖明远", "Person")),
+    ("活动走进南湖科技园星河创新园。", ("星河创新园", "Park")),
+    ("南湖高新区电子信息产业园今年开工建设。", ("南湖高新区电子信息产业园", "Park")),
+    ("此外，深海浮标智能巡检系统、大尺寸碳化硅衬底研制及产业化等6个优质科技项目签约落户。",
+     ("大尺寸碳化硅衬底研制及产业化", "Project")),
+    ("青山微芯研究院获第十届全国创新创业大赛优秀奖。", ("青山微芯研究院", "ResearchInstitute")),
+], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner"])
+def test_names_found_whole(text, expected):
+    assert expected in mentions(text), mentions(text)
