@@ -719,9 +719,13 @@ def _has_content(words: str) -> bool:
     a verb: what a project makes or studies (浮标, 平台, 厂房)."""
     import jieba
 
-    lex = load()
-    skip = _generic_stems() | set(lex.places) | _soft_boundaries() | _idioms()
+    skip = _content_skip()
     return any(w.strip() and w not in skip and not w.isdigit() for w in jieba.lcut(words))
+
+
+@lru_cache(maxsize=1)
+def _content_skip() -> frozenset[str]:
+    return _generic_stems() | frozenset(load().places) | _soft_boundaries() | _idioms()
 
 
 def _starts_with_action(words: str) -> bool:

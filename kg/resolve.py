@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import load
+from kg.recognize import _place_forms
 
 COMPANY_FORMS = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "有限公司")
 DEFINITION = re.compile(r"^[（(]\s*(?:以下)?简称[“\"]?([^”\"）)]{2,16})[”\"]?[）)]")
@@ -38,12 +39,11 @@ def strip_place(name: str) -> str:
     ('华湾材料研究院', '北京大学化学学院')
     """
     lex = load()
-    for place in lex.places:
-        for form in (place + "省", place + "市", place):
-            rest = name[len(form):]
-            if name.startswith(form) and len(rest) >= 3 and not any(
-                    rest.startswith(s) for s in lex.suffix_type if len(s) >= 2):
-                return rest
+    forms, longest = _place_forms()
+    for size in range(min(longest, len(name) - 3), 1, -1):
+        rest = name[size:]
+        if name[:size] in forms and not lex.suffix_re.match(rest):
+            return rest
     return name
 
 
