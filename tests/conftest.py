@@ -84,32 +84,11 @@ def subprocess_env():
 
 
 @pytest.fixture(scope="session")
-def gold_seed_results(repo_root) -> list[dict]:
-    """``extract_document``-shaped results built from the gold annotations of
-    ``seeds/gold``, each relation's evidence located in the article text; a
-    graph independent of the extractor's recall."""
-    import hashlib
-    import json
-    import re
+def gold_seed_results() -> list[dict]:
+    """The gold annotations of ``seeds/gold`` as extraction results."""
+    from seedgold import gold_results
 
-    seeds = repo_root / "seeds"
-    results = []
-    for txt in sorted(seeds.glob("*.txt")):
-        text = txt.read_text(encoding="utf-8")
-        gold = json.loads((seeds / "gold" / f"{txt.stem}.json").read_text(encoding="utf-8"))
-        types = {e["name"]: e["type"] for e in gold["entities"]}
-        relations = []
-        for r in gold["relations"]:
-            found = re.search(r"\s*".join(map(re.escape, r["evidence"])), text)
-            relations.append({
-                "doc": txt.name, "subject": r["s"], "predicate": r["p"], "object": r["o"],
-                "subject_type": types[r["s"]], "object_type": types[r["o"]],
-                "evidence": found.group(0), "start": found.start(), "end": found.end(),
-                "trigger": None, "confidence": 1.0, "title": r.get("title")})
-        doc = {"doc": txt.name, "doc_id": hashlib.sha256(text.encode()).hexdigest()[:16],
-               "path": str(txt), "encoding": "utf-8", "text": text}
-        results.append({"document": doc, "entities": gold["entities"], "relations": relations})
-    return results
+    return gold_results()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -15,7 +15,8 @@ from kg.rdf import (KG, UIC, document_iri, document_quads, entity_iri,
 from kg.records import ENTITY_TYPES, PREDICATES, SYMMETRIC
 from kg.store import open_store
 
-from test_queries import gold_results, load
+from seedgold import gold_results
+from test_queries import load
 
 # pyshacl drives rdflib through deprecated Dataset APIs, once per triple.
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset:DeprecationWarning")

@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.store import RemoteStore, StoreError, open_store
 
-from test_queries import QUERIES, check_all, gold_results, load
+from seedgold import gold_results
+from test_queries import QUERIES, check_all, load
 
 ROOT = Path(__file__).resolve().parents[1]
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
