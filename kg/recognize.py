@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.lexicon import load
+from kg.lexicon import load, segmenter_tags
 
 #: Longest organisation or event name, in characters.
 MAX_NAME = 34
@@ -109,19 +109,8 @@ def _internal_words() -> frozenset[str]:
 def _soft_boundaries() -> frozenset[str]:
     """Multi-character verbs, adverbs, pronouns and conjunctions of the
     segmenter's dictionary, less the words common inside names."""
-    import os
-
-    import jieba
-    from kg.lexicon import _words
-
     internal = _internal_words()
-    words = set()
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3 and len(parts[0]) > 1 and parts[2] in SOFT_TAGS:
-                words.add(parts[0])
+    words = {w for w, tag in segmenter_tags().items() if len(w) > 1 and tag in SOFT_TAGS}
     lex = load()
     for predicate, cues in lex.triggers.items():
         words.update(c for c in cues if len(c) > 1 and predicate not in ("hasProject", "educatedAt"))
@@ -741,12 +730,7 @@ def _starts_with_action(words: str) -> bool:
 @lru_cache(maxsize=1)
 def _idioms() -> frozenset[str]:
     """Four-character idioms of the segmenter's dictionary (tag ``i``)."""
-    import os
-
-    import jieba
-
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
-        return frozenset(p[0] for p in (line.split() for line in handle) if len(p) == 3 and p[2] == "i")
+    return frozenset(w for w, tag in segmenter_tags().items() if tag == "i")
 
 
 def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
@@ -885,17 +869,8 @@ _DISTRICT = re.compile(r"[\u4e00-\u9fff]{2}[区县]")
 def _admin_places() -> frozenset[str]:
     """Place names that take 市/省: the lexicon's places and the segmenter
     dictionary's place names (tag ``ns``) of two to four characters."""
-    import os
-
-    import jieba
-
-    names = set(load().places)
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == "ns" and 2 <= len(parts[0]) <= 4:
-                names.add(parts[0])
-    return frozenset(names)
+    return frozenset(load().places) | frozenset(
+        w for w, tag in segmenter_tags().items() if tag == "ns" and 2 <= len(w) <= 4)
 
 
 def find_places(text: str, known: list[dict], toks: "_Tokens | None" = None) -> list[dict]:

@@ -623,7 +623,6 @@ def rule_cooperates(text, mentions, ms, ctx):
         cstart, cend = _clause(text, trig.start())
         if word in ("依托",):
             partner = _list_after(ms, text, trig.end(), ORG_TYPES, cend)
-            _, next_end = _clause(text, cend + 1) if cend < len(text) else (0, len(text))
             subject = next((m for m in ms if m["start"] > cend and m["start"] <= cend + 2
                             and m["type"] in ORG_TYPES), None)
             if partner and subject:
