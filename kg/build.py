@@ -170,13 +170,16 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         extracted = parallel_extract(todo, extract, min(jobs, len(todo)))
     bar = tqdm(docs, unit="doc", file=sys.stderr, desc="kg build",
                disable=not progress or len(docs) <= 3)
+    queued = {id(doc) for doc in todo}
     try:
         for doc in bar:
+            # every queued document takes its result, even one skipped after all
+            # (a second file of the same name and content)
+            done, result = next(extracted) if parallel and id(doc) in queued else (None, None)
             if known.get(doc["doc"]) == doc["doc_id"]:
                 report.skipped.append(doc["doc"])
                 continue
             if parallel:
-                done, result = next(extracted)
                 if not done:
                     report.failed.append(f"{doc['doc']}: {result}")
                     continue
