@@ -586,7 +586,7 @@ def find_teams(text: str, orgs: list[dict]) -> list[dict]:
 
 _QUOTED = re.compile(r"“([^“”\n]{2,40})”")
 EVENT_AFTER = re.compile(r"^(系列活动|主题活动|活动|启动仪式|仪式|大赛|比赛|论坛|峰会|大会|会议|专场|科技行|行动|"
-                         r"对接会|洽谈会|推介会|交流会|座谈会|研讨会|发布会|博览会|路演|沙龙|训练营|加速营)")
+                         r"对接会|洽谈会|推介会|交流会|座谈会|研讨会|发布会|博览会|路演|沙龙)")
 PROJECT_BEFORE = re.compile(r"(项目|产品|技术|计划|课题|合作|共建|联合开发|共同研发|合作开发|启动|实施)(名为|：|:)?$")
 PROJECT_AFTER = re.compile(r"^(项目|计划|工程|产品)")
 

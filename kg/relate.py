@@ -212,8 +212,15 @@ def rule_part_of(text, mentions, ms, ctx):
         if m.get("parent"):  # a unit named without its parent in a chain of posts
             out.append(_rel(m, "partOf", m["parent"], m["parent"]["text"], 0.7))
             continue
+        if m["text"] != m["name"]:
+            continue  # named by an alias: its words say nothing about its parent
         parents = [p for p in mentions if p is not m and p["start"] == m["start"]
                    and p["end"] < m["end"] and p["type"] in ORG_TYPES]
+        zone = next((z for z in ZONES if m["name"].startswith(z)), None)
+        if not parents and zone and m["type"] == "Government" and ctx.last.get("Park", {}).get(
+                "name", "").endswith(zone):
+            out.append(_rel(m, "partOf", ctx.last["Park"], zone, 0.6))  # 高新区某局: the zone's
+            continue
         if not parents:
             continue
         parent = max(parents, key=lambda p: p["end"])
@@ -238,8 +245,14 @@ def rule_part_of(text, mentions, ms, ctx):
 
 
 def rule_subsidiary(text, mentions, ms, ctx):
-    """``A是B的(全资/控股)子公司/分公司/下属企业``, ``B旗下的A``."""
+    """``A是B的(全资/控股)子公司/分公司/下属企业``, ``B旗下的A``, and
+    ``作为B的主园区/核心区，A…`` for parks."""
     out = []
+    for match in re.finditer(r"作为([^，。]{2,30}?)的(主园区|核心区|分园|园区之一|组成部分)，", text):
+        whole = next((m for m in ms if m["start"] == match.start(1) and m["end"] == match.end(1)), None)
+        part = next((m for m in ms if m["start"] == match.end() and m["type"] in ORG_TYPES), None)
+        if whole and part:
+            out.append(_rel(part, "partOf", whole, match.group(2), 0.7))
     for match in re.finditer(r"(的)?(全资|控股)?(子公司|分公司|下属企业|下属单位|二级单位)", text):
         parent = next((m for m in reversed(ms) if m["end"] == match.start() and m["type"] in ORG_TYPES), None)
         if parent is None:
@@ -647,8 +660,8 @@ def rule_cooperates(text, mentions, ms, ctx):
                 continue
         head = text[cstart:trig.start()]
         conj = re.search(r"(与|和|同|赴|携手)", head)
-        if not conj:
-            continue
+        if not conj or re.search(r"签约|签署|签订", text[cstart:cend]):
+            continue  # a signing says more than cooperation (rule_signs)
         if word in ("合作", "共建") and text[trig.end():trig.end() + 1] == "“":
             continue  # A与B合作“Q”: see rule_joint_project
         pivot = cstart + conj.start()
@@ -689,6 +702,15 @@ def rule_organizes(text, mentions, ms, ctx):
         if by and not events:
             events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 3
                       or (m["type"] == "Event" and text[trig.end():m["start"]] == "的")]
+        if by and not events:  # 某峰会…，由A、B主办
+            events = [m for m in ms if m["type"] == "Event" and m["end"] <= by.start()][-1:] or \
+                ([ctx.recent_event(2)] if ctx.recent_event(2) else [])
+            organisers = [m for m in ms if m["type"] in ORG_TYPES and by.start() < m["start"]
+                          and m["end"] <= trig.start()]
+            for org in organisers:
+                for event in events:
+                    out.append(_rel(org, "organizes", event, trig.group(), 0.7))
+            continue
         if not events:
             continue
         cstart, _ = _clause(text, trig.start())
@@ -707,8 +729,10 @@ def rule_organizes(text, mentions, ms, ctx):
 
 #: Cues that say attendance by themselves, so that an event named in the
 #: last sentences is the one attended.
-STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言"})
-PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约")
+STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言",
+                         "颁发", "致辞", "作为"})
+PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|"
+                         r"斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约|颁发|致辞|作为(?=[^，。]{0,12}代表)")
 
 
 def rule_participates(text, mentions, ms, ctx):

@@ -91,6 +91,10 @@ CASES = {
              id="builds-co-built-centre"),
     ],
     "signsWith": [
+        case("南湖高新区与星河大学签订合作协议，共建海洋研究院。",
+             [("南湖高新区", "signsWith", "星河大学")],
+             forbidden=[("南湖高新区", "cooperatesWith", "星河大学")],
+             id="signs-not-just-cooperates"),
         case("南湖高新区举行三季度重点项目集中签约仪式。签约的项目中，既有星河大学的海洋浮标项目，"
              "也有蓝海新材料科技有限公司的防腐涂层项目。",
              [("星河大学", "signsWith", "南湖高新区"), ("蓝海新材料科技有限公司", "signsWith", "南湖高新区")],
@@ -187,6 +191,12 @@ CASES = {
              id="leads-named-team"),
     ],
     "partOf": [
+        case("作为青山产业转移工业园的主园区，南湖高新区承接了一批外溢项目。",
+             [("南湖高新区", "partOf", "青山产业转移工业园")],
+             id="partof-main-park"),
+        case("天津南湖高新区今年新增企业300家。高新区科技局局长王立新介绍了有关情况。",
+             [("高新区科技局", "partOf", "天津南湖高新区")],
+             id="partof-bureau-of-the-article-zone"),
         case("青山华达化工有限公司是蓝海新材料科技有限公司的全资子公司。",
              [("青山华达化工有限公司", "partOf", "蓝海新材料科技有限公司")],
              id="partof-subsidiary"),
@@ -281,6 +291,10 @@ CASES = {
              id="founded-active"),
     ],
     "organizes": [
+        case("2024南湖创新创业论坛于昨日开幕，由南湖高新区管委会、青山市科技局主办。",
+             [("南湖高新区管委会", "organizes", "2024南湖创新创业论坛"),
+              ("青山市科技局", "organizes", "2024南湖创新创业论坛")],
+             id="organizes-by-after-the-event"),
         case("2023年青山市南湖区“双招双引”重点项目集中签约仪式在南湖会展中心举行。",
              [("青山市南湖区", "organizes", "2023年青山市南湖区“双招双引”重点项目集中签约仪式")],
              id="organizes-event-named-after-its-host"),
@@ -301,6 +315,9 @@ CASES = {
              id="organizes-undertakes"),
     ],
     "participatesIn": [
+        case("南湖创新创业论坛在南湖会议中心开幕。导师代表青山资本合伙人刘晓燕，学员代表蓝鲸智造创始人陈海波分别发表了感言。",
+             [("刘晓燕", "participatesIn", "南湖创新创业论坛"), ("陈海波", "participatesIn", "南湖创新创业论坛")],
+             id="participates-speakers-at-recent-event"),
         case("由青山市科技局主办的“2024青山创新创业大赛”在南湖高新区举行。"
              "青山市副市长黄建国、星河大学副校长陈晓明等出席活动。",
              [("黄建国", "participatesIn", "2024青山创新创业大赛"),
