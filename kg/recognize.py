@@ -330,6 +330,13 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         start = _extend_left(text, s0, toks, lex, known=found, kind=lex.suffix_type.get(suffix))
         start = _with_place(text, start, toks, lex)
         stem = text[start:s0]
+        if len(stem) < 2 and start >= 2:  # 西安交通大学|就|创中心: a unit's short word
+            head = next((m for m in found if m["end"] == start - 1 and m["type"] in ROOT_TYPES), None)
+            between = text[start - 1]
+            if head is not None and stem and s0 - head["end"] <= 3 and between not in PUNCT \
+                    and between not in GLUE and between not in "或及的":
+                start = head["start"]
+                stem = text[start:s0]
         if unit_only or suffix in GENERIC:
             if len(stem) < 2:
                 continue

@@ -147,3 +147,12 @@ def test_categories_are_not_names(text, not_names):
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
+
+
+def test_unit_short_word_after_its_university():
+    """西安…大学就创中心: a one-character word the segmenter splits off does
+    not cut a unit from its university; a conjunction still separates two
+    names."""
+    assert ("星河大学就创中心", "Department") in mentions("星河大学就创中心副主任王立新表示")
+    found = mentions("星河大学和南湖高新区管委会签约")
+    assert ("星河大学", "University") in found and ("南湖高新区管委会", "Government") in found
