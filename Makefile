@@ -27,8 +27,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
-	for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+bench: $(STAMP)   # every benchmark, one table, bench/RESULTS.md (≈ 10–12 min on 2 cores)
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(OUT) $(VENV) build *.egg-info
