@@ -596,6 +596,7 @@ EVENT_AFTER = re.compile(r"^(系列活动|主题活动|活动|启动仪式|仪�
                          r"对接会|洽谈会|推介会|交流会|座谈会|研讨会|发布会|博览会|路演|沙龙)")
 PROJECT_BEFORE = re.compile(r"(项目|产品|技术|计划|课题|合作|共建|联合开发|共同研发|合作开发|启动|实施)(名为|：|:)?$")
 PROJECT_AFTER = re.compile(r"^(项目|计划|工程|产品)")
+POLICY_AFTER = re.compile(r"^(战略|政策|理念|模式|机制|行动|改革|目标|精神|要求|原则)")
 
 
 def find_quoted(text: str) -> list[dict]:
@@ -612,13 +613,14 @@ def find_quoted(text: str) -> list[dict]:
         name = inner
         if EVENT_AFTER.match(after):
             kind = "Event"
-        elif PROJECT_BEFORE.search(before) or PROJECT_AFTER.match(after):
+        elif (PROJECT_BEFORE.search(before) or PROJECT_AFTER.match(after)) and not POLICY_AFTER.match(after):
             kind = "Project"
         elif previous_kind == "Project" and text[previous_end:match.start()] in ("", "和", "、", "及", "与"):
             kind = "Project"
-        if kind is None and re.match(r"^[\u4e00-\u9fff]{2,8}(培养计划|计划|工程)", after):
+        if kind != "Event" and re.match(r"^[\u4e00-\u9fff]{2,8}(培养计划|计划|工程)",
+                                        text[match.end():match.end() + 12]):
             kind = "Project"
-            extra = re.match(r"^[\u4e00-\u9fff]{0,8}(培养计划|计划|工程)", after).group()
+            extra = re.match(r"^[\u4e00-\u9fff]{0,8}(培养计划|计划|工程)", text[match.end():]).group()
             name = inner + extra
             found.append({"start": match.start(), "end": match.end() + len(extra),
                           "text": text[match.start():match.end() + len(extra)],

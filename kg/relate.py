@@ -428,6 +428,8 @@ def rule_signs(text, mentions, ms, ctx):
             for party in (m for m in ms if m["type"] in ("Company", "University", "ResearchInstitute")):
                 if party["name"] != host["name"]:
                     out.append(_rel(party, "signsWith", host, trig.group(), 0.55))
+            for project in (m for m in ms if m["type"] == "Project" and m.get("source") != "list"):
+                out.append(_rel(host, "hasProject", project, trig.group(), 0.55))
             continue
         if conj < 0:
             continue
@@ -513,6 +515,12 @@ def rule_has_project(text, mentions, ms, ctx):
             made = ctx.last["Project"]
         if maker and made:
             out.append(_rel(maker, "hasProject", made, match.group(2), 0.65))
+    for project in (m for m in ms if m["type"] == "Project"):
+        verb = re.search(r"(实施|启动|推出|发起|开展|承担)(了)?$", text[:project["start"]])
+        nearest = _subject(ms, text, verb.start(), ORG_TYPES, ctx, 0) if verb else None
+        if nearest is not None:
+            for subject in _list_before(ms, text, nearest["end"], ORG_TYPES) or [nearest]:
+                out.append(_rel(subject, "hasProject", project, verb.group(1), 0.6))
     for project in (m for m in mentions if m["type"] == "Project"):
         company = next((m for m in mentions if m["start"] == project["start"] and m["end"] < project["end"]
                         and m["type"] in ORG_TYPES), None)
@@ -648,10 +656,12 @@ def rule_cooperates(text, mentions, ms, ctx):
                 out.append(_rel(a, "cooperatesWith", b[0], word, 0.55))
             continue
         if word in PARTNER_VERBS:
-            if word == "联合" and re.search(r"(举办|主办|承办|召开|举行)", text[trig.end():cend]):
+            if word == "联合" and re.search(r"(举办|主办|承办|召开|举行)", text[trig.end():]):
                 continue  # A联合B举办E: co-organisers, see rule_organizes
             a = _subject(ms, text, trig.start(), ORG_TYPES, ctx, cstart) or _subject(
                 ms, text, trig.start(), ORG_TYPES, ctx, 0)
+            if a is None and not text[:trig.start()].strip("，, "):
+                a = ctx.last.get("Park")  # 联合某银行开展…: the article's park acts
             partners = _list_after(ms, text, trig.end(), ORG_TYPES, cend)
             if a and partners and partners[0]["start"] - trig.end() <= 2:
                 for b in partners:

@@ -118,6 +118,12 @@ CASES = {
              id="signs-with-school"),
     ],
     "hasProject": [
+        case("蓝海新材料科技有限公司设立研发中心，实施“深蓝”青年人才培养计划。",
+             [("蓝海新材料科技有限公司", "hasProject", "深蓝青年人才培养计划")],
+             id="project-a-programme-it-runs"),
+        case("星河大学、南湖高新区管委会联合多家投资机构，面向创业团队启动“蓝鲸计划”。",
+             [("星河大学", "hasProject", "蓝鲸计划"), ("南湖高新区管委会", "hasProject", "蓝鲸计划")],
+             id="project-launched-by-both"),
         case("青山华达化工有限公司新建年产5万吨环保涂料生产线项目在南湖高新区开工。",
              [("青山华达化工有限公司", "hasProject", "青山华达化工有限公司新建年产5万吨环保涂料生产线项目"),
               ("青山华达化工有限公司新建年产5万吨环保涂料生产线项目", "locatedIn", "南湖高新区")],
@@ -246,6 +252,9 @@ CASES = {
              id="recruits-introduce"),
     ],
     "cooperatesWith": [
+        case("南湖高新区今年新增高新技术企业40家。联合青山农商银行开展科技金融试点工作。",
+             [("南湖高新区", "cooperatesWith", "青山农商银行")],
+             id="cooperates-subject-is-the-article-park"),
         case("南湖高新区联姻星河大学、东岭理工大学等知名高校，探索校地合作新模式。",
              [("南湖高新区", "cooperatesWith", "星河大学"), ("南湖高新区", "cooperatesWith", "东岭理工大学")],
              id="cooperates-object-verb-list"),
