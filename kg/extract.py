@@ -59,11 +59,17 @@ def _dedupe(relations: list[dict]) -> list[dict]:
 def extract_document(record: dict, nlp=None) -> dict:
     """Extract entities and relations from one document record.
 
+    A record with ``raw`` is processed whole; a record without it (a huge
+    plain-text file described by :func:`kg.ingest.describe_document`) is
+    streamed block by block (:func:`kg.ingest.iter_blocks`, paragraph
+    boundaries), so memory stays bounded: its offsets still point into the
+    whole cleaned text, but the document record then carries no ``text``.
+
     Parameters
     ----------
     record : dict
-        A document record with ``doc``, ``doc_id`` and ``raw`` (see
-        :mod:`kg.records`).
+        A document record with ``doc``, ``doc_id`` and ``raw`` (or ``path``
+        and ``encoding``) (see :mod:`kg.records`).
     nlp : spacy.Language, optional
         The pipeline (:func:`kg.pipeline.build_pipeline`); the default one
         if omitted.
@@ -77,13 +83,23 @@ def extract_document(record: dict, nlp=None) -> dict:
         offsets in ``text``), ``trigger``, ``confidence`` and ``extractor``.
     """
     nlp = nlp or default_pipeline()
+    if "raw" not in record and "text" not in record:
+        return _extract_streamed(record, nlp)
     text, original = normalise(record.get("raw", record.get("text", "")))
     document = dict(record, text=text, original=original, chars=len(text))
     document.pop("raw", None)
+    relations, entities = _extract_text(text, record, nlp, offset=0)
+    return {"document": document, "entities": entities, "relations": relations}
+
+
+def _extract_text(text: str, record: dict, nlp, offset: int) -> tuple[list, list]:
+    """Relations and entity records of one cleaned text (a whole document
+    or one block of it, starting at ``offset``)."""
     doc = nlp(text)
     relations = []
     for rel in _dedupe(doc._.relations or []):
-        rel = dict(rel, doc=record["doc"], doc_id=record["doc_id"], extractor=EXTRACTOR)
+        rel = dict(rel, doc=record["doc"], doc_id=record["doc_id"], extractor=EXTRACTOR,
+                   start=rel["start"] + offset, end=rel["end"] + offset)
         relations.append(rel)
     used = {r["subject"] for r in relations} | {r["object"] for r in relations}
     entities = []
@@ -93,7 +109,23 @@ def extract_document(record: dict, nlp=None) -> dict:
                 or ent.get("source") in LISTED_SOURCES.get(ent["type"], ()):
             entities.append({"name": ent["name"], "type": ent["type"],
                              "aliases": sorted(ent["aliases"]), "docs": [record["doc"]]})
-    return {"document": document, "entities": entities, "relations": relations}
+    return relations, entities
+
+
+def _extract_streamed(record: dict, nlp) -> dict:
+    """Extract a huge plain-text document block by block (bounded memory)."""
+    from kg.ingest import iter_blocks
+
+    relations, entity_lists, offset = [], [], 0
+    for block in iter_blocks(record["path"], record["encoding"]):
+        text, _ = normalise(block)
+        block_relations, block_entities = _extract_text(text, record, nlp, offset)
+        relations.extend(block_relations)
+        entity_lists.append(block_entities)
+        offset += len(text) + 1  # blocks are joined by a line break
+    entities = [dict(e, docs=[record["doc"]]) for e in merge_entities(entity_lists)]
+    document = dict(record, text=None, original=None, chars=max(offset - 1, 0))
+    return {"document": document, "entities": entities, "relations": _dedupe(relations)}
 
 
 def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None) -> dict:

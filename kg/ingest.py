@@ -912,6 +912,16 @@ def _folder_files(folder: Path) -> Iterator[Path | IngestError]:
     yield from sorted(found)
 
 
+def _huge_or_whole(path: str | os.PathLike) -> dict:
+    """:func:`describe_document` for a huge plain-text file, else
+    :func:`read_document`."""
+    path_obj = Path(path)
+    if path_obj.suffix.lower() == ".txt" and path_obj.is_file() \
+            and path_obj.stat().st_size > HUGE_FILE_BYTES:
+        return describe_document(path)
+    return read_document(path)
+
+
 def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
                    on_error: Callable[[IngestError], object] | None = None,
                    ) -> Iterator[dict]:
@@ -933,7 +943,10 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
     Yields
     ------
     dict
-        Document records as from :func:`read_document`.
+        Document records as from :func:`read_document`; for a plain text
+        file above :data:`HUGE_FILE_BYTES`, the record of
+        :func:`describe_document` (no ``raw``: read it with
+        :func:`iter_blocks`), so a huge file is never held whole.
 
     Example
     -------
@@ -961,7 +974,7 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
                 if key in seen:
                     continue
                 seen.add(key)
-                record = read_document(item)
+                record = _huge_or_whole(item)
             except IngestError as err:
                 if on_error is None:
                     raise
