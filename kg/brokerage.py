@@ -7,9 +7,12 @@ One function per measure, over plain networkx graphs:
 - :func:`subset_betweenness` — betweenness restricted to shortest paths
   from one set of nodes (e.g. universities) to another (e.g. companies);
 - :func:`gould_fernandez` — Gould–Fernandez brokerage role counts over a
-  partition (the triple-helix sectors), directed or undirected, and
-  :func:`gould_fernandez_expected` — their expectations under a random
-  graph of the same density;
+  partition (the triple-helix sectors), directed or undirected;
+  :func:`gould_fernandez_expected`, :func:`gould_fernandez_sd` and
+  :func:`gould_fernandez_z` — their expectation, standard deviation and
+  z-score under a random graph of the same density, and
+  :func:`gould_fernandez_global` — the same for the whole graph; all equal
+  to R's ``sna::brokerage`` (tests/data/sna_brokerage.R);
 - :func:`bridged_sectors` — which pairs of sectors a node bridges, with an
   example two-path;
 - :func:`constraint` and :func:`effective_size` — Burt's structural-hole
@@ -37,6 +40,8 @@ References
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 from collections import Counter, defaultdict
 from typing import Callable, Hashable, Iterable, Mapping
@@ -48,13 +53,17 @@ from kg.graph import to_undirected_simple
 __all__ = [
     "ROLES", "EXACT_BETWEENNESS_MAX_NODES", "BETWEENNESS_SAMPLES",
     "betweenness", "subset_betweenness", "gould_fernandez",
-    "gould_fernandez_expected", "bridged_sectors", "constraint",
+    "gould_fernandez_expected", "gould_fernandez_sd", "gould_fernandez_z",
+    "gould_fernandez_global", "SNA_COLUMNS", "bridged_sectors", "constraint",
     "effective_size", "brokers",
 ]
 
-#: Gould–Fernandez roles, in the order R's ``sna::brokerage`` reports them
-#: (w_I, w_O, b_IO, b_OI, b_O).
-ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
+#: Gould–Fernandez roles, in the order R's ``sna::brokerage`` reports them.
+ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
+
+#: The column of ``sna::brokerage`` that holds each role (``t``: total).
+SNA_COLUMNS = {"coordinator": "w_I", "itinerant": "w_O", "representative": "b_IO",
+               "gatekeeper": "b_OI", "liaison": "b_O", "total": "t"}
 
 #: Exact Brandes betweenness up to this many nodes; above it, ``k``-sampled.
 EXACT_BETWEENNESS_MAX_NODES = 5000
@@ -168,8 +177,8 @@ def gould_fernandez(G: nx.Graph, groups: Mapping | str) -> dict:
     ===============  ====================  =====================
     coordinator      g(a) = g(b) = g(c)    w_I
     itinerant        g(a) = g(c) ≠ g(b)    w_O (consultant)
-    gatekeeper       g(b) = g(c) ≠ g(a)    b_IO
-    representative   g(a) = g(b) ≠ g(c)    b_OI
+    representative   g(a) = g(b) ≠ g(c)    b_IO
+    gatekeeper       g(b) = g(c) ≠ g(a)    b_OI
     liaison          all three different   b_O
     ===============  ====================  =====================
 
@@ -237,6 +246,69 @@ def gould_fernandez(G: nx.Graph, groups: Mapping | str) -> dict:
     return result
 
 
+def _density(G: nx.Graph) -> float:
+    """Share of the N(N − 1) ordered pairs joined by an arc, self-loops aside.
+
+    An undirected edge is two arcs, as in a symmetric adjacency matrix.
+    """
+    N = G.number_of_nodes()
+    if N < 2:
+        return 0.0
+    if G.is_directed():
+        arcs = sum(1 for u, v in nx.DiGraph(G).edges() if u != v)
+    else:
+        arcs = 2 * sum(1 for u, v in nx.Graph(G).edges() if u != v)
+    return arcs / (N * (N - 1))
+
+
+def _group_moments(sizes: Mapping, N: int, d: float) -> dict:
+    """Expectation and variance of each role count of a broker, by its group.
+
+    The formulas of ``sna::brokerage`` (Butts), after Gould & Fernandez
+    (1989): ``{group: {role: (expectation, variance)}}``.
+    """
+    p = d * d * (1 - d)
+    q = d ** 3 * (1 - d) ** 3
+    out = {}
+    for g, n in sizes.items():
+        others = [m for h, m in sizes.items() if h != g]
+        pairs = {
+            "coordinator": (n - 1) * (n - 2),
+            "itinerant": sum(m * (m - 1) for m in others),
+            "representative": (N - n) * (n - 1),
+            "gatekeeper": (N - n) * (n - 1),
+            "liaison": sum(others) ** 2 - sum(m * m for m in others),
+            "total": (N - 1) * (N - 2),
+        }
+        extra = {
+            "coordinator": 2 * (n - 1) * (n - 2) * (n - 3),
+            "itinerant": 2 * sum(m * (m - 1) * (m - 2) for m in others),
+            "representative": 2 * ((n - 1) * _choose2(N - n) + (N - n) * _choose2(n - 1)),
+            "liaison": 4 * sum(m * _choose2(N - m - n) for m in others),
+            "total": 2 * (N - 1) * (N - 2) * (N - 3),
+        }
+        extra["gatekeeper"] = extra["representative"]
+        out[g] = {r: (p * pairs[r], p * pairs[r] * (1 - p) + extra[r] * q)
+                  for r in ROLES + ("total",)}
+    return out
+
+
+def _choose2(x: float) -> float:
+    return x * (x - 1) / 2
+
+
+def _sd(variance: float) -> float:
+    return math.sqrt(variance) if variance >= 0 else math.nan
+
+
+def _z(raw: float, expected: float, sd: float) -> float:
+    """(raw − expected) / sd with IEEE semantics: 0/0 is NaN, x/0 is ±inf."""
+    diff = raw - expected
+    if sd == 0 or math.isnan(sd):
+        return math.nan if diff == 0 or math.isnan(sd) else math.copysign(math.inf, diff)
+    return diff / sd
+
+
 def gould_fernandez_expected(G: nx.Graph, groups: Mapping | str, *,
                              density: float | None = None) -> dict:
     """Expected Gould–Fernandez counts under a random graph of equal density.
@@ -256,11 +328,10 @@ def gould_fernandez_expected(G: nx.Graph, groups: Mapping | str, *,
         liaison         (N − n_b)(N − n_b − 1) − S
         total           (N − 1)(N − 2)
 
-    each multiplied by d²(1 − d). The undirected case uses the same formula
-    with the undirected density (edges independent), matching the ordered
-    double counting of :func:`gould_fernandez`. These are the expectations
-    Gould & Fernandez (1989) and ``sna::brokerage`` compare observed counts
-    with; the variances (and so z-scores) are not computed here.
+    each multiplied by d²(1 − d). The density counts arcs between distinct
+    nodes over N(N − 1); an undirected edge is two arcs, as ``sna`` reads a
+    symmetric matrix. These equal ``sna::brokerage``'s ``exp.nli``
+    (checked against sna 2.7-1 in the tests).
 
     Parameters
     ----------
@@ -281,27 +352,165 @@ def gould_fernandez_expected(G: nx.Graph, groups: Mapping | str, *,
     (0.125, 0.25)
     """
     group = _group_of(groups, G)
-    N = G.number_of_nodes()
-    d = nx.density(nx.DiGraph(G) if G.is_directed() else nx.Graph(G)) \
-        if density is None else density
+    d = _density(G) if density is None else density
+    moments = _group_moments(Counter(group(n) for n in G), G.number_of_nodes(), d)
+    return {b: {r: m[0] for r, m in moments[group(b)].items()} for b in G}
+
+
+def gould_fernandez_sd(G: nx.Graph, groups: Mapping | str, *,
+                       density: float | None = None) -> dict:
+    """Standard deviation of each Gould–Fernandez count under the null model.
+
+    The variance of a role count under independent arcs of probability d:
+    the binomial term E(1 − d²(1 − d)) plus the covariance of two-paths that
+    share an arc, as derived by Gould & Fernandez (1989) and computed by
+    ``sna::brokerage`` (``sd.nli``). With q = d³(1 − d)³, n_b the size of
+    b's group, N the number of nodes and m_k the sizes of the other groups,
+    the covariance terms are::
+
+        coordinator     2 (n_b − 1)(n_b − 2)(n_b − 3) q
+        itinerant       2 Σ m_k (m_k − 1)(m_k − 2) q
+        gatekeeper,
+        representative  2 [(n_b − 1) C(N − n_b, 2) + (N − n_b) C(n_b − 1, 2)] q
+        liaison         4 Σ m_k C(N − m_k − n_b, 2) q
+        total           2 (N − 1)(N − 2)(N − 3) q
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+    groups : mapping or str
+    density : float, optional
+        Default: the density of ``G`` (see :func:`gould_fernandez_expected`).
+
+    Returns
+    -------
+    dict
+        Node → standard deviations, same keys as :func:`gould_fernandez`.
+
+    Examples
+    --------
+    >>> D = nx.DiGraph([(0, 1), (1, 2), (2, 3)])
+    >>> sd = gould_fernandez_sd(D, dict.fromkeys(range(4), "a"), density=0.5)
+    >>> round(sd[0]["coordinator"], 4)   # sqrt(6·0.125·0.875 + 12·0.125²)
+    0.9186
+    """
+    group = _group_of(groups, G)
+    d = _density(G) if density is None else density
+    moments = _group_moments(Counter(group(n) for n in G), G.number_of_nodes(), d)
+    return {b: {r: _sd(m[1]) for r, m in moments[group(b)].items()} for b in G}
+
+
+def gould_fernandez_z(G: nx.Graph, groups: Mapping | str) -> dict:
+    """Standardised Gould–Fernandez scores: (observed − expected) / sd.
+
+    A z-score well above 0 marks a node that brokers between those groups
+    more than a random graph of the same density would make it. Where the
+    standard deviation is 0 (a role no pair can fill, e.g. coordinator in
+    a group of two) the score is NaN, as in ``sna::brokerage``'s
+    ``z.nli``. Gould & Fernandez warn that normality of these scores is an
+    approximation.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+    groups : mapping or str
+
+    Returns
+    -------
+    dict
+        Node → z-scores (floats, possibly NaN), same keys as
+        :func:`gould_fernandez`.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("uni", "tto"), ("tto", "firm"), ("firm", "bank")])
+    >>> g = {"uni": "u", "tto": "i", "firm": "c", "bank": "c"}
+    >>> z = gould_fernandez_z(G, g)
+    >>> z["tto"]["liaison"] > 0, math.isnan(z["uni"]["coordinator"])
+    (True, True)
+    """
+    raw = gould_fernandez(G, groups)
+    group = _group_of(groups, G)
+    moments = _group_moments(Counter(group(n) for n in G), G.number_of_nodes(),
+                             _density(G))
+    return {b: {r: _z(raw[b][r], e, _sd(v)) for r, (e, v) in moments[group(b)].items()}
+            for b in G}
+
+
+def gould_fernandez_global(G: nx.Graph, groups: Mapping | str, *,
+                           density: float | None = None) -> dict:
+    """Graph-level Gould–Fernandez brokerage: observed, expected, sd and z.
+
+    The observed count of a role is its sum over all nodes; the expectation
+    and variance under independent arcs of the graph's density are those of
+    Gould & Fernandez (1989) as computed by ``sna::brokerage``
+    (``raw.gli``, ``exp.gli``, ``sd.gli``, ``z.gli``). A positive z says
+    the network as a whole has more brokerage of that kind than chance.
+
+    The expectations are exact. Of the variances, those of itinerant and
+    liaison are exact too, but sna's (and so these) representative,
+    gatekeeper and total variances are approximations: on four nodes in
+    groups (A, A, B, C) at d = 0.3, exhaustive enumeration gives an sd of
+    0.507 for representative where the formula gives 0.523 (1.490 and 1.552
+    for total). They are kept so that results agree with sna.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+    groups : mapping or str
+    density : float, optional
+        Default: the density of ``G`` (see :func:`gould_fernandez_expected`).
+
+    Returns
+    -------
+    dict
+        ``{"raw": {role: int}, "expected": {role: float},
+        "sd": {role: float}, "z": {role: float}}`` with the roles of
+        :data:`ROLES` and ``"total"``.
+
+    Examples
+    --------
+    >>> D = nx.DiGraph([(0, 1), (1, 2)])
+    >>> gould_fernandez_global(D, {0: "a", 1: "a", 2: "b"})["raw"]["representative"]
+    1
+    """
+    group = _group_of(groups, G)
+    raw_nodes = gould_fernandez(G, groups)
+    raw = {r: sum(c[r] for c in raw_nodes.values()) for r in ROLES + ("total",)}
+    ns = [float(v) for v in Counter(group(n) for n in G).values()]
+    N = float(G.number_of_nodes())
+    d = _density(G) if density is None else density
     p = d * d * (1 - d)
-    sizes = Counter(group(n) for n in G)
-    pairs_within = {g: s * (s - 1) for g, s in sizes.items()}
-    total_within = sum(pairs_within.values())
-    result = {}
-    for b in G:
-        nb = sizes[group(b)]
-        S = total_within - pairs_within[group(b)]
-        out = {
-            "coordinator": (nb - 1) * (nb - 2),
-            "itinerant": S,
-            "gatekeeper": (N - nb) * (nb - 1),
-            "representative": (nb - 1) * (N - nb),
-            "liaison": (N - nb) * (N - nb - 1) - S,
-            "total": (N - 1) * (N - 2),
-        }
-        result[b] = {k: v * p for k, v in out.items()}
-    return result
+    q3 = d ** 3 * (1 - d) ** 3
+    q4 = d ** 4 * (1 - d) ** 2
+    q5 = d ** 5 * (1 - d)
+    E, V = {}, {}
+    E["coordinator"] = p * sum(n * (n - 1) * (n - 2) for n in ns)
+    V["coordinator"] = E["coordinator"] * (1 - p) + sum(
+        n * (n - 1) * (n - 2) * ((4 * n - 10) * q3 - 4 * (n - 3) * q4 + (n - 3) * q5)
+        for n in ns)
+    E["itinerant"] = p * sum(n * (N - n) * (n - 1) for n in ns)
+    V["itinerant"] = E["itinerant"] * (1 - p) + sum(
+        x * y * (x - 1) * ((2 * x + 2 * y - 6) * q3 + (N - x - 1) * q5)
+        for x in ns for y in ns) - sum(
+        x * x * (x - 1) * ((4 * x - 6) * q3 + (N - x - 1) * q5) for x in ns)
+    E["representative"] = E["gatekeeper"] = p * sum(n * (N - n) * (n - 1) for n in ns)
+    V["representative"] = V["gatekeeper"] = E["gatekeeper"] * (1 - p) + sum(
+        n * (N - n) * (n - 1) * ((N - 3) * q3 + (n - 2) * q5) for n in ns)
+    E["liaison"] = p * (sum(x * y * (N - x - y) for x in ns for y in ns)
+                        - sum(n * n * (N - 2 * n) for n in ns))
+    V["liaison"] = E["liaison"] * (1 - p)
+    for i, j, k in itertools.permutations(range(len(ns)), 3):
+        a, b, c = ns[i], ns[j], ns[k]
+        V["liaison"] += a * b * c * ((4 * (N - b) - 2 * (a + c + 1)) * q3
+                                     - (4 * (N - c) - 2 * (a + b + 1)) * q4
+                                     + (N - (a + c + 1)) * q5)
+    E["total"] = p * N * (N - 1) * (N - 2)
+    V["total"] = E["total"] * (1 - p) + N * (N - 1) * (N - 2) * (
+        (4 * N - 10) * q3 - 4 * (N - 3) * q4 + (N - 3) * q5)
+    sd = {r: _sd(V[r]) for r in V}
+    return {"raw": raw, "expected": {r: E[r] for r in raw}, "sd": {r: sd[r] for r in raw},
+            "z": {r: _z(raw[r], E[r], sd[r]) for r in raw}}
 
 
 def bridged_sectors(G: nx.Graph, node, groups: Mapping | str = "sector") -> list[dict]:
@@ -431,7 +640,8 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
         from universities to industry and government, summed),
         ``"university_industry"``, ``"university_government"``,
         ``"betweenness"``, ``"effective_size"``, ``"liaison"`` or any other
-        Gould–Fernandez role. Ties are broken by betweenness, then name.
+        Gould–Fernandez role, or a role's z-score (``"liaison_z"``). Ties
+        are broken by betweenness, then name.
     bridges : int
         How many bridged sector pairs to list per broker.
     actors_only : bool
@@ -447,7 +657,9 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
         ``university_government``, ``triple_helix`` (unnormalised subset
         betweenness), ``constraint`` (Burt 1992; ``None`` for isolates),
         ``effective_size``, ``gould_fernandez`` (role counts over the
-        sector partition, undirected), ``bridges`` (from
+        sector partition, undirected), ``gould_fernandez_z`` (their
+        z-scores against a random graph of equal density, ``None`` where
+        no pair of the graph could fill the role), ``bridges`` (from
         :func:`bridged_sectors`).
 
     Examples
@@ -470,6 +682,7 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
         targets = [n for s in dst for n in by_sector.get(s, ())]
         subset[label] = subset_betweenness(H, by_sector.get("university", ()), targets)
     gf = gould_fernandez(H, "sector")
+    gfz = gould_fernandez_z(H, "sector")
     eff = effective_size(H)
     con = constraint(H)
     rows = []
@@ -485,13 +698,23 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
             "triple_helix": ui + ug,
             "constraint": con[n], "effective_size": eff[n],
             "gould_fernandez": gf[n],
+            "gould_fernandez_z": {r: None if math.isnan(z) else z
+                                  for r, z in gfz[n].items()},
         })
 
+    roles = ROLES + ("total",)
+
     def key(r):
-        v = r["gould_fernandez"][sort] if sort in gf.get(r["name"], {}) else r[sort]
+        if sort in roles:
+            v = r["gould_fernandez"][sort]
+        elif sort.endswith("_z") and sort[:-2] in roles:
+            v = r["gould_fernandez_z"][sort[:-2]]
+        else:
+            v = r[sort]
         return (-(v or 0), -r["betweenness"], r["name"])
 
-    if rows and sort not in rows[0] and sort not in ROLES + ("total",):
+    if (rows and sort not in rows[0] and sort not in roles
+            and not (sort.endswith("_z") and sort[:-2] in roles)):
         raise ValueError(f"unknown broker measure {sort!r}")
     rows.sort(key=key)
     if top is not None:

@@ -2,14 +2,20 @@
 
 import doctest
 import itertools
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 import kg.brokerage
 from kg.brokerage import (
-    ROLES, betweenness, bridged_sectors, brokers, gould_fernandez,
-    gould_fernandez_expected, subset_betweenness)
+    ROLES, SNA_COLUMNS, betweenness, bridged_sectors, brokers, gould_fernandez,
+    gould_fernandez_expected, gould_fernandez_global, gould_fernandez_sd,
+    gould_fernandez_z, subset_betweenness)
 from kg.graph import project
 
 
@@ -24,12 +30,10 @@ def counts(**kw):
     return out
 
 
-# Source of the expected numbers: no R is available offline and the worked
-# numbers of Gould & Fernandez (1989) / the sna documentation example (which
-# uses a random graph, rgraph(15)) are not at hand, so the counts below are
-# derived by hand, by exhaustive enumeration, from the role definitions
-# documented for sna::brokerage: b brokers the ordered pair (a, c) when
-# a -> b, b -> c, a != c and NOT a -> c.
+# Two references for Gould–Fernandez: counts enumerated by hand from the
+# role definitions (below), and R's sna::brokerage itself on fixed graphs,
+# including the example of its help page (tests/data/sna_brokerage.R writes
+# tests/data/sna_brokerage.json; the last tests re-run it with Rscript).
 DIRECTED_ARCS = [(1, 2), (2, 3), (4, 2), (2, 5), (2, 6), (5, 6), (1, 5), (6, 1)]
 DIRECTED_GROUPS = {1: "A", 2: "A", 3: "A", 4: "B", 5: "B", 6: "C"}
 
@@ -114,6 +118,8 @@ def test_gould_fernandez_expected_matches_exhaustive_enumeration():
     arcs = [(u, v) for u in nodes for v in nodes if u != v]
     p = 0.3
     mean = {n: dict.fromkeys(ROLES + ("total",), 0.0) for n in nodes}
+    square = {n: dict.fromkeys(ROLES + ("total",), 0.0) for n in nodes}
+    whole = {r: [0.0, 0.0] for r in ROLES + ("total",)}
     for mask in itertools.product((0, 1), repeat=len(arcs)):
         D = nx.DiGraph()
         D.add_nodes_from(nodes)
@@ -123,11 +129,30 @@ def test_gould_fernandez_expected_matches_exhaustive_enumeration():
         for n, c in gould_fernandez(D, groups).items():
             for role, v in c.items():
                 mean[n][role] += w * v
+                square[n][role] += w * v * v
+        for role, v in gould_fernandez_global(D, groups)["raw"].items():
+            whole[role][0] += w * v
+            whole[role][1] += w * v * v
     D = nx.complete_graph(nodes, create_using=nx.DiGraph)
     expected = gould_fernandez_expected(D, groups, density=p)
+    sd = gould_fernandez_sd(D, groups, density=p)
     for n in nodes:
         for role in ROLES + ("total",):
             assert expected[n][role] == pytest.approx(mean[n][role], abs=1e-12)
+            # the node-level variance (sna's formula) is exact, covariance
+            # of two-paths sharing an arc included
+            variance = square[n][role] - mean[n][role] ** 2
+            assert sd[n][role] ** 2 == pytest.approx(variance, abs=1e-12)
+    # graph level: expectations exact; variances exact for itinerant and
+    # liaison (the others are sna's approximations, see the docstring)
+    formula = gould_fernandez_global(D, groups, density=p)
+    for role, (m1, m2) in whole.items():
+        assert formula["expected"][role] == pytest.approx(m1, abs=1e-12)
+    for role in ("itinerant", "liaison"):
+        assert formula["sd"][role] ** 2 == pytest.approx(whole[role][1] - whole[role][0] ** 2)
+    assert formula["sd"]["representative"] == pytest.approx(0.5227, abs=1e-4)
+    assert math.sqrt(whole["representative"][1] - whole["representative"][0] ** 2) \
+        == pytest.approx(0.5072, abs=1e-4)
     # and, by hand, for node 0 (group A of size 2, N = 4, S = 0):
     q = p * p * (1 - p)
     assert expected[0]["representative"] == pytest.approx(2 * q)   # (2−1)(4−2)
@@ -141,6 +166,122 @@ def test_gould_fernandez_expected_uses_observed_density_by_default():
     d = 8 / 30
     e = gould_fernandez_expected(D, DIRECTED_GROUPS)
     assert e[1]["total"] == pytest.approx(5 * 4 * d * d * (1 - d))
+    # an undirected edge is two arcs: same density as the symmetrised digraph
+    G = nx.path_graph(4)
+    assert gould_fernandez_expected(G, dict.fromkeys(G, "x")) == \
+        gould_fernandez_expected(G.to_directed(), dict.fromkeys(G, "x"))
+
+
+SNA_DIR = Path(__file__).parent / "data"
+SNA = json.loads((SNA_DIR / "sna_brokerage.json").read_text(encoding="utf-8"))
+ROLE_OF_COLUMN = {col: role for role, col in SNA_COLUMNS.items()}
+
+
+def _sna_graph(case):
+    G = nx.DiGraph() if case["directed"] else nx.Graph()
+    G.add_nodes_from(case["nodes"])
+    G.add_edges_from(case["edges"])
+    return G, dict(zip(case["nodes"], case["groups"]))
+
+
+def _same(ours, theirs):
+    if math.isnan(theirs):
+        return math.isnan(ours)
+    return ours == pytest.approx(theirs, rel=1e-9, abs=1e-12)
+
+
+def test_roles_are_in_the_order_of_sna_columns():
+    """ROLES follows the columns of sna::brokerage (w_I, w_O, b_IO, b_OI,
+    b_O). sna's help text calls b_OI the gatekeeper (A → B → B) and b_IO
+    the representative (A → A → B); R on the single two-path 0 → 1 → 2
+    with groups (1, 2, 2) puts its count in b_OI, and the counts of every
+    case below agree column by column."""
+    for case in SNA["cases"].values():
+        assert [ROLE_OF_COLUMN[c] for c in case["columns"]] == list(ROLES) + ["total"]
+
+
+@pytest.mark.parametrize("name", sorted(SNA["cases"]))
+def test_gould_fernandez_reproduces_sna_brokerage(name):
+    """Every number sna::brokerage returns, reproduced: per node the observed
+    role counts (exactly), their expectation, standard deviation and z-score
+    (NaN where sna gives NaN); per group the expectation and sd; and the
+    graph-level observed, expected, sd and z. The cases are the example of
+    sna's help page (rgraph(15), three groups, seeded), an undirected graph
+    with a one-node group, a sparse directed graph with reciprocated ties
+    and five groups, and a named triple-helix graph with string groups."""
+    case = SNA["cases"][name]
+    G, groups = _sna_graph(case)
+    raw = gould_fernandez(G, groups)
+    exp = gould_fernandez_expected(G, groups)
+    sd = gould_fernandez_sd(G, groups)
+    z = gould_fernandez_z(G, groups)
+    checked = 0
+    for i, node in enumerate(case["nodes"]):
+        for j, col in enumerate(case["columns"]):
+            role = ROLE_OF_COLUMN[col]
+            assert raw[node][role] == case["raw_nli"][i][j], (node, role)
+            for ours, key in ((exp, "exp_nli"), (sd, "sd_nli"), (z, "z_nli")):
+                assert _same(ours[node][role], case[key][i][j]), (node, role, key)
+            checked += 1
+    first_of_group = {g: case["groups"].index(g) for g in case["clid"]}
+    for k, g in enumerate(case["clid"]):
+        node = case["nodes"][first_of_group[g]]
+        for j, col in enumerate(case["columns"]):
+            role = ROLE_OF_COLUMN[col]
+            assert _same(exp[node][role], case["exp_grp"][k][j])
+            assert _same(sd[node][role], case["sd_grp"][k][j])
+    whole = gould_fernandez_global(G, groups)
+    for j, col in enumerate(case["columns"]):
+        role = ROLE_OF_COLUMN[col]
+        assert whole["raw"][role] == case["raw_gli"][j]
+        for key, ref in (("expected", "exp_gli"), ("sd", "sd_gli"), ("z", "z_gli")):
+            assert _same(whole[key][role], case[ref][j]), (role, key)
+    assert checked == 6 * len(case["nodes"])
+    assert sum(raw[n]["total"] for n in raw) > 0      # the case has brokerage
+
+
+def test_sna_reference_cases_cover_what_matters():
+    """The reference exercises every role, directed and undirected graphs,
+    NaN z-scores and both signs of z (a fixture of zeros would prove little)."""
+    cases = SNA["cases"].values()
+    assert {c["directed"] for c in cases} == {True, False}
+    for j in range(5):
+        assert any(row[j] > 0 for c in cases for row in c["raw_nli"]), ROLES[j]
+    zs = [z for c in cases for row in c["z_nli"] for z in row]
+    assert any(math.isnan(z) for z in zs)
+    assert any(z > 1 for z in zs) and any(z < -1 for z in zs)
+
+
+def test_sna_reference_is_what_installed_R_computes(tmp_path):
+    """Re-run tests/data/sna_brokerage.R with R's sna (Debian r-cran-sna;
+    .ci/run installs it) and compare with the committed reference, so the
+    JSON above is sna's output and not a copy of ours."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        pytest.fail("Rscript not found: install Debian's r-base-core and "
+                    "r-cran-sna (apt-get install r-cran-sna; .ci/run does it)")
+    out = tmp_path / "sna.json"
+    subprocess.run([rscript, str(SNA_DIR / "sna_brokerage.R"), str(out)],
+                   check=True, capture_output=True, timeout=300)
+    fresh = json.loads(out.read_text(encoding="utf-8"))
+    assert fresh["cases"].keys() == SNA["cases"].keys()
+    for name, case in fresh["cases"].items():
+        ref = SNA["cases"][name]
+        for key, value in case.items():
+            flat_new = _flatten(value)
+            flat_ref = _flatten(ref[key])
+            assert len(flat_new) == len(flat_ref), (name, key)
+            for a, b in zip(flat_new, flat_ref):
+                if isinstance(a, float) and isinstance(b, float):
+                    assert _same(a, b), (name, key)
+                else:
+                    assert a == b, (name, key)
+
+
+def _flatten(x):
+    if isinstance(x, list):
+        return [y for v in x for y in _flatten(v)]
+    return [x]
 
 
 def test_betweenness_is_exact_below_threshold_and_seeded_above():
@@ -226,6 +367,33 @@ def test_brokers_lists_actors_only_unless_asked():
     assert everything[0]["university_industry"] == 1
 
 
+def test_brokers_carry_z_scores_and_rank_by_them():
+    """Two liaisons with the same count, 2 (one pair, both orders): 平台一,
+    in the intermediary sector of 3 nodes, and 园区, the only government
+    node. Liaison pairs come from outside the broker's own sector, so the
+    singleton 园区 has more pairs that could make it a liaison (N = 11:
+    10² − (3² + 3² + 4²) = 66 against 8² − (3² + 4² + 1²) = 38), a larger
+    expectation and hence the smaller z. Ranking by liaison_z puts it after
+    both intermediaries; the scores are gould_fernandez_z on the collapse."""
+    rels = [_rel("大学甲", "builds", "平台一", "University", "Platform"),
+            _rel("平台一", "signsWith", "公司一", "Platform", "Company"),
+            _rel("大学乙", "builds", "研究院二", "University", "ResearchInstitute"),
+            _rel("研究院二", "signsWith", "公司二", "ResearchInstitute", "Company"),
+            _rel("平台三", "cooperatesWith", "公司三", "Platform", "Company"),
+            _rel("大学丙", "cooperatesWith", "园区", "University", "Park"),
+            _rel("园区", "supports", "公司四", "Park", "Company")]
+    G = project([], rels)
+    rows = {r["name"]: r for r in brokers(G, top=None)}
+    assert rows["平台一"]["gould_fernandez"]["liaison"] == 2
+    assert rows["园区"]["gould_fernandez"]["liaison"] == 2
+    z = gould_fernandez_z(nx.Graph(G.to_undirected()), "sector")
+    for name in ("平台一", "园区"):
+        assert rows[name]["gould_fernandez_z"]["liaison"] == pytest.approx(z[name]["liaison"])
+    assert rows["平台一"]["gould_fernandez_z"]["liaison"] > rows["园区"]["gould_fernandez_z"]["liaison"] > 0
+    ranked = [r["name"] for r in brokers(G, top=None, sort="liaison_z")]
+    assert set(ranked[:2]) == {"平台一", "研究院二"} and ranked[2] == "园区"
+
+
 def test_cli_brokers(tmp_path):
     import json
 
@@ -248,6 +416,13 @@ def test_cli_brokers(tmp_path):
     data = json.loads(runner.invoke(main, ["brokers", "--graph", str(path), "--json"]).output)
     assert data[0]["name"] == "转移中心"
     assert data[0]["gould_fernandez"]["liaison"] == 6      # 3 sectors, 3 pairs × 2 orders
+    assert data[0]["gould_fernandez_z"]["liaison"] > 0
+    assert data[0]["gould_fernandez_z"]["coordinator"] is None   # no pair could fill it
+    res = runner.invoke(main, ["brokers", "--graph", str(path), "--top", "1"])
+    assert "G–F (count, z): coordinator 0 (-), " in res.output
+    res = runner.invoke(main, ["brokers", "--graph", str(path), "--sort", "liaison_z",
+                               "--top", "1"])
+    assert res.exit_code == 0 and res.output.startswith("  1. 转移中心")
     res = runner.invoke(main, ["brokers", "--graph", str(path), "--sort", "nope"])
     assert res.exit_code == 1 and "unknown broker measure" in res.output
 
