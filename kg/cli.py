@@ -251,6 +251,10 @@ def _num(x) -> str:
     return "-" if x is None else f"{x:.3g}"
 
 
+def _z(x) -> str:
+    return "-" if x is None else f"{x:+.1f}"
+
+
 @main.command("project")
 @store_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
@@ -271,13 +275,14 @@ def project_cmd(store: str, out: str) -> None:
 @click.option("--sort", default="triple_helix", show_default=True,
               help="Measure to rank by: triple_helix, university_industry, "
                    "university_government, betweenness, effective_size, or a "
-                   "Gould–Fernandez role (liaison, gatekeeper, …).")
+                   "Gould–Fernandez role (liaison, gatekeeper, …) or its "
+                   "z-score against chance (liaison_z, …).")
 @click.option("--all-types", is_flag=True,
               help="Also list events, roles and projects.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
     """Who brokers between universities, industry and government."""
-    from kg.brokerage import brokers
+    from kg.brokerage import ROLES, brokers
 
     G = _analysis_graph(store, graph_file)
     try:
@@ -287,15 +292,15 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
     if as_json:
         return _echo_json(rows)
     for rank, r in enumerate(rows, 1):
-        gf = r["gould_fernandez"]
+        gf, gz = r["gould_fernandez"], r["gould_fernandez_z"]
         click.echo(f"{rank:>3}. {r['name']} ({r['type']}, {r['sector']})  "
                    f"uni→ind {_num(r['university_industry'])}  "
                    f"uni→gov {_num(r['university_government'])}  "
                    f"betweenness {_num(r['betweenness'])}  "
                    f"constraint {_num(r['constraint'])}  "
                    f"eff.size {_num(r['effective_size'])}")
-        click.echo("      G–F: " + ", ".join(f"{k} {gf[k]}" for k in
-                   ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")))
+        click.echo("      G–F (count, z): " + ", ".join(
+            f"{k} {gf[k]} ({_z(gz[k])})" for k in ROLES))
         for b in r["bridges"]:
             click.echo(f"      bridges {' ↔ '.join(b['sectors'])} ({b['pairs']} pairs), "
                        f"e.g. {' – '.join(b['example'])}")
@@ -422,6 +427,11 @@ def show_cmd(store, graph_file, name, as_json) -> None:
                    f"uni→gov {_num(b['university_government'])}, betweenness "
                    f"{_num(b['betweenness'])}, constraint {_num(b['constraint'])}, "
                    f"effective size {_num(b['effective_size'])}")
+        from kg.brokerage import ROLES
+
+        gf, gz = b["gould_fernandez"], b["gould_fernandez_z"]
+        click.echo("brokerage roles (count, z): " + ", ".join(
+            f"{k} {gf[k]} ({_z(gz[k])})" for k in ROLES))
     for label, rels in (("out", c["out"]), ("in", c["in"])):
         click.echo(f"relations {label} ({len(rels)}):")
         for r in rels:

@@ -284,5 +284,6 @@ def test_cli_show(graph_file):
     assert "殷晓练  [Person, person]" in res.output
     assert "殷晓练 —appointedAs→ 招才引智大使" in res.output
     assert "broker rank" in res.output and "cluster [" in res.output
+    assert "brokerage roles (count, z): coordinator " in res.output
     data = json.loads(runner.invoke(main, ["show", "--graph", graph_file, "--json", "交大"]).output)
     assert data["name"] == "西安交通大学" and "西安交大" in data["aliases"]
