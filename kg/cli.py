@@ -116,7 +116,9 @@ def build(paths, store, quiet, jobs):
 
     A document already stored with the same content is skipped; a changed one
     replaces its named graph.  With --jobs N, N processes extract while this
-    one writes the store, one document at a time.
+    one writes the store, one document at a time.  A file that cannot be read
+    is reported on one line and skipped; the others are stored and the exit
+    status is 1.
     """
     from kg.build import build as run_build
     from kg.store import StoreError
@@ -132,8 +134,8 @@ def build(paths, store, quiet, jobs):
         click.echo(f"kg: skipped {line}", err=True)
     click.echo(f"{report.summary()}; store {store}: {stats['documents']} documents, "
                f"{stats['entities']} entities, {stats['relations']} relations")
-    if report.failed and not (report.added or report.replaced or report.skipped):
-        sys.exit(1)
+    if report.failed:
+        sys.exit(1)     # as `kg extract`: the good files are stored, a script sees the rest
 
 
 @main.command()

@@ -51,6 +51,7 @@ def test_bad_file_is_one_error_line_and_the_rest_is_built(kg_command, subprocess
     assert (tmp_path / "out" / "relations.jsonl").read_text(encoding="utf-8").strip()
     store = tmp_path / "store"
     out = run(kg_command, subprocess_env, "build", str(corpus), "--store", str(store), "--quiet")
+    assert out.returncode == 1 and "failed 1" in out.stdout   # as extract: refused is visible
     for result in (extracted, out):
         lines = [line for line in result.stderr.splitlines() if name in line]
         assert len(lines) == 1 and problem in lines[0]
