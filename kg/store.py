@@ -345,19 +345,7 @@ class KGStore:
             type_ = r["type"][len(UIC):] if r["type"].startswith(UIC) else None
             if type_:
                 found[(type_, r["label"])].add((r["e"], r["pref"]))
-
-        def resolve(type_: str, name: str, aliases: list):
-            named = found.get((type_, name), set())
-            for iri, pref in sorted(named):
-                if pref == name:
-                    return iri, pref
-            if named:
-                return sorted(named)[0]
-            canon = {c for a in aliases for c in found.get((type_, a), ())
-                     if c[1] == a}
-            return canon.pop() if len(canon) == 1 else None
-
-        return resolve
+        return _resolver_over(found)
 
     # -- records --
     def documents(self) -> list[dict]:
@@ -567,6 +555,135 @@ def _export_csv(store: KGStore, folder: Path) -> None:
         for (s, o, p), attrs in sorted(edges.items()):
             writer.writerow([s, o, p, attrs["count"], ";".join(sorted(attrs["docs"])),
                              attrs["title"], attrs["evidence"]])
+
+
+def _resolver_over(found: dict):
+    """``resolve(type, name, aliases) -> (iri, prefLabel) | None`` over
+    ``found``: ``{(type, label): {(iri, prefLabel)}}`` of stored entities.
+
+    An entity is reused when the new document names it by one of the labels
+    of a stored entity of the same type (the one whose prefLabel is that
+    name first), or, failing that, when exactly one stored entity of that
+    type has one of the new entity's aliases as its canonical name.
+    """
+    def resolve(type_: str, name: str, aliases: list):
+        named = found.get((type_, name), set())
+        for iri, pref in sorted(named):
+            if pref == name:
+                return iri, pref
+        if named:
+            return sorted(named)[0]
+        canon = {c for a in aliases for c in found.get((type_, a), ()) if c[1] == a}
+        return canon.pop() if len(canon) == 1 else None
+
+    return resolve
+
+
+class LabelIndex:
+    """The labels of stored entities, for resolving a new document's
+    entities during a build — the answers of :meth:`KGStore.resolver`
+    without its query per document.
+
+    Why: every document graph repeats the labels of the entities it
+    mentions, so the resolver's query visits every document that names a
+    hub; a build slows down as the store grows (at 10 000 generated articles
+    the query was the largest cost of the build).  Here each label is looked
+    up in the store once, the first time a document uses it, and the index
+    is then updated from the quads of every document written.
+
+    Entries are ``label → {(entity, type, prefLabel): {graphs}}``, i.e. the
+    rows of the resolver's query with the graph kept, so that a document's
+    own (old) graph is left out as the query's ``FILTER(?g != doc)`` does.
+
+    >>> import tempfile, os
+    >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+    >>> index = LabelIndex(store)
+    >>> result = {"document": {"doc": "a.txt", "doc_id": "0" * 16}, "relations": [],
+    ...           "entities": [{"name": "某某大学", "type": "University", "aliases": []}]}
+    >>> index.resolver(result)("University", "某某大学", []) is None     # empty store
+    True
+    >>> from kg.rdf import document_quads
+    >>> quads = document_quads(result, index.resolver(result))
+    >>> store.replace_document("a.txt", quads); index.written("a.txt", quads)
+    >>> result["document"]["doc"] = "b.txt"
+    >>> index.resolver(result)("University", "某某大学", [])[1]
+    '某某大学'
+    """
+
+    def __init__(self, store: KGStore):
+        self.store = store
+        self.entries: dict[str, dict[tuple[str, str, str], set[str]]] = {}
+        self.by_graph: dict[str, list[tuple[str, tuple]]] = {}
+
+    def _lookup(self, labels: set[str]) -> None:
+        """Load the entries of ``labels`` not seen yet from the store."""
+        missing = sorted(label for label in labels if label not in self.entries)
+        if not missing:
+            return
+        values = " ".join(str(ox.Literal(label, language=ZH)) for label in missing)
+        rows = self.store.select(f"""
+            SELECT DISTINCT ?g ?e ?type ?pref ?label WHERE {{
+              VALUES ?label {{ {values} }}
+              GRAPH ?g {{ ?e skos:prefLabel|skos:altLabel ?label ;
+                             a ?type ; skos:prefLabel ?pref . }} }}""")
+        for label in missing:
+            self.entries[label] = {}
+        for r in rows:
+            self._add(r["g"], r["label"], (r["e"], r["type"], r["pref"]))
+
+    def _add(self, graph: str, label: str, key: tuple[str, str, str]) -> None:
+        graphs = self.entries[label].setdefault(key, set())
+        if graph not in graphs:
+            graphs.add(graph)
+            self.by_graph.setdefault(graph, []).append((label, key))
+
+    def resolver(self, result: dict):
+        """Like :meth:`KGStore.resolver` (``None`` for a document without
+        entities): ``resolve(type, name, aliases) -> (iri, prefLabel) | None``."""
+        labels = set()
+        for ent in result.get("entities", ()):
+            labels.add(ent["name"])
+            labels.update(a for a in ent.get("aliases", ()) or () if a)
+        if not labels:
+            return None
+        self._lookup(labels)
+        own = document_iri(result["document"]["doc"])
+        found: dict[tuple[str, str], set] = {}
+        for label in labels:
+            for (iri, type_, pref), graphs in self.entries[label].items():
+                if type_.startswith(UIC) and (len(graphs) > 1 or own not in graphs):
+                    found.setdefault((type_[len(UIC):], label), set()).add((iri, pref))
+        return _resolver_over(found)
+
+    def written(self, doc: str, quads: list) -> None:
+        """Update the index after the graph of ``doc`` was replaced by ``quads``."""
+        from kg.rdf import RDF, SKOS
+
+        graph = document_iri(doc)
+        for label, key in self.by_graph.pop(graph, ()):
+            graphs = self.entries[label].get(key)
+            if graphs is not None:
+                graphs.discard(graph)
+                if not graphs:
+                    del self.entries[label][key]
+        types: dict[str, list[str]] = {}
+        prefs: dict[str, list[str]] = {}
+        labels: dict[str, list[str]] = {}
+        for q in quads:
+            p, o = q.predicate.value, q.object
+            if p == RDF + "type":
+                types.setdefault(q.subject.value, []).append(o.value)
+            elif p in (SKOS + "prefLabel", SKOS + "altLabel") and getattr(o, "language", None) == ZH:
+                labels.setdefault(q.subject.value, []).append(o.value)
+                if p == SKOS + "prefLabel":
+                    prefs.setdefault(q.subject.value, []).append(o.value)
+        for entity, names in labels.items():
+            for label in names:
+                if label not in self.entries:
+                    continue        # not looked up yet: the store will be asked
+                for type_ in types.get(entity, ()):
+                    for pref in prefs.get(entity, ()):
+                        self._add(graph, label, (entity, type_, pref))
 
 
 class LocalStore(KGStore):
