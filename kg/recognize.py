@@ -199,12 +199,20 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
         if inside is not None:
             pos = inside["start"]
             continue
-        if word in soft and (start - pos >= 2 or start == pos):
+        if word in soft and (start - pos >= 2 or start == pos) and not _crosses(text, pos, start):
             if kind == "Company" and _starts_with_place(text, window, pos):
                 return window  # 北京华航唯实机器人科技股份有限公司: a firm named from its city on
             return pos
         pos = wstart
     return window
+
+
+def _crosses(text: str, pos: int, stop: int) -> bool:
+    """Whether the word ending at ``pos`` shares its last character with a
+    dictionary word that goes on after it (衡量|子 where 量子 is a word:
+    天衡量子科技), so the segmenter's split there is a guess, not a
+    boundary."""
+    return any(_dictionary_word(text[pos - 1:pos + n]) for n in (1, 2) if pos + n <= stop)
 
 
 @lru_cache(maxsize=1)
@@ -459,6 +467,8 @@ def _name_after(text: str, pos: int, lex) -> int:
         head = 1
     else:
         return 0
+    if head == 1 and text[pos] in lex.boundaries and _starts_boundary(text, pos + 1, lex):
+        return 0    # 于近日表示: a surname that is also a function word, then a time word
     for given in (1, 2):
         end = pos + head + given
         if end > len(text) or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:end]):
@@ -467,6 +477,11 @@ def _name_after(text: str, pos: int, lex) -> int:
         if not rest or rest[0] in PUNCT or rest.startswith(lex.after_name):
             return head + given
     return 0
+
+
+def _starts_boundary(text: str, pos: int, lex) -> bool:
+    """Whether a boundary word of two or more characters starts at ``pos``."""
+    return any(text[pos:pos + n] in lex.boundaries for n in (2, 3))
 
 
 def _name_before(text: str, end: int, lex) -> int:

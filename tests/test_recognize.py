@@ -144,9 +144,18 @@ def test_categories_are_not_names(text, not_names):
     ("此外，深海浮标智能巡检系统、大尺寸碳化硅衬底研制及产业化等6个优质科技项目签约落户。",
      ("大尺寸碳化硅衬底研制及产业化", "Project")),
     ("青山微芯研究院获第十届全国创新创业大赛优秀奖。", ("青山微芯研究院", "ResearchInstitute")),
-], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner"])
+    ("南湖区委书记于立新表示，要加快发展。", ("于立新", "Person")),
+    ("青山市天衡量子科技有限公司研发的测量仪获得金奖。", ("青山市天衡量子科技有限公司", "Company")),
+], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
+        "surname-yu", "verb-overlapping-a-word"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
+
+
+def test_surname_that_is_a_preposition_is_not_read_before_a_time_word():
+    """于 is a surname (于立新) and a preposition (于近日, 于2021年)."""
+    names = {name for name, kind in mentions("南湖区委书记于近日表示，要加快发展。") if kind == "Person"}
+    assert not names, names
 
 
 def test_unit_short_word_after_its_university():
