@@ -290,6 +290,14 @@ def rule_affiliated(text, mentions, ms, ctx):
         while pos > 0:
             title = next((t for t in lex.titles if text.startswith(t, pos - len(t))), None)
             if title:
+                # 某科学城党工委书记: the committee named by the title's head is
+                # the organisation, 书记 the title
+                inner = max((o for o in orgs if o["type"] == "Government"
+                             and o["start"] < pos - len(title) < o["end"] < pos
+                             and text[o["end"]:pos] in lex.titles),
+                            key=lambda o: o["end"] - o["start"], default=None)
+                if inner is not None:
+                    title = text[inner["end"]:pos]
                 titles.insert(0, title)
                 pos -= len(title)
                 org = max((o for o in orgs if o["end"] == pos), key=lambda o: o["end"] - o["start"],
@@ -302,6 +310,12 @@ def rule_affiliated(text, mentions, ms, ctx):
                         pos -= 1
                         continue
                     break
+                if not titles[1:]:
+                    org = _org_before_title_modifier(text, pos, orgs)
+                    if org is not None:
+                        title = text[org["end"]:pos] + titles[0]
+                        out.append(_rel(person, "affiliatedWith", org, title, 0.75, title))
+                        break
                 bare = next((s for s in ("管委会", "党工委", "公司", "集团") if text.startswith(s, pos - len(s))), None)
                 if bare and bare in ("公司", "集团") and text.startswith("该", pos - len(bare) - 1):
                     target = ctx.last.get("Company")
@@ -319,6 +333,48 @@ def rule_affiliated(text, mentions, ms, ctx):
                 break
             break
     return out
+
+
+@lru_cache(maxsize=1)
+def _title_modifier_words() -> frozenset[str]:
+    from kg.lexicon import _words
+
+    return frozenset(_words("title_modifiers.txt"))
+
+
+#: Dictionary tags of words that may qualify a title (nouns, verbal nouns,
+#: adjectives, abbreviations).
+MODIFIER_TAGS = frozenset({"n", "nz", "vn", "an", "a", "j", "b", "nt"})
+
+
+def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
+    """The organisation just before a title's qualifier (``东岭研究院`` in
+    ``东岭研究院产业发展研究总监``, ``pos`` at 总监), or None.
+
+    The qualifier is 2–12 Chinese characters whose words are all nouns or
+    field words (:data:`MODIFIER_TAGS`, ``kg/data/title_modifiers.txt``),
+    so ``东岭大学邀请的项目总监`` does not count.
+    """
+    import jieba
+
+    org = max((o for o in orgs if 2 <= pos - o["end"] <= 12), key=lambda o: o["end"], default=None)
+    if org is None or any(org["end"] < o["start"] < pos for o in orgs):
+        return None
+    modifier = text[org["end"]:pos]
+    if not all("\u4e00" <= c <= "\u9fff" for c in modifier):
+        return None
+    tags, fields = _segmenter_tags(), _title_modifier_words()
+    for word in jieba.lcut(modifier):
+        if word not in fields and tags.get(word) not in MODIFIER_TAGS:
+            return None
+    return org
+
+
+@lru_cache(maxsize=1)
+def _segmenter_tags() -> dict:
+    from kg.lexicon import segmenter_tags
+
+    return segmenter_tags()
 
 
 def rule_leads(text, mentions, ms, ctx):
@@ -838,6 +894,38 @@ def rule_incubates(text, mentions, ms, ctx):
             continue
         for company in companies:
             out.append(_rel(subject, "incubates", company, trig.group(), 0.65))
+    out += _entered_incubator(text, ms)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _incubator_endings() -> tuple[str, ...]:
+    from kg.lexicon import _words
+
+    return tuple(_words("incubators.txt"))
+
+
+#: Between a list of companies and the verb of entering an incubator.
+LIST_TAIL = re.compile(r"(等([\d一二两三四五六七八九十百几多]+)?[家个批]?(企业|公司|团队|项目)?)?"
+                       r"(相继|先后|已|已经|均|都|成功|正式|顺利)*$")
+
+
+def _entered_incubator(text: str, ms: list[dict]) -> list[dict]:
+    """``B、C等5家企业进入/入驻/入孵A加速器``: the incubator A incubates B and C."""
+    out = []
+    for trig in re.finditer(r"(进入|入驻|进驻|入孵|入选|加入)(了)?", text):
+        incubator = next((m for m in ms if m["start"] == trig.end()
+                          and m["type"] in ORG_TYPES - {"Company", "University"}
+                          and m["name"].endswith(_incubator_endings())), None)
+        if incubator is None:
+            continue
+        cstart = _clause(text, trig.start())[0]
+        last = next((m for m in reversed(ms) if cstart <= m["start"] and m["end"] <= trig.start()
+                     and m["type"] == "Company"), None)
+        if last is None or not LIST_TAIL.match(text[last["end"]:trig.start()]):
+            continue
+        for company in _list_before(ms, text, last["end"], {"Company"}, cstart):
+            out.append(_rel(incubator, "incubates", company, trig.group(1), 0.65))
     return out
 
 
