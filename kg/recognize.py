@@ -106,6 +106,14 @@ def _internal_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _firm_descriptors() -> frozenset[str]:
+    """Words that describe a firm before 企业 (kg/data/firm_descriptors.txt)."""
+    from kg.lexicon import _words
+
+    return frozenset(_words("firm_descriptors.txt"))
+
+
+@lru_cache(maxsize=1)
 def _soft_boundaries() -> frozenset[str]:
     """Multi-character verbs, adverbs, pronouns and conjunctions of the
     segmenter's dictionary, less the words common inside names."""
@@ -147,6 +155,8 @@ def _window_left(text: str, start: int, toks: _Tokens, lex, boundaries=None, kin
                 pos = j
                 continue
             break
+        if word == "企业" and toks.word_before(wstart)[1] in _firm_descriptors():
+            break  # 领军企业蓝海微电子科技有限公司: the name starts after the description
         if word in INTERNAL_JOINERS:
             if pos - 1 > limit and _NAME_CHAR.match(text[pos - 2]):
                 pos -= 1

@@ -93,6 +93,8 @@ def test_no_function_word_is_glued_to_a_name(text, name):
     pytest.param("研究院建成了3个公共技术服务平台。", "个公共技术服务平台", id="counted-platforms"),
     pytest.param("活动现场，南湖高新区管委会与星河大学签订协议。", "与星河大学", id="yu-glued"),
     pytest.param("星河大学聘任赵文博为星河大学产业教授。", "赵文博为星河大学", id="person-wei-glued"),
+    pytest.param("项目由半导体领军企业蓝海微电子科技有限公司投资兴建。",
+                 "半导体领军企业蓝海微电子科技有限公司", id="firm-description-glued"),
 ])
 def test_counted_generic_nouns_and_glued_spans_are_not_names(text, spurious):
     assert spurious not in {m["name"] for m in recognize(text)}
@@ -146,8 +148,11 @@ def test_categories_are_not_names(text, not_names):
     ("青山微芯研究院获第十届全国创新创业大赛优秀奖。", ("青山微芯研究院", "ResearchInstitute")),
     ("南湖区委书记于立新表示，要加快发展。", ("于立新", "Person")),
     ("青山市天衡量子科技有限公司研发的测量仪获得金奖。", ("青山市天衡量子科技有限公司", "Company")),
+    ("项目由半导体领军企业蓝海微电子科技有限公司投资兴建。", ("蓝海微电子科技有限公司", "Company")),
+    ("青山市盈辉企业管理服务有限公司承办了活动。", ("青山市盈辉企业管理服务有限公司", "Company")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
-        "surname-yu", "verb-overlapping-a-word"])
+        "surname-yu", "verb-overlapping-a-word", "after-firm-description",
+        "enterprise-inside-a-name"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
 
