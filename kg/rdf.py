@@ -6,7 +6,9 @@ without touching the others:
 
 * the document itself (file name, content hash = ``doc_id``, path, text);
 * every entity it mentions: class, ``skos:prefLabel`` (canonical name, @zh),
-  ``skos:altLabel`` (aliases), ``rdfs:label`` in Chinese and in pinyin
+  ``skos:altLabel`` (aliases), ``skos:hiddenLabel`` (a company's core
+  name, under which other articles may name it: 聚石化学 for
+  广东聚石化学股份有限公司), ``rdfs:label`` in Chinese and in pinyin
   (``@zh-Latn-pinyin``);
 * every relation as the plain triple ``<s> uic:builds <o>`` (so simple
   SPARQL works) plus an evidence node (``uic:Evidence``, an ``rdf:Statement``
@@ -38,6 +40,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import __version__
 from kg.records import ENTITY_TYPES, PREDICATES
+from kg.resolve import corpus_short_forms
 
 #: Namespace of the ontology (``ontology/uic.ttl``, prefix ``uic:``).
 UIC = "https://w3id.org/uic-kg/ontology#"
@@ -296,6 +299,9 @@ def document_quads(result: dict, resolve: Resolver | None = None,
         for label in [name, *aliases]:
             if label != canonical:
                 g.add(iri, SKOS + "altLabel", _lit(label, ZH))
+        for label in corpus_short_forms({"name": name, "type": type_}):
+            if label != canonical and label not in aliases:
+                g.add(iri, SKOS + "hiddenLabel", _lit(label, ZH))
         for label in [name, *aliases]:
             index.setdefault((label, type_), iri)
             by_name.setdefault(label, iri)

@@ -23,6 +23,7 @@ Example
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.lexicon import load
 from kg.recognize import _place_forms
@@ -47,6 +48,48 @@ def strip_place(name: str) -> str:
     return name
 
 
+def company_core(name: str) -> str:
+    """A company's name without its place, legal form and a trailing
+    parenthesis: the form other articles name it by.
+
+    >>> company_core("广东星河新材料股份有限公司"), company_core("蓝海科技（青山）有限公司")
+    ('星河新材料', '蓝海科技')
+    """
+    core = strip_place(name)
+    for form in COMPANY_FORMS:
+        if core.endswith(form):
+            core = core[: -len(form)]
+            break
+    return re.sub(r"[（(][^）)]*[）)]$", "", core)
+
+
+def corpus_short_forms(entity: dict) -> list[str]:
+    """Short forms under which *other* documents may name ``entity``.
+
+    Only a company's core name and core + 公司 (聚石化学, 聚石化学公司):
+    specific enough to identify a firm across articles, unlike a bare brand
+    (星河) that many firms share. Stored as ``skos:hiddenLabel`` and used by
+    the store's resolver only when exactly one entity has the form.
+
+    >>> corpus_short_forms({"name": "广东星河新材料股份有限公司", "type": "Company"})
+    ['星河新材料', '星河新材料公司']
+    """
+    if entity["type"] != "Company":
+        return []
+    core = company_core(entity["name"])
+    if len(core) < 3 or core == entity["name"]:
+        return []
+    return [core, core + "公司"]
+
+
+@lru_cache(maxsize=1)
+def _industry_re() -> re.Pattern:
+    from kg.lexicon import _words
+
+    words = sorted(set(_words("industry_words.txt")), key=len, reverse=True)
+    return re.compile("(" + "|".join(map(re.escape, words)) + ")")
+
+
 def derived_aliases(entity: dict) -> list[str]:
     """Short forms a document may use for ``entity`` (to be confirmed in the text).
 
@@ -60,16 +103,11 @@ def derived_aliases(entity: dict) -> list[str]:
     if kind == "University":
         out.extend(lex.universities.get(name, ()))
     if kind == "Company":
-        core = bare
-        for form in COMPANY_FORMS:
-            if core.endswith(form):
-                core = core[: -len(form)]
-                break
-        core = re.sub(r"[（(][^）)]*[）)]$", "", core)
+        core = company_core(name)
         if len(core) >= 2 and core != name:
             out.append(core)
             out.append(core + "公司")
-        brand = re.split(r"(量子|科技|技术|新材料|材料|化工|化学|电子|制药|生物|医药|实业|发展|投资|控股|信息|智能|机器人|包装|钢结构|休闲|用品|企业|管理)", core)[0]
+        brand = _industry_re().split(core)[0]
         if 2 <= len(brand) < len(core):
             out.extend([brand + "公司", brand + "集团", brand])
     elif bare != name and kind not in ("Person", "Project", "Event", "Role"):

@@ -320,31 +320,26 @@ class KGStore:
         """An entity resolver for :func:`kg.rdf.document_quads`.
 
         Looks up, in one query, every name and alias of ``result``'s entities
-        among the labels of entities stored by *other* documents; an entity
-        is reused when the new document names it by one of the labels of a
-        stored entity of the same type (or, failing that, when exactly one
-        stored entity of that type has one of its aliases as canonical name).
+        (and the core names of its companies) among the labels of entities
+        stored by *other* documents; see :func:`_resolver_over` for when a
+        stored entity is reused.
         """
         doc = result["document"]["doc"]
-        labels = set()
-        for ent in result.get("entities", ()):
-            labels.add(ent["name"])
-            labels.update(a for a in ent.get("aliases", ()) or () if a)
+        labels = _lookup_labels(result)
         if not labels:
             return None
         values = " ".join(_literal(label, ZH) for label in sorted(labels))
         rows = self.select(f"""
-            SELECT DISTINCT ?e ?type ?pref ?label WHERE {{
+            SELECT DISTINCT ?e ?type ?pref ?label ?kind WHERE {{
               VALUES ?label {{ {values} }}
-              GRAPH ?g {{ ?e skos:prefLabel|skos:altLabel ?label ;
-                             a ?type ; skos:prefLabel ?pref . }}
+              GRAPH ?g {{ {_LABEL_PATTERN} }}
               FILTER(?g != <{document_iri(doc)}>)
             }}""")
         found: dict[tuple[str, str], set] = defaultdict(set)
         for r in rows:
             type_ = r["type"][len(UIC):] if r["type"].startswith(UIC) else None
             if type_:
-                found[(type_, r["label"])].add((r["e"], r["pref"]))
+                found[(type_, r["label"])].add((r["e"], r["pref"], r["kind"]))
         return _resolver_over(found)
 
     # -- records --
@@ -557,24 +552,70 @@ def _export_csv(store: KGStore, folder: Path) -> None:
                              attrs["title"], attrs["evidence"]])
 
 
-def _resolver_over(found: dict):
-    """``resolve(type, name, aliases) -> (iri, prefLabel) | None`` over
-    ``found``: ``{(type, label): {(iri, prefLabel)}}`` of stored entities.
+#: Labels a stored entity is found by: ``?kind`` "label" for its canonical
+#: name and aliases, "hidden" for the core name of a company.
+_LABEL_PATTERN = """
+    { ?e skos:prefLabel|skos:altLabel ?label . BIND("label" AS ?kind) }
+    UNION { ?e skos:hiddenLabel ?label . BIND("hidden" AS ?kind) }
+    ?e a ?type ; skos:prefLabel ?pref ."""
 
-    An entity is reused when the new document names it by one of the labels
-    of a stored entity of the same type (the one whose prefLabel is that
-    name first), or, failing that, when exactly one stored entity of that
-    type has one of the new entity's aliases as its canonical name.
+
+def _lookup_labels(result: dict) -> set[str]:
+    """Every name, alias and company core name of ``result``'s entities."""
+    from kg.resolve import corpus_short_forms
+
+    labels = set()
+    for ent in result.get("entities", ()):
+        labels.add(ent["name"])
+        labels.update(a for a in ent.get("aliases", ()) or () if a)
+        labels.update(corpus_short_forms(ent))
+    return labels
+
+
+def _resolver_over(found: dict):
+    """``resolve(type, name, aliases) -> (iri, canonical name) | None`` over
+    ``found``: ``{(type, label): {(iri, prefLabel, kind)}}`` of stored
+    entities, ``kind`` being "label" (name or alias) or "hidden" (a
+    company's core name).
+
+    A stored entity of the same type is reused when
+
+    1. the new name is one of its names or aliases (the one whose canonical
+       name it is first);
+    2. failing that, exactly one stored entity has one of the new entity's
+       aliases as its canonical name;
+    3. failing that, exactly one stored company is the full name of the new
+       short one or the short name of the new full one, by core name
+       (聚石化学 ~ 广东聚石化学股份有限公司, in either order); two full names
+       with one core (广东… and 浙江…) are not merged.
+
+    The canonical name returned is always the stored one, so every graph
+    gives an entity the same ``skos:prefLabel`` (a full company name met
+    after its short form becomes an alias of it).
     """
+    from kg.resolve import corpus_short_forms
+
     def resolve(type_: str, name: str, aliases: list):
-        named = found.get((type_, name), set())
+        named = {(i, p) for i, p, kind in found.get((type_, name), ()) if kind == "label"}
         for iri, pref in sorted(named):
             if pref == name:
                 return iri, pref
         if named:
             return sorted(named)[0]
-        canon = {c for a in aliases for c in found.get((type_, a), ()) if c[1] == a}
-        return canon.pop() if len(canon) == 1 else None
+        canon = {(i, p) for a in aliases for i, p, kind in found.get((type_, a), ())
+                 if kind == "label" and p == a}
+        if len(canon) == 1:
+            return canon.pop()
+        if canon:
+            return None
+        # a short name that is a stored company's core, or a full name whose
+        # core a stored company goes by (two full names never merge this way)
+        shared = {(i, p) for i, p, _ in found.get((type_, name), ())}
+        shared |= {(i, p) for f in corpus_short_forms({"name": name, "type": type_})
+                   for i, p, kind in found.get((type_, f), ()) if kind == "label"}
+        if len({i for i, _ in shared}) != 1:
+            return None
+        return min(shared)
 
     return resolve
 
@@ -591,7 +632,7 @@ class LabelIndex:
     up in the store once, the first time a document uses it, and the index
     is then updated from the quads of every document written.
 
-    Entries are ``label → {(entity, type, prefLabel): {graphs}}``, i.e. the
+    Entries are ``label → {(entity, type, prefLabel, kind): {graphs}}``, i.e. the
     rows of the resolver's query with the graph kept, so that a document's
     own (old) graph is left out as the query's ``FILTER(?g != doc)`` does.
 
@@ -622,16 +663,15 @@ class LabelIndex:
             return
         values = " ".join(str(ox.Literal(label, language=ZH)) for label in missing)
         rows = self.store.select(f"""
-            SELECT DISTINCT ?g ?e ?type ?pref ?label WHERE {{
+            SELECT DISTINCT ?g ?e ?type ?pref ?label ?kind WHERE {{
               VALUES ?label {{ {values} }}
-              GRAPH ?g {{ ?e skos:prefLabel|skos:altLabel ?label ;
-                             a ?type ; skos:prefLabel ?pref . }} }}""")
+              GRAPH ?g {{ {_LABEL_PATTERN} }} }}""")
         for label in missing:
             self.entries[label] = {}
         for r in rows:
-            self._add(r["g"], r["label"], (r["e"], r["type"], r["pref"]))
+            self._add(r["g"], r["label"], (r["e"], r["type"], r["pref"], r["kind"]))
 
-    def _add(self, graph: str, label: str, key: tuple[str, str, str]) -> None:
+    def _add(self, graph: str, label: str, key: tuple[str, str, str, str]) -> None:
         graphs = self.entries[label].setdefault(key, set())
         if graph not in graphs:
             graphs.add(graph)
@@ -640,19 +680,16 @@ class LabelIndex:
     def resolver(self, result: dict):
         """Like :meth:`KGStore.resolver` (``None`` for a document without
         entities): ``resolve(type, name, aliases) -> (iri, prefLabel) | None``."""
-        labels = set()
-        for ent in result.get("entities", ()):
-            labels.add(ent["name"])
-            labels.update(a for a in ent.get("aliases", ()) or () if a)
+        labels = _lookup_labels(result)
         if not labels:
             return None
         self._lookup(labels)
         own = document_iri(result["document"]["doc"])
         found: dict[tuple[str, str], set] = {}
         for label in labels:
-            for (iri, type_, pref), graphs in self.entries[label].items():
+            for (iri, type_, pref, kind), graphs in self.entries[label].items():
                 if type_.startswith(UIC) and (len(graphs) > 1 or own not in graphs):
-                    found.setdefault((type_[len(UIC):], label), set()).add((iri, pref))
+                    found.setdefault((type_[len(UIC):], label), set()).add((iri, pref, kind))
         return _resolver_over(found)
 
     def written(self, doc: str, quads: list) -> None:
@@ -673,17 +710,19 @@ class LabelIndex:
             p, o = q.predicate.value, q.object
             if p == RDF + "type":
                 types.setdefault(q.subject.value, []).append(o.value)
-            elif p in (SKOS + "prefLabel", SKOS + "altLabel") and getattr(o, "language", None) == ZH:
-                labels.setdefault(q.subject.value, []).append(o.value)
+            elif p in (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel") \
+                    and getattr(o, "language", None) == ZH:
+                kind = "hidden" if p == SKOS + "hiddenLabel" else "label"
+                labels.setdefault(q.subject.value, []).append((o.value, kind))
                 if p == SKOS + "prefLabel":
                     prefs.setdefault(q.subject.value, []).append(o.value)
         for entity, names in labels.items():
-            for label in names:
+            for label, kind in names:
                 if label not in self.entries:
                     continue        # not looked up yet: the store will be asked
                 for type_ in types.get(entity, ()):
                     for pref in prefs.get(entity, ()):
-                        self._add(graph, label, (entity, type_, pref))
+                        self._add(graph, label, (entity, type_, pref, kind))
 
 
 class LocalStore(KGStore):

@@ -207,6 +207,55 @@ def test_cross_document_identity_by_alias(tmp_path):
     assert rel["subject"] == "某某大学"
 
 
+def _company_doc(doc: str, *names: str) -> dict:
+    """A document result mentioning companies ``names`` and nothing else."""
+    text = "、".join(names) + "签约。"
+    return {"document": {"doc": doc, "doc_id": (doc.encode().hex() * 8)[:16], "text": text},
+            "entities": [{"name": n, "type": "Company", "aliases": []} for n in names],
+            "relations": []}
+
+
+@pytest.mark.parametrize("path", ["resolver", "label-index"])
+def test_cross_document_identity_of_a_company_by_its_core_name(tmp_path, path):
+    """An article names a firm in full (广东星河新材料股份有限公司), another by
+    its core name (星河新材料公司): one entity, in either order, and through
+    both resolvers (the store's query and the build's label index). Two
+    firms with the same core in different provinces make the core ambiguous:
+    a later short mention then stays its own entity. Every entity keeps one
+    prefLabel across graphs (the first stored name)."""
+    from kg.rdf import document_quads
+    from kg.store import LabelIndex
+
+    def run(folder, results):
+        store = open_store(tmp_path / folder, create=True)
+        index = LabelIndex(store)
+        for result in results:
+            resolve = (store.resolver(result) if path == "resolver" else index.resolver(result))
+            quads = document_quads(result, resolve)
+            store.replace_document(result["document"]["doc"], quads)
+            index.written(result["document"]["doc"], quads)
+        return store
+
+    full_first = run("a", [_company_doc("a.txt", "广东星河新材料股份有限公司"),
+                           _company_doc("b.txt", "星河新材料公司")])
+    (ent,) = full_first.entities()
+    assert ent["name"] == "广东星河新材料股份有限公司" and ent["aliases"] == ["星河新材料公司"]
+    assert ent["docs"] == ["a.txt", "b.txt"]
+
+    short_first = run("b", [_company_doc("a.txt", "星河新材料公司"),
+                            _company_doc("b.txt", "广东星河新材料股份有限公司")])
+    (ent,) = short_first.entities()
+    assert ent["name"] == "星河新材料公司" and ent["aliases"] == ["广东星河新材料股份有限公司"]
+    prefs = short_first.select("SELECT DISTINCT ?l WHERE { GRAPH ?g { ?e skos:prefLabel ?l } }")
+    assert len(prefs) == 1
+
+    ambiguous = run("c", [_company_doc("a.txt", "广东星河新材料股份有限公司"),
+                          _company_doc("b.txt", "浙江星河新材料股份有限公司"),
+                          _company_doc("c.txt", "星河新材料公司")])
+    assert sorted(e["name"] for e in ambiguous.entities()) == [
+        "广东星河新材料股份有限公司", "星河新材料公司", "浙江星河新材料股份有限公司"]
+
+
 def test_records_follow_the_contract(tmp_path):
     store = open_store(tmp_path / "s", create=True)
     load(store, [example()])
@@ -329,7 +378,13 @@ def test_stats_counts(gold_store):
     result = CliRunner().invoke(main, ["stats", "--json", "--store", gold_store])
     counts = json.loads(result.output)
     assert counts["documents"] == 5
-    triples = {(r["subject"], r["subject_type"], r["predicate"], r["object"], r["object_type"])
+    # names of one entity across documents (聚石化学 and its full name) count once
+    with open_store(gold_store) as store:
+        canonical = {(label, e["type"]): e["name"] for e in store.entities()
+                     for label in [e["name"], *e["aliases"]]}
+    triples = {(canonical.get((r["subject"], r["subject_type"]), r["subject"]), r["subject_type"],
+                r["predicate"],
+                canonical.get((r["object"], r["object_type"]), r["object"]), r["object_type"])
                for res in gold for r in res["relations"]}
     assert counts["relations"] == len(triples)
     assert counts["relations_by_predicate"]["appointedAs"] == 8
