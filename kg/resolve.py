@@ -136,8 +136,10 @@ def merge_entities(entity_lists) -> list[dict]:
     """Merge per-document entity records into corpus entities.
 
     Two records are the same entity when they have the same type and share
-    a name or alias; the canonical name is the longest name among them.
-    ``docs`` and ``aliases`` are unions.
+    a name or alias, or when one is a company named by the core of the
+    other's full name and no other company has that core (see
+    :func:`corpus_short_forms`); the canonical name is the longest name
+    among them. ``docs`` and ``aliases`` are unions.
 
     >>> a = {"name": "西安交通大学", "type": "University", "aliases": ["西安交大"], "docs": ["a"]}
     >>> b = {"name": "西安交大", "type": "University", "aliases": [], "docs": ["b"]}
@@ -164,6 +166,29 @@ def merge_entities(entity_lists) -> list[dict]:
             if len(ent["name"]) > len(group["name"]):
                 group["aliases"].append(group["name"])
                 group["name"] = ent["name"]
+    groups = _merge_short_companies(groups)
     for group in groups:
         group["aliases"] = sorted({a for a in group["aliases"] if a != group["name"]})
     return groups
+
+
+def _merge_short_companies(groups: list[dict]) -> list[dict]:
+    """Merge a company named only by its core (聚石化学) into the one group
+    whose full name has that core (广东聚石化学股份有限公司), as the store's
+    resolver does; with two such groups the short one stays apart."""
+    owners: dict[str, list[dict]] = {}
+    for group in groups:
+        for form in corpus_short_forms(group):
+            owners.setdefault(form, []).append(group)
+    gone = set()
+    for group in groups:
+        if group["type"] != "Company" or corpus_short_forms(group):
+            continue        # not a company, or a full name itself
+        targets = {id(g): g for g in owners.get(group["name"], ()) if g is not group}
+        if len(targets) != 1:
+            continue
+        (target,) = targets.values()
+        target["aliases"].extend([group["name"], *group["aliases"]])
+        target["docs"].extend(d for d in group["docs"] if d not in target["docs"])
+        gone.add(id(group))
+    return [g for g in groups if id(g) not in gone]

@@ -159,6 +159,23 @@ def test_entities_merge_across_documents_by_name_or_alias():
     assert "浙大" in by_name["浙江大学"]["aliases"]
 
 
+def test_company_short_and_full_names_merge_across_documents_unless_ambiguous():
+    """星河新材料 (one article) is the firm 广东星河新材料股份有限公司 (another):
+    the full name becomes canonical whichever comes first. With a second
+    firm of that core in another province, the short name could be either
+    and stays apart; the two full names never merge."""
+    short = {"name": "星河新材料", "type": "Company", "aliases": [], "docs": ["a.txt"]}
+    full = {"name": "广东星河新材料股份有限公司", "type": "Company", "aliases": [], "docs": ["b.txt"]}
+    other = {"name": "浙江星河新材料股份有限公司", "type": "Company", "aliases": [], "docs": ["c.txt"]}
+    for order in ([[short], [full]], [[full], [short]]):
+        (merged,) = merge_entities([[dict(e, docs=list(e["docs"])) for e in d] for d in order])
+        assert merged["name"] == full["name"] and merged["aliases"] == ["星河新材料"]
+        assert sorted(merged["docs"]) == ["a.txt", "b.txt"]
+    ambiguous = merge_entities([[dict(short, docs=["a.txt"])], [dict(full, docs=["b.txt"])],
+                                [dict(other, docs=["c.txt"])]])
+    assert sorted(e["name"] for e in ambiguous) == sorted([short["name"], full["name"], other["name"]])
+
+
 def test_same_name_different_types_do_not_merge():
     merged = merge_entities([
         [{"name": "南湖高新区", "type": "Park", "aliases": [], "docs": ["a.txt"]}],
