@@ -133,7 +133,10 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("青山人才团队与人形机器人研发团队共同参与攻关。", {"青山人才团队", "人形机器人研发团队"}),
     ("园区开展了户外拓展等系列活动。", {"户外拓展等系列活动"}),
     ("南湖高新区培育形成了苗圃—孵化器—加速器的全链条孵化体系。", {"苗圃—孵化器—加速器"}),
-], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories"])
+    ("青山高新区内有省级工程技术研究中心12家。",
+     {"青山高新区内有省级工程技术研究中心", "省级工程技术研究中心"}),
+], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
+        "counted-level-category"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
