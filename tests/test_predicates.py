@@ -342,6 +342,14 @@ CASES = {
              id="organizes-undertakes"),
     ],
     "participatesIn": [
+        case("2023青山国际创新合作峰会在南湖举行。峰会现场，星河信息科技有限公司与蓝海产业集团有限公司"
+             "共建“南湖产业金融中心”。",
+             [("星河信息科技有限公司", "participatesIn", "2023青山国际创新合作峰会"),
+              ("蓝海产业集团有限公司", "participatesIn", "2023青山国际创新合作峰会")],
+             id="participates-at-the-summit-site"),
+        case("星河信息科技有限公司在会议上表示将加大投入。",
+             [], [("星河信息科技有限公司", "participatesIn", "会议")],
+             id="participates-needs-an-event"),
         case("南湖创新创业论坛在南湖会议中心开幕。导师代表青山资本合伙人刘晓燕，学员代表蓝鲸智造创始人陈海波分别发表了感言。",
              [("刘晓燕", "participatesIn", "南湖创新创业论坛"), ("陈海波", "participatesIn", "南湖创新创业论坛")],
              id="participates-speakers-at-recent-event"),
