@@ -749,6 +749,10 @@ def _after_year(event: dict) -> int:
     return event["start"] + (head.end() if head else 0)
 
 
+#: ``由A主办，以“…”为主题的E``: the theme between organiser and event.
+THEME_GAP = re.compile(r"^[，,]?\s*(以|围绕|聚焦)[^。；]{0,40}?(为)?(主题|主线)的?$")
+
+
 def rule_organizes(text, mentions, ms, ctx):
     """``A(联合B)举办/主办/承办/举行E``, ``由A主办的E``, and an event named
     after the government or park that holds it (``2021年某某区…签约仪式``)
@@ -767,7 +771,9 @@ def rule_organizes(text, mentions, ms, ctx):
         by = re.search(r"由([^，。]*)$", text[:trig.start()])
         if by and not events:
             events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 3
-                      or (m["type"] == "Event" and text[trig.end():m["start"]] == "的")]
+                      or (m["type"] == "Event" and text[trig.end():m["start"]] == "的")
+                      or (m["type"] == "Event" and m["start"] > trig.end()
+                          and THEME_GAP.match(text[trig.end():m["start"]]))]
         if by and not events:  # 某峰会…，由A、B主办
             events = [m for m in ms if m["type"] == "Event" and m["end"] <= by.start()][-1:] or \
                 ([ctx.recent_event(2)] if ctx.recent_event(2) else [])
