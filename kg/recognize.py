@@ -675,6 +675,12 @@ EVENT_BOUNDARIES = frozenset(
     "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并 挂牌 揭牌 成立 获 荣获 斩获 获得 摘得".split())
 
 
+#: The two halves of an R&D phrase joined by 与/和/及 inside a project name
+#: (研发与产业化, 研究与应用, 设计及制造).
+RD_BEFORE = re.compile(r"(研发|研究|技术|设计|生产|开发|制造)$")
+RD_AFTER = re.compile(r"(产业化|应用|开发|转化|示范|推广|制造|生产|集成|服务)")
+
+
 def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
     """Start of an event (or project) name ending at ``end``: back over
     words that are not boundaries, over quoted or bracketed parts
@@ -693,6 +699,9 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
             continue
         wstart, word = toks.word_before(pos)
         date = _DATE_TOKEN.match(word) and not (word.isdigit() and text[pos:pos + 1] not in "年月日号")
+        if word in ("与", "和", "及") and RD_BEFORE.search(text, limit, wstart) and RD_AFTER.match(text, pos):
+            pos = wstart    # 研发与产业化基地项目: a fixed phrase inside the name
+            continue
         if word in boundaries or any(ch in PUNCT for ch in word) or date:
             break
         pos = wstart
@@ -845,6 +854,41 @@ def _after_last_stop(chunk: str, soft: bool = True) -> str:
         if words[i] in stops or words[i] in ("了", "有", "如"):
             return "".join(words[i + 1:])
     return chunk
+
+
+@lru_cache(maxsize=1)
+def _described_firm_re() -> re.Pattern:
+    from kg.lexicon import _words
+
+    descs = "|".join(map(re.escape, sorted(_firm_descriptors(), key=len, reverse=True)))
+    industry = "|".join(map(re.escape, sorted(set(_words("industry_words.txt")), key=len, reverse=True)))
+    return re.compile(rf"(?:{descs})企业([\u4e00-\u9fff]{{1,6}}?(?:{industry}))(?![\u4e00-\u9fff]*(?:公司|集团))")
+
+
+def _first_word(text: str) -> str:
+    """The first word of ``text`` as the segmenter cuts it."""
+    import jieba
+
+    return next(iter(jieba.cut(text)), "")
+
+
+def find_described_firms(text: str, known: list[dict]) -> list[dict]:
+    """A firm named by its brand right after a description of it
+    (``领军企业远帆生物投资兴建`` → 远帆生物): the brand must end with an
+    industry word (kg/data/industry_words.txt) and not run on into a
+    company suffix (then the full name is found by its suffix)."""
+    found = []
+    for match in _described_firm_re().finditer(text):
+        start, end = match.span(1)
+        if any(m["start"] < end and start < m["end"] for m in known):
+            continue
+        first = _first_word(match.group(1))
+        if _generic_stem(match.group(1)) or first in load().boundaries or first in _soft_boundaries() \
+                or match.group(1)[0] in GLUE:
+            continue    # 企业的科技…, 企业对接技术…, 企业是创新…: not a brand
+        found.append({"start": start, "end": end, "text": match.group(1), "name": match.group(1),
+                      "type": "Company", "source": "described"})
+    return found
 
 
 def find_list_items(text: str, known: list[dict]) -> list[dict]:
@@ -1036,6 +1080,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
     orgs = [m for m in orgs if not any(q["type"] == "Project" and q["start"] == m["start"]
                                        and q["end"] == m["end"] + 2 for q in quoted)]
     orgs = orgs + find_list_items(text, orgs + quoted + events)
+    orgs = orgs + find_described_firms(text, orgs + quoted + events)
     orgs = orgs + find_places(text, orgs + quoted, toks)
     orgs = orgs + expand_elided_units(text, orgs)
     persons = find_persons(text, orgs)

@@ -959,7 +959,8 @@ INVEST = re.compile(r"(投资建设|投资兴建|投资)(\s*[约近超逾]?\s*[\
 
 
 def rule_invests(text, mentions, ms, ctx):
-    """``由A投资(建设)的B``, ``A投资(N元)(建设)B`` and ``A向B投资``."""
+    """``由A投资(建设)的B``, ``A投资(N元)(建设)B``, ``A向B投资`` and
+    ``双方(计划)投资…建设B`` for the two parties just named."""
     out = []
     for trig in INVEST.finditer(text):
         if any(x["start"] <= trig.start() < x["end"] for x in ms):
@@ -984,8 +985,14 @@ def rule_invests(text, mentions, ms, ctx):
                            {"Project", "Park", "Platform", "Company"}), None)
             if target is None and re.search(r"该(项目|产业园|园区)", text[cstart:by]):
                 target = ctx.last.get("Project") or ctx.last.get("Park")
-        if target and subject and subject["name"] != target["name"]:
-            out.append(_rel(subject, "investsIn", target, trig.group(1), 0.7))
+        subjects = [subject] if subject else []
+        parties = re.search(r"([双两三])方", text[cstart:trig.start()])
+        if target and parties and not any(m["end"] <= trig.start() and m["start"] >= cstart
+                                          and m["type"] in ORG_TYPES for m in ms):
+            subjects = ctx.parties(3 if parties.group(1) == "三" else 2)  # 双方计划投资…建设B
+        for subject in subjects:
+            if target and subject["name"] != target["name"]:
+                out.append(_rel(subject, "investsIn", target, trig.group(1), 0.7))
     return out
 
 

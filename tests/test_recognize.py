@@ -133,10 +133,12 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("青山人才团队与人形机器人研发团队共同参与攻关。", {"青山人才团队", "人形机器人研发团队"}),
     ("园区开展了户外拓展等系列活动。", {"户外拓展等系列活动"}),
     ("南湖高新区培育形成了苗圃—孵化器—加速器的全链条孵化体系。", {"苗圃—孵化器—加速器"}),
+    ("骨干企业数量达到120家，龙头企业发展迅速。", {"数量", "发展迅速", "数量达到120家"}),
+    ("重点企业对接技术需求，龙头企业的科技创新走在前列。", {"对接技术", "的科技"}),
     ("青山高新区内有省级工程技术研究中心12家。",
      {"青山高新区内有省级工程技术研究中心", "省级工程技术研究中心"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
-        "counted-level-category"])
+        "firm-description-then-noun", "firm-description-then-verb", "counted-level-category"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
@@ -153,9 +155,13 @@ def test_categories_are_not_names(text, not_names):
     ("青山市天衡量子科技有限公司研发的测量仪获得金奖。", ("青山市天衡量子科技有限公司", "Company")),
     ("项目由半导体领军企业蓝海微电子科技有限公司投资兴建。", ("蓝海微电子科技有限公司", "Company")),
     ("青山市盈辉企业管理服务有限公司承办了活动。", ("青山市盈辉企业管理服务有限公司", "Company")),
+    ("该基地由全球癌症早筛领域领军企业远帆生物投资兴建。", ("远帆生物", "Company")),
+    ("此次开工的星河癌症早筛研发与产业化基地项目总投资50亿元。",
+     ("星河癌症早筛研发与产业化基地项目", "Project")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
         "surname-yu", "verb-overlapping-a-word", "after-firm-description",
-        "enterprise-inside-a-name"])
+        "enterprise-inside-a-name", "brand-after-firm-description",
+        "rd-phrase-in-project"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
 
