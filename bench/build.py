@@ -39,7 +39,6 @@ import importlib.util
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys

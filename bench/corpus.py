@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable

@@ -8,7 +8,6 @@ document graphs with the standard ``default-graph-uri`` parameter.
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess

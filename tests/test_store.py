@@ -26,7 +26,7 @@ from kg.rdf import entity_iri
 from kg.store import StoreError, open_store, query_kind
 
 from seedgold import gold_results
-from test_queries import QUERIES, check_all, load
+from test_queries import QUERIES, load
 from test_rdf import example
 
 # pyshacl drives rdflib through deprecated Dataset APIs, once per triple.
