@@ -22,6 +22,7 @@ Example
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from functools import lru_cache
@@ -83,6 +84,15 @@ MIN_WRAPPED_SHARE = 0.25
 MAX_COLUMN = 40
 
 
+#: Wrapped lines on each side of a line that give its local column width.
+COLUMN_NEIGHBOURS = 12
+
+
+def _is_wrapped(line: str) -> bool:
+    """A line that ends without final punctuation within a column's width."""
+    return line[-1] not in LINE_FINAL and _display_width(line) <= MAX_COLUMN
+
+
 def _wrap_width(lines: list[str]) -> float:
     """Typical width of a wrapped line, or infinity for unwrapped text.
 
@@ -93,11 +103,32 @@ def _wrap_width(lines: list[str]) -> float:
     wrapped, and no line of it is joined.
     """
     present = [line for line in lines if line]
-    widths = [_display_width(line) for line in present
-              if line[-1] not in LINE_FINAL and _display_width(line) <= MAX_COLUMN]
+    widths = [_display_width(line) for line in present if _is_wrapped(line)]
     if len(widths) < MIN_WRAPPED_LINES or len(widths) < MIN_WRAPPED_SHARE * len(present):
         return float("inf")
     return statistics.median(widths)
+
+
+def _column_widths(lines: list[str], width: float) -> list[float]:
+    """The column width around each line: the median width of the
+    ``COLUMN_NEIGHBOURS`` wrapped lines on each side of it.
+
+    Why: a page set in columns of different widths (a 14-cell column beside
+    a 17-cell one) has no single wrap width; a broken line of the narrow
+    column would pass for a heading against the page's median. Near too few
+    wrapped lines, the page's ``width`` stands.
+    """
+    if width == float("inf"):
+        return [width] * len(lines)
+    wrapped = [(i, _display_width(line)) for i, line in enumerate(lines)
+               if line and _is_wrapped(line)]
+    positions = [i for i, _ in wrapped]
+    out = []
+    for index in range(len(lines)):
+        at = bisect.bisect_left(positions, index)
+        near = [w for _, w in wrapped[max(0, at - COLUMN_NEIGHBOURS):at + COLUMN_NEIGHBOURS + 1]]
+        out.append(statistics.median(near) if len(near) >= MIN_WRAPPED_LINES else width)
+    return out
 
 
 def join_broken_lines(text: str) -> str:
@@ -105,8 +136,8 @@ def join_broken_lines(text: str) -> str:
 
     A line is continued by the next non-blank line when it does not end with
     final punctuation, is not a heading or byline, was not overprinted (a
-    doubled run marks a headline), and is at least 70 % of the document's
-    typical wrap width (shorter lines end headings and titles).
+    doubled run marks a headline), and is at least 70 % of the typical wrap
+    width of the lines around it (shorter lines end headings and titles).
 
     >>> column = "某某大学与某某公司在某\\n地签约。\\n" * 8
     >>> join_broken_lines(column + "标题\\n正文。").splitlines()[-3:]
@@ -115,7 +146,7 @@ def join_broken_lines(text: str) -> str:
     raw_lines = [line.strip(" \t\u3000\u00a0\r") for line in text.split("\n")]
     lines = [collapse_doubled_runs(line) for line in raw_lines]
     overprinted = {i for i, (a, b) in enumerate(zip(raw_lines, lines)) if a != b}
-    width = _wrap_width(lines)
+    widths = _column_widths(lines, _wrap_width(lines))
     out: list[str] = []
     joinable = False
     for index, line in enumerate(lines):
@@ -130,7 +161,7 @@ def join_broken_lines(text: str) -> str:
             last[-1] not in LINE_FINAL
             and not _HEADING.match(last)
             and index not in overprinted
-            and _display_width(line) >= 0.7 * width
+            and _display_width(line) >= 0.7 * widths[index]
         )
     return "\n".join(out)
 

@@ -77,6 +77,26 @@ def test_headline_and_short_lines_are_not_glued_to_the_paragraph():
     assert not cleaned.startswith(ARTICLE[0] + "本报讯")
 
 
+def test_indented_first_lines_of_a_narrow_column_are_joined():
+    """A page of wide columns (18 cells) with one article in a narrow one
+    (14 cells) whose paragraphs open indented by two cells: a first line is
+    12 cells, short for the page, but full for its column, and it breaks a
+    sentence rather than ending a heading."""
+    def indented(paragraph, width):
+        return [paragraph[:width - 2]] + wrap(paragraph[width - 2:], width)
+
+    narrow = ["青山海工智能装备产业化项目由蓝海新材料科技有限公司投资建设，一期占地一百二十亩。",
+              "据介绍，星河大学材料科学与工程学院与该公司共建联合实验室，主攻海洋防腐材料。",
+              *ARTICLE[1:4]]
+    lines = [line for p in narrow for line in indented(p, 14)]
+    wide = pdf_column(ARTICLE, width=18)
+    cleaned = repair(wide * 3 + "\n\n".join(lines) + "\n\n" + wide * 3)
+    out = cleaned.split("\n")
+    for paragraph in narrow:
+        assert paragraph in out
+    assert out.count(ARTICLE[0]) == 6           # headlines stay on their own lines
+
+
 def test_unwrapped_web_text_keeps_its_lines():
     text = "校地合作再结硕果\n星河大学与南湖高新区签约。\n双方将共建研究院。"
     assert join_broken_lines(text) == text
