@@ -558,6 +558,8 @@ def _bare_name(text: str, end: int, lex, taken) -> int:
             continue
         if any(c in NOT_IN_NAMES for c in chunk[1:]) or chunk in lex.boundaries:
             continue
+        if not segmenter_tags().get(chunk, "nr").startswith("nr"):
+            continue    # a common word (计划于2021年): the dictionary knows it as no name
         if any(a < end and start < b for a, b in taken):
             continue
         if _BEFORE_NAME.search(text[max(0, start - 4):start]):
@@ -771,6 +773,15 @@ def _starts_with_action(words: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _designation_re() -> re.Pattern:
+    """A listing verb (列入, 入选) and names or 、 up to the end of the text
+    searched: what follows it is the list a project was put on."""
+    from kg.lexicon import _alternation, _words
+
+    return re.compile(f"(?:{_alternation(_words('designations.txt')).pattern})[^，。；！？,;]*$")
+
+
+@lru_cache(maxsize=1)
 def _idioms() -> frozenset[str]:
     """Four-character idioms of the segmenter's dictionary (tag ``i``)."""
     return frozenset(w for w, tag in segmenter_tags().items() if tag == "i")
@@ -786,8 +797,8 @@ def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
                 or load().title_re.match(text, s0):
             continue  # inside a name, “某某”项目 (the quoted project), 项目主管 (a post)
         start = _event_start(text, s0, toks, _project_boundaries())
-        if "“" in text[start:s0]:
-            continue
+        if "“" in text[start:s0] or _designation_re().search(text, max(0, start - MAX_NAME), start):
+            continue    # a quoted project, or a list of them (列入省重大外资项目)
         stem = text[start:s0]
         owner = max((m for m in known if m["start"] == start and m["end"] <= s0),
                     key=lambda m: m["end"], default=None)

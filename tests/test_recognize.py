@@ -137,8 +137,11 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("重点企业对接技术需求，龙头企业的科技创新走在前列。", {"对接技术", "的科技"}),
     ("青山高新区内有省级工程技术研究中心12家。",
      {"青山高新区内有省级工程技术研究中心", "省级工程技术研究中心"}),
+    ("该工厂已列入江苏省重大产业项目、江苏省重大外资项目。", {"江苏省重大外资项目", "江苏省重大产业项目"}),
+    ("工厂占地200亩，计划于2025年底投产。", {"计划"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
-        "firm-description-then-noun", "firm-description-then-verb", "counted-level-category"])
+        "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
+        "list-a-project-is-put-on", "common-word-before-a-date"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
@@ -152,6 +155,7 @@ def test_categories_are_not_names(text, not_names):
      ("大尺寸碳化硅衬底研制及产业化", "Project")),
     ("青山微芯研究院获第十届全国创新创业大赛优秀奖。", ("青山微芯研究院", "ResearchInstitute")),
     ("南湖区委书记于立新表示，要加快发展。", ("于立新", "Person")),
+    ("高峰于2019年创立星河科技有限公司。", ("高峰", "Person")),
     ("青山市天衡量子科技有限公司研发的测量仪获得金奖。", ("青山市天衡量子科技有限公司", "Company")),
     ("项目由半导体领军企业蓝海微电子科技有限公司投资兴建。", ("蓝海微电子科技有限公司", "Company")),
     ("青山市盈辉企业管理服务有限公司承办了活动。", ("青山市盈辉企业管理服务有限公司", "Company")),
@@ -159,7 +163,7 @@ def test_categories_are_not_names(text, not_names):
     ("此次开工的星河癌症早筛研发与产业化基地项目总投资50亿元。",
      ("星河癌症早筛研发与产业化基地项目", "Project")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
-        "surname-yu", "verb-overlapping-a-word", "after-firm-description",
+        "surname-yu", "name-that-is-also-a-word", "verb-overlapping-a-word", "after-firm-description",
         "enterprise-inside-a-name", "brand-after-firm-description",
         "rd-phrase-in-project"])
 def test_names_found_whole(text, expected):
