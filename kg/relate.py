@@ -161,15 +161,22 @@ def _subject(ms, text, pos, types, ctx, start=0) -> dict | None:
     if candidates:
         return candidates[-1]
     window = text[start:pos]
+    # earlier in this sentence first (A是…，该集团…), then earlier sentences
+    before = [m for m in reversed(ms) if m["end"] <= start and m["type"] in types]
     that = re.search(r"该([\u4e00-\u9fff]{1,3})$", window) or re.search(r"该([\u4e00-\u9fff]{1,3})", window)
     if that:
-        named = next((m for m in reversed(ctx.recent) if m["name"].endswith(that.group(1))
-                      and m["type"] in types), None)
-        if named is not None:
-            return named
+        noun = that.group(1)
+        pool = before + [m for m in reversed(ctx.recent) if m["type"] in types]
+        for k in range(len(noun), 0, -1):   # 该集团亚太总部: the noun is 集团
+            named = next((m for m in pool if m["name"].endswith(noun[:k])), None)
+            if named is not None:
+                return named
     for word, kinds in ANAPHORA.items():
         if word in window:
             for kind in kinds:
+                same = next((m for m in before if m["type"] == kind), None)
+                if same is not None:
+                    return same
                 if kind in ctx.last and kind in types:
                     return ctx.last[kind]
     return None
@@ -428,7 +435,10 @@ def rule_builds(text, mentions, ms, ctx):
             builders = _list_after(ms, text, by + 1, ORG_TYPES, trig.start())
             if not built:
                 before = [m for m in ms if m["end"] <= by and m["type"] in BUILT_TYPES]
-                built = before[-1:] or ([ctx.last["Platform"]] if "Platform" in ctx.last else [])
+                if not before and "Platform" in ctx.last and re.search(
+                        r"该(平台|中心|研究院|院|基地|实验室)", text[cstart:by]):
+                    before = [ctx.last["Platform"]]     # 该中心由B建设
+                built = before[-1:]
         elif built:
             heads = [m for m in ms if cstart <= m["start"] and m["end"] <= trig.start()
                      and m["type"] in ORG_TYPES]
