@@ -326,6 +326,16 @@ def find_abbreviations(text: str, toks: _Tokens) -> list[dict]:
     return found
 
 
+def _glued_after(text: str, end: int, toks: _Tokens) -> bool:
+    """Whether the token across ``end`` is a guess of the segmenter that
+    glued a function character to the name's last one (职教城|是 read as
+    城是), so ``end`` is a word boundary after all."""
+    if text[end] not in GLUE:
+        return False
+    start = max((s for s in toks.starts if s < end), default=0)
+    return not _dictionary_word(text[start:toks.end_of.get(start, end + 1)])
+
+
 def find_organisations(text: str, toks: _Tokens) -> list[dict]:
     """Organisation, park and government names ending with a lexicon suffix,
     and universities named by a customary short name."""
@@ -335,7 +345,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         s0, e0 = match.span()
         suffix = match.group()
         if e0 not in toks.ends and e0 < len(text) and _NAME_CHAR.match(text[e0]) \
-                and not _ends_before_title(text, e0, lex) \
+                and not _ends_before_title(text, e0, lex) and not _glued_after(text, e0, toks) \
                 and not (suffix.endswith("大学") and text[e0] not in NOT_AFTER_UNIVERSITY):
             continue
         if len(suffix) == 1 and _dictionary_word(text[s0 - 1:e0]) and not _ends_before_title(text, e0, lex):
@@ -992,7 +1002,18 @@ def find_places(text: str, known: list[dict], toks: "_Tokens | None" = None) -> 
         name = text[start:end]
         found.append({"start": start, "end": end, "text": name, "name": name,
                       "type": "Government", "source": "place"})
+    for match in _BARE_PLACE.finditer(text):
+        start, end = match.span("place")
+        if text[start:end] in places and not any(m["start"] < end and start < m["end"]
+                                                 for m in known + found):
+            found.append({"start": start, "end": end, "text": match.group("place"),
+                          "name": match.group("place"), "type": "Government", "source": "place"})
     return found
+
+
+#: A place named without its level where the words around can only mean a
+#: place: 位于清远的…, 落户湖州，.
+_BARE_PLACE = re.compile(r"(?:位于|地处|坐落于|坐落在|落户|扎根)(?P<place>[\u4e00-\u9fff]{2,4}?)(?=的|[，。；、])")
 
 
 ROOT_TYPES = ("University", "Company", "Park", "Government")
