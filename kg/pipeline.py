@@ -179,6 +179,7 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
             if short not in entities[full]["aliases"]:
                 entities[full]["aliases"].append(short)
             entities.pop(short, None) if short != full else None
+    leveled = _bare_places(entities)
     forms = sorted((f for f in set(entities) | set(alias_of) if len(f) >= 2), key=len, reverse=True)
     known = re.compile("|".join(map(re.escape, forms))) if forms else None
     resolved = []
@@ -194,13 +195,32 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
                 found.append({"start": s, "end": e, "text": form, "name": canonical,
                               "type": entities[canonical]["type"], "source": "alias"})
         for m in found:
-            canonical = alias_of.get(m["name"], m["name"])
+            canonical = leveled.get(m["name"]) or alias_of.get(m["name"], m["name"])
             if canonical in entities:
                 m["name"] = canonical
                 m["type"] = entities[canonical]["type"] if m["type"] != "Person" else m["type"]
         found.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
         resolved.append((base, sentence, found))
     return resolved, list(entities.values())
+
+
+def _bare_places(entities: dict) -> dict[str, str]:
+    """Places the document also names with their level (湖州 and 湖州市):
+    ``{bare: with level}``, the bare entity folded into the other.
+
+    Only mentions recognised as the bare place are renamed; the bare form is
+    not searched for as an alias, since it starts many names (湖州某某公司).
+    """
+    out = {}
+    for name, ent in list(entities.items()):
+        if ent["type"] != "Government" or ent.get("source") != "place":
+            continue
+        full = next((name + level for level in "市省" if name + level in entities), None)
+        if full is not None:
+            out[name] = full
+            entities[full]["aliases"].append(name)
+            del entities[name]
+    return out
 
 
 def _used_alone(alias: str, text: str, forms) -> bool:

@@ -690,11 +690,32 @@ def rule_located(text, mentions, ms, ctx):
             for thing in ms:
                 if thing["start"] > lead.end() and thing["type"] in ("Company", "Platform", "ResearchInstitute"):
                     out.append(_rel(thing, "locatedIn", host, "在", 0.6))
+    out.extend(_park_of_place(text, ms))
     for i, m in enumerate(ms[:-1]):
         nxt = ms[i + 1]
         if m["type"] == "Park" and nxt["type"] in ("Company", "Park", "Platform", "ResearchInstitute") \
                 and text[m["end"]:nxt["start"]] in ("", "企业", "的", "内的"):
             out.append(_rel(nxt, "locatedIn", m, text[m["end"]:nxt["start"]] or "名", 0.65))
+    return out
+
+
+def _park_of_place(text, ms):
+    """A park introduced as a part of a city: ``作为C的…主战场，P…`` and
+    ``C是…城市，P则是其中…`` give ``P locatedIn C``."""
+    out = []
+    places = [m for m in ms if m["type"] == "Government" and m.get("source") == "place"]
+    for place in places:
+        park = None
+        if text[place["start"] - 2:place["start"]] == "作为":
+            comma = CLAUSE_END.search(text, place["end"])
+            if comma and comma.group() in "，,":
+                park = next((m for m in ms if m["start"] == comma.end() and m["type"] == "Park"), None)
+        else:
+            park = next((m for m in ms if m["start"] > place["end"] and m["type"] == "Park"
+                         and re.match(r"(则|就)?是其中", text[m["end"]:])), None)
+        if park is not None:
+            out.append(_rel(park, "locatedIn", place, "作为" if text[place["start"] - 2:place["start"]] == "作为"
+                            else "其中", 0.6))
     return out
 
 
