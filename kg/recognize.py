@@ -285,9 +285,9 @@ def _org_type(suffix: str, name: str, inner: list[dict], lex) -> str:
             return "Department"
     if ptype == "Company" and (kind in (None, "Department", "Government") or suffix == "中心"):
         return "Department"
-    if ptype in ("Park", "Government") and (kind in (None, "Department", "Platform")
+    if ptype in ("Park", "Government") and (kind in (None, "Platform")
                                            and suffix in lex.unit_suffixes):
-        return "Government"
+        return "Government"     # a bureau of a zone; a section (市场服务科) stays a Department
     if ptype == "Platform" and kind is None:
         return "Department"
     if suffix == "学院" and ptype is None:
