@@ -339,6 +339,26 @@ def rule_affiliated(text, mentions, ms, ctx):
                     continue
                 break
             break
+    out.extend(_second_identity(text, mentions, orgs, lex))
+    return out
+
+
+#: A person's other post named after them: 王某还有另外一个身份——某公司总经理.
+IDENTITY = re.compile(r"(身份|职务)(是|为|——|—|：|:)")
+
+
+def _second_identity(text, mentions, orgs, lex):
+    """``P…身份——A总经理``: the organisation and title after 身份 are P's."""
+    out = []
+    for match in IDENTITY.finditer(text):
+        org = next((o for o in orgs if o["start"] == match.end()), None)
+        person = max((m for m in mentions if m["type"] == "Person" and m["end"] <= match.start()),
+                     key=lambda m: m["end"], default=None)
+        if org is None or person is None or CLAUSE_END.search(text, person["end"], match.start()):
+            continue
+        title = next((t for t in lex.titles if text.startswith(t, org["end"])), None)
+        if title:
+            out.append(_rel(person, "affiliatedWith", org, match.group(1), 0.7, title))
     return out
 
 

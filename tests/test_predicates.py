@@ -175,6 +175,10 @@ CASES = {
              id="role-of-university"),
     ],
     "affiliatedWith": [
+        case("星河大学地理科学学院教授王立新现在还有另外一个身份——青山维智信息科技有限公司总经理。",
+             [("王立新", "affiliatedWith", "星河大学地理科学学院"),
+              ("王立新", "affiliatedWith", "青山维智信息科技有限公司")],
+             id="affiliated-second-identity"),
         case("星河大学材料科学与工程学院副院长张建华表示，学院将与企业共建联合实验室。",
              [("张建华", "affiliatedWith", "星河大学材料科学与工程学院", "副院长")],
              id="affiliated-vice-dean"),
@@ -208,6 +212,9 @@ CASES = {
              id="leads-named-team"),
     ],
     "partOf": [
+        case("青山海纳文体办公有限公司将一面锦旗送至南湖高新区行政审批服务局市场服务科工作人员手中。",
+             [("南湖高新区行政审批服务局市场服务科", "partOf", "南湖高新区行政审批服务局")],
+             id="part-of-section-of-a-bureau"),
         case("作为青山产业转移工业园的主园区，南湖高新区承接了一批外溢项目。",
              [("南湖高新区", "partOf", "青山产业转移工业园")],
              id="partof-main-park"),
