@@ -201,6 +201,20 @@ LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公�
                          "股份公司", "集团公司", "公司"})
 
 
+def _named_founder(built: dict, ms: list[dict]) -> dict | None:
+    """The university of the sentence whose short name opens ``built``'s name
+    after its place (广州大学 for 清远广大协同创新研究院, 浙江大学 for
+    嘉兴浙大研究院), or None."""
+    from kg.resolve import strip_place
+
+    rest = strip_place(built["name"])
+    if rest == built["name"]:
+        return None
+    shorts = load().universities
+    return next((m for m in ms if m["type"] == "University" and m is not built
+                 and any(rest.startswith(s) for s in shorts.get(m["name"], ()))), None)
+
+
 def rule_part_of(text, mentions, ms, ctx):
     """A unit named after its parent (西安交通大学化学学院 → 西安交通大学),
     a team after its school; the parent is the longest organisation that
@@ -487,7 +501,7 @@ def rule_builds(text, mentions, ms, ctx):
                     out.append(_rel(b, "builds", y, trig.group(), 0.75))
         for y in built:
             founder = next((m for m in mentions if m["start"] == y["start"] and m["end"] < y["end"]
-                            and m["type"] == "University"), None)
+                            and m["type"] == "University"), None) or _named_founder(y, ms)
             if founder:
                 out.append(_rel(founder, "builds", y, trig.group(), 0.6))
     for match in PROMOTE_BUILD.finditer(text):

@@ -68,6 +68,11 @@ def check(result, expected, forbidden=()):
 
 CASES = {
     "builds": [
+        case("南浔高新区与星河大学、浙江大学等高校合作，引进培育湖州浙大协同创新研究院等创新平台。",
+             [("浙江大学", "builds", "湖州浙大协同创新研究院"),
+              ("南浔高新区", "builds", "湖州浙大协同创新研究院")],
+             [("星河大学", "builds", "湖州浙大协同创新研究院")],
+             id="builds-university-by-short-name-inside"),
         case("南湖高新区将加快南湖创业孵化器、青山众创空间等双创载体建设。",
              [("南湖高新区", "builds", "南湖创业孵化器"), ("南湖高新区", "builds", "青山众创空间")],
              id="builds-promote-construction"),
