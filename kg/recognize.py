@@ -400,6 +400,8 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
                 m["start"] == start and m["type"] in ("University", "Company", "ResearchInstitute",
                                                       "Department", "Platform") for m in inner):
             continue  # 陕西人才团队: a description, not a named team
+        if lex.suffix_type.get(suffix) == "Team" and _BATCH.search(stem):
+            continue  # 某研究院第二批项目团队: a batch of teams, not one named team
         tail = TRAILING_PLACE.match(text, e0)
         if tail and lex.suffix_type.get(suffix) in ("Park", "Government"):
             e0 = tail.end()
@@ -417,6 +419,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         o["type"] == "University" and o["start"] == m["start"] and o["end"] > m["end"] for o in found)]
 
 
+_BATCH = re.compile(r"第[\d一二两三四五六七八九十]+(批|期|届)")
 #: Characters after 大学 that make a common word, not a university name.
 NOT_AFTER_UNIVERSITY = "生城路站里"
 _MEASURE = "个家所项批座位处只支条种"
@@ -813,7 +816,7 @@ def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
         owner = max((m for m in known if m["start"] == start and m["end"] <= s0),
                     key=lambda m: m["end"], default=None)
         own = text[owner["end"]:s0] if owner else stem
-        if len(stem) < 4 or _counted(text, start) or _generic_stem(stem) or \
+        if len(stem) < 4 or _counted(text, start) or _generic_stem(stem) or _BATCH.search(stem) or \
                 (own and (_generic_stem(own) or _starts_with_action(own) or not _has_content(own))) or \
                 any(m["start"] < start < m["end"] for m in known):
             continue

@@ -1069,8 +1069,13 @@ def rule_founded(text, mentions, ms, ctx):
     for match in re.finditer(r"(创立|创办|创建)(了)?", text):
         founded = next((m for m in ms if 0 <= m["start"] - match.end() <= 1 and m["type"] in ORG_TYPES), None)
         before = [m for m in ms if m["end"] <= match.start() and m["type"] in founders_types]
+        if not before:
+            # 由某研究院第二批项目团队创办: the organisation whose team it was
+            before = [m for m in ms if m["type"] in ORG_TYPES and m["end"] < match.start()
+                      and re.fullmatch(r"[^，。；、]{0,12}团队", text[m["end"]:match.start()])]
         if founded is None:
-            by = text.rfind("由", 0, match.start())
+            cstart = _clause(text, match.start())[0]
+            by = max(text.rfind("由", cstart, match.start()), text.rfind("是", cstart, match.start()))
             if by < 0:
                 continue
             founded = next((m for m in reversed(ms) if m["end"] <= by and m["type"] in ORG_TYPES), None)

@@ -340,6 +340,13 @@ CASES = {
              id="located-city-name-opening-an-unknown-name-is-no-subject"),
     ],
     "founded": [
+        case("青山维智信息科技有限公司成立于2019年。该公司是星河大学（青山）科技创新研究院第二批项目团队创办，"
+             "由该校的专家组成。",
+             [("星河大学（青山）科技创新研究院", "founded", "青山维智信息科技有限公司")],
+             id="founded-by-a-team-of-an-institute"),
+        case("青山云图信息技术有限公司是陈晓明于2015年创立的高新技术企业。",
+             [("陈晓明", "founded", "青山云图信息技术有限公司")],
+             id="founded-copula"),
         case("青山绿源环保科技有限公司由星河大学校友刘富强于2018年创立。",
              [("刘富强", "founded", "青山绿源环保科技有限公司")],
              id="founded-passive"),

@@ -139,9 +139,11 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
      {"青山高新区内有省级工程技术研究中心", "省级工程技术研究中心"}),
     ("该工厂已列入江苏省重大产业项目、江苏省重大外资项目。", {"江苏省重大外资项目", "江苏省重大产业项目"}),
     ("工厂占地200亩，计划于2025年底投产。", {"计划"}),
+    ("该公司由星河大学科技创新研究院第二批项目团队创办。",
+     {"星河大学科技创新研究院第二批项目团队", "星河大学科技创新研究院第二批项目"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
         "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
-        "list-a-project-is-put-on", "common-word-before-a-date"])
+        "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
