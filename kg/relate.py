@@ -45,6 +45,12 @@ ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("Resea
             "该集团": ("Company",)}
 
 
+#: Sentences after an agreement in which 双方 still means its two parties.
+PAIR_SPAN = 12
+#: Predicates whose object is made, not an actor.
+MADE_BY = frozenset({"builds", "investsIn"})
+
+
 @dataclass
 class Context:
     """What a document has said so far, for anaphora and the current event."""
@@ -54,11 +60,17 @@ class Context:
     recent: list[dict] = field(default_factory=list)
     previous: list[dict] = field(default_factory=list)
     hosts: dict[str, dict] = field(default_factory=dict)
+    made: set[str] = field(default_factory=set)
+    pair: tuple[dict, dict] | None = None
+    pair_sentence: int = -99
     sentence: int = 0
     event_sentence: int = -99
 
-    def update(self, mentions: list[dict]) -> None:
+    def update(self, mentions: list[dict], made: frozenset = frozenset()) -> None:
+        """Record a sentence's mentions; ``made`` names what it says was
+        built or invested in (objects, not parties of a later 双方)."""
         self.sentence += 1
+        self.made |= made
         self.previous = list(mentions)
         for m in mentions:
             self.last[m["type"]] = m
@@ -80,8 +92,12 @@ class Context:
         return self.hosts.get(event["name"])
 
     def parties(self, count: int) -> list[dict]:
-        """The last ``count`` organisations named (双方 = two, 三方 = three)."""
-        return self.recent[-count:] if len(self.recent) >= count else []
+        """The last ``count`` organisations named (双方 = two, 三方 = three)
+        that were not named as something built (双方将建设某产业园)."""
+        if count == 2 and self.pair and self.sentence - self.pair_sentence < PAIR_SPAN:
+            return list(self.pair)
+        actors = [m for m in self.recent if m["name"] not in self.made]
+        return actors[-count:] if len(actors) >= count else []
 
 
 def _rel(s: dict, p: str, o: dict, trigger: str, confidence: float, title=None) -> dict:
@@ -1141,5 +1157,13 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
     for rel in out:
         if rel["predicate"] == "organizes" and rel["subject"] in by_name:
             ctx.hosts[rel["object"]] = by_name[rel["subject"]]
-    ctx.update(ms)
+    ctx.update(ms, frozenset(r["object"] for r in out if r["predicate"] in MADE_BY))
+    agreed = [r for r in out if r["predicate"] in ("signsWith", "cooperatesWith")
+              and r["subject"] in by_name and r["object"] in by_name
+              and r["subject_type"] in ORG_TYPES and r["object_type"] in ORG_TYPES]
+    if len(agreed) == 1 or len({r["predicate"] for r in agreed}) == 2 and \
+            sum(r["predicate"] == "signsWith" for r in agreed) == 1:
+        rel = next(r for r in agreed if len(agreed) == 1 or r["predicate"] == "signsWith")
+        ctx.pair = (by_name[rel["subject"]], by_name[rel["object"]])   # who 双方 are from now on
+        ctx.pair_sentence = ctx.sentence
     return out
