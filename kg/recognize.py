@@ -956,12 +956,19 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
                 continue
             name = text[begin:stop]
             stops = load().boundaries | _soft_boundaries() if kind != "Project" else {"与", "和", "等"}
-            if _generic_stem(name) or any(name[i:j] in stops for i in range(len(name))
-                                          for j in range(i + 1, len(name) + 1)):
-                continue
+            if name in load().suffix_type or _generic_stem(name) or _generic_stem(_without_suffix(name)) or any(
+                    name[i:j] in stops for i in range(len(name)) for j in range(i + 1, len(name) + 1)):
+                continue    # 众创空间 alone, 国家级企业技术中心: categories, no names
             found.append({"start": begin, "end": stop, "text": name, "name": name,
                           "type": kind, "source": "list"})
     return found
+
+
+def _without_suffix(name: str) -> str:
+    """``name`` without the longest organisation suffix it ends with."""
+    suffix = max((sfx for sfx in load().suffix_type if name.endswith(sfx) and sfx != name),
+                 key=len, default="")
+    return name[:len(name) - len(suffix)]
 
 
 _DISTRICT = re.compile(r"[\u4e00-\u9fff]{2}[区县]")

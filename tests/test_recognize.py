@@ -141,9 +141,12 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("工厂占地200亩，计划于2025年底投产。", {"计划"}),
     ("该公司由星河大学科技创新研究院第二批项目团队创办。",
      {"星河大学科技创新研究院第二批项目团队", "星河大学科技创新研究院第二批项目"}),
+    ("公司建有省级企业技术中心和青山海洋材料工程中心等一批研发机构。", {"省级企业技术中心"}),
+    ("南湖高新区加快众创空间、孵化器等各类创业载体发展。", {"众创空间", "孵化器"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
         "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
-        "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams"])
+        "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams",
+        "listed-level-and-category", "listed-bare-category-words"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
