@@ -785,6 +785,15 @@ def _starts_with_action(words: str) -> bool:
                                            first in _idioms())
 
 
+def _ends_with_verb(words: str) -> bool:
+    """Whether ``words`` end with a one-character verb that takes 项目 as its
+    object (多措并举推|项目, 全力抓|项目): a slogan, not a project's name."""
+    import jieba
+
+    last = jieba.lcut(words)[-1]
+    return len(last) == 1 and segmenter_tags().get(last) == "v"
+
+
 @lru_cache(maxsize=1)
 def _designation_re() -> re.Pattern:
     """A listing verb (列入, 入选) and names or 、 up to the end of the text
@@ -817,7 +826,8 @@ def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
                     key=lambda m: m["end"], default=None)
         own = text[owner["end"]:s0] if owner else stem
         if len(stem) < 4 or _counted(text, start) or _generic_stem(stem) or _BATCH.search(stem) or \
-                (own and (_generic_stem(own) or _starts_with_action(own) or not _has_content(own))) or \
+                (own and (_generic_stem(own) or _starts_with_action(own) or _ends_with_verb(own)
+                          or not _has_content(own))) or \
                 any(m["start"] < start < m["end"] for m in known):
             continue
         name = text[start:e0]
