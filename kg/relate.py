@@ -45,6 +45,8 @@ ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("Resea
             "该集团": ("Company",)}
 
 
+#: A clause whose subject is a project (项目预计总投资…，将建设…).
+PROJECT_SUBJECT = re.compile(r"(?:^|[，。；])(?:该|此|这个)?项目")
 #: Sentences after an agreement in which 双方 still means its two parties.
 PAIR_SPAN = 12
 #: Predicates whose object is made, not an actor.
@@ -477,6 +479,8 @@ def rule_builds(text, mentions, ms, ctx):
     """
     out = []
     for trig in _triggers(text, "builds", ms):
+        if text.startswith(("为", "成为"), trig.end()):
+            continue    # 创建为某级高新区: a designation won, nothing built
         cstart, cend = _clause(text, trig.start())
         by = text.rfind("由", cstart, trig.start())
         builders: list[dict] = []
@@ -505,6 +509,10 @@ def rule_builds(text, mentions, ms, ctx):
             else:
                 first = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
                 subject = first[0] if first else ctx.last.get("Park")
+                project = [p for p in PROJECT_SUBJECT.finditer(text, 0, trig.start())
+                           if not first or p.start() >= first[0]["end"]]
+                if project or subject is not None and subject["name"] in {y["name"] for y in built}:
+                    subject = None  # 项目…将建设B: the project's owner builds; a park never builds itself
                 builders = [subject] if subject else []
             parties = re.search(r"([双两三])方", text[cstart:trig.start()])
             if parties:
