@@ -684,7 +684,8 @@ ORG_KINDS = frozenset({"Platform", "ResearchInstitute", "Company", "Park", "Orga
 
 #: Words that may follow an event name (…仪式上, …大会期间, …论坛在…举行).
 EVENT_FOLLOWERS = frozenset("上 中 后 前 期间 现场 开幕 闭幕 启动 举行 举办 召开 落幕 结束 在 于 由 暨 和 与 及 "
-                            "的 上午 下午 当天 活动 正式 顺利 成功 隆重 吸引 共有 期间".split())
+                            "的 上午 下午 当天 活动 正式 顺利 成功 隆重 吸引 共有 期间 "
+                            "获奖 获奖者 颁奖 决赛 总决赛 半决赛 复赛 初赛 组委会 评审".split())
 EVENT_BOUNDARIES = frozenset(
     "举行 举办 主办 承办 召开 在 于 的 了 和 与 参加 出席 莅临 由 是 为 此次 本次 这次 该 近日 日前 "
     "当天 上午 下午 期间 现场 活动 随后 通过 以 对 将 并 挂牌 揭牌 成立 获 荣获 斩获 获得 摘得".split())
