@@ -891,7 +891,7 @@ def rule_organizes(text, mentions, ms, ctx):
 #: Cues that say attendance by themselves, so that an event named in the
 #: last sentences is the one attended.
 STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言",
-                         "颁发", "致辞", "作为"})
+                         "颁发", "致辞", "作为", "斩获", "荣获"})
 PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|"
                          r"^(峰会|会议|大会|论坛|洽谈会|对接会|推介会|发布会|博览会)(现场|期间|上)|^会上|"
                          r"斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约|颁发|致辞|作为(?=[^，。]{0,12}代表)")
