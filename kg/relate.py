@@ -961,7 +961,24 @@ def rule_supports(text, mentions, ms, ctx):
         for s in supporters:
             if s["name"] != supported["name"]:
                 out.append(_rel(s, "supports", supported, match.group(4), 0.65))
+    out.extend(_support_promised(text, ms, ctx))
     return out
+
+
+#: A government promising support to "the firms": 将与企业…，提供…支持 / 为企业给予…支持.
+PROMISE = re.compile(r"(?:提供|给予)[^。；]{0,16}?(?:支持|扶持|保障)")
+
+
+def _support_promised(text, ms, ctx):
+    """``通过此次签约，G将与企业…提供/给予…支持``: the support goes to the
+    companies named in the sentence before, when this one names none."""
+    promise = PROMISE.search(text)
+    if promise is None or "企业" not in text[:promise.start()] or \
+            any(m["type"] == "Company" for m in ms):
+        return []
+    giver = next((m for m in ms if m["end"] <= promise.start() and m["type"] in ("Government", "Park")), None)
+    firms = [m for m in ctx.previous if m["type"] == "Company"]
+    return [_rel(giver, "supports", firm, promise.group(), 0.55) for firm in firms] if giver else []
 
 
 def rule_incubates(text, mentions, ms, ctx):

@@ -484,6 +484,15 @@ CASES = {
              id="educated-alumnus"),
     ],
     "supports": [
+        case("此次签约的项目包括青山微芯电子科技有限公司、蓝海新材料科技有限公司等一批行业领军企业。"
+             "通过此次签约，杭州市西湖区将与企业加强深度合作，在研发中心等建设方面提供产业空间支持。",
+             [("杭州市西湖区", "supports", "青山微芯电子科技有限公司"),
+              ("杭州市西湖区", "supports", "蓝海新材料科技有限公司")],
+             id="supports-promised-to-the-firms-just-listed"),
+        case("青山微芯电子科技有限公司今年营收增长三成。杭州市西湖区将为人才提供住房支持。",
+             [],
+             [("杭州市西湖区", "supports", "青山微芯电子科技有限公司")],
+             id="supports-promise-to-others-is-not-to-the-firm"),
         case("在青山市科技局的支持下，星河大学（青山）科技创新研究院建成了3个公共技术服务平台。",
              [("青山市科技局", "supports", "星河大学（青山）科技创新研究院")],
              id="supports-with-support-of"),
