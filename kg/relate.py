@@ -63,6 +63,7 @@ class Context:
     previous: list[dict] = field(default_factory=list)
     hosts: dict[str, dict] = field(default_factory=dict)
     made: set[str] = field(default_factory=set)
+    zones: dict[str, dict] = field(default_factory=dict)   # 高新区 → the last 某某高新区 named
     pair: tuple[dict, dict] | None = None
     pair_sentence: int = -99
     sentence: int = 0
@@ -81,6 +82,18 @@ class Context:
                 self.event_sentence = self.sentence
             if m["type"] in ORG_TYPES:
                 self.recent = [r for r in self.recent if r["name"] != m["name"]][-5:] + [m]
+
+
+    def note_zones(self, mentions: list[dict]) -> None:
+        """Remember the last park named for each zone word, nested ones
+        included (高新区 → 南湖高新区 of 南湖高新区政务办), so that a later
+        高新区某局 finds its zone."""
+        for m in mentions:
+            if m["type"] == "Park":
+                bare = re.sub(r"[（(][^）)]*[）)]$", "", m["name"])
+                zone = next((z for z in ZONES if bare.endswith(z) and bare != z), None)
+                if zone:
+                    self.zones[zone] = m
 
     def recent_event(self, within: int) -> dict | None:
         """The current event if it was named in the last ``within`` sentences."""
@@ -256,10 +269,13 @@ def rule_part_of(text, mentions, ms, ctx):
         parents = [p for p in mentions if p is not m and p["start"] == m["start"]
                    and p["end"] < m["end"] and p["type"] in ORG_TYPES]
         zone = next((z for z in ZONES if m["name"].startswith(z)), None)
-        if not parents and zone and m["type"] == "Government" and ctx.last.get("Park", {}).get(
-                "name", "").endswith(zone):
-            out.append(_rel(m, "partOf", ctx.last["Park"], zone, 0.6))  # 高新区某局: the zone's
-            continue
+        if not parents and zone and m["type"] == "Government":
+            here = Context()
+            here.note_zones([p for p in mentions if p["end"] <= m["start"]])
+            host = here.zones.get(zone) or ctx.zones.get(zone)
+            if host is not None:
+                out.append(_rel(m, "partOf", host, zone, 0.6))  # 高新区某局: the zone's
+                continue
         if not parents:
             continue
         parent = max(parents, key=lambda p: p["end"])
@@ -1183,6 +1199,7 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
         if rel["predicate"] == "organizes" and rel["subject"] in by_name:
             ctx.hosts[rel["object"]] = by_name[rel["subject"]]
     ctx.update(ms, frozenset(r["object"] for r in out if r["predicate"] in MADE_BY))
+    ctx.note_zones(sorted(mentions, key=lambda m: m["start"]))
     agreed = [r for r in out if r["predicate"] in ("signsWith", "cooperatesWith")
               and r["subject"] in by_name and r["object"] in by_name
               and r["subject_type"] in ORG_TYPES and r["object_type"] in ORG_TYPES]

@@ -227,6 +227,14 @@ CASES = {
              id="leads-named-team"),
     ],
     "partOf": [
+        case("由南湖高新区政务办主办的“政策直通车”系列活动日前走进星河科技园青山创新园。"
+             "高新区科技和市场监管局针对企业关心的问题带来解读。",
+             [("高新区科技和市场监管局", "partOf", "南湖高新区")],
+             [("高新区科技和市场监管局", "partOf", "星河科技园")],
+             id="part-of-the-zone-named-before-not-the-last-park"),
+        case("南湖高新区近日举办政策宣讲会，高新区科技和市场监管局针对企业关心的问题带来解读。",
+             [("高新区科技和市场监管局", "partOf", "南湖高新区")],
+             id="part-of-the-zone-named-earlier-in-the-sentence"),
         case("青山海纳文体办公有限公司将一面锦旗送至南湖高新区行政审批服务局市场服务科工作人员手中。",
              [("南湖高新区行政审批服务局市场服务科", "partOf", "南湖高新区行政审批服务局")],
              id="part-of-section-of-a-bureau"),
