@@ -904,6 +904,10 @@ def rule_organizes(text, mentions, ms, ctx):
     return out
 
 
+#: Sentences after an event is named in which 此次活动/现场/…环节 still refer
+#: to it: a report walks through the parts of one event (揭牌, 签约, 推介环节,
+#: 路演环节) over a dozen sentences.
+EVENT_SPAN = 12
 #: Cues that say attendance by themselves, so that an event named in the
 #: last sentences is the one attended.
 STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言",
@@ -923,8 +927,8 @@ def rule_participates(text, mentions, ms, ctx):
         return out
     events = [m for m in ms if m["type"] == "Event"]
     event = events[0] if events else None
-    if event is None and re.search(r"此次|本次|这次|活动|现场|仪式|峰会|会上|期间", text):
-        event = ctx.recent_event(6)
+    if event is None and re.search(r"此次|本次|这次|活动|现场|仪式|峰会|会上|期间|环节", text):
+        event = ctx.recent_event(EVENT_SPAN)
     if event is None and cue.group() in STRONG_CUES:
         event = ctx.recent_event(3)
     if event is None:
