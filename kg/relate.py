@@ -159,11 +159,39 @@ def _list_after(ms: list[dict], text: str, pos: int, types, stop: int) -> list[d
         if m["type"] not in types:
             continue
         gap = text[cursor:m["start"]]
+        if out and m["start"] < _bracket_after(text, cursor):
+            continue    # A(another name of A)、B: what the bracket names is A again
         if out and not LIST_SEP.match(gap):
             break
         out.append(m)
         cursor = m["end"]
     return out
+
+
+def _bracket_after(text: str, pos: int) -> int:
+    """End of a short bracket opening at ``pos`` (``(别名)``), else ``pos``."""
+    if text[pos:pos + 1] in ("（", "("):
+        close = re.match(r"[（(][^）)，。；]{1,24}[）)]", text[pos:])
+        if close:
+            return pos + close.end()
+    return pos
+
+
+def _bracket_before(text: str, pos: int) -> int:
+    """Start of a short bracket that ends, before list separators, at
+    ``pos`` (``(别名)、`` before B), else ``pos``."""
+    head = text[:pos].rstrip("、，和及与 ")
+    if head.endswith(("）", ")")):
+        open_ = re.search(r"[（(][^（()）)，。；]{1,24}[）)]$", head)
+        if open_:
+            return open_.start()
+    return pos
+
+
+def _renames(m: dict, ms: list[dict], text: str) -> bool:
+    """Whether ``m`` stands in a bracket right after another mention
+    (``A(another name of A)``): it names no further party."""
+    return any(_bracket_after(text, o["end"]) > m["start"] >= o["end"] for o in ms if o is not m)
 
 
 def _list_before(ms: list[dict], text: str, pos: int, types, start: int = 0) -> list[dict]:
@@ -173,6 +201,8 @@ def _list_before(ms: list[dict], text: str, pos: int, types, start: int = 0) -> 
     for m in reversed(ms):
         if m["end"] > pos or m["start"] < start:
             continue
+        if out and m["start"] > _bracket_before(text, cursor):
+            continue    # A(another name of A)、B: what the bracket names is A again
         if m["type"] not in types:
             if out:
                 break
@@ -533,7 +563,8 @@ def rule_builds(text, mentions, ms, ctx):
             parties = re.search(r"([双两三])方", text[cstart:trig.start()])
             if parties:
                 count = 3 if parties.group(1) == "三" else 2
-                named = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES]
+                named = [m for m in ms if m["end"] <= trig.start() and m["type"] in ORG_TYPES
+                         and not _renames(m, ms, text)]
                 builders = named[-count:] if len(named) >= count else ctx.parties(count)
         for b in builders:
             for y in built:
