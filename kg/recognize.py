@@ -355,7 +355,10 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             if e0 - token_start < 3:
                 continue
         unit_only = suffix not in lex.suffix_type
-        start = _extend_left(text, s0, toks, lex, known=found, kind=lex.suffix_type.get(suffix))
+        whole = toks.start_of.get(e0)
+        if whole is None or not (whole < s0 and segmenter_tags().get(text[whole:e0]) == "nt"):
+            whole = s0      # else 中国建设银行, 北京大学: the dictionary knows the whole name
+        start = _extend_left(text, whole, toks, lex, known=found, kind=lex.suffix_type.get(suffix))
         start = _with_place(text, start, toks, lex)
         stem = text[start:s0]
         if len(stem) < 2 and start >= 2:  # 西安交通大学|就|创中心: a unit's short word
@@ -392,8 +395,8 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             if text.startswith(lead, start) and s0 - start - len(lead) >= 2:
                 start += len(lead)
                 stem = text[start:s0]
-        if _generic_stem(stem) or _counted(text, start):
-            continue
+        if (_generic_stem(stem) and whole == s0) or _counted(text, start):
+            continue    # (a generic stem inside a dictionary name, 招商|银行, is still a name)
         if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
             continue
         if lex.suffix_type.get(suffix) == "Team" and not any(

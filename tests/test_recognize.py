@@ -168,6 +168,8 @@ def test_categories_are_not_names(text, not_names):
      ("南湖高新区行政审批服务局市场服务科", "Department")),
     ("青山建成智能穿戴产业研究院。", ("智能穿戴产业研究院", "ResearchInstitute")),
     ("省科技厅公布了第五届星河创新创业大赛获奖名单。", ("第五届星河创新创业大赛", "Event")),
+    ("南湖高新区联合中国建设银行开展科技金融试点。", ("中国建设银行", "Company")),
+    ("星河科技有限公司与招商银行签约。", ("招商银行", "Company")),
     ("青山市天衡量子科技有限公司研发的测量仪获得金奖。", ("青山市天衡量子科技有限公司", "Company")),
     ("项目由半导体领军企业蓝海微电子科技有限公司投资兴建。", ("蓝海微电子科技有限公司", "Company")),
     ("青山市盈辉企业管理服务有限公司承办了活动。", ("青山市盈辉企业管理服务有限公司", "Company")),
@@ -175,7 +177,7 @@ def test_categories_are_not_names(text, not_names):
     ("此次开工的星河癌症早筛研发与产业化基地项目总投资50亿元。",
      ("星河癌症早筛研发与产业化基地项目", "Project")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
-        "surname-yu", "name-that-is-also-a-word", "suffix-glued-to-shi", "section-of-a-bureau", "industry-verb-inside-a-name", "event-before-its-winners", "verb-overlapping-a-word", "after-firm-description",
+        "surname-yu", "name-that-is-also-a-word", "suffix-glued-to-shi", "section-of-a-bureau", "industry-verb-inside-a-name", "event-before-its-winners", "dictionary-name-one-word", "dictionary-name-generic-stem", "verb-overlapping-a-word", "after-firm-description",
         "enterprise-inside-a-name", "brand-after-firm-description",
         "rd-phrase-in-project"])
 def test_names_found_whole(text, expected):
