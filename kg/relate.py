@@ -796,12 +796,31 @@ def rule_located(text, mentions, ms, ctx):
                 if thing["start"] > lead.end() and thing["type"] in ("Company", "Platform", "ResearchInstitute"):
                     out.append(_rel(thing, "locatedIn", host, "在", 0.6))
     out.extend(_park_of_place(text, ms))
+    out.extend(_zone_firms(text, ms, ctx))
     for i, m in enumerate(ms[:-1]):
         nxt = ms[i + 1]
         if m["type"] == "Park" and nxt["type"] in ("Company", "Park", "Platform", "ResearchInstitute") \
                 and text[m["end"]:nxt["start"]] in ("", "企业", "的", "内的"):
             out.append(_rel(nxt, "locatedIn", m, text[m["end"]:nxt["start"]] or "名", 0.65))
     return out
+
+
+#: 此次获奖的4家高新区企业: the firms just named belong to the zone.
+ZONE_FIRMS = re.compile(r"[\d一二两三四五六七八九十]+\s*家(?P<zone>高新区|开发区|经开区|园区)(?:内)?企业")
+
+
+def _zone_firms(text, ms, ctx):
+    """``N家高新区企业`` after a sentence naming N firms: they are the zone's
+    (``A、B…获奖。此次获奖的2家高新区企业均由…孵化``)."""
+    match = ZONE_FIRMS.search(text)
+    if match is None or any(m["type"] == "Company" and m["end"] <= match.start() for m in ms):
+        return []
+    zone = match.group("zone")
+    host = ctx.last.get("Park") if zone == "园区" else ctx.zones.get(zone)
+    firms = [m for m in ctx.previous if m["type"] == "Company"]
+    if host is None or not firms:
+        return []
+    return [_rel(firm, "locatedIn", host, match.group(), 0.55) for firm in firms]
 
 
 def _park_of_place(text, ms):

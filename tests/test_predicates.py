@@ -331,6 +331,11 @@ CASES = {
              id="cooperates-matchmaking"),
     ],
     "locatedIn": [
+        case("南湖高新区今年新增高新技术企业50家。其中，青山环境修复科技有限公司斩获优胜奖；"
+             "星河光电科技（青山）有限公司斩获二等奖。此次获奖的2家高新区企业，均由东岭大学（青山）科技创新研究院孵化。",
+             [("青山环境修复科技有限公司", "locatedIn", "南湖高新区"),
+              ("星河光电科技（青山）有限公司", "locatedIn", "南湖高新区")],
+             id="located-firms-called-the-zones-firms"),
         case("蓝鲸智造科技有限公司总部迁入南湖高新区。",
              [("蓝鲸智造科技有限公司", "locatedIn", "南湖高新区")],
              id="located-moves-headquarters"),
