@@ -44,7 +44,7 @@ from kg.clean import split_sentences
 from kg.lexicon import load
 from kg.recognize import recognize
 from kg.relate import Context, relate
-from kg.resolve import derived_aliases, explicit_aliases, strip_place
+from kg.resolve import contracted_aliases, derived_aliases, explicit_aliases, strip_place
 
 for _name, _default in (("mentions", None), ("entities", None), ("relations", None)):
     if not Doc.has_extension(_name):
@@ -159,7 +159,8 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
             alias_of[short] = full
     _merge_teams(entities, alias_of)
     _merge_units(entities, alias_of)
-    derived = {ent["name"]: derived_aliases(ent) for ent in entities.values()}
+    derived = {ent["name"]: derived_aliases(ent) + contracted_aliases(ent, text)
+               for ent in entities.values()}
     forms = set(entities) | {a for aliases in derived.values() for a in aliases}
     for ent in list(entities.values()):
         for alias in derived[ent["name"]]:

@@ -120,6 +120,35 @@ def derived_aliases(entity: dict) -> list[str]:
     return result
 
 
+def contracted_aliases(entity: dict, text: str) -> list[str]:
+    """Four-character contractions of a company's core name that ``text``
+    uses at least twice outside the full name (精美特种型材 → 精美特材):
+    the same first two and last characters, the others in order from the
+    core, and not simply a part of it (a brand prefix is
+    :func:`derived_aliases`' business).
+
+    >>> contracted_aliases({"name": "广东星河特种型材有限公司", "type": "Company"},
+    ...                    "广东星河特种型材有限公司投产。星河特材产能第一，星河特材已上市。")
+    ['星河特材']
+    """
+    if entity["type"] != "Company":
+        return []
+    core = company_core(entity["name"])
+    if len(core) < 5:
+        return []
+    rest = text.replace(entity["name"], "\n")
+    found = []
+    for match in re.finditer(re.escape(core[:2]), rest):
+        short = rest[match.start():match.start() + 4]
+        if len(short) < 4 or short in found or short in core or short[-1] != core[-1] \
+                or not all("\u4e00" <= c <= "\u9fff" for c in short):
+            continue
+        chars = iter(core[2:])
+        if all(c in chars for c in short[2:]) and rest.count(short) >= 2:
+            found.append(short)
+    return found
+
+
 def explicit_aliases(text: str, mentions: list[dict], offset: int = 0) -> dict[str, str]:
     """Aliases defined in the text: ``X（以下简称“Y”）`` gives ``{Y: X}``."""
     found = {}

@@ -108,6 +108,23 @@ def test_derived_short_forms_of_a_company_name():
     assert "广东蓝海化学股份有限公司" not in forms
 
 
+def test_contracted_company_name_is_an_alias(extract_text, triples):
+    """精美特种型材 → 精美特材: Chinese news contracts a firm's name by
+    keeping some of its characters in order."""
+    result = extract_text("在广东星河特种型材有限公司生产车间里可以看到铝锭。"
+                          "自2017年投产以来，星河特材已经成为华南最大的型材生产商。"
+                          "星河特材是广东蓝海新材股份有限公司的全资子公司。")
+    company = entity(result, "广东星河特种型材有限公司")
+    assert "星河特材" in company["aliases"]
+    assert no_entity_named(result, "星河特材")
+    assert ("广东星河特种型材有限公司", "partOf", "广东蓝海新材股份有限公司") in triples(result)
+
+
+def test_contraction_used_once_or_not_in_order_is_no_alias(extract_text):
+    result = extract_text("广东星河特种型材有限公司投产。星河材特一词另有所指，星河特材只出现一次。")
+    assert entity(result, "广东星河特种型材有限公司")["aliases"] == []
+
+
 def test_short_forms_only_inside_the_full_name_are_not_aliases(extract_text):
     # the document never uses 蓝海 or 蓝海新材料科技 on its own
     result = extract_text("蓝海新材料科技有限公司落户南湖高新区。该公司主要生产可降解材料。")
