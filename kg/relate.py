@@ -797,6 +797,12 @@ def rule_located(text, mentions, ms, ctx):
                     out.append(_rel(thing, "locatedIn", host, "在", 0.6))
     out.extend(_park_of_place(text, ms))
     out.extend(_zone_firms(text, ms, ctx))
+    for like in LIKE_THESE.finditer(text):  # 随着像A这样的企业发展壮大，P的产业…
+        host = next((m for m in ms if m["type"] == "Park" and not like.start(1) <= m["start"] < like.end(1)), None)
+        for thing in (m for m in ms if like.start(1) <= m["start"] and m["end"] <= like.end(1)
+                      and m["type"] in ("Company", "Platform", "ResearchInstitute")):
+            if host is not None:
+                out.append(_rel(thing, "locatedIn", host, "像…这样的" + like.group(2), 0.55))
     for i, m in enumerate(ms[:-1]):
         nxt = ms[i + 1]
         if m["type"] == "Park" and nxt["type"] in ("Company", "Park", "Platform", "ResearchInstitute") \
@@ -805,6 +811,8 @@ def rule_located(text, mentions, ms, ctx):
     return out
 
 
+#: 像A、B这样的企业: examples of the firms of the park the sentence is about.
+LIKE_THESE = re.compile(r"像([^，。；]{2,40}?)这样的?(企业|公司|平台|机构)")
 #: 此次获奖的4家高新区企业: the firms just named belong to the zone.
 ZONE_FIRMS = re.compile(r"[\d一二两三四五六七八九十]+\s*家(?P<zone>高新区|开发区|经开区|园区)(?:内)?企业")
 
