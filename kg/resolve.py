@@ -82,6 +82,12 @@ def corpus_short_forms(entity: dict) -> list[str]:
     return [core, core + "公司"]
 
 
+def _segmenter_tag(word: str) -> str | None:
+    from kg.lexicon import segmenter_tags
+
+    return segmenter_tags().get(word)
+
+
 @lru_cache(maxsize=1)
 def _industry_re() -> re.Pattern:
     from kg.lexicon import _words
@@ -94,7 +100,7 @@ def derived_aliases(entity: dict) -> list[str]:
     """Short forms a document may use for ``entity`` (to be confirmed in the text).
 
     >>> derived_aliases({"name": "清远市天之衡量子科技有限公司", "type": "Company"})
-    ['天之衡量子科技', '天之衡量子科技公司', '天之衡公司', '天之衡集团', '天之衡']
+    ['天之衡量子科技', '天之衡量子科技公司', '天之衡公司', '天之衡集团', '天之衡', '天之衡量子']
     """
     lex = load()
     name, kind = entity["name"], entity["type"]
@@ -107,9 +113,14 @@ def derived_aliases(entity: dict) -> list[str]:
         if len(core) >= 2 and core != name:
             out.append(core)
             out.append(core + "公司")
-        brand = _industry_re().split(core)[0]
+        parts = _industry_re().split(core)
+        brand = parts[0]
         if 2 <= len(brand) < len(core):
-            out.extend([brand + "公司", brand + "集团", brand])
+            out.extend([brand + "公司", brand + "集团"])
+            if _segmenter_tag(brand) not in ("ns", "nt"):
+                out.append(brand)   # not 中科 (中科院), 华南: names of their own
+            if len(parts) > 3 and brand + parts[1] != core:
+                out.append(brand + parts[1])    # 星宇电子科技 → 星宇电子
     elif bare != name and kind not in ("Person", "Project", "Event", "Role"):
         out.append(bare)
     seen, result = set(), []

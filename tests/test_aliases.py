@@ -108,6 +108,26 @@ def test_derived_short_forms_of_a_company_name():
     assert "广东蓝海化学股份有限公司" not in forms
 
 
+def test_brand_with_its_first_industry_word_is_an_alias(extract_text, triples):
+    result = extract_text("南湖高新区引进了湖州宏达精密机械有限公司、浙江星宇电子科技有限公司等企业。"
+                          "其中，宏达精密2019年落户南湖高新区。该公司董事长赵强说，服务非常到位。")
+    assert "宏达精密" in entity(result, "湖州宏达精密机械有限公司")["aliases"]
+    found = triples(result)
+    assert ("湖州宏达精密机械有限公司", "locatedIn", "南湖高新区") in found
+    assert ("赵强", "affiliatedWith", "湖州宏达精密机械有限公司") in found
+    assert ("赵强", "affiliatedWith", "浙江星宇电子科技有限公司") not in found
+
+
+def test_brand_that_is_a_place_word_is_no_alias_alone(extract_text):
+    """中科 is the brand of 北京中科电气有限公司 and also opens 中科院: a brand
+    the dictionary knows as a place or organisation is an alias only with
+    公司/集团."""
+    forms = derived_aliases({"name": "北京中科电气有限公司", "type": "Company"})
+    assert "中科" not in forms and "中科公司" in forms
+    result = extract_text("北京中科电气有限公司参加了峰会。研究院已引进中科院院士3名。")
+    assert "中科" not in entity(result, "北京中科电气有限公司")["aliases"]
+
+
 def test_contracted_company_name_is_an_alias(extract_text, triples):
     """精美特种型材 → 精美特材: Chinese news contracts a firm's name by
     keeping some of its characters in order."""
