@@ -929,6 +929,10 @@ def find_described_firms(text: str, known: list[dict]) -> list[dict]:
     return found
 
 
+#: Words that make a list one of fields, not of names (A、B等领域的企业).
+FIELD_WORDS = re.compile(r"领域|行业|产业|方面|方向|专业|学科|赛道")
+
+
 def find_list_items(text: str, known: list[dict]) -> list[dict]:
     """Names in a list closed by a category noun: ``A、B和C等知名企业`` makes
     A, B and C companies even without a suffix (豪美新材, 先导稀材)."""
@@ -938,7 +942,8 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
         kind = None
         for noun, noun_type in _categories():
             at = tail.find(noun)
-            if 0 <= at <= 10 and not any(c in PUNCT for c in tail[:at]):
+            if 0 <= at <= 10 and not any(c in PUNCT for c in tail[:at]) \
+                    and not FIELD_WORDS.search(tail[:at]):   # 信息技术等领域的企业: fields
                 kind = noun_type
                 break
         if kind is None:

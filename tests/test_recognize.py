@@ -144,11 +144,12 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("公司建有省级企业技术中心和青山海洋材料工程中心等一批研发机构。", {"省级企业技术中心"}),
     ("南湖高新区加快众创空间、孵化器等各类创业载体发展。", {"众创空间", "孵化器"}),
     ("突出项目投资，南湖高新区多措并举推项目。", {"南湖高新区多措并举推项目"}),
+    ("基金重点投资新一代信息技术、生物医药等领域的初创企业。", {"新一代信息技术", "生物医药"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
         "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
         "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams",
         "listed-level-and-category", "listed-bare-category-words",
-        "verb-and-project-slogan"])
+        "verb-and-project-slogan", "listed-fields-not-firms"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
