@@ -418,6 +418,10 @@ def rule_affiliated(text, mentions, ms, ctx):
                 break
             break
     out.extend(_second_identity(text, mentions, orgs, lex))
+    # 某公司创始人王某: the founder's post says who founded the firm
+    out.extend(dict(r, predicate="founded", title=None) for r in list(out)
+               if re.search(r"创始人|创办人", r.get("title") or "")
+               and r["object_type"] in ("Company", "Organization", "ResearchInstitute", "Platform"))
     return out
 
 
@@ -508,9 +512,14 @@ def _built_after(ms, text, pos, stop) -> list[dict]:
     if not built:
         return []
     gap = text[pos:built[0]["start"]]
-    if CLAUSE_END.search(gap) or len(gap) > 6 or gap.startswith("是"):
+    if CLAUSE_END.search(gap) or len(gap) > 6 and not SIZED.match(gap) or gap.startswith("是"):
         return []
     return built
+
+
+#: A size between a build verb and what is built (设立了总规模10亿元的Y).
+SIZED = re.compile(r"了?(?:一[个只家座])?(?:总?(?:规模|投资|面积|占地)(?:达|为|约|超)?)?[\d.]+\s*[万亿]?"
+                   r"(?:元|美元|平方米|平方公里|亩)的$")
 
 
 #: ``加快/推进/强化 A、B等…建设``: the subject builds A and B.
@@ -549,7 +558,7 @@ def rule_builds(text, mentions, ms, ctx):
                     out.append(_rel(y, "locatedIn", place, "在", 0.6))
             if heads:
                 builders = _list_before(ms, text, heads[-1]["end"], ORG_TYPES) or heads[-1:]
-                partner = re.search(r"(与|和|同)$", text[:builders[0]["start"]])
+                partner = re.search(r"(与|和|同|联合|携手|会同)$", text[:builders[0]["start"]])
                 if partner:
                     builders = _list_before(ms, text, partner.start(), ORG_TYPES) + builders
             else:
@@ -1086,6 +1095,25 @@ def rule_incubates(text, mentions, ms, ctx):
         for company in companies:
             out.append(_rel(subject, "incubates", company, trig.group(), 0.65))
     out += _entered_incubator(text, ms)
+    out += _incubated_among(text, ms, ctx)
+    return out
+
+
+#: 累计孵化企业120余家，其中A、B等…: the firms named after 其中 are among those incubated.
+INCUBATED_AMONG = re.compile(r"孵化(?:了)?(?:科技型|高新技术|初创)?(?:企业|公司)[^，。；]{0,12}[，,]其中")
+
+
+def _incubated_among(text, ms, ctx):
+    """``该孵化器…孵化企业120余家，其中A、B等8家…``: the incubator (named or
+    an anaphor) incubated the firms listed after 其中."""
+    out = []
+    for match in INCUBATED_AMONG.finditer(text):
+        firms = _list_after(ms, text, match.end(), {"Company"}, len(text))
+        if not firms or firms[0]["start"] - match.end() > 2:
+            continue
+        incubator = _subject(ms, text, match.start(), ORG_TYPES - {"Company"}, ctx, 0)
+        for firm in firms if incubator else ():
+            out.append(_rel(incubator, "incubates", firm, "孵化", 0.6))
     return out
 
 
