@@ -712,13 +712,20 @@ def rule_has_project(text, mentions, ms, ctx):
 SPEAKER = re.compile(r"(表示|说|认为|介绍|指出|强调)")
 
 
+#: What stands between the last appointee and the post (被聘为, 正式受聘担任,
+#: 为 of 聘任X为).
+APPOINT_TAIL = re.compile(r"[^，。；]{0,8}?(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|被聘任为|当选为?)|为")
+
+
 def rule_appointed(text, mentions, ms, ctx):
     """Every person listed before ``获聘/聘任/担任`` holds the role after it;
     the organisation that starts the role's name owns the post."""
     out = []
     for role in (m for m in mentions if m["type"] == "Role"):
         persons = [m for m in ms if m["type"] == "Person" and m["end"] <= role["start"]
-                   and not SPEAKER.match(text, m["end"])]
+                   and not SPEAKER.match(text, m["end"])
+                   and (text[m["end"]:m["end"] + 1] in "，、,和及与"
+                        or APPOINT_TAIL.fullmatch(text, m["end"], role["start"]))]
         for person in persons:
             out.append(_rel(person, "appointedAs", role, role.get("trigger", "获聘"), 0.8))
         owner = role.get("owner")
@@ -950,7 +957,7 @@ def rule_organizes(text, mentions, ms, ctx):
             events = [m for m in ms if m["type"] == "Event" and m["end"] <= by.start()][-1:] or \
                 ([ctx.recent_event(2)] if ctx.recent_event(2) else [])
             organisers = [m for m in ms if m["type"] in ORG_TYPES and by.start() < m["start"]
-                          and m["end"] <= trig.start()]
+                          and m["end"] <= trig.start() and text[m["start"] - 1:m["start"]] != "在"]
             for org in organisers:
                 for event in events:
                     out.append(_rel(org, "organizes", event, trig.group(), 0.7))
@@ -981,7 +988,8 @@ STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签�
                          "颁发", "致辞", "作为", "斩获", "荣获"})
 PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|"
                          r"^(峰会|会议|大会|论坛|洽谈会|对接会|推介会|发布会|博览会)(现场|期间|上)|^会上|"
-                         r"斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约|颁发|致辞|作为(?=[^，。]{0,12}代表)")
+                         r"斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约|颁发|致辞|作为(?=[^，。]{0,12}代表)|"
+                         r"作了?[^，。]{0,30}(报告|演讲)|发表[^，。]{0,12}演讲")
 
 
 def rule_participates(text, mentions, ms, ctx):
@@ -994,7 +1002,8 @@ def rule_participates(text, mentions, ms, ctx):
         return out
     events = [m for m in ms if m["type"] == "Event"]
     event = events[0] if events else None
-    if event is None and re.search(r"此次|本次|这次|活动|现场|仪式|峰会|会上|期间|环节", text):
+    if event is None and re.search(r"此次|本次|这次|活动|现场|仪式|峰会|会上|期间|环节|"
+                                   r"(论坛|大会|会议|洽谈会|对接会|推介会|发布会|博览会)上", text):
         event = ctx.recent_event(EVENT_SPAN)
     if event is None and cue.group() in STRONG_CUES:
         event = ctx.recent_event(3)
