@@ -226,7 +226,7 @@ def _bare_places(entities: dict) -> dict[str, str]:
 
 def _used_alone(alias: str, text: str, forms) -> bool:
     """Whether ``alias`` occurs in ``text`` other than inside a longer name
-    or alias (交大 inside 西安交大, 广大 inside 清远广大协同创新研究院)."""
+    or alias (交大 inside 西安交大, 浙大 inside 湖州浙大协同创新研究院)."""
     longer = sorted((n for n in forms if alias in n and n != alias), key=len, reverse=True)
     for name in longer:
         text = text.replace(name, "\n")

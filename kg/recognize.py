@@ -357,7 +357,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         unit_only = suffix not in lex.suffix_type
         whole = toks.start_of.get(e0)
         if whole is None or not (whole < s0 and segmenter_tags().get(text[whole:e0]) == "nt"):
-            whole = s0      # else 中国建设银行, 北京大学: the dictionary knows the whole name
+            whole = s0      # else 中国农业银行, 北京大学: the dictionary knows the whole name
         start = _extend_left(text, whole, toks, lex, known=found, kind=lex.suffix_type.get(suffix))
         start = _with_place(text, start, toks, lex)
         stem = text[start:s0]
@@ -1084,7 +1084,7 @@ def expand_elided_units(text: str, mentions: list[dict]) -> list[dict]:
         suffix = max((x for x in lex.suffix_type if unit_text.endswith(x)), key=len)
         stem = unit_text[:-len(suffix)]
         if stem and not _generic_stem(stem):
-            continue  # 天之衡公司 has a name of its own
+            continue  # 天衡公司 has a name of its own
         kind = existing["type"] if existing else lex.suffix_type[suffix]
         if root["type"] == "University" and kind in ("Department", "Government"):
             kind = "Department"

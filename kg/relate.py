@@ -264,8 +264,7 @@ LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公�
 
 def _named_founder(built: dict, ms: list[dict]) -> dict | None:
     """The university of the sentence whose short name opens ``built``'s name
-    after its place (广州大学 for 清远广大协同创新研究院, 浙江大学 for
-    嘉兴浙大研究院), or None."""
+    after its place (浙江大学 for 湖州浙大协同创新研究院), or None."""
     from kg.resolve import strip_place
 
     rest = strip_place(built["name"])

@@ -2,12 +2,12 @@
 
 Inside a document three kinds of evidence make two surface forms one entity:
 
-* an explicit definition, ``重庆綦江高新技术产业开发区(以下简称“綦江高新区”)``;
+* an explicit definition, ``青山南湖高新技术产业开发区(以下简称“南湖高新区”)``;
 * a lexicon abbreviation of a university (``西安交大`` → ``西安交通大学``);
 * a short form derived from a full name that the document also uses: the
-  name without its place prefix (``华湾材料研究院``), a company's brand with
-  or without ``公司`` (``天之衡公司``, ``聚石化学``), a team named without the
-  school (``西安交通大学钟德星教授团队``).
+  name without its place prefix (``星河材料研究院``), a company's brand with
+  or without ``公司`` (``天衡公司``, ``蓝海化学``), a team named without the
+  school (``星河大学陈晓明教授团队``).
 
 The canonical name is the fullest form the document uses. Across documents
 entities merge when they share a type and a name or alias
@@ -99,8 +99,8 @@ def _industry_re() -> re.Pattern:
 def derived_aliases(entity: dict) -> list[str]:
     """Short forms a document may use for ``entity`` (to be confirmed in the text).
 
-    >>> derived_aliases({"name": "清远市天之衡量子科技有限公司", "type": "Company"})
-    ['天之衡量子科技', '天之衡量子科技公司', '天之衡公司', '天之衡集团', '天之衡', '天之衡量子']
+    >>> derived_aliases({"name": "湖州市天衡量子科技有限公司", "type": "Company"})
+    ['天衡量子科技', '天衡量子科技公司', '天衡公司', '天衡集团', '天衡', '天衡量子']
     """
     lex = load()
     name, kind = entity["name"], entity["type"]
@@ -133,7 +133,7 @@ def derived_aliases(entity: dict) -> list[str]:
 
 def contracted_aliases(entity: dict, text: str) -> list[str]:
     """Four-character contractions of a company's core name that ``text``
-    uses at least twice outside the full name (精美特种型材 → 精美特材):
+    uses at least twice outside the full name (星河特种型材 → 星河特材):
     the same first two and last characters, the others in order from the
     core, and not simply a part of it (a brand prefix is
     :func:`derived_aliases`' business).
