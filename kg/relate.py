@@ -53,6 +53,20 @@ PAIR_SPAN = 12
 MADE_BY = frozenset({"builds", "investsIn"})
 
 
+def zones_of(mentions: list[dict]) -> dict[str, dict]:
+    """The last park named for each zone word, nested ones included
+    (高新区 → 南湖高新区 of 南湖高新区政务办), so that a later 高新区某局
+    finds its zone."""
+    out = {}
+    for m in mentions:
+        if m["type"] == "Park":
+            bare = re.sub(r"[（(][^）)]*[）)]$", "", m["name"])
+            zone = next((z for z in ZONES if bare.endswith(z) and bare != z), None)
+            if zone:
+                out[zone] = m
+    return out
+
+
 @dataclass
 class Context:
     """What a document has said so far, for anaphora and the current event."""
@@ -85,15 +99,8 @@ class Context:
 
 
     def note_zones(self, mentions: list[dict]) -> None:
-        """Remember the last park named for each zone word, nested ones
-        included (高新区 → 南湖高新区 of 南湖高新区政务办), so that a later
-        高新区某局 finds its zone."""
-        for m in mentions:
-            if m["type"] == "Park":
-                bare = re.sub(r"[（(][^）)]*[）)]$", "", m["name"])
-                zone = next((z for z in ZONES if bare.endswith(z) and bare != z), None)
-                if zone:
-                    self.zones[zone] = m
+        """Remember the last park named for each zone word (see :func:`zones_of`)."""
+        self.zones.update(zones_of(mentions))
 
     def recent_event(self, within: int) -> dict | None:
         """The current event if it was named in the last ``within`` sentences."""
@@ -299,9 +306,8 @@ def rule_part_of(text, mentions, ms, ctx):
                    and p["end"] < m["end"] and p["type"] in ORG_TYPES]
         zone = next((z for z in ZONES if m["name"].startswith(z)), None)
         if not parents and zone and m["type"] == "Government":
-            here = Context()
-            here.note_zones([p for p in mentions if p["end"] <= m["start"]])
-            host = here.zones.get(zone) or ctx.zones.get(zone)
+            earlier = sorted((p for p in mentions if p["end"] <= m["start"]), key=lambda p: p["start"])
+            host = zones_of(earlier).get(zone) or ctx.zones.get(zone)
             if host is not None:
                 out.append(_rel(m, "partOf", host, zone, 0.6))  # 高新区某局: the zone's
                 continue
