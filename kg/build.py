@@ -36,6 +36,7 @@ import os
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -158,28 +159,41 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     from kg.ingest import iter_documents
 
     report = BuildReport()
-    docs = list(iter_documents([str(p) for p in paths],
-                               on_error=lambda exc: report.failed.append(str(exc))))
+    paths = [str(p) for p in paths]
     known = store.doc_hashes()
     labels = LabelIndex(store)
-    todo = [doc for doc in docs if known.get(doc["doc"]) != doc["doc_id"]]
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    parallel = jobs > 1 and len(todo) > 1
+    total = _count_files(paths)
+    bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="kg build",
+               disable=not progress or total <= 3)
+    # Documents are read one at a time as the build goes (never all held in
+    # memory); those already stored unchanged are counted as skipped on the
+    # way, the others go, in order, to extraction and then to the store.
+    queued: deque = deque()
+
+    def todo() -> Iterator[dict]:
+        for doc in iter_documents(paths,
+                                  on_error=lambda exc: report.failed.append(str(exc))):
+            if known.get(doc["doc"]) == doc["doc_id"]:
+                report.skipped.append(doc["doc"])
+                bar.update()
+                continue
+            queued.append(doc)
+            yield doc
+
+    extracted = parallel_extract(todo(), extract, jobs) if jobs > 1 else None
     extractor = extract
-    if parallel:
-        extracted = parallel_extract(todo, extract, min(jobs, len(todo)))
-    bar = tqdm(docs, unit="doc", file=sys.stderr, desc="kg build",
-               disable=not progress or len(docs) <= 3)
-    queued = {id(doc) for doc in todo}
+    written = False
     try:
-        for doc in bar:
-            # every queued document takes its result, even one skipped after all
-            # (a second file of the same name and content)
-            done, result = next(extracted) if parallel and id(doc) in queued else (None, None)
+        for result in (extracted if extracted is not None else todo()):
+            doc = queued.popleft()
+            bar.update()
+            # a second file of the same name and content, written meanwhile
             if known.get(doc["doc"]) == doc["doc_id"]:
                 report.skipped.append(doc["doc"])
                 continue
-            if parallel:
+            if extracted is not None:
+                done, result = result
                 if not done:
                     report.failed.append(f"{doc['doc']}: {result}")
                     continue
@@ -195,12 +209,23 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
                     raise
                 report.failed.append(f"{doc['doc']}: {type(exc).__name__}: {exc}")
                 continue
+            written = True
             getattr(report, status).append(doc["doc"])
     finally:
         bar.close()
-        if parallel:
+        if extracted is not None:
             extracted.close()   # stops the workers (also on an error or Ctrl-C)
+        if written:
+            store.compact()     # no write-ahead log left behind
     return report
+
+
+def _count_files(paths) -> int:
+    """How many files ``paths`` name (for the progress bar; nothing is read)."""
+    from kg.ingest import _folder_files
+
+    return sum(sum(1 for f in _folder_files(Path(p)) if isinstance(f, Path))
+               if Path(p).is_dir() else 1 for p in paths)
 
 
 class _Ready:
@@ -243,7 +268,7 @@ def _extract_in_worker(doc: dict) -> tuple[bool, dict | str]:
         return False, f"{type(exc).__name__}: {exc}"
 
 
-def parallel_extract(docs: list[dict], extract: Extractor | None = None,
+def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
                      jobs: int = 2) -> Iterator[tuple[bool, dict | str]]:
     """Extract ``docs`` in ``jobs`` worker processes; yield, in the order of
     ``docs``, ``(True, result)`` or ``(False, "Error: message")``.

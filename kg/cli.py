@@ -110,8 +110,11 @@ def _open(location: str, create: bool = False):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extraction processes (0: one per CPU); the result is the same.")
+@click.option("--scores", is_flag=True,
+              help="Also compute the projection and broker/cluster scores now (otherwise "
+                   "the first analysis command after the build does).")
 @_store_errors
-def build(paths, store, quiet, jobs):
+def build(paths, store, quiet, jobs, scores):
     """Extract PATHS (files or folders) into the store, incrementally.
 
     A document already stored with the same content is skipped; a changed one
@@ -123,17 +126,28 @@ def build(paths, store, quiet, jobs):
     from kg.build import build as run_build
     from kg.store import StoreError
 
+    from kg.analysis import analysis, is_cached
+
     kg_store = _open(store, create=True)
     try:
         with kg_store:
             report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
             stats = kg_store.stats()
+            analysed = analysis(kg_store) if scores else None
+            cached = analysed is not None or is_cached(kg_store)
     except StoreError as exc:
         _fail(str(exc))
     for line in report.failed:
         click.echo(f"kg: skipped {line}", err=True)
     click.echo(f"{report.summary()}; store {store}: {stats['documents']} documents, "
                f"{stats['entities']} entities, {stats['relations']} relations")
+    if analysed is not None:
+        how = "computed" if analysed.computed else "already there"
+        click.echo(f"scores {how} in {analysed.seconds:.1f} s: analysis commands now read them")
+    elif not cached and stats["documents"]:
+        click.echo("note: the first analysis command (brokers, clusters, show, connect, view) "
+                   "computes and saves the scores of this store state, so it takes longer; "
+                   "`kg build --scores` computes them now")
     if report.failed:
         sys.exit(1)     # as `kg extract`: the good files are stored, a script sees the rest
 
@@ -233,14 +247,53 @@ graph_option = click.option(
     help="Read a projection saved by `kg project --out` instead of the store.")
 
 
-def _analysis_graph(store: str, graph_file: str | None):
-    """The entity graph: from a saved projection, or projected from the store."""
-    from kg.graph import graph_from_store, load_graph
+def _analysis(store: str, graph_file: str | None, graph_only: bool = False):
+    """The projection and its scores (:class:`kg.analysis.Analysis`): the
+    store's, computed once per store state and read back; or, with
+    ``graph_file``, a saved projection whose scores are computed here."""
+    import gc
+
+    from kg.analysis import Analysis, analysis
+    from kg.graph import load_graph
+    from kg.store import StoreError
 
     try:
-        return load_graph(graph_file) if graph_file else graph_from_store(store)
+        if graph_file:
+            result = Analysis(key="", graph=load_graph(graph_file))
+            result.brokers = result.clusters = None      # computed when asked for
+        else:
+            with _open(store) as kg_store:
+                result = analysis(kg_store, graph_only=graph_only)
     except (OSError, ValueError, ImportError) as exc:
         raise click.ClickException(f"cannot load the graph: {exc}") from None
+    except StoreError as exc:
+        _fail(str(exc))
+    if result.computed and result.graph.number_of_nodes():
+        click.echo(f"(scores of this store state computed in {result.seconds:.1f} s and "
+                   "saved; the next commands read them)", err=True)
+    gc.freeze()     # what is loaded now lives until exit: keep the collector off it
+    return result
+
+
+def _broker_rows(result) -> list:
+    """All entities' broker measures, ranked by the default measure."""
+    if result.brokers is None:
+        from kg.brokerage import broker_measures, rank_brokers
+        result.brokers = rank_brokers(broker_measures(result.graph), result.graph,
+                                      top=None, actors_only=False, bridges=0)
+    return result.brokers
+
+
+def _cluster_result(result) -> dict:
+    if result.clusters is None:
+        from kg.clusters import clusters
+        result.clusters = clusters(result.graph)
+    return result.clusters
+
+
+def _analysis_graph(store: str, graph_file: str | None):
+    """The entity graph: from a saved projection, or the store's."""
+    return _analysis(store, graph_file, graph_only=True).graph
 
 
 def _echo_json(data) -> None:
@@ -284,11 +337,12 @@ def project_cmd(store: str, out: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
     """Who brokers between universities, industry and government."""
-    from kg.brokerage import ROLES, brokers
+    from kg.brokerage import ROLES, rank_brokers
 
-    G = _analysis_graph(store, graph_file)
+    result = _analysis(store, graph_file)
     try:
-        rows = brokers(G, top=top, sort=sort, actors_only=not all_types)
+        rows = rank_brokers(_broker_rows(result), result.graph, top=top, sort=sort,
+                            actors_only=not all_types)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -322,9 +376,15 @@ def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json)
     """Clusters of collaborating actors, labelled by their central members."""
     from kg.clusters import ClusterBackendError, clusters
 
-    G = _analysis_graph(store, graph_file)
+    default = (method, seed, resolution) == ("louvain", 42, 1.0)
+    analysed = _analysis(store, graph_file, graph_only=not default)
     try:
-        result = clusters(G, method, seed=seed, resolution=resolution, min_size=min_size)
+        if default:
+            result = dict(_cluster_result(analysed))
+            result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
+        else:
+            result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
+                              min_size=min_size)
     except ClusterBackendError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -367,16 +427,18 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.connect import NameResolutionError, connect
 
-    G = _analysis_graph(store, graph_file)
+    analysed = _analysis(store, graph_file, graph_only=not html_file)
+    G = analysed.graph
     try:
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via)
     except (NameResolutionError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     if html_file:
-        from kg.viewer import overlays, write_connect_page
+        from kg.viewer import write_connect_page
 
-        cluster, score = overlays(G)
-        write_connect_page(G, result, html_file, cluster=cluster, score=score)
+        _broker_rows(analysed), _cluster_result(analysed)
+        write_connect_page(G, result, html_file, cluster=analysed.cluster_ids(),
+                           score=analysed.broker_scores())
         click.echo(f"page → {html_file}", err=True)
     if as_json:
         return _echo_json(result)
@@ -408,9 +470,10 @@ def show_cmd(store, graph_file, name, as_json) -> None:
     from kg.card import card
     from kg.connect import NameResolutionError
 
-    G = _analysis_graph(store, graph_file)
+    analysed = _analysis(store, graph_file)
     try:
-        c = card(G, name)
+        c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
+                 broker_rows=_broker_rows(analysed))
     except NameResolutionError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -464,13 +527,21 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
     """
     from kg import viewer
 
-    G = _analysis_graph(store, graph_file)
-    cluster = viewer.cluster_ids(G)
+    analysed = _analysis(store, graph_file)
+    G = analysed.graph
     try:
+        # clusters are computed (for a saved projection) only when selecting
+        # one, or once the view is known to fit on a page
+        cluster = None
+        if cluster_id is not None:
+            _cluster_result(analysed)
+            cluster = analysed.cluster_ids()
         view = viewer.select_view(G, around=around, hops=hops, cluster=cluster_id,
                                   clusters=cluster, min_degree=min_degree)
-        viewer.check_size(view)  # before the costlier broker scores
-        score = viewer.broker_scores(G)
+        viewer.check_size(view)  # before the costlier scores
+        _cluster_result(analysed), _broker_rows(analysed)
+        cluster = analysed.cluster_ids()
+        score = analysed.broker_scores()
         parts = [f"around {around} ({hops} hops)" if around else "",
                  f"cluster {cluster_id}" if cluster_id is not None else "",
                  f"degree ≥ {min_degree}" if min_degree else ""]

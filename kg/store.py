@@ -243,6 +243,10 @@ class KGStore:
     def close(self) -> None:
         """Release the store (the on-disk store is locked while open)."""
 
+    def compact(self) -> None:
+        """Make the store's files compact after many writes (a server's
+        business for a remote store)."""
+
     def __enter__(self):
         return self
 
@@ -909,6 +913,15 @@ class LocalStore(KGStore):
             self._store.update(update)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+        finally:
+            from kg.analysis import invalidate
+            invalidate(self)     # the saved analysis was of the previous state
+
+    def compact(self) -> None:
+        """Flush and compact the on-disk files (the write-ahead log of a
+        build would otherwise stay on disk until the store is next opened)."""
+        self._store.flush()
+        self._store.optimize()
 
     def quads(self):
         for quad in self._store.quads_for_pattern(None, None, None, None):

@@ -15,7 +15,8 @@ import kg.brokerage
 from kg.brokerage import (
     ROLES, SNA_COLUMNS, betweenness, bridged_sectors, brokers, gould_fernandez,
     gould_fernandez_expected, gould_fernandez_global, gould_fernandez_sd,
-    gould_fernandez_z, subset_betweenness)
+    gould_fernandez_z, subset_betweenness,
+    subset_betweenness_many)
 from kg.graph import project
 
 
@@ -306,6 +307,23 @@ def test_subset_betweenness_counts_each_source_target_pair_once():
     # sampling sources scales back up
     sampled = subset_betweenness(G, ["uni1", "uni2"], ["firm", "firm2"], max_sources=1)
     assert sampled["tto"] == 4
+
+
+@pytest.mark.parametrize("max_sources", [500, 7])
+def test_one_search_for_several_target_sets_equals_separate_runs(max_sources):
+    """brokers() shares the search from each university between its two
+    subset measures; the result is networkx's subset betweenness, per set."""
+    G = nx.gnm_random_graph(60, 150, seed=3)
+    sources, industry, government = range(0, 15), range(15, 35), range(35, 50)
+    many = subset_betweenness_many(G, sources, {"ind": industry, "gov": government, "none": []},
+                                   max_sources=max_sources)
+    for label, targets in (("ind", industry), ("gov", government)):
+        one = subset_betweenness(G, sources, targets, max_sources=max_sources)
+        assert many[label] == pytest.approx(one)
+        if max_sources > 15:
+            ref = nx.betweenness_centrality_subset(G, list(sources), list(targets))
+            assert many[label] == pytest.approx({n: 2 * v for n, v in ref.items()})
+    assert set(many["none"].values()) == {0.0}
 
 
 def test_bridged_sectors_lists_open_pairs_by_sector():

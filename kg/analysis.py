@@ -1,0 +1,243 @@
+"""The analysis of a store, computed once per store state and read back.
+
+Projecting the store to a graph (:func:`kg.graph.project`) and scoring its
+brokers (:func:`kg.brokerage.broker_measures`) and clusters
+(:func:`kg.clusters.clusters`) take seconds to minutes on a store of
+thousands of articles, and give the same answer until the store changes.
+:func:`analysis` computes them once for a store *state* — identified by
+:func:`store_key`, a digest of the stored documents and their content
+hashes — saves them in the store's directory (``kg-analysis/``, beside
+Oxigraph's files) and reads them back while the state lasts:
+
+* ``kg build`` and ``kg remove`` change the state, and :func:`invalidate`
+  drops the saved analysis at once (so does ``kg sparql --update``);
+* ``kg brokers``, ``kg clusters``, ``kg show``, ``kg connect`` and ``kg
+  view`` read the saved analysis, computing it first if the state has none.
+
+The projection and the scores are written to separate files, so commands
+that need only the graph (``kg connect``) do not read the scores.  A store
+behind a SPARQL server has no directory: its analysis is computed for each
+command.
+
+Examples
+--------
+>>> import os, tempfile
+>>> from kg.store import open_store
+>>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+>>> a = analysis(store)
+>>> a.graph.number_of_nodes(), a.computed
+(0, True)
+>>> analysis(store).computed            # read back, not computed again
+False
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg import __version__
+
+__all__ = ["Analysis", "analysis", "compute", "store_key", "cache_dir", "invalidate",
+           "is_cached", "FORMAT"]
+
+#: Version of the saved files; bump it when their content changes.
+FORMAT = 1
+
+#: Directory, inside an on-disk store, holding the saved analysis.
+CACHE_DIR = "kg-analysis"
+
+
+@dataclass
+class Analysis:
+    """A store's projection and scores, for one store state.
+
+    Attributes
+    ----------
+    key : str
+        :func:`store_key` of the state they were computed for.
+    graph : networkx.MultiDiGraph
+        :func:`kg.graph.project` of the store's entities and relations.
+    brokers : list of dict
+        :func:`kg.brokerage.broker_measures` of ``graph``, ranked by the
+        default measure (triple-helix brokerage) over all entities, so a
+        row's index + 1 is its rank.
+    clusters : dict
+        :func:`kg.clusters.clusters` of ``graph`` with its defaults (the
+        cluster ids ``kg clusters`` prints and ``kg view --cluster`` takes).
+    seconds : float
+        How long computing them took.
+    computed : bool
+        Whether this call computed them (rather than reading them back).
+    """
+
+    key: str
+    graph: nx.MultiDiGraph
+    brokers: list = field(default_factory=list)
+    clusters: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    computed: bool = False
+
+    def cluster_ids(self) -> dict:
+        """``{entity: cluster id}`` over every cluster."""
+        return {m: c["id"] for c in self.clusters.get("clusters", ()) for m in c["members"]}
+
+    def broker_scores(self) -> dict:
+        """``{entity: score}`` for sizing nodes in the viewer (as
+        :func:`kg.viewer.broker_scores`)."""
+        measure = ("triple_helix" if any(r.get("triple_helix") for r in self.brokers)
+                   else "betweenness")
+        return {r["name"]: r.get(measure) or 0.0 for r in self.brokers}
+
+
+def store_key(store) -> str:
+    """A digest of the store's state: its documents and their content hashes.
+
+    Two stores holding the same documents (same file names, same content)
+    built by the same ``kg`` version have the same key; adding, replacing
+    or removing a document changes it.
+
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> len(store_key(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)))
+    64
+    """
+    digest = hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n".encode())
+    for name, content in sorted(store.doc_hashes().items()):
+        digest.update(f"{name}\t{content}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_dir(store) -> Path | None:
+    """Where ``store`` keeps its saved analysis (``None`` for a server)."""
+    from kg.store import is_url
+
+    if is_url(store.location):
+        return None
+    return Path(store.location) / CACHE_DIR
+
+
+def invalidate(store) -> None:
+    """Drop the saved analysis of ``store`` (after any change to it)."""
+    folder = cache_dir(store)
+    if folder is not None and folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def is_cached(store, key: str | None = None) -> bool:
+    """Whether the analysis of the store's current state is saved."""
+    folder = cache_dir(store)
+    if folder is None or not (folder / "key").is_file():
+        return False
+    return (folder / "key").read_text() == (key or store_key(store))
+
+
+def compute(store, key: str | None = None) -> Analysis:
+    """Project ``store`` and score its brokers and clusters (no saving).
+
+    Parameters
+    ----------
+    store : kg.store.KGStore
+    key : str, optional
+        Its :func:`store_key`, if already known.
+
+    Returns
+    -------
+    Analysis
+    """
+    from kg.brokerage import broker_measures, rank_brokers
+    from kg.clusters import clusters
+    from kg.graph import project
+
+    start = time.perf_counter()
+    key = key or store_key(store)
+    G = project(store.entities(), store.relations())
+    rows = broker_measures(G) if len(G) else []
+    ranked = rank_brokers(rows, G, top=None, actors_only=False, bridges=0)
+    result = clusters(G) if len(G) else {"method": "louvain", "clusters": [], "modularity": 0.0}
+    return Analysis(key=key, graph=G, brokers=ranked, clusters=result,
+                    seconds=time.perf_counter() - start, computed=True)
+
+
+def analysis(store, *, graph_only: bool = False) -> Analysis:
+    """The analysis of the store's current state: read back if saved,
+    otherwise computed and saved.
+
+    Parameters
+    ----------
+    store : kg.store.KGStore
+    graph_only : bool
+        Read only the projection (``brokers`` and ``clusters`` are then
+        empty) when it is saved: for commands that need no scores.
+
+    Returns
+    -------
+    Analysis
+        ``computed`` tells whether this call had to compute it.
+    """
+    key = store_key(store)
+    folder = cache_dir(store)
+    if folder is not None and is_cached(store, key):
+        try:
+            return _read(folder, key, graph_only)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            pass  # a damaged or half-written analysis is computed again
+    result = compute(store, key)
+    if folder is not None:
+        _write(folder, result)
+    return result
+
+
+@contextmanager
+def _no_gc():
+    """Unpickling a graph creates millions of objects that the cyclic
+    collector would rescan at every generation threshold; none are garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def _read(folder: Path, key: str, graph_only: bool) -> Analysis:
+    with _no_gc():
+        with open(folder / "graph.pickle", "rb") as fh:
+            G = pickle.load(fh)
+        meta = {}
+        if not graph_only:
+            with open(folder / "scores.pickle", "rb") as fh:
+                meta = pickle.load(fh)
+    if not isinstance(G, nx.MultiDiGraph):
+        raise ValueError("not a projection")
+    return Analysis(key=key, graph=G, brokers=meta.get("brokers", []),
+                    clusters=meta.get("clusters", {}), seconds=meta.get("seconds", 0.0))
+
+
+def _write(folder: Path, result: Analysis) -> None:
+    """Write the files, then the key last: a key on disk means complete files."""
+    tmp = folder.with_name(f"{CACHE_DIR}.tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+        with open(tmp / "graph.pickle", "wb") as fh:
+            pickle.dump(result.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(tmp / "scores.pickle", "wb") as fh:
+            pickle.dump({"brokers": result.brokers, "clusters": result.clusters,
+                         "seconds": result.seconds}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        (tmp / "key").write_text(result.key)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)   # a read-only store: compute each time
