@@ -220,6 +220,58 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     return report
 
 
+def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
+                    progress: bool = True) -> BuildReport:
+    """Load what ``kg extract`` (or :func:`kg.extracted.write_results`, run
+    anywhere) wrote into ``store``, incrementally.
+
+    Parameters
+    ----------
+    dirs : iterable of str or Path
+        Extraction directories (``documents.jsonl``, ``entities.jsonl``,
+        ``relations.jsonl``), loaded in the order given.
+    store : KGStore
+    progress : bool
+        Show a progress bar (on standard error).
+
+    Returns
+    -------
+    BuildReport
+        As :func:`build`: documents already stored with the same content
+        are skipped, a changed one replaces its graph.  The store is the one
+        :func:`build` gives on the files that were extracted (same quads).
+
+    Raises
+    ------
+    kg.extracted.ExtractedError
+        A directory that is not an extraction, or out of order.
+    """
+    from tqdm import tqdm
+
+    from kg.extracted import check_dirs, read_results
+
+    dirs = [str(d) for d in dirs]
+    total = check_dirs(dirs)
+    report = BuildReport()
+    known = store.doc_hashes()
+    labels = LabelIndex(store)
+    written = False
+    bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="kg build",
+               disable=not progress or total <= 3)
+    try:
+        for result in read_results(dirs):
+            doc = result["document"]
+            bar.update()
+            status = ingest_document(store, doc, _Ready(result), known, labels)
+            written = written or status != "skipped"
+            getattr(report, status).append(doc["doc"])
+    finally:
+        bar.close()
+        if written:
+            store.compact()
+    return report
+
+
 def _count_files(paths) -> int:
     """How many files ``paths`` name (for the progress bar; nothing is read)."""
     from kg.ingest import _folder_files

@@ -110,20 +110,26 @@ def _open(location: str, create: bool = False):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extraction processes (0: one per CPU); the result is the same.")
+@click.option("--extracted", is_flag=True,
+              help="PATHS are directories written by `kg extract` (or by "
+                   "kg.extracted.write_results on other machines): load them.")
 @click.option("--scores", is_flag=True,
               help="Also compute the projection and broker/cluster scores now (otherwise "
                    "the first analysis command after the build does).")
 @_store_errors
-def build(paths, store, quiet, jobs, scores):
+def build(paths, store, quiet, jobs, extracted, scores):
     """Extract PATHS (files or folders) into the store, incrementally.
 
     A document already stored with the same content is skipped; a changed one
     replaces its named graph.  With --jobs N, N processes extract while this
     one writes the store, one document at a time.  A file that cannot be read
     is reported on one line and skipped; the others are stored and the exit
-    status is 1.
+    status is 1.  With --extracted, PATHS are directories of extraction
+    output (`kg extract`, or a distributed run: see the README) and the
+    store is the one `kg build` gives on the same files.
     """
-    from kg.build import build as run_build
+    from kg.build import build as run_build, build_extracted
+    from kg.extracted import ExtractedError
     from kg.store import StoreError
 
     from kg.analysis import analysis, is_cached
@@ -131,11 +137,14 @@ def build(paths, store, quiet, jobs, scores):
     kg_store = _open(store, create=True)
     try:
         with kg_store:
-            report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
+            if extracted:
+                report = build_extracted(paths, kg_store, progress=not quiet)
+            else:
+                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
             stats = kg_store.stats()
             analysed = analysis(kg_store) if scores else None
             cached = analysed is not None or is_cached(kg_store)
-    except StoreError as exc:
+    except (StoreError, ExtractedError) as exc:
         _fail(str(exc))
     for line in report.failed:
         click.echo(f"kg: skipped {line}", err=True)
