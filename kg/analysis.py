@@ -5,8 +5,8 @@ brokers (:func:`kg.brokerage.broker_measures`) and clusters
 (:func:`kg.clusters.clusters`) take seconds to minutes on a store of
 thousands of articles, and give the same answer until the store changes.
 :func:`analysis` computes them once for a store *state* — identified by
-:func:`store_key`, a digest of the stored documents and their content
-hashes — saves them in the store's directory (``kg-analysis/``, beside
+:func:`store_key`, a digest that every document written or removed moves
+on — saves them in the store's directory (``kg-analysis/``, beside
 Oxigraph's files) and reads them back while the state lasts:
 
 * ``kg build`` and ``kg remove`` change the state, and :func:`invalidate`
@@ -47,8 +47,8 @@ import networkx as nx
 
 from kg import __version__
 
-__all__ = ["Analysis", "analysis", "compute", "store_key", "cache_dir", "invalidate",
-           "is_cached", "FORMAT"]
+__all__ = ["Analysis", "analysis", "compute", "store_key", "cached_stats", "cache_dir",
+           "invalidate", "is_cached", "FORMAT"]
 
 #: Version of the saved files; bump it when their content changes.
 FORMAT = 1
@@ -100,21 +100,51 @@ class Analysis:
 
 
 def store_key(store) -> str:
-    """A digest of the store's state: its documents and their content hashes.
+    """A digest of the store's state (:meth:`kg.store.KGStore.state`, which
+    every document written or removed moves on) and of this ``kg``.
 
-    Two stores holding the same documents (same file names, same content)
-    built by the same ``kg`` version have the same key; adding, replacing
-    or removing a document changes it.
+    Reading it is one lookup, however large the store; building the same
+    files twice gives the same key, adding, replacing or removing a document
+    changes it.
 
     >>> import os, tempfile
     >>> from kg.store import open_store
     >>> len(store_key(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)))
     64
     """
-    digest = hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n".encode())
-    for name, content in sorted(store.doc_hashes().items()):
-        digest.update(f"{name}\t{content}\n".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n{store.state()}".encode()
+                          ).hexdigest()
+
+
+def cached_stats(store) -> dict:
+    """:meth:`kg.store.KGStore.stats`, saved for the store's state.
+
+    Counting every quad of a large store takes a second or more; the counts
+    only change with the state.  ``kg build`` saves them as it reports them.
+    """
+    import json
+
+    key = store_key(store)
+    folder = cache_dir(store)
+    path = folder / "stats.json" if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("key") == key:
+                return saved["stats"]
+        except (OSError, ValueError, KeyError):
+            pass
+    stats = store.stats()
+    if path is not None:
+        try:
+            folder.mkdir(exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps({"key": key, "stats": stats}, ensure_ascii=False),
+                           encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return stats
 
 
 def cache_dir(store) -> Path | None:
@@ -227,17 +257,18 @@ def _read(folder: Path, key: str, graph_only: bool) -> Analysis:
 
 def _write(folder: Path, result: Analysis) -> None:
     """Write the files, then the key last: a key on disk means complete files."""
-    tmp = folder.with_name(f"{CACHE_DIR}.tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    tag = f".tmp{os.getpid()}"
     try:
-        tmp.mkdir(parents=True)
-        with open(tmp / "graph.pickle", "wb") as fh:
+        folder.mkdir(exist_ok=True)
+        (folder / "key").unlink(missing_ok=True)
+        with open(folder / ("graph.pickle" + tag), "wb") as fh:
             pickle.dump(result.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        with open(tmp / "scores.pickle", "wb") as fh:
+        with open(folder / ("scores.pickle" + tag), "wb") as fh:
             pickle.dump({"brokers": result.brokers, "clusters": result.clusters,
                          "seconds": result.seconds}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        (tmp / "key").write_text(result.key)
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
+        (folder / ("key" + tag)).write_text(result.key)
+        for name in ("graph.pickle", "scores.pickle", "key"):
+            os.replace(folder / (name + tag), folder / name)
     except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)   # a read-only store: compute each time
+        for name in ("graph.pickle", "scores.pickle", "key"):   # a read-only store:
+            Path(folder / (name + tag)).unlink(missing_ok=True)  # compute each time

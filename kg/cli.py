@@ -132,7 +132,7 @@ def build(paths, store, quiet, jobs, extracted, scores):
     from kg.extracted import ExtractedError
     from kg.store import StoreError
 
-    from kg.analysis import analysis, is_cached
+    from kg.analysis import analysis, cached_stats, is_cached
 
     kg_store = _open(store, create=True)
     try:
@@ -141,7 +141,7 @@ def build(paths, store, quiet, jobs, extracted, scores):
                 report = build_extracted(paths, kg_store, progress=not quiet)
             else:
                 report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
-            stats = kg_store.stats()
+            stats = cached_stats(kg_store)
             analysed = analysis(kg_store) if scores else None
             cached = analysed is not None or is_cached(kg_store)
     except (StoreError, ExtractedError) as exc:
@@ -234,8 +234,10 @@ def stats(store, as_json):
     """Documents, entities per type and relations per predicate."""
     import json
 
+    from kg.analysis import cached_stats
+
     with _open(store) as kg_store:
-        counts = kg_store.stats()
+        counts = cached_stats(kg_store)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=1))
         return

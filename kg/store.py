@@ -210,6 +210,9 @@ def _to_term(term: dict):
 
 # --- the store ------------------------------------------------------------------------
 
+#: The node that carries the store's :meth:`KGStore.state` (default graph).
+STATE_NODE = KG + "store"
+
 #: Prefixes for exports: vocabularies only (data IRIs hold '/').
 _VOCAB_PREFIXES = {p: ns for p, ns in PREFIXES.items() if not ns.startswith(KG)}
 
@@ -292,6 +295,26 @@ class KGStore:
         return [{n: term_value(c) for n, c in zip(names, row) if c is not None}
                 for row in rows]
 
+    # -- state --
+    def state(self) -> str:
+        """A digest that changes with every document written or removed.
+
+        Kept in the store's default graph (in no document's graph, so
+        exports leave it out): ``<kg:store> uic:state``, rewritten in the
+        same transaction as each document.  Two builds of
+        the same files in the same order reach the same state.
+        """
+        rows = self.select(f"SELECT ?s WHERE {{ <{STATE_NODE}> uic:state ?s }}")
+        return rows[0]["s"] if rows else ""
+
+    def _next_state(self, doc: str, doc_id: str | None) -> str:
+        """The update that moves :meth:`state` on past writing ``doc``."""
+        import hashlib
+
+        new = hashlib.sha256(f"{self.state()}\t{doc}\t{doc_id or '-'}".encode()).hexdigest()
+        return (f"DELETE WHERE {{ <{STATE_NODE}> <{UIC}state> ?s }} ;\n"
+                f"INSERT DATA {{ <{STATE_NODE}> <{UIC}state> \"{new}\" }}")
+
     # -- documents --
     def doc_hashes(self) -> dict[str, str]:
         """``{file name: content hash}`` of every stored document."""
@@ -321,7 +344,9 @@ class KGStore:
                 ENTITIES_GRAPH, "\n".join(f"{s} {p} {o} ." for s, p, o in stale))
         if quads:
             update += " ;\n" + insert_data(quads)
-        self.update(update)
+        doc_id = next((q.object.value for q in quads
+                       if q.predicate.value == UIC + "contentHash"), None)
+        self.update(update + " ;\n" + self._next_state(doc, doc_id))
 
     def remove_document(self, doc: str) -> bool:
         """Remove document ``doc`` (file name or its IRI) and all it stated.
@@ -922,6 +947,10 @@ class LocalStore(KGStore):
         build would otherwise stay on disk until the store is next opened)."""
         self._store.flush()
         self._store.optimize()
+
+    def quad_count(self):
+        return len(self._store) - len(list(self._store.quads_for_pattern(
+            None, None, None, ox.DefaultGraph())))
 
     def quads(self):
         for quad in self._store.quads_for_pattern(None, None, None, None):
