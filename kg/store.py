@@ -194,6 +194,29 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+_XSD_STRING = _XSD + "string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _json_term(term) -> dict | None:
+    """The SPARQL-JSON dict of a pyoxigraph term (what the JSON results
+    format would hold), without serialising and parsing JSON."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": dt}
+    return {"type": "triple", "value": str(term)}
+
+
 def _to_term(term: dict):
     """A pyoxigraph term from a SPARQL-JSON term dict."""
     kind = term["type"]
@@ -504,17 +527,23 @@ class KGStore:
             out.append(rec)
         return out
 
+    def _entity_names(self) -> dict[str, dict]:
+        """``{entity IRI: {"name": prefLabel, "type": class IRI}}`` of the entity graph."""
+        rows = self.select(f"""
+            SELECT ?e ?type ?name WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{
+              VALUES ?type {{ {_TYPES} }} ?e a ?type ; skos:prefLabel ?name }} }}""")
+        return {r["e"]: {"name": r["name"], "type": r["type"]} for r in rows}
+
     def entities(self) -> list[dict]:
         """Entity records ``{"name", "type", "aliases", "docs", "pinyin", "iri"}``.
 
         ``name`` is the canonical name (``skos:prefLabel``), ``aliases`` every
         other label any document used, ``docs`` the documents mentioning it.
         """
-        rows = self.select(f"""
-            SELECT ?e ?type ?name ?file WHERE {{
-              GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?type {{ {_TYPES} }}
-                                      ?e a ?type ; skos:prefLabel ?name }}
-              GRAPH ?g {{ ?g uic:mentions ?e ; uic:fileName ?file }} }}""")
+        names = self._entity_names()
+        rows = [dict(names[r["e"]], e=r["e"], file=r["file"]) for r in self.select("""
+            SELECT ?e ?file WHERE { GRAPH ?g { ?g uic:mentions ?e ; uic:fileName ?file } }""")
+                if r["e"] in names]
         labels = self.select(f"""
             SELECT ?e ?label ?lang WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{
               VALUES ?type {{ {_TYPES} }}
@@ -546,18 +575,21 @@ class KGStore:
         Keys: ``doc, doc_id, subject, predicate, object, subject_type,
         object_type, evidence, start, end, trigger, confidence, title``.
         """
-        rows = self.select(f"""
-            SELECT ?file ?hash ?sname ?p ?oname ?stype ?otype ?sentence ?start ?end
-                   ?trigger ?confidence ?title WHERE {{ GRAPH ?g {{
+        # Evidence from the document graphs, then names and types from the
+        # entity graph by lookup (joining the two in one query lets the
+        # engine pair every subject with every object first).
+        names = {e: (r["name"], r["type"]) for e, r in self._entity_names().items()}
+        rows = self.select("""
+            SELECT ?file ?hash ?s ?p ?o ?sentence ?start ?end ?trigger ?confidence ?title
+            WHERE { GRAPH ?g {
               ?ev a uic:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
               ?g uic:fileName ?file ; uic:contentHash ?hash .
-              OPTIONAL {{ ?ev uic:sentence ?sentence }} OPTIONAL {{ ?ev uic:start ?start }}
-              OPTIONAL {{ ?ev uic:end ?end }} OPTIONAL {{ ?ev uic:trigger ?trigger }}
-              OPTIONAL {{ ?ev uic:confidence ?confidence }} OPTIONAL {{ ?ev uic:title ?title }} }}
-              GRAPH <{ENTITIES_GRAPH}> {{
-                VALUES ?stype {{ {_TYPES} }} VALUES ?otype {{ {_TYPES} }}
-                ?s a ?stype ; skos:prefLabel ?sname . ?o a ?otype ; skos:prefLabel ?oname }}
-            }}""")
+              OPTIONAL { ?ev uic:sentence ?sentence } OPTIONAL { ?ev uic:start ?start }
+              OPTIONAL { ?ev uic:end ?end } OPTIONAL { ?ev uic:trigger ?trigger }
+              OPTIONAL { ?ev uic:confidence ?confidence } OPTIONAL { ?ev uic:title ?title } } }""")
+        rows = [dict(r, sname=names[r["s"]][0], stype=names[r["s"]][1],
+                     oname=names[r["o"]][0], otype=names[r["o"]][1])
+                for r in rows if r["s"] in names and r["o"] in names]
         out = [{"doc": r["file"], "doc_id": r["hash"], "subject": r["sname"],
                 "predicate": r["p"][len(UIC):], "object": r["oname"],
                 "subject_type": r["stype"][len(UIC):],
@@ -921,9 +953,8 @@ class LocalStore(KGStore):
 
     def _select(self, query, union):
         result = self._run(query, union)
-        data = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
-        names = data["head"]["vars"]
-        rows = [[b.get(n) for n in names] for b in data["results"]["bindings"]]
+        names = [v.value for v in result.variables]
+        rows = [[_json_term(t) for t in solution] for solution in result]
         return names, rows
 
     def _ask(self, query, union):
@@ -947,6 +978,11 @@ class LocalStore(KGStore):
         build would otherwise stay on disk until the store is next opened)."""
         self._store.flush()
         self._store.optimize()
+        # RocksDB deletes the write-ahead logs it no longer needs when the
+        # database is opened: close and reopen it now rather than leave
+        # them on disk until the next command (they were 3 × the data).
+        self._store = None
+        self._store = ox.Store(self.location)
 
     def quad_count(self):
         return len(self._store) - len(list(self._store.quads_for_pattern(
