@@ -43,8 +43,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
 from kg import __version__
 
 __all__ = ["Analysis", "analysis", "compute", "store_key", "cached_stats", "cache_dir",
@@ -81,7 +79,7 @@ class Analysis:
     """
 
     key: str
-    graph: nx.MultiDiGraph
+    graph: "nx.MultiDiGraph"
     brokers: list = field(default_factory=list)
     clusters: dict = field(default_factory=dict)
     seconds: float = 0.0
@@ -249,6 +247,8 @@ def _read(folder: Path, key: str, graph_only: bool) -> Analysis:
         if not graph_only:
             with open(folder / "scores.pickle", "rb") as fh:
                 meta = pickle.load(fh)
+    import networkx as nx
+
     if not isinstance(G, nx.MultiDiGraph):
         raise ValueError("not a projection")
     return Analysis(key=key, graph=G, brokers=meta.get("brokers", []),

@@ -63,7 +63,6 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import __version__
 from kg.records import ENTITY_TYPES, PREDICATES
-from kg.resolve import corpus_short_forms
 
 #: Namespace of the ontology (``ontology/uic.ttl``, prefix ``uic:``).
 UIC = "https://w3id.org/uic-kg/ontology#"
@@ -276,6 +275,8 @@ def entity_description(iri: str, type_: str, canonical: str,
     ...        "广东星河新材料股份有限公司", ["星河公司"]) if p.endswith("hiddenLabel"))
     ['"星河新材料"@zh', '"星河新材料公司"@zh']
     """
+    from kg.resolve import corpus_short_forms
+
     names = {canonical, *(n for n in names if n)}
     out = [(iri, RDF + "type", UIC + type_),
            (iri, SKOS + "prefLabel", _lit(canonical, ZH)),

@@ -43,9 +43,7 @@ import csv
 import io
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1019,6 +1017,9 @@ class RemoteStore(KGStore):
 
     def _post(self, url: str, params: list, accept: str) -> bytes:
         body = urllib.parse.urlencode(params).encode("utf-8")
+        import urllib.error
+        import urllib.request     # here: most commands never talk to a server
+
         req = urllib.request.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         try:
