@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from kg.extraction.coreference import qualify_generic
 from kg.rdf import document_quads
 from kg.store import KGStore, LabelIndex
 
@@ -100,7 +101,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
     name, doc_id = doc["doc"], doc["doc_id"]
     if known.get(name) == doc_id:
         return "skipped"
-    result = extract(doc)
+    result = qualify_generic(extract(doc))
     result["document"].setdefault("doc", name)
     result["document"].setdefault("doc_id", doc_id)
     if labels is None:
