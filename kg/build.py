@@ -20,7 +20,7 @@ Examples
 >>> import tempfile, os
 >>> from kg.store import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
->>> def extract(doc):   # a stand-in for kg.extract.extract_document
+>>> def extract(doc):   # a stand-in for kg.extraction.document.extract_document
 ...     return {"document": doc, "entities": [
 ...         {"name": "某某大学", "type": "University", "aliases": []}], "relations": []}
 >>> doc = {"doc": "a.txt", "doc_id": "00ff00ff00ff00ff", "raw": "某某大学。"}
@@ -63,8 +63,8 @@ class BuildReport:
 
 
 def default_extractor() -> Extractor:
-    """:func:`kg.extract.extract_document` (its pipeline is built once)."""
-    from kg.extract import extract_document
+    """:func:`kg.extraction.document.extract_document` (its pipeline is built once)."""
+    from kg.extraction import extract_document
 
     return extract_document
 
@@ -79,7 +79,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
     store : KGStore
     doc : dict
         Document record (``doc``, ``doc_id``, ``raw`` …) from
-        :func:`kg.ingest.read_document`.
+        :func:`kg.extraction.reading.read_document`.
     extract : callable
         ``doc -> {"document", "entities", "relations"}``; only called when the
         document has to be (re)written.
@@ -123,7 +123,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     Parameters
     ----------
     paths : iterable of str or Path
-        Files and folders (read with :func:`kg.ingest.iter_documents`).
+        Files and folders (read with :func:`kg.extraction.reading.iter_documents`).
     store : KGStore
     extract : callable, optional
         Default :func:`default_extractor` (built only if a document needs it).
@@ -156,7 +156,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     """
     from tqdm import tqdm
 
-    from kg.ingest import iter_documents
+    from kg.extraction.reading import iter_documents
 
     report = BuildReport()
     docs = list(iter_documents([str(p) for p in paths],
@@ -225,7 +225,7 @@ def _init_worker(extract: Extractor | None, parent: int) -> None:
     global _worker_extract
     _worker_extract = extract or default_extractor()
     if extract is None:
-        from kg.extract import default_pipeline
+        from kg.extraction.document import default_pipeline
         default_pipeline()
 
     def watch() -> None:
@@ -254,7 +254,7 @@ def parallel_extract(docs: list[dict], extract: Extractor | None = None,
     documents are in flight, so memory stays flat however long the build
     is.  Closing the generator stops the workers.
 
-    >>> from kg.extract import extract_document
+    >>> from kg.extraction.document import extract_document
     >>> docs = [{"doc": f"{i}.txt", "doc_id": str(i) * 16, "raw": f"星河{i}大学与蓝海科技有限公司签约。"}
     ...         for i in range(3)]
     >>> [(ok, r["relations"][0]["subject"]) for ok, r in parallel_extract(docs, extract_document)]

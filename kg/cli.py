@@ -43,8 +43,8 @@ def _report_error(err) -> None:
               help="Without the trained tagger: rules only, faster, less accurate.")
 def extract(paths, out_dir, model_dir, rules_only):
     """Extract entities and relations from files or folders of articles."""
-    from kg.extract import write_extraction
-    from kg.pipeline import build_pipeline
+    from kg.extraction.document import write_extraction
+    from kg.extraction.pipeline import build_pipeline
 
     errors = []
 
@@ -77,7 +77,7 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
     per predicate and per entity type, micro and per document (macro)."""
     import json
 
-    from kg.evaluate import GoldError, evaluate_extraction, format_many
+    from kg.extraction.evaluation import GoldError, evaluate_extraction, format_many
 
     if not gold_dirs:
         if len(paths) < 2:

@@ -3,14 +3,14 @@
 Components are registered with ``@Language.factory`` and configured like
 any spaCy component, so they can be mixed with a trained model:
 
-* ``uic_sentences`` sets sentence starts from :func:`kg.clean.split_sentences`;
+* ``uic_sentences`` sets sentence starts from :func:`kg.extraction.cleaning.split_sentences`;
 * ``uic_entities`` recognises mentions of the 13 types per sentence
-  (:mod:`kg.recognize`), and folds in ``doc.ents`` of a preceding trained
+  (:mod:`kg.extraction.name_rules`), and folds in ``doc.ents`` of a preceding trained
   ``ner`` component when one is there (``ORG``/``PERSON``/``GPE`` … mapped
   by the ``label_map`` setting);
 * ``uic_aliases`` resolves mentions to entities with canonical names and
-  aliases (:mod:`kg.resolve`);
-* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.relate`).
+  aliases (:mod:`kg.extraction.aliases`);
+* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.extraction.relation_rules`).
 
 Results live on ``Doc`` extensions: ``doc._.mentions`` (per-sentence lists
 of mention dicts), ``doc._.entities`` (canonical entity records) and
@@ -40,11 +40,11 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.clean import split_sentences
-from kg.lexicon import load
-from kg.recognize import recognize
-from kg.relate import Context, relate
-from kg.resolve import contracted_aliases, derived_aliases, explicit_aliases, strip_place
+from kg.extraction.cleaning import split_sentences
+from kg.extraction.lexicon import load
+from kg.extraction.name_rules import recognize
+from kg.extraction.relation_rules import Context, relate
+from kg.extraction.aliases import contracted_aliases, derived_aliases, explicit_aliases, strip_place
 
 for _name, _default in (("mentions", None), ("entities", None), ("relations", None),
                          ("rule_mentions", None), ("own", None)):
@@ -58,7 +58,7 @@ DEFAULT_LABEL_MAP = {"ORG": "Organization", "PERSON": "Person", "FAC": "Park",
 
 @Language.factory("uic_sentences")
 def make_sentences(nlp: Language, name: str):
-    """Sentence boundaries from :func:`kg.clean.split_sentences`."""
+    """Sentence boundaries from :func:`kg.extraction.cleaning.split_sentences`."""
 
     def set_sentences(doc: Doc) -> Doc:
         starts = {start for start, _ in split_sentences(doc.text)}
@@ -192,7 +192,7 @@ def default_model_dir():
     """The folder of the models shipped with the package (``kg/models``)."""
     from pathlib import Path
 
-    return Path(__file__).parent / "models"
+    return Path(__file__).parent.parent / "models"
 
 
 TYPE_PRIORITY = ("Team", "Role", "Event", "Project", "Person", "University", "Department",

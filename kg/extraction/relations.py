@@ -2,7 +2,7 @@
 candidate pair (:mod:`kg.extraction.candidates`), with a probability.
 
 A multinomial logistic regression over the candidates' sparse features —
-among them the rules' votes (:mod:`kg.relate`), so the model learns when
+among them the rules' votes (:mod:`kg.extraction.relation_rules`), so the model learns when
 a rule is right and what the rules never say. It is trained by
 :mod:`kg.extraction.training` on gold files; scikit-learn is needed to train
 it, not to use it: the model is saved as JSON (its feature weights per
@@ -191,7 +191,7 @@ if not Doc.has_extension("candidates"):
 def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float):
     """Re-decide the rules' relations with the learned model (see module
     docstring); without a model file, the rules' relations pass unchanged."""
-    from kg.pipeline import default_model_dir
+    from kg.extraction.pipeline import default_model_dir
 
     folder = Path(model) if model else default_model_dir()
     learned = RelationModel.from_disk(folder) if (folder / MODEL_FILE).exists() else None

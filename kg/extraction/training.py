@@ -40,7 +40,7 @@ def split_folds(docs: list[str], k: int, seed: int = 0) -> list[int]:
 
 
 def _rule_pipeline():
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     return build_pipeline(tagger=True, model=Path(tempfile.gettempdir()) / "kg-no-model")
 
@@ -85,7 +85,7 @@ def relation_labels(doc, example: dict, candidates: list[dict]) -> list[str]:
     alias is among the gold end's forms (as the scorer matches), symmetric
     predicates either way; event candidates across sentences only with
     participatesIn or organizes."""
-    from kg.evaluate import norm
+    from kg.extraction.evaluation import norm
     from kg.extraction.relations import NONE
     from kg.records import SYMMETRIC
 
@@ -152,7 +152,7 @@ def train(gold_dirs, text_paths, out_dir) -> dict:
         raise ValueError("no gold file matches a document among the texts given")
     sequences = name_examples(examples)
     fit_names(sequences, out_dir)
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     fit_relations(examples, build_pipeline(model=out_dir, relation_model=False), out_dir)
     meta = {"kg_version": __version__, "model": "names-crf/1 relations-logreg/1",
@@ -177,12 +177,12 @@ def cross_validate(gold_dirs, text_paths, folds: int = 5, seed: int = 0,
     -------
     dict
         ``{"relations", "entities", "folds": {doc: fold}}`` — records as
-        :func:`kg.extract.extract_document` gives, ready for
-        :func:`kg.evaluate.evaluate`.
+        :func:`kg.extraction.document.extract_document` gives, ready for
+        :func:`kg.extraction.evaluation.evaluate`.
     """
-    from kg.extract import extract_document
+    from kg.extraction.document import extract_document
     from kg.extraction.gold import load_examples
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     examples = load_examples(gold_dirs, text_paths)
     if len(examples) < folds:
