@@ -20,7 +20,7 @@ Examples
 >>> import tempfile, os
 >>> from kg.store import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
->>> def extract(doc):   # a stand-in for kg.extract.extract_document
+>>> def extract(doc):   # a stand-in for kg.extraction.document.extract_document
 ...     return {"document": doc, "entities": [
 ...         {"name": "某某大学", "type": "University", "aliases": []}], "relations": []}
 >>> doc = {"doc": "a.txt", "doc_id": "00ff00ff00ff00ff", "raw": "某某大学。"}
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from kg.extraction.coreference import qualify_generic
 from kg.rdf import document_quads
 from kg.store import KGStore, LabelIndex
 
@@ -63,8 +64,8 @@ class BuildReport:
 
 
 def default_extractor() -> Extractor:
-    """:func:`kg.extract.extract_document` (its pipeline is built once)."""
-    from kg.extract import extract_document
+    """:func:`kg.extraction.document.extract_document` (its pipeline is built once)."""
+    from kg.extraction import extract_document
 
     return extract_document
 
@@ -79,7 +80,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
     store : KGStore
     doc : dict
         Document record (``doc``, ``doc_id``, ``raw`` …) from
-        :func:`kg.ingest.read_document`.
+        :func:`kg.extraction.reading.read_document`.
     extract : callable
         ``doc -> {"document", "entities", "relations"}``; only called when the
         document has to be (re)written.
@@ -101,7 +102,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
     name, doc_id = doc["doc"], doc["doc_id"]
     if known.get(name) == doc_id:
         return "skipped"
-    result = extract(doc)
+    result = qualify_generic(extract(doc))
     result["document"].setdefault("doc", name)
     result["document"].setdefault("doc_id", doc_id)
     if labels is None:
@@ -123,7 +124,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     Parameters
     ----------
     paths : iterable of str or Path
-        Files and folders (read with :func:`kg.ingest.iter_documents`).
+        Files and folders (read with :func:`kg.extraction.reading.iter_documents`).
     store : KGStore
     extract : callable, optional
         Default :func:`default_extractor` (built only if a document needs it).
@@ -156,7 +157,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     """
     from tqdm import tqdm
 
-    from kg.ingest import iter_documents
+    from kg.extraction.reading import iter_documents
 
     report = BuildReport()
     paths = [str(p) for p in paths]
@@ -187,30 +188,15 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     try:
         for result in (extracted if extracted is not None else todo()):
             doc = queued.popleft()
-            bar.update()
-            # a second file of the same name and content, written meanwhile
-            if known.get(doc["doc"]) == doc["doc_id"]:
-                report.skipped.append(doc["doc"])
-                continue
-            if extracted is not None:
-                done, result = result
-                if not done:
-                    report.failed.append(f"{doc['doc']}: {result}")
-                    continue
-                extractor = _Ready(result)
-            elif extractor is None:
-                extractor = default_extractor()
+            if extracted is None and extractor is None and known.get(doc["doc"]) != doc["doc_id"]:
+                extractor = default_extractor()     # built only if a document needs it
             try:
-                status = ingest_document(store, doc, extractor, known, labels)
-            except Exception as exc:  # one bad document must not stop the build
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                if type(exc).__name__ == "StoreError":
-                    raise
-                report.failed.append(f"{doc['doc']}: {type(exc).__name__}: {exc}")
-                continue
-            written = True
-            getattr(report, status).append(doc["doc"])
+                status = _store_one(store, doc, result, extracted is not None, extractor,
+                                    known, labels, report)
+            finally:
+                bar.update()       # counted once written (or given up)
+            if status in ("added", "replaced"):
+                written = True
     finally:
         bar.close()
         if extracted is not None:
@@ -218,6 +204,31 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         if written:
             store.compact()     # no write-ahead log left behind
     return report
+
+
+def _store_one(store, doc, result, parallel, extractor, known, labels, report) -> str:
+    """Store one document of :func:`build`; return its status."""
+    # a second file of the same name and content, written meanwhile
+    if known.get(doc["doc"]) == doc["doc_id"]:
+        report.skipped.append(doc["doc"])
+        return "skipped"
+    if parallel:
+        done, result = result
+        if not done:
+            report.failed.append(f"{doc['doc']}: {result}")
+            return "failed"
+        extractor = _Ready(result)
+    try:
+        status = ingest_document(store, doc, extractor, known, labels)
+    except Exception as exc:  # one bad document must not stop the build
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        if type(exc).__name__ == "StoreError":
+            raise
+        report.failed.append(f"{doc['doc']}: {type(exc).__name__}: {exc}")
+        return "failed"
+    getattr(report, status).append(doc["doc"])
+    return status
 
 
 def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
@@ -274,7 +285,7 @@ def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
 
 def _count_files(paths) -> int:
     """How many files ``paths`` name (for the progress bar; nothing is read)."""
-    from kg.ingest import _folder_files
+    from kg.extraction.reading import _folder_files
 
     return sum(sum(1 for f in _folder_files(Path(p)) if isinstance(f, Path))
                if Path(p).is_dir() else 1 for p in paths)
@@ -301,7 +312,7 @@ def _init_worker(extract: Extractor | None, parent: int) -> None:
     global _worker_extract
     _worker_extract = extract or default_extractor()
     if extract is None:
-        from kg.extract import default_pipeline
+        from kg.extraction.document import default_pipeline
         default_pipeline()
 
     def watch() -> None:
@@ -330,7 +341,7 @@ def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
     documents are in flight, so memory stays flat however long the build
     is.  Closing the generator stops the workers.
 
-    >>> from kg.extract import extract_document
+    >>> from kg.extraction.document import extract_document
     >>> docs = [{"doc": f"{i}.txt", "doc_id": str(i) * 16, "raw": f"星河{i}大学与蓝海科技有限公司签约。"}
     ...         for i in range(3)]
     >>> [(ok, r["relations"][0]["subject"]) for ok, r in parallel_extract(docs, extract_document)]

@@ -37,9 +37,14 @@ def _report_error(err) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory for relations.jsonl, entities.jsonl, documents.jsonl.")
-def extract(paths, out_dir):
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A model folder written by `kg train` (default: the shipped one).")
+@click.option("--rules-only", is_flag=True,
+              help="Without the trained tagger: rules only, faster, less accurate.")
+def extract(paths, out_dir, model_dir, rules_only):
     """Extract entities and relations from files or folders of articles."""
-    from kg.extract import write_extraction
+    from kg.extraction.document import write_extraction
+    from kg.extraction.pipeline import build_pipeline
 
     errors = []
 
@@ -47,32 +52,65 @@ def extract(paths, out_dir):
         errors.append(err)
         _report_error(err)
 
-    summary = write_extraction(paths, out_dir, on_error=on_error)
+    nlp = build_pipeline(tagger=not rules_only, model=model_dir) if (model_dir or rules_only) else None
+    summary = write_extraction(paths, out_dir, on_error=on_error, nlp=nlp)
     click.echo(summary)
     if errors:
         sys.exit(1)
 
 
 @main.command("eval")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--gold", "gold_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder of gold files; repeat for several. Without it, the first "
+                   "PATH is the gold folder.")
+@click.option("--folds", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Cross-validate: each document is extracted by a model trained "
+                   "without it (K folds by document). 0: use the shipped model.")
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A model folder written by `kg train` (default: the shipped one).")
+@click.option("--rules-only", is_flag=True, help="Without the trained tagger (rules only).")
 @click.option("--show", default=0, show_default=True, help="List N misses and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_command(gold_dir, paths, show, as_json):
-    """Extract from PATHS and score against the gold files in GOLD_DIR."""
+def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
+    """Extract from PATHS and score against gold folders: pooled, per folder,
+    per predicate and per entity type, micro and per document (macro)."""
     import json
 
-    from kg.evaluate import GoldError, evaluate_paths, format_report
+    from kg.extraction.evaluation import GoldError, evaluate_extraction, format_many
 
+    if not gold_dirs:
+        if len(paths) < 2:
+            raise click.UsageError("give --gold GOLD_DIR (or GOLD_DIR as the first PATH) and texts")
+        gold_dirs, paths = (paths[0],), paths[1:]
     try:
-        result = evaluate_paths(gold_dir, paths, on_error=_report_error)
-    except GoldError as err:
+        result = evaluate_extraction(list(gold_dirs), list(paths), folds=folds, model=model_dir,
+                                     tagger=not rules_only, on_error=_report_error)
+    except (GoldError, ValueError) as err:
         raise click.ClickException(str(err)) from None
     if as_json:
         result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
-        click.echo(format_report(result, show=show))
+        click.echo(format_many(result, show=show))
+
+
+@main.command("train")
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--texts", "text_paths", multiple=True, required=True, type=click.Path(exists=True),
+              help="A file or folder of the documents the gold files name; repeat for several.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="The model folder to write; use it with --model.")
+def train_command(gold_dirs, text_paths, out_dir):
+    """Train the name tagger on gold files (see ANNOTATION.md) and their texts."""
+    from kg.extraction.training import train
+
+    try:
+        meta = train(list(gold_dirs), list(text_paths), out_dir)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"trained on {meta['documents']} documents ({meta['sentences']} sentences) "
+               f"→ {out_dir}/")
 
 
 # --- RDF store and SPARQL ----------------------------------------------------

@@ -4,7 +4,7 @@
 (``documents.jsonl``, ``entities.jsonl``, ``relations.jsonl``, see
 :mod:`kg.records`), documents in reading order and each document's entities
 and relations in that same order.  Extraction is a pure function of one
-document (:func:`kg.extract.extract_document`), so a corpus too big for one
+document (:func:`kg.extraction.extract_document`), so a corpus too big for one
 machine can be extracted by any distributed engine — Dask, Spark, a batch
 queue — each worker writing such a directory for its share with
 :func:`write_results`; ``kg build --extracted DIR…`` then loads the
@@ -49,7 +49,7 @@ def write_results(results: Iterable[dict], out_dir: str | Path) -> int:
     ----------
     results : iterable of dict
         ``{"document", "entities", "relations"}`` from
-        :func:`kg.extract.extract_document`, in reading order.
+        :func:`kg.extraction.extract_document`, in reading order.
     out_dir : str or Path
         Created if needed; receives the three files of :data:`FILES`.
 
@@ -64,7 +64,7 @@ def write_results(results: Iterable[dict], out_dir: str | Path) -> int:
     names are resolved among the documents written together; the store
     resolves across everything it holds anyway).
     """
-    from kg.extract import canonicalise
+    from kg.extraction.document import canonicalise
 
     results = list(results)
     entity_lists = [[dict(e, docs=[r["document"]["doc"]]) for e in r["entities"]]
@@ -86,8 +86,8 @@ def extract_files(paths: Iterable[str | Path], out_dir: str | Path) -> str:
     worker.  Unreadable files are reported on standard output and left out,
     as ``kg extract`` does.  Returns ``out_dir``.
     """
-    from kg.extract import extract_document
-    from kg.ingest import iter_documents
+    from kg.extraction import extract_document
+    from kg.extraction.reading import iter_documents
 
     write_results((extract_document(doc) for doc in
                    iter_documents([str(p) for p in paths], on_error=print)), out_dir)

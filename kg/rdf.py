@@ -263,7 +263,7 @@ def entity_description(iri: str, type_: str, canonical: str,
     list of (subject, predicate, object)
         Class, ``skos:prefLabel``, ``rdfs:label`` (@zh and pinyin),
         ``skos:altLabel`` for the other names, ``skos:hiddenLabel`` for the
-        company core names (:func:`kg.resolve.corpus_short_forms`) of the
+        company core names (:func:`kg.extraction.aliases.corpus_short_forms`) of the
         names that are not names themselves.  The entity graph holds the
         union of these over the documents that mention the entity, so the
         description depends only on which documents are stored.
@@ -275,7 +275,7 @@ def entity_description(iri: str, type_: str, canonical: str,
     ...        "广东星河新材料股份有限公司", ["星河公司"]) if p.endswith("hiddenLabel"))
     ['"星河新材料"@zh', '"星河新材料公司"@zh']
     """
-    from kg.resolve import corpus_short_forms
+    from kg.extraction.aliases import corpus_short_forms
 
     names = {canonical, *(n for n in names if n)}
     out = [(iri, RDF + "type", UIC + type_),
@@ -297,7 +297,7 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     ----------
     result : dict
         ``{"document", "entities", "relations"}`` as
-        :func:`kg.extract.extract_document` returns it.
+        :func:`kg.extraction.document.extract_document` returns it.
     resolve : callable, optional
         Looks up an entity already stored under another name (see
         :data:`Resolver`); its IRI is then reused so that documents share

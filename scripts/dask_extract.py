@@ -3,7 +3,7 @@
 Extraction is a pure function of one document, so any engine can spread it
 over cores or machines. Here a Dask bag holds chunks of file paths (in the
 order `kg build` reads them); each task runs kg.extracted.extract_files
-on its chunk (kg.extract.extract_document per file), which writes an
+on its chunk (kg.extraction.extract_document per file), which writes an
 extraction directory, out/part-00000, out/part-00001, … — the files `kg extract`
 writes. Loading the parts in order gives the store `kg build` gives:
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 def corpus_files(folder: str) -> list[str]:
     """The files `kg build FOLDER` reads, in its order."""
-    from kg.ingest import SUFFIXES
+    from kg.extraction.reading import SUFFIXES
 
     return [str(p) for p in sorted(Path(folder).rglob("*"))
             if p.is_file() and p.suffix.lower() in SUFFIXES

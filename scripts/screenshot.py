@@ -1,6 +1,6 @@
 """Screenshot of the seeds graph for the README (``docs/seeds-graph.png``).
 
-Extracts ``seeds/`` with kg's library (:func:`kg.extract.extract_paths`),
+Extracts ``seeds/`` with kg's library (:func:`kg.extraction.document.extract_paths`),
 projects it (:func:`kg.graph.project`), colours and sizes it with the
 clusters and broker scores ``kg view`` uses, writes the page with
 :func:`kg.viewer.write_view` and photographs it in headless Debian Chromium
@@ -39,7 +39,7 @@ def seeds_graph(source: Path | None):
 
         return project(read_jsonl(source / "entities.jsonl"),
                        read_jsonl(source / "relations.jsonl"))
-    from kg.extract import extract_paths
+    from kg.extraction.document import extract_paths
 
     result = extract_paths([ROOT / "seeds"])
     return project(result["entities"], result["relations"])

@@ -33,16 +33,27 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The default extraction pipeline, built once per session."""
-    from kg.extract import default_pipeline
+    """The rule pipeline (no trained tagger), built once per session: the
+    rule tests check what each rule reads from an invented sentence; the
+    trained components are tested on their own (test_tagger.py) and by
+    scores on gold (test_seeds_copy.py, kg eval)."""
+    from kg.extraction.pipeline import build_pipeline
+
+    return build_pipeline(tagger=False)
+
+
+@pytest.fixture(scope="session")
+def tagged_nlp():
+    """The shipped pipeline: rules, LAC and the learned name tagger."""
+    from kg.extraction.document import default_pipeline
 
     return default_pipeline()
 
 
 @pytest.fixture(scope="session")
 def extract_text(nlp):
-    """``extract_text(text, doc="t.txt")`` → the :func:`kg.extract.extract_document` result."""
-    from kg.extract import extract_document
+    """``extract_text(text, doc="t.txt")`` → the :func:`kg.extraction.document.extract_document` result."""
+    from kg.extraction.document import extract_document
 
     def run(text: str, doc: str = "t.txt") -> dict:
         return extract_document({"doc": doc, "doc_id": "f" * 16, "raw": text}, nlp=nlp)

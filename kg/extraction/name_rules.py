@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.lexicon import load, segmenter_tags
+from kg.extraction.lexicon import load, segmenter_tags
 
 #: Longest organisation or event name, in characters.
 MAX_NAME = 34
@@ -100,7 +100,7 @@ def _is_boundary(word: str, lex) -> bool:
 @lru_cache(maxsize=1)
 def _internal_words() -> frozenset[str]:
     """Verbs common inside names (kg/data/name_internal.txt)."""
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("name_internal.txt"))
 
@@ -108,7 +108,7 @@ def _internal_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _firm_descriptors() -> frozenset[str]:
     """Words that describe a firm before 企业 (kg/data/firm_descriptors.txt)."""
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("firm_descriptors.txt"))
 
@@ -302,7 +302,7 @@ def _abbreviations() -> tuple[re.Pattern | None, dict[str, str]]:
     """University short names that name the university on their own: those
     of three or more characters (北理工, 西安交大) and the two-character ones
     listed in ``kg/data/university_short_names.txt`` (浙大, 复旦)."""
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     standalone = set(_words("university_short_names.txt"))
     full_of = {alias: name for name, aliases in load().universities.items()
@@ -463,7 +463,7 @@ CANNOT_CONTAIN = {
 
 @lru_cache(maxsize=1)
 def _generic_stems() -> frozenset[str]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("generic_stems.txt"))
 
@@ -550,7 +550,7 @@ _BEFORE_NAME = re.compile(r"(^|[，、。；：“（(\s]|校友|由|和|与|及
 
 @lru_cache(maxsize=1)
 def _person_cues() -> re.Pattern:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     words = sorted(set(_words("person_cues.txt")), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)) + r"|于(?=\d|[一二]〇)")
@@ -737,7 +737,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         if e0 < len(text) and _NAME_CHAR.match(text[e0]) and (
                 e0 not in toks.ends or toks.word_after(e0) not in EVENT_FOLLOWERS):
             continue  # 路演厅 is a room, not an event
-        start = _event_start(text, s0, toks)
+        start = _event_start(text, s0, toks, EVENT_NAME_BOUNDARIES)
         if text.startswith("“", start):
             continue  # “某某”活动启动仪式 is the quoted event itself
         # 暨 joins two ceremonies into one name, unless the first is unnamed
@@ -753,6 +753,12 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
     return _outermost(found)
+
+
+#: Inside an event name, two parties joined by 与/和 and the kind of
+#: ceremony (揭牌, 成立) belong to the name: 甲大学与乙公司合作签约仪式,
+#: 某某联盟成立大会 are named after what they mark.
+EVENT_NAME_BOUNDARIES = EVENT_BOUNDARIES - frozenset("与 和 及 揭牌 成立 挂牌".split())
 
 
 @lru_cache(maxsize=1)
@@ -802,7 +808,7 @@ def _ends_with_verb(words: str) -> bool:
 def _designation_re() -> re.Pattern:
     """A listing verb (列入, 入选) and names or 、 up to the end of the text
     searched: what follows it is the list a project was put on."""
-    from kg.lexicon import _alternation, _words
+    from kg.extraction.lexicon import _alternation, _words
 
     return re.compile(f"(?:{_alternation(_words('designations.txt')).pattern})[^，。；！？,;]*$")
 
@@ -869,7 +875,7 @@ def find_roles(text: str, orgs: list[dict]) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _categories() -> list[tuple[str, str]]:
-    from kg.lexicon import _lines
+    from kg.extraction.lexicon import _lines
 
     rows = [line.split("\t") for line in _lines("list_categories.tsv")]
     return sorted(((r[0].strip(), r[1].strip()) for r in rows), key=lambda r: -len(r[0]))
@@ -896,7 +902,7 @@ def _after_last_stop(chunk: str, soft: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _described_firm_re() -> re.Pattern:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     descs = "|".join(map(re.escape, sorted(_firm_descriptors(), key=len, reverse=True)))
     industry = "|".join(map(re.escape, sorted(set(_words("industry_words.txt")), key=len, reverse=True)))

@@ -3,14 +3,14 @@
 Components are registered with ``@Language.factory`` and configured like
 any spaCy component, so they can be mixed with a trained model:
 
-* ``uic_sentences`` sets sentence starts from :func:`kg.clean.split_sentences`;
+* ``uic_sentences`` sets sentence starts from :func:`kg.extraction.cleaning.split_sentences`;
 * ``uic_entities`` recognises mentions of the 13 types per sentence
-  (:mod:`kg.recognize`), and folds in ``doc.ents`` of a preceding trained
+  (:mod:`kg.extraction.name_rules`), and folds in ``doc.ents`` of a preceding trained
   ``ner`` component when one is there (``ORG``/``PERSON``/``GPE`` … mapped
   by the ``label_map`` setting);
 * ``uic_aliases`` resolves mentions to entities with canonical names and
-  aliases (:mod:`kg.resolve`);
-* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.relate`).
+  aliases (:mod:`kg.extraction.aliases`);
+* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.extraction.relation_rules`).
 
 Results live on ``Doc`` extensions: ``doc._.mentions`` (per-sentence lists
 of mention dicts), ``doc._.entities`` (canonical entity records) and
@@ -40,13 +40,14 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.clean import split_sentences
-from kg.lexicon import load
-from kg.recognize import recognize
-from kg.relate import Context, relate
-from kg.resolve import contracted_aliases, derived_aliases, explicit_aliases, strip_place
+from kg.extraction.cleaning import split_sentences
+from kg.extraction.lexicon import load
+from kg.extraction.name_rules import recognize
+from kg.extraction.relation_rules import Context, relate
+from kg.extraction.aliases import contracted_aliases, derived_aliases, explicit_aliases, strip_place
 
-for _name, _default in (("mentions", None), ("entities", None), ("relations", None)):
+for _name, _default in (("mentions", None), ("entities", None), ("relations", None),
+                         ("rule_mentions", None), ("own", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -57,7 +58,7 @@ DEFAULT_LABEL_MAP = {"ORG": "Organization", "PERSON": "Person", "FAC": "Park",
 
 @Language.factory("uic_sentences")
 def make_sentences(nlp: Language, name: str):
-    """Sentence boundaries from :func:`kg.clean.split_sentences`."""
+    """Sentence boundaries from :func:`kg.extraction.cleaning.split_sentences`."""
 
     def set_sentences(doc: Doc) -> Doc:
         starts = {start for start, _ in split_sentences(doc.text)}
@@ -76,6 +77,7 @@ def make_entities(nlp: Language, name: str, label_map: dict):
 
     def find(doc: Doc) -> Doc:
         per_sentence = []
+        rule_mentions = []
         spans = []
         for sent in doc.sents:
             stripped = sent.text.strip()
@@ -93,12 +95,14 @@ def make_entities(nlp: Language, name: str, label_map: dict):
                         mentions.append({"start": s, "end": e, "text": ent.text, "name": ent.text,
                                          "type": label_map[ent.label_], "source": "model"})
             per_sentence.append((base, stripped, mentions))
+            rule_mentions.append((base, stripped, [dict(m) for m in mentions], tokens))
             for m in mentions:
                 span = doc.char_span(base + m["start"], base + m["end"], label=m["type"],
                                      alignment_mode="expand")
                 if span is not None:
                     spans.append(span)
         doc._.mentions = per_sentence
+        doc._.rule_mentions = rule_mentions
         doc.spans["uic"] = spans
         return doc
 
@@ -110,7 +114,25 @@ def make_aliases(nlp: Language, name: str):
     """Canonical entities and aliases for the document's mentions."""
 
     def resolve(doc: Doc) -> Doc:
-        doc._.mentions, doc._.entities = resolve_mentions(doc.text, doc._.mentions or [])
+        from kg.extraction.coreference import own_institution, schools_of, self_references
+
+        mentions, entities = resolve_mentions(doc.text, doc._.mentions or [])
+        own = own_institution(mentions)
+        schools = schools_of(own, entities)
+        if schools:
+            for ent in entities:
+                if ent["name"] in schools:
+                    ent["type"] = "Department"
+            for _, _, ms in mentions:
+                for m in ms:
+                    if m["name"] in schools:
+                        m["type"] = "Department"
+        if own is not None:
+            mentions = [(base, text, self_references(text, ms, own)) for base, text, ms in mentions]
+            named = {m["name"] for _, _, ms in mentions for m in ms}
+            entities = [e for e in entities if e["name"] in named]
+        doc._.mentions, doc._.entities = mentions, entities
+        doc._.own = own["name"] if own is not None else None
         return doc
 
     return resolve
@@ -122,6 +144,9 @@ def make_relations(nlp: Language, name: str):
 
     def extract(doc: Doc) -> Doc:
         context = Context()
+        context.names = {e["name"]: e["type"] for e in doc._.entities or ()}
+        if doc._.own:
+            context.own = {"name": doc._.own, "type": "University", "text": doc._.own}
         relations = []
         for base, text, mentions in doc._.mentions or []:
             for rel in relate(text, mentions, context):
@@ -131,6 +156,43 @@ def make_relations(nlp: Language, name: str):
         return doc
 
     return extract
+
+
+@Language.factory("uic_names", default_config={"model": None})
+def make_names(nlp: Language, name: str, model: str | None):
+    """The learned name tagger (:mod:`kg.extraction.names`): decides the
+    mentions of each sentence from the rules' mentions, LAC's tags
+    (``doc._.lac``, from ``uic_lac``) and the characters. ``model`` is a
+    folder holding ``names.crfsuite``; the shipped one by default. Without a
+    model file the rules' mentions pass through unchanged."""
+    from kg.extraction.names import NameTagger, tagged_mentions, MODEL_FILE, char_features, spans_of
+    from pathlib import Path
+
+    folder = Path(model) if model else default_model_dir()
+    tagger = NameTagger.from_disk(folder) if (folder / MODEL_FILE).exists() else None
+
+    def tag(doc: Doc) -> Doc:
+        if tagger is None or doc._.rule_mentions is None:
+            return doc
+        lac = doc._.lac or []
+        inputs = []
+        for base, text, rules, tokens in doc._.rule_mentions:
+            end = base + len(text)
+            words = [(s - base, e - base, t) for s, e, t in lac if s >= base and e <= end]
+            inputs.append(char_features(text, words, rules, tokens))
+        labels = tagger.predict(inputs)
+        doc._.mentions = [(base, text, tagged_mentions(text, spans_of(lab), rules))
+                          for (base, text, rules, _), lab in zip(doc._.rule_mentions, labels)]
+        return doc
+
+    return tag
+
+
+def default_model_dir():
+    """The folder of the models shipped with the package (``kg/models``)."""
+    from pathlib import Path
+
+    return Path(__file__).parent.parent / "models"
 
 
 TYPE_PRIORITY = ("Team", "Role", "Event", "Project", "Person", "University", "Department",
@@ -173,11 +235,10 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
                 else:
                     alias_of.setdefault(alias, ent["name"])  # 华湾材料研究院 → 清远华湾材料研究院
     for short, full in list(alias_of.items()):
-        while full in alias_of and alias_of[full] != full:
-            full = alias_of[full]
+        full = _alias_root(short, alias_of)
         alias_of[short] = full
         if full in entities:
-            if short not in entities[full]["aliases"]:
+            if short != full and short not in entities[full]["aliases"]:
                 entities[full]["aliases"].append(short)
             entities.pop(short, None) if short != full else None
     leveled = _bare_places(entities)
@@ -203,6 +264,28 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
         found.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
         resolved.append((base, sentence, found))
     return resolved, list(entities.values())
+
+
+def _alias_root(form: str, alias_of: dict) -> str:
+    """The name an alias chain ends at: ``A → B → C`` gives ``C``.
+
+    A chain that comes back on itself (``A → B → A``: each form was found as
+    the other's short name) ends at the longest form of the loop, the
+    fullest name the document uses, so every member agrees on one name.
+
+    >>> _alias_root("甲", {"甲": "甲乙", "甲乙": "甲乙丙"})
+    '甲乙丙'
+    >>> _alias_root("甲乙", {"甲乙": "乙甲乙", "乙甲乙": "甲乙"})
+    '乙甲乙'
+    """
+    seen = [form]
+    while form in alias_of and alias_of[form] != form:
+        form = alias_of[form]
+        if form in seen:
+            loop = seen[seen.index(form):]
+            return max(loop, key=lambda f: (len(f), f))
+        seen.append(form)
+    return form
 
 
 def _bare_places(entities: dict) -> dict[str, str]:
@@ -260,7 +343,8 @@ def _merge_teams(entities: dict, alias_of: dict) -> None:
                 alias_of[b["name"]] = a["name"]
 
 
-def build_pipeline(nlp: Language | None = None) -> Language:
+def build_pipeline(nlp: Language | None = None, tagger: bool = True,
+                   model: str | None = None, relation_model: bool = True) -> Language:
     """The extraction pipeline; appended to ``nlp`` when a model is given.
 
     Parameters
@@ -269,14 +353,34 @@ def build_pipeline(nlp: Language | None = None) -> Language:
         A (trained) Chinese pipeline to extend, e.g. one with an ``ner``
         component whose entities should join the rule-based ones. By
         default ``spacy.blank("zh")`` with the jieba segmenter.
+    tagger : bool
+        Add the trained components: LAC (``uic_lac``), the learned name
+        tagger (``uic_names``) and the learned relation model
+        (``uic_relation_model``). Without them the pipeline is rules only,
+        about four times faster and less accurate on new articles.
+    relation_model : bool
+        With ``tagger``, also the relation model (training the model turns
+        it off to read the rules' own candidates).
+    model : str or Path, optional
+        A model folder written by ``kg train`` (default: the shipped one).
     """
     if nlp is None:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.max_length = max(nlp.max_length, 20_000_000)
-    for component in ("uic_sentences", "uic_entities", "uic_aliases", "uic_relations"):
+    components = ["uic_sentences", "uic_entities", "uic_aliases", "uic_relations"]
+    if tagger:
+        from kg.extraction import lexical, relations  # noqa: F401 - register uic_lac, uic_relation_model
+
+        components[1:1] = ["uic_lac"]
+        components[3:3] = ["uic_names"]
+        if relation_model:
+            components.append("uic_relation_model")
+    for component in components:
         if component not in nlp.pipe_names:
             if component == "uic_sentences" and "parser" in nlp.pipe_names:
                 nlp.add_pipe(component, before="parser")
+            elif component in ("uic_names", "uic_relation_model"):
+                nlp.add_pipe(component, config={"model": str(model) if model else None})
             else:
                 nlp.add_pipe(component)
     return nlp

@@ -16,7 +16,7 @@ appointees before ``获聘`` one ``appointedAs`` each.
 
 Example
 -------
->>> from kg.recognize import recognize
+>>> from kg.extraction.name_rules import recognize
 >>> text = "星河大学与蓝海科技有限公司签约。"
 >>> [(r["subject"], r["predicate"], r["object"]) for r in relate(text, recognize(text))]
 [('星河大学', 'signsWith', '蓝海科技有限公司')]
@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.lexicon import load
+from kg.extraction.lexicon import load
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
@@ -78,6 +78,8 @@ class Context:
     hosts: dict[str, dict] = field(default_factory=dict)
     made: set[str] = field(default_factory=set)
     zones: dict[str, dict] = field(default_factory=dict)   # 高新区 → the last 某某高新区 named
+    own: dict | None = None    # the article's own institution (kg.extraction.coreference)
+    names: dict = field(default_factory=dict)   # every entity of the document: name → type
     pair: tuple[dict, dict] | None = None
     pair_sentence: int = -99
     sentence: int = 0
@@ -272,7 +274,7 @@ LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公�
 def _named_founder(built: dict, ms: list[dict]) -> dict | None:
     """The university of the sentence whose short name opens ``built``'s name
     after its place (浙江大学 for 湖州浙大协同创新研究院), or None."""
-    from kg.resolve import strip_place
+    from kg.extraction.aliases import strip_place
 
     rest = strip_place(built["name"])
     if rest == built["name"]:
@@ -334,6 +336,49 @@ def rule_part_of(text, mentions, ms, ctx):
     return out
 
 
+#: A place that starts a name (张北县卫健局, 某经济技术开发区管委会).
+PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:自治区|自治州|经济技术开发区|高新技术产业开发区|"
+                          r"开发区|高新区|新区|省|市|区|县))")
+
+
+def rule_part_of_document(text, mentions, ms, ctx):
+    """A unit whose parent the document names elsewhere, not inside the
+    unit's own mention:
+
+    * its name starts with another entity of the document (某农科院作物研究
+      中心 → 某农科院; 某银行高新支行 → 某银行), of a type that can own it
+      and not a place or a government (whose bodies the gold files of
+      different articles attach differently);
+    * a department named without any parent (科研处, 机械学院) in a
+      university's own news belongs to that university.
+    """
+    out = []
+    for m in ms:
+        if m["type"] not in ORG_TYPES or m["text"] != m["name"] or m.get("source") == "self":
+            continue
+        if any(p is not m and p["start"] == m["start"] and p["end"] < m["end"] and p["type"] in ORG_TYPES
+               for p in mentions):
+            continue   # rule_part_of reads the parent inside the name
+        name = m["name"]
+        parent = None
+        place = PLACE_PREFIX.match(name)
+        prefixes = [n for n, t in ctx.names.items() if n != name and len(n) >= 4 and name.startswith(n)
+                    and t in UNIT_PARENTS.get(m["type"], ()) and t != "Government"
+                    and not PLACE_PREFIX.fullmatch(n)]
+        if prefixes:
+            best = max(prefixes, key=len)
+            rest = name[len(best):]
+            if len(rest) >= 2 and rest not in LEGAL_FORMS and rest[:1] not in "—–-·（(" \
+                    and not rest.startswith(ZONES) and not rest.endswith(("(筹)", "（筹）")):
+                parent = {"name": best, "type": ctx.names[best]}
+        if parent is None and m["type"] == "Department" and ctx.own is not None and not place \
+                and not prefixes and ctx.own["name"] != name:
+            parent = ctx.own
+        if parent is not None and parent["name"] != name:
+            out.append(_rel(m, "partOf", parent, "", 0.6))
+    return out
+
+
 def rule_subsidiary(text, mentions, ms, ctx):
     """``A是B的(全资/控股)子公司/分公司/下属企业``, ``B旗下的A``, and
     ``作为B的主园区/核心区，A…`` for parks."""
@@ -365,7 +410,10 @@ def rule_affiliated(text, mentions, ms, ctx):
     lex = load()
     out = []
     orgs = [m for m in mentions if m["type"] in ORG_TYPES]
-    for person in (m for m in mentions if m["type"] == "Person"):
+    carried = None   # the organisation of the last person of a list of posts
+    for person in sorted((m for m in mentions if m["type"] == "Person"), key=lambda m: m["start"]):
+        before = len(out)
+        titles_seen = _titles_before(text, person["start"], lex)
         if person.get("source") == "team":
             team = next((t for t in mentions if t["type"] == "Team"
                          and t.get("leader_start") == person["start"]), None)
@@ -422,12 +470,83 @@ def rule_affiliated(text, mentions, ms, ctx):
                     continue
                 break
             break
+        if len(out) > before:
+            carried = (out[-1], person["end"])
+            continue
+        out.extend(_affiliation_fallback(text, person, orgs, titles_seen, carried, ctx, lex))
+        if len(out) > before:
+            carried = (out[-1], person["end"])
     out.extend(_second_identity(text, mentions, orgs, lex))
     # 某公司创始人王某: the founder's post says who founded the firm
     out.extend(dict(r, predicate="founded", title=None) for r in list(out)
                if re.search(r"创始人|创办人", r.get("title") or "")
                and r["object_type"] in ("Company", "Organization", "ResearchInstitute", "Platform"))
     return out
+
+
+def _titles_before(text: str, pos: int, lex) -> list[str]:
+    """The chain of titles ending at ``pos`` (党委副书记、院长), nearest last."""
+    titles = []
+    while pos > 0:
+        title = next((t for t in lex.titles if text.startswith(t, pos - len(t))), None)
+        if title is None:
+            break
+        titles.insert(0, title)
+        pos -= len(title)
+        if pos > 0 and text[pos - 1] == "、":
+            pos -= 1
+    return titles
+
+
+@lru_cache(maxsize=1)
+def _own_titles() -> frozenset[str]:
+    from kg.extraction.lexicon import _words
+
+    return frozenset(_words("own_titles.txt"))
+
+
+#: Titles of a government post, which a list of company posts does not carry.
+PLACE_TITLE = re.compile(r"^(副|常务副)?(区|市|县|省|州|镇)|^(市|区|县|省)委")
+
+
+def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list[dict]:
+    """A person's organisation when no organisation stands before their
+    titles:
+
+    * ``某研究院张三院士`` — the organisation right before the name and a
+      title right after it;
+    * ``A公司党委书记甲，总裁乙，董事丙`` — a list of posts carries the
+      organisation of its first person to the next ones (not to a
+      government post, and not past a clause with its own verb);
+    * ``党委副书记、院长乙`` in a university's own news — the article's own
+      institution, for the posts of :file:`kg/data/own_titles.txt`.
+    """
+    after = next((t for t in lex.titles if text.startswith(t, person["end"])), None)
+    org = max((o for o in orgs if o["end"] == person["start"]), key=lambda o: o["end"] - o["start"],
+              default=None)
+    if org is not None and after and not titles:
+        out = [_rel(person, "affiliatedWith", org, after, 0.7, after)]
+        pos = org["start"]
+        if text[pos - 1:pos] == "、":   # 甲大学副校长、乙院某某院士: the first post too
+            first = _titles_before(text, pos - 1, lex)
+            start = pos - 1 - len("".join(first)) - (len(first) - 1)
+            other = max((o for o in orgs if o["end"] == start), key=lambda o: o["end"] - o["start"],
+                        default=None)
+            if first and other is not None:
+                out.append(_rel(person, "affiliatedWith", other, first[-1], 0.65, "、".join(first)))
+        return out
+    if not titles:
+        return []
+    title = "、".join(titles)
+    gap = text[carried[1]:person["start"] - len("".join(titles))] if carried else ""
+    if carried is not None and re.fullmatch(r"[，、,\s]*", gap) and not PLACE_TITLE.match(titles[0]):
+        prev = carried[0]
+        target = {"name": prev["object"], "type": prev["object_type"]}
+        return [_rel(person, "affiliatedWith", target, titles[-1], 0.65, title)]
+    if ctx.own is not None and any(t in _own_titles() for t in titles) and \
+            not any(o["end"] <= person["start"] for o in orgs if not CLAUSE_END.search(text, o["end"], person["start"])):
+        return [_rel(person, "affiliatedWith", ctx.own, titles[-1], 0.6, title)]
+    return []
 
 
 #: A person's other post named after them: 王某还有另外一个身份——某公司总经理.
@@ -451,7 +570,7 @@ def _second_identity(text, mentions, orgs, lex):
 
 @lru_cache(maxsize=1)
 def _title_modifier_words() -> frozenset[str]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("title_modifiers.txt"))
 
@@ -486,7 +605,7 @@ def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
 
 @lru_cache(maxsize=1)
 def _segmenter_tags() -> dict:
-    from kg.lexicon import segmenter_tags
+    from kg.extraction.lexicon import segmenter_tags
 
     return segmenter_tags()
 
@@ -1133,7 +1252,7 @@ def _incubated_among(text, ms, ctx):
 
 @lru_cache(maxsize=1)
 def _incubator_endings() -> tuple[str, ...]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return tuple(_words("incubators.txt"))
 
@@ -1267,7 +1386,7 @@ def rule_educated(text, mentions, ms, ctx):
     return out
 
 
-RULES = (rule_joint_project, rule_part_of, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
+RULES = (rule_joint_project, rule_part_of, rule_part_of_document, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
          rule_appointed, rule_located, rule_cooperates, rule_organizes, rule_participates,
          rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
 
@@ -1280,7 +1399,7 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
     text : str
         The sentence.
     mentions : list of dict
-        Its resolved mentions (see :mod:`kg.recognize`), nested ones included.
+        Its resolved mentions (see :mod:`kg.extraction.name_rules`), nested ones included.
     context : Context, optional
         Document context for anaphora; updated with this sentence's mentions.
 

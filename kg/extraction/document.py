@@ -1,7 +1,7 @@
 """From documents to entity and relation records.
 
 :func:`extract_document` runs the pipeline on one document record (from
-:mod:`kg.ingest`) and returns plain records with provenance;
+:mod:`kg.extraction.reading`) and returns plain records with provenance;
 :func:`extract_paths` does it for files and folders and merges entities
 across documents. These records are what ``kg extract`` writes and what the
 store loads.
@@ -20,9 +20,9 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from kg import __version__
-from kg.clean import normalise
+from kg.extraction.cleaning import normalise
 from kg.records import SYMMETRIC
-from kg.resolve import merge_entities
+from kg.extraction.aliases import merge_entities
 
 EXTRACTOR = f"kg-rules/{__version__}"
 #: Mentions found only by these rules become entities only when a relation
@@ -38,7 +38,7 @@ def default_pipeline():
     """The default pipeline, built once per process."""
     import jieba
 
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     jieba.setLogLevel(60)
     return build_pipeline()
@@ -60,8 +60,8 @@ def extract_document(record: dict, nlp=None) -> dict:
     """Extract entities and relations from one document record.
 
     A record with ``raw`` is processed whole; a record without it (a huge
-    plain-text file described by :func:`kg.ingest.describe_document`) is
-    streamed block by block (:func:`kg.ingest.iter_blocks`, paragraph
+    plain-text file described by :func:`kg.extraction.reading.describe_document`) is
+    streamed block by block (:func:`kg.extraction.reading.iter_blocks`, paragraph
     boundaries), so memory stays bounded: its offsets still point into the
     whole cleaned text, but the document record then carries no ``text``.
 
@@ -71,7 +71,7 @@ def extract_document(record: dict, nlp=None) -> dict:
         A document record with ``doc``, ``doc_id`` and ``raw`` (or ``path``
         and ``encoding``) (see :mod:`kg.records`).
     nlp : spacy.Language, optional
-        The pipeline (:func:`kg.pipeline.build_pipeline`); the default one
+        The pipeline (:func:`kg.extraction.pipeline.build_pipeline`); the default one
         if omitted.
 
     Returns
@@ -88,7 +88,9 @@ def extract_document(record: dict, nlp=None) -> dict:
     text, original = normalise(record.get("raw", record.get("text", "")))
     document = dict(record, text=text, original=original, chars=len(text))
     document.pop("raw", None)
-    relations, entities = _extract_text(text, record, nlp, offset=0)
+    relations, entities, own = _extract_text(text, record, nlp, offset=0)
+    if own:
+        document["own"] = own
     return {"document": document, "entities": entities, "relations": relations}
 
 
@@ -109,17 +111,17 @@ def _extract_text(text: str, record: dict, nlp, offset: int) -> tuple[list, list
                 or ent.get("source") in LISTED_SOURCES.get(ent["type"], ()):
             entities.append({"name": ent["name"], "type": ent["type"],
                              "aliases": sorted(ent["aliases"]), "docs": [record["doc"]]})
-    return relations, entities
+    return relations, entities, doc._.own
 
 
 def _extract_streamed(record: dict, nlp) -> dict:
     """Extract a huge plain-text document block by block (bounded memory)."""
-    from kg.ingest import iter_blocks
+    from kg.extraction.reading import iter_blocks
 
     relations, entity_lists, offset = [], [], 0
     for block in iter_blocks(record["path"], record["encoding"]):
         text, _ = normalise(block)
-        block_relations, block_entities = _extract_text(text, record, nlp, offset)
+        block_relations, block_entities, _ = _extract_text(text, record, nlp, offset)
         relations.extend(block_relations)
         entity_lists.append(block_entities)
         offset += len(text) + 1  # blocks are joined by a line break
@@ -136,16 +138,16 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None) -
     paths : iterable of str or Path
         Files and folders (``.txt``, ``.html``, ``.htm``, ``.md``).
     on_error : callable, optional
-        Called with each :class:`kg.ingest.IngestError`; processing goes on.
+        Called with each :class:`kg.extraction.reading.IngestError`; processing goes on.
         Without it, the first error is raised.
 
     Returns
     -------
     dict
         ``{"documents", "entities", "relations"}``; entities are merged
-        across documents (:func:`kg.resolve.merge_entities`).
+        across documents (:func:`kg.extraction.aliases.merge_entities`).
     """
-    from kg.ingest import iter_documents
+    from kg.extraction.reading import iter_documents
 
     documents, entity_lists, relations = [], [], []
     for record in iter_documents(paths, on_error=on_error):
