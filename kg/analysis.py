@@ -226,33 +226,39 @@ def analysis(store, *, graph_only: bool = False) -> Analysis:
     return result
 
 
+#: While a saved projection is written or read: its evidence file.
+_EVIDENCE_FILE: dict = {"saving": False, "path": None}
+
+
 class LazyEvidence(Sequence):
-    """The evidence list of one relation of a saved projection, decoded
-    when first used.
+    """The evidence list of one relation of a saved projection, read when
+    first used.
 
     A projection of 10 000 articles holds some 130 000 evidence dicts; a
-    command that draws one card or one path reads a handful of them.
-    Saved as one pickled blob per relation, the projection loads without
-    building them all; each behaves as the list it stands for.
+    command that draws one card or one path reads a handful of them.  The
+    saved projection keeps them in a file of their own (``evidence.bin``,
+    one pickled list per relation) and each relation only its place in
+    it, so the graph loads without them; each behaves as the list it
+    stands for.  Pickled anywhere else (``kg project --out``), it is that
+    list.
 
-    >>> ev = LazyEvidence.of([{"sentence": "甲乙签约", "doc": "a.txt"}])
+    >>> ev = LazyEvidence(items=[{"sentence": "甲乙签约", "doc": "a.txt"}])
     >>> len(ev), ev[0]["doc"], list(ev) == [{"sentence": "甲乙签约", "doc": "a.txt"}]
     (1, 'a.txt', True)
     """
 
-    __slots__ = ("_blob", "_items")
+    __slots__ = ("_span", "_path", "_items")
 
-    def __init__(self, blob: bytes):
-        self._blob = blob
-        self._items = None
-
-    @classmethod
-    def of(cls, items) -> "LazyEvidence":
-        return cls(pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL))
+    def __init__(self, span: tuple[int, int] | None = None, items: list | None = None):
+        self._span = span
+        self._path = _EVIDENCE_FILE["path"]
+        self._items = items
 
     def _list(self) -> list:
         if self._items is None:
-            self._items = pickle.loads(self._blob)
+            with open(self._path, "rb") as fh:
+                fh.seek(self._span[0])
+                self._items = pickle.loads(fh.read(self._span[1]))
         return self._items
 
     def __getitem__(self, index):
@@ -271,15 +277,22 @@ class LazyEvidence(Sequence):
         return repr(self._list())
 
     def __reduce__(self):
-        return (LazyEvidence, (self._blob,))
+        if _EVIDENCE_FILE["saving"]:
+            return (LazyEvidence, (self._span,))
+        return (list, (self._list(),))
 
 
-def _lazy_evidence(G) -> None:
-    """Wrap the evidence lists of ``G`` in :class:`LazyEvidence`, in place."""
-    for _, _, data in G.edges(data=True):
-        ev = data.get("evidence")
-        if isinstance(ev, list):
-            data["evidence"] = LazyEvidence.of(ev)
+def _write_evidence(G, path: Path) -> None:
+    """Write the evidence lists of ``G`` to ``path``; leave a
+    :class:`LazyEvidence` with its place in the file on every edge."""
+    offset = 0
+    with open(path, "wb") as fh:
+        for _, _, data in G.edges(data=True):
+            items = list(data.get("evidence") or [])
+            blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(blob)
+            data["evidence"] = LazyEvidence((offset, len(blob)), items)
+            offset += len(blob)
 
 
 @contextmanager
@@ -298,8 +311,12 @@ def _no_gc():
 
 def _read(folder: Path, key: str, graph_only: bool) -> Analysis:
     with _no_gc():
-        with open(folder / "graph.pickle", "rb") as fh:
-            G = pickle.load(fh)
+        _EVIDENCE_FILE["path"] = str(folder / "evidence.bin")
+        try:
+            with open(folder / "graph.pickle", "rb") as fh:
+                G = pickle.load(fh)
+        finally:
+            _EVIDENCE_FILE["path"] = None
         meta = {}
         if not graph_only:
             with open(folder / "scores.pickle", "rb") as fh:
@@ -318,15 +335,19 @@ def _write(folder: Path, result: Analysis) -> None:
     try:
         folder.mkdir(exist_ok=True)
         (folder / "key").unlink(missing_ok=True)
-        _lazy_evidence(result.graph)
-        with open(folder / ("graph.pickle" + tag), "wb") as fh:
-            pickle.dump(result.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_evidence(result.graph, folder / ("evidence.bin" + tag))
+        _EVIDENCE_FILE["saving"] = True
+        try:
+            with open(folder / ("graph.pickle" + tag), "wb") as fh:
+                pickle.dump(result.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            _EVIDENCE_FILE["saving"] = False
         with open(folder / ("scores.pickle" + tag), "wb") as fh:
             pickle.dump({"brokers": result.brokers, "clusters": result.clusters,
                          "seconds": result.seconds}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         (folder / ("key" + tag)).write_text(result.key)
-        for name in ("graph.pickle", "scores.pickle", "key"):
+        for name in ("evidence.bin", "graph.pickle", "scores.pickle", "key"):
             os.replace(folder / (name + tag), folder / name)
     except OSError:
-        for name in ("graph.pickle", "scores.pickle", "key"):   # a read-only store:
+        for name in ("evidence.bin", "graph.pickle", "scores.pickle", "key"):   # a read-only store:
             Path(folder / (name + tag)).unlink(missing_ok=True)  # compute each time

@@ -597,21 +597,43 @@ def bridged_sectors(G: nx.Graph, node, groups: Mapping | str = "sector") -> list
     """
     group = _group_of(groups, G)
     nbrs = sorted((n for n in G.neighbors(node) if n != node), key=str)
-    found: dict[tuple, list] = defaultdict(lambda: [0, None])
+    where = {n: i for i, n in enumerate(nbrs)}
+    sector = [str(group(n)) for n in nbrs]
+    # ties among the neighbours: the pairs the node does *not* bridge (cost:
+    # the neighbours' degrees, not the square of the node's)
+    later = [set() for _ in nbrs]
     for i, a in enumerate(nbrs):
-        adj = G[a]
-        for c in nbrs[i + 1:]:
-            if c in adj:
-                continue
-            key = tuple(sorted((str(group(a)), str(group(c)))))
-            entry = found[key]
-            entry[0] += 1
-            if entry[1] is None:
-                entry[1] = [a, node, c]
-    out = [{"sectors": list(k), "pairs": v[0], "example": v[1]}
-           for k, v in found.items()]
+        for c in G.neighbors(a):
+            j = where.get(c)
+            if j is not None and j > i:
+                later[i].add(j)
+    sizes = Counter(sector)
+    closed = Counter()
+    for i, js in enumerate(later):
+        for j in js:
+            closed[tuple(sorted((sector[i], sector[j])))] += 1
+    out = []
+    for g1, g2 in itertools.combinations_with_replacement(sorted(sizes), 2):
+        pairs = (sizes[g1] * (sizes[g1] - 1) // 2 if g1 == g2 else sizes[g1] * sizes[g2])
+        pairs -= closed[(g1, g2)]
+        if pairs > 0:
+            out.append({"sectors": [g1, g2], "pairs": pairs,
+                        "example": _first_open_pair(nbrs, sector, later, (g1, g2), node)})
     out.sort(key=lambda r: (-r["pairs"], r["sectors"]))
     return out
+
+
+def _first_open_pair(nbrs, sector, later, key, node) -> list:
+    """The first pair (a, c), a before c in ``nbrs``, of sectors ``key`` and
+    not tied to each other, as ``[a, node, c]``."""
+    for i, a in enumerate(nbrs):
+        if sector[i] not in key:
+            continue
+        want = key[1] if sector[i] == key[0] else key[0]
+        for j in range(i + 1, len(nbrs)):
+            if sector[j] == want and j not in later[i]:
+                return [a, node, nbrs[j]]
+    return []
 
 
 def effective_size(G: nx.Graph) -> dict:

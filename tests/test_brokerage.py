@@ -457,3 +457,25 @@ def test_constraint_and_effective_size_equal_networkx():
         if n != "isolate":
             assert eff[n] == pytest.approx(nx_eff[n])
             assert con[n] == pytest.approx(nx_con[n])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_bridged_sectors_counts_open_pairs_as_the_pairwise_definition(seed):
+    """bridged_sectors counts open pairs from the ties among the neighbours
+    (cost: their degrees); the definition checks every pair of neighbours."""
+    import random
+    from collections import defaultdict
+    G = nx.gnm_random_graph(40, 200, seed=seed)
+    group = {n: random.Random(seed * 100 + n).choice("abcd") for n in G}
+    for node in G:
+        nbrs = sorted(G.neighbors(node), key=str)
+        found = defaultdict(lambda: [0, None])
+        for i, a in enumerate(nbrs):
+            for c in nbrs[i + 1:]:
+                if c not in G[a]:
+                    entry = found[tuple(sorted((group[a], group[c])))]
+                    entry[0] += 1
+                    entry[1] = entry[1] or [a, node, c]
+        expected = sorted(({"sectors": list(k), "pairs": v[0], "example": v[1]}
+                           for k, v in found.items()), key=lambda r: (-r["pairs"], r["sectors"]))
+        assert bridged_sectors(G, node, group) == expected
