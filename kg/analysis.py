@@ -85,6 +85,23 @@ class Analysis:
     clusters: dict = field(default_factory=dict)
     seconds: float = 0.0
     computed: bool = False
+    folder: "Path | None" = None
+    _index: object = None
+
+    def connect_index(self):
+        """The :class:`kg.connect.ConnectIndex` of ``graph`` (name lookup and
+        search graph for ``kg connect`` and ``kg show``): saved with the
+        analysis, built here if it is not."""
+        if self._index is None:
+            path = self.folder / "index.pickle" if self.folder is not None else None
+            if path is not None and path.is_file():
+                with _no_gc(), open(path, "rb") as fh:
+                    self._index = pickle.load(fh)
+                self._index.graph = self.graph
+            else:
+                from kg.connect import build_index
+                self._index = build_index(self.graph)
+        return self._index
 
     def cluster_ids(self) -> dict:
         """``{entity: cluster id}`` over every cluster."""
@@ -326,7 +343,8 @@ def _read(folder: Path, key: str, graph_only: bool) -> Analysis:
     if not isinstance(G, nx.MultiDiGraph):
         raise ValueError("not a projection")
     return Analysis(key=key, graph=G, brokers=meta.get("brokers", []),
-                    clusters=meta.get("clusters", {}), seconds=meta.get("seconds", 0.0))
+                    clusters=meta.get("clusters", {}), seconds=meta.get("seconds", 0.0),
+                    folder=folder)
 
 
 def _write(folder: Path, result: Analysis) -> None:
@@ -346,8 +364,16 @@ def _write(folder: Path, result: Analysis) -> None:
             pickle.dump({"brokers": result.brokers, "clusters": result.clusters,
                          "seconds": result.seconds}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         (folder / ("key" + tag)).write_text(result.key)
-        for name in ("evidence.bin", "graph.pickle", "scores.pickle", "key"):
+        index = result.connect_index()
+        index.graph = None               # saved beside, not inside, the graph
+        try:
+            with open(folder / ("index.pickle" + tag), "wb") as fh:
+                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            index.graph = result.graph
+        for name in ("evidence.bin", "graph.pickle", "index.pickle", "scores.pickle", "key"):
             os.replace(folder / (name + tag), folder / name)
+        result.folder = folder
     except OSError:
-        for name in ("evidence.bin", "graph.pickle", "scores.pickle", "key"):   # a read-only store:
+        for name in ("evidence.bin", "graph.pickle", "index.pickle", "scores.pickle", "key"):   # a read-only store:
             Path(folder / (name + tag)).unlink(missing_ok=True)  # compute each time

@@ -479,7 +479,8 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     analysed = _analysis(store, graph_file, graph_only=not html_file)
     G = analysed.graph
     try:
-        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via)
+        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
+                         index=analysed.connect_index())
     except (NameResolutionError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     if html_file:
@@ -522,7 +523,8 @@ def show_cmd(store, graph_file, name, as_json) -> None:
     analysed = _analysis(store, graph_file)
     try:
         c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
-                 broker_rows=_broker_rows(analysed))
+                 broker_rows=_broker_rows(analysed),
+                 index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
