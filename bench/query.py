@@ -149,7 +149,10 @@ def measure(n: int, seed: int, runs: int, kg: list[str], store: Path | None = No
             walls.append(wall)
             peaks.append(rss)
         rows_out = re.search(r"\((\d+) rows?\)", text)
-        name = f"{kind} {label[0]}" if label else " ".join(a for a in argv[1:] if a not in s)
+        shown = [a for a in argv[len(kg):] if a not in s]
+        if "--out" in shown:                        # the page's temporary path
+            shown = shown[:shown.index("--out")]
+        name = f"{kind} {label[0]}" if label else " ".join(shown)
         out.append({"size": n, "command": name, "kind": kind,
                     "median_s": statistics.median(walls), "max_s": max(walls),
                     "peak_mb": max(peaks), "rows": int(rows_out[1]) if rows_out else None,
