@@ -1026,19 +1026,19 @@ class RemoteStore(KGStore):
 
     def _post(self, url: str, params: list, accept: str) -> bytes:
         body = urllib.parse.urlencode(params).encode("utf-8")
-        import urllib.error
-        import urllib.request     # here: most commands never talk to a server
+        from urllib import error as urlerror, request as urlrequest   # here: most
+        # commands never talk to a server
 
-        req = urllib.request.Request(url, data=body, method="POST", headers={
+        req = urlrequest.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with urlrequest.urlopen(req, timeout=self.timeout) as resp:
                 return resp.read()
-        except urllib.error.HTTPError as exc:
+        except urlerror.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             raise StoreError(f"{url}: HTTP {exc.code}: "
                              f"{detail[0] if detail else exc.reason}") from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urlerror.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"cannot reach SPARQL server {self.location}: {reason}") from None
 
