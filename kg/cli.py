@@ -1,7 +1,10 @@
 """The ``kg`` command line: each command calls one library function.
 
 Commands are grouped by stage; every command reads or writes plain files,
-the RDF store, or standard output, and fails with a one-line message.
+the RDF store, or standard output.  Problems are printed as one line each,
+from the templates of :mod:`kg.messages` (``kg: E101 …``), and the exit
+status follows its policy: 0 done, 1 some inputs skipped (the rest
+stored), 2 nothing done.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import sys
 import click
 
 from kg import __version__
+from kg.messages import EXIT_POLICY, PARTIAL, USAGE, KGError, line, plural, skipped
 
 #: Where the RDF store lives unless --store says otherwise.
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
@@ -20,37 +24,131 @@ store_option = click.option(
     "--store", default=DEFAULT_STORE, show_default=True,
     help="Store directory, or the URL of a SPARQL 1.1 server.")
 
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0), default=None,
+    help="Seconds one document may take to extract (per 100 000 characters) "
+         "before it is skipped and named [default: 60; 0: no limit].")
 
-@click.group()
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="List every file of an unsupported type left out.")
+
+
+class KGGroup(click.Group):
+    """A click group that prints every problem as one ``kg:`` line.
+
+    :class:`kg.messages.KGError` (and the store's errors) and click's own
+    usage errors all end here, so no command prints a traceback or a
+    second style of message.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None,
+             standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var,
+                                standalone_mode=False, **extra)
+        except KGError as exc:
+            click.echo(exc.line(), err=True)
+            code = exc.status
+        except click.UsageError as exc:
+            hint = ""
+            if exc.ctx is not None:
+                hint = f" (see `{exc.ctx.command_path} --help`)"
+            click.echo(line("E001", detail=exc.format_message(), usage=hint), err=True)
+            code = USAGE
+        except click.ClickException as exc:
+            click.echo(line("E503", detail=exc.format_message()), err=True)
+            code = exc.exit_code if exc.exit_code not in (0, None) else USAGE
+        except click.exceptions.Abort:
+            click.echo(line("E503", detail="aborted"), err=True)
+            code = PARTIAL
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=KGGroup, epilog=EXIT_POLICY)
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
-    """Knowledge graph of university–industry–government collaboration."""
+    """Knowledge graph of university–industry–government collaboration.
+
+    Problems are printed one per line, as 'kg: CODE message'.
+    """
+
+
+def _skipped_types(unsupported, verbose: bool) -> None:
+    """Say which files of unsupported types were left out (W202, W203)."""
+    if not unsupported:
+        return
+    from collections import Counter
+
+    if verbose:
+        for path in unsupported:
+            click.echo(line("W203", path=path, suffix=path.suffix or "(no extension)"),
+                       err=True)
+    counts = Counter(p.suffix.lower() or "(no extension)" for p in unsupported)
+    click.echo(line("W202", n=len(unsupported), files="file" if len(unsupported) == 1
+                    else "files", counts=", ".join(f"{k} {v}" for k, v in counts.most_common()),
+                    more="" if verbose else "; --verbose lists them"), err=True)
+
+
+def _nothing_read(paths, unsupported) -> KGError:
+    why = ("only files of unsupported types" if unsupported
+           else "no .txt, .html, .htm or .md file")
+    return KGError("E203", paths=", ".join(paths), why=why)
+
+
+def _writable(path: str, what: str = "file") -> None:
+    """E401 unless ``path`` can be written: its folder must exist."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise KGError("E401", path=path, detail=f"no folder {os.path.dirname(path) or '.'}")
+    if os.path.isdir(path) and what == "file":
+        raise KGError("E401", path=path, detail="it is a folder")
+    if not os.access(folder, os.W_OK):
+        raise KGError("E401", path=path, detail="permission denied")
 
 
 # --- extraction (text → entities and relations) -----------------------------
-
-def _report_error(err) -> None:
-    click.echo(f"error: {err}", err=True)
-
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory for relations.jsonl, entities.jsonl, documents.jsonl.")
-def extract(paths, out_dir):
-    """Extract entities and relations from files or folders of articles."""
-    from kg.extract import write_extraction
+@timeout_option
+@verbose_option
+def extract(paths, out_dir, timeout, verbose):
+    """Extract entities and relations from files or folders of articles.
 
-    errors = []
+    A file that cannot be read, or takes longer than --timeout, is named on
+    one line and skipped; the others are extracted and the exit status is 1.
+    """
+    from kg.extract import DEFAULT_TIMEOUT, write_extraction
+
+    errors, unsupported = [], []
 
     def on_error(err):
         errors.append(err)
-        _report_error(err)
+        click.echo(skipped(_skip(err)), err=True)
 
-    summary = write_extraction(paths, out_dir, on_error=on_error)
+    try:
+        summary = write_extraction(paths, out_dir, on_error=on_error,
+                                   on_skip=unsupported.append,
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    except OSError as exc:
+        raise KGError("E401", path=out_dir, detail=exc.strerror or str(exc)) from None
+    _skipped_types(unsupported, verbose)
+    if not summary.documents and not errors:
+        raise _nothing_read(paths, unsupported)
     click.echo(summary)
     if errors:
-        sys.exit(1)
+        sys.exit(PARTIAL)
+
+
+def _skip(err):
+    """A :class:`kg.messages.Skip` for an input error or a timeout."""
+    from kg.messages import Skip
+
+    return Skip(str(err), getattr(err, "code", "W201"))
 
 
 @main.command("eval")
@@ -64,10 +162,12 @@ def eval_command(gold_dir, paths, show, as_json):
 
     from kg.evaluate import GoldError, evaluate_paths, format_report
 
+    _check_gold(gold_dir, paths)
     try:
-        result = evaluate_paths(gold_dir, paths, on_error=_report_error)
+        result = evaluate_paths(gold_dir, paths,
+                                on_error=lambda err: click.echo(skipped(_skip(err)), err=True))
     except GoldError as err:
-        raise click.ClickException(str(err)) from None
+        raise KGError("E603", detail=str(err)) from None
     if as_json:
         result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -75,33 +175,36 @@ def eval_command(gold_dir, paths, show, as_json):
         click.echo(format_report(result, show=show))
 
 
+def _check_gold(gold_dir: str, paths) -> None:
+    """E601 for a gold folder without gold files, E602 when none of its
+    documents is among the texts of ``paths`` (scoring would print zeros)."""
+    from pathlib import Path
+
+    from kg.evaluate import GoldError, load_gold
+
+    try:
+        gold = load_gold(gold_dir)
+    except GoldError as err:
+        raise KGError("E603", detail=str(err)) from None
+    if not gold:
+        raise KGError("E601", gold_dir=gold_dir)
+    names = set()
+    for given in paths:
+        p = Path(given)
+        files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+        names.update(f.name for f in files)
+    if not names & set(gold):
+        shown = ", ".join(sorted(gold)[:3]) + (" …" if len(gold) > 3 else "")
+        raise KGError("E602", n=len(gold), examples=shown, m=len(names),
+                      paths=", ".join(paths))
+
+
 # --- RDF store and SPARQL ----------------------------------------------------
 
-def _fail(message: str) -> None:
-    click.echo(f"kg: {message}", err=True)
-    sys.exit(1)
-
-
-def _store_errors(command):
-    """Turn a :class:`kg.store.StoreError` into a one-line message, exit 1."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from kg.store import StoreError
-        try:
-            return command(*args, **kwargs)
-        except StoreError as exc:
-            _fail(str(exc))
-    return wrapper
-
-
 def _open(location: str, create: bool = False):
-    from kg.store import StoreError, open_store
-    try:
-        return open_store(location, create=create)
-    except StoreError as exc:
-        _fail(str(exc))
+    from kg.store import open_store
+
+    return open_store(location, create=create)
 
 
 @main.command()
@@ -110,46 +213,53 @@ def _open(location: str, create: bool = False):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extraction processes (0: one per CPU); the result is the same.")
-@_store_errors
-def build(paths, store, quiet, jobs):
+@timeout_option
+@verbose_option
+def build(paths, store, quiet, jobs, timeout, verbose):
     """Extract PATHS (files or folders) into the store, incrementally.
 
-    A document already stored with the same content is skipped; a changed one
-    replaces its named graph.  With --jobs N, N processes extract while this
-    one writes the store, one document at a time.  A file that cannot be read
-    is reported on one line and skipped; the others are stored and the exit
-    status is 1.
+    A document is its text: a path already stored with the same text is
+    skipped, the same text under a new path is recorded as that document's
+    other path, and a path whose text changed replaces its previous
+    document.  With --jobs N, N processes extract while this one writes the
+    store, one document at a time.  A file that cannot be read, or takes
+    longer than --timeout to extract, is named on one line and skipped; the
+    others are stored and the exit status is 1.
     """
     from kg.build import build as run_build
-    from kg.store import StoreError
+    from kg.extract import DEFAULT_TIMEOUT
 
-    kg_store = _open(store, create=True)
-    try:
-        with kg_store:
-            report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
-            stats = kg_store.stats()
-    except StoreError as exc:
-        _fail(str(exc))
-    for line in report.failed:
-        click.echo(f"kg: skipped {line}", err=True)
-    click.echo(f"{report.summary()}; store {store}: {stats['documents']} documents, "
-               f"{stats['entities']} entities, {stats['relations']} relations")
+    with _open(store, create=True) as kg_store:
+        report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                           timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+        stats = kg_store.stats()
+    for item in report.failed:
+        click.echo(skipped(item), err=True)
+    _skipped_types(report.unsupported, verbose)
+    if not report.read and not report.failed:
+        raise _nothing_read(paths, report.unsupported)
+    click.echo(f"{report.summary()}; store {store}: "
+               f"{plural(stats['documents'], 'document')}, "
+               f"{plural(stats['entities'], 'entity', 'entities')}, "
+               f"{plural(stats['relations'], 'relation')}")
     if report.failed:
-        sys.exit(1)     # as `kg extract`: the good files are stored, a script sees the rest
+        sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 
 
 @main.command()
 @click.argument("doc")
 @store_option
-@_store_errors
 def remove(doc, store):
-    """Remove document DOC (its file name) and everything it stated."""
+    """Remove document DOC and everything it stated.
+
+    DOC is one of the document's paths, its file name when no other
+    document has it, or its id (content hash).
+    """
     from kg.build import remove as run_remove
 
     with _open(store) as kg_store:
-        if not run_remove(kg_store, doc):
-            _fail(f"no document {doc!r} in store {store}")
-    click.echo(f"removed {doc}")
+        doc_id = run_remove(kg_store, doc)
+    click.echo(f"removed {doc} (id {doc_id})")
 
 
 @main.command()
@@ -159,22 +269,14 @@ def remove(doc, store):
               default="table", show_default=True)
 @click.option("--update", "allow_update", is_flag=True,
               help="Allow a SPARQL update (the store is read-only otherwise).")
-@_store_errors
 def sparql(query, store, fmt, allow_update):
     """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
-    from kg.store import StoreError, format_result, query_kind
+    from kg.store import check_query, format_result, load_query
 
-    if os.path.isfile(query):
-        with open(query, encoding="utf-8") as handle:
-            query = handle.read()
-    if query_kind(query) == "update" and not allow_update:
-        _fail("this is an update, not a query: refused (read-only); "
-              "pass --update to change the store")
-    try:
-        with _open(store) as kg_store:
-            result = kg_store.query(query, allow_update=allow_update)
-    except StoreError as exc:
-        _fail(str(exc))
+    query = load_query(query)
+    check_query(query, allow_update)       # before opening the store
+    with _open(store) as kg_store:
+        result = kg_store.query(query, allow_update=allow_update)
     if result.kind == "update":
         click.echo("update done")
     else:
@@ -187,18 +289,18 @@ def sparql(query, store, fmt, allow_update):
               type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
 @click.option("--out", type=click.Path(), default=None,
               help="Output file (a directory for csv); standard output if omitted.")
-@_store_errors
 def export_(store, fmt, out):
     """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j)."""
-    from kg.store import StoreError
-
     if fmt == "csv" and not out:
-        _fail("csv export writes nodes.csv and relationships.csv: give --out DIR")
-    try:
-        with _open(store) as kg_store:
+        raise KGError("E503", detail="csv export writes nodes.csv and relationships.csv: "
+                                     "give --out DIR")
+    if out:
+        _writable(out, "folder" if fmt == "csv" else "file")
+    with _open(store) as kg_store:
+        try:
             data = kg_store.export(fmt, out)
-    except StoreError as exc:
-        _fail(str(exc))
+        except OSError as exc:
+            raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     if data is not None:
         sys.stdout.buffer.write(data)
 
@@ -206,7 +308,6 @@ def export_(store, fmt, out):
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-@_store_errors
 def stats(store, as_json):
     """Documents, entities per type and relations per predicate."""
     import json
@@ -235,12 +336,14 @@ graph_option = click.option(
 
 def _analysis_graph(store: str, graph_file: str | None):
     """The entity graph: from a saved projection, or projected from the store."""
+    import pickle
+
     from kg.graph import graph_from_store, load_graph
 
     try:
         return load_graph(graph_file) if graph_file else graph_from_store(store)
-    except (OSError, ValueError, ImportError) as exc:
-        raise click.ClickException(f"cannot load the graph: {exc}") from None
+    except (OSError, ValueError, ImportError, EOFError, pickle.UnpicklingError) as exc:
+        raise KGError("E504", detail=str(exc) or type(exc).__name__) from None
 
 
 def _echo_json(data) -> None:
@@ -265,6 +368,7 @@ def project_cmd(store: str, out: str) -> None:
     """Project the store's entities and relations to a graph file."""
     from kg.graph import save_graph
 
+    _writable(out)
     G = _analysis_graph(store, None)
     save_graph(G, out)
     click.echo(f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations → {out}")
@@ -273,7 +377,8 @@ def project_cmd(store: str, out: str) -> None:
 @main.command("brokers")
 @store_option
 @graph_option
-@click.option("--top", default=20, show_default=True, help="How many brokers.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many brokers.")
 @click.option("--sort", default="triple_helix", show_default=True,
               help="Measure to rank by: triple_helix, university_industry, "
                    "university_government, betweenness, effective_size, or a "
@@ -290,7 +395,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
     try:
         rows = brokers(G, top=top, sort=sort, actors_only=not all_types)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E503", detail=str(exc)) from None
     if as_json:
         return _echo_json(rows)
     for rank, r in enumerate(rows, 1):
@@ -304,7 +409,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
         click.echo("      G–F (count, z): " + ", ".join(
             f"{k} {gf[k]} ({_z(gz[k])})" for k in ROLES))
         for b in r["bridges"]:
-            click.echo(f"      bridges {' ↔ '.join(b['sectors'])} ({b['pairs']} pairs), "
+            click.echo(f"      bridges {' ↔ '.join(b['sectors'])} ({plural(b['pairs'], 'pair')}), "
                        f"e.g. {' – '.join(b['example'])}")
 
 
@@ -315,7 +420,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
               show_default=True)
 @click.option("--seed", default=42, show_default=True)
 @click.option("--resolution", default=1.0, show_default=True)
-@click.option("--min-size", default=3, show_default=True,
+@click.option("--min-size", default=3, show_default=True, type=click.IntRange(min=1),
               help="Leave out smaller clusters.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json) -> None:
@@ -326,16 +431,16 @@ def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json)
     try:
         result = clusters(G, method, seed=seed, resolution=resolution, min_size=min_size)
     except ClusterBackendError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E503", detail=str(exc)) from None
     if as_json:
         return _echo_json(result)
-    click.echo(f"{len(result['clusters'])} clusters ({method}, seed {seed}, "
+    click.echo(f"{plural(len(result['clusters']), 'cluster')} ({method}, seed {seed}, "
                f"modularity {result['modularity']:.3f})")
     for c in result["clusters"]:
         sectors = ", ".join(f"{s} {n}" for s, n in c["sectors"])
         click.echo(f"[{c['id']}] {c['label']}")
-        click.echo(f"    {c['size']} members; {c['internal_edges']} internal, "
-                   f"{c['external_edges']} external edges; "
+        click.echo(f"    {plural(c['size'], 'member')}; {c['internal_edges']} internal, "
+                   f"{plural(c['external_edges'], 'external edge')}; "
                    f"mostly {' + '.join(c['dominant_sectors'])} ({sectors})")
 
 
@@ -346,9 +451,16 @@ def _echo_relation(r, indent="    ") -> None:
     click.echo(f"{indent}{r['subject']} —{r['predicate']}→ {r['object']}{title}")
     for ev in r["evidence"][:2]:
         sentence = re.sub(r"\s*\n\s*", "", ev.get("sentence") or "")
-        click.echo(f"{indent}    “{sentence}” [{ev.get('doc')}]")
+        click.echo(f"{indent}    {_quoted(sentence)} [{ev.get('doc')}]")
     if len(r["evidence"]) > 2:
         click.echo(f"{indent}    … {len(r['evidence']) - 2} more sentences")
+
+
+def _quoted(sentence: str) -> str:
+    """The sentence in “…”, without doubling quotes it begins or ends with."""
+    opening = "" if sentence.startswith("“") else "“"
+    closing = "" if sentence.endswith("”") and sentence.count("“") <= sentence.count("”") else "”"
+    return f"{opening}{sentence}{closing}"
 
 
 @main.command("connect")
@@ -356,8 +468,10 @@ def _echo_relation(r, indent="    ") -> None:
 @graph_option
 @click.argument("x")
 @click.argument("y")
-@click.option("--max-hops", default=5, show_default=True, help="Longest path, in relations.")
-@click.option("--paths", default=3, show_default=True, help="How many paths.")
+@click.option("--max-hops", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Longest path, in relations.")
+@click.option("--paths", default=3, show_default=True, type=click.IntRange(min=1),
+              help="How many paths.")
 @click.option("--via", default=None,
               help="Only paths through an entity of this type (Person, Platform, …) or sector.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -367,11 +481,13 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.connect import NameResolutionError, connect
 
+    if html_file:
+        _writable(html_file)
     G = _analysis_graph(store, graph_file)
     try:
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via)
     except (NameResolutionError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E501", detail=str(exc)) from None
     if html_file:
         from kg.viewer import overlays, write_connect_page
 
@@ -383,11 +499,11 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     s, t = result["source"], result["target"]
     if not result["paths"]:
         extra = f" through a {via}" if via else ""
-        click.echo(f"No path{extra} between {s} and {t} within {max_hops} hops.")
+        click.echo(f"No path{extra} between {s} and {t} within {plural(max_hops, 'hop')}.")
         return
-    click.echo(f"{s} → {t}: {len(result['paths'])} path(s)")
+    click.echo(f"{s} → {t}: {plural(len(result['paths']), 'path')}")
     for i, p in enumerate(result["paths"], 1):
-        click.echo(f"\n{i}. ({p['length']} hops) " + " – ".join(p["nodes"]))
+        click.echo(f"\n{i}. ({plural(p['length'], 'hop')}) " + " – ".join(p["nodes"]))
         for hop in p["hops"]:
             _echo_relation(hop)
     if result["intermediaries"]:
@@ -412,7 +528,7 @@ def show_cmd(store, graph_file, name, as_json) -> None:
     try:
         c = card(G, name)
     except NameResolutionError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E501", detail=str(exc)) from None
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -422,7 +538,7 @@ def show_cmd(store, graph_file, name, as_json) -> None:
     click.echo(f"documents: {', '.join(c['docs'])}")
     if c["cluster"]:
         cl = c["cluster"]
-        click.echo(f"cluster [{cl['id']}] {cl['label']} ({cl['size']} members)")
+        click.echo(f"cluster [{cl['id']}] {cl['label']} ({plural(cl['size'], 'member')})")
     if c["broker"]:
         b = c["broker"]
         click.echo(f"broker rank {b['rank']}: uni→ind {_num(b['university_industry'])}, "
@@ -442,7 +558,18 @@ def show_cmd(store, graph_file, name, as_json) -> None:
 
 # --- viewer -------------------------------------------------------------------
 
-@main.command("view")
+def _view_help(text: str) -> str:
+    from kg.viewer import MAX_NODES
+
+    return text.replace("MAX_NODES", f"{MAX_NODES:,}")
+
+
+@main.command("view", help=_view_help("""Write an interactive, self-contained HTML page of the graph.
+
+    Opens offline: colours by sector, sizes by broker score, hover for
+    evidence, search by name, alias, pinyin or Traditional characters.
+    Above MAX_NODES entities it asks you to narrow the view instead.
+    """))
 @store_option
 @graph_option
 @click.option("--out", default="graph.html", show_default=True,
@@ -456,14 +583,9 @@ def show_cmd(store, graph_file, name, as_json) -> None:
 @click.option("--min-degree", default=0, show_default=True, type=click.IntRange(0),
               help="Only entities with at least this many relations.")
 def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> None:
-    """Write an interactive, self-contained HTML page of the graph.
-
-    Opens offline: colours by sector, sizes by broker score, hover for
-    evidence, search by name/alias/pinyin. Above kg.viewer.MAX_NODES
-    entities it asks you to narrow the view instead.
-    """
     from kg import viewer
 
+    _writable(out)
     G = _analysis_graph(store, graph_file)
     cluster = viewer.cluster_ids(G)
     try:
@@ -477,11 +599,16 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
         title = "Knowledge graph" + (": " + ", ".join(p for p in parts if p)
                                      if any(parts) else "")
         viewer.write_view(view, out, cluster=cluster, score=score, title=title)
+    except KGError:
+        raise
     except KeyError as exc:
-        raise click.ClickException(exc.args[0]) from None
+        raise KGError("E501", detail=exc.args[0]) from None
     except viewer.ViewTooLarge as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{view.number_of_nodes()} entities, {view.number_of_edges()} relations → {out}")
+        raise KGError("E503", detail=str(exc)) from None
+    except OSError as exc:
+        raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
+    click.echo(f"{plural(view.number_of_nodes(), 'entity', 'entities')}, "
+               f"{plural(view.number_of_edges(), 'relation')} → {out}")
 
 
 

@@ -25,7 +25,7 @@ QUERIES = ROOT / "ontology" / "queries"
 
 def load(store, results) -> None:
     for result in results:
-        store.replace_document(result["document"]["doc"],
+        store.replace_document(result["document"]["doc_id"],
                                document_quads(result, store.resolver(result)))
 
 

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from kg.build import build, ingest_document, remove
 from kg.cli import main
+from kg.messages import KGError
 from kg.rdf import entity_iri
 from kg.store import StoreError, open_store, query_kind
 
@@ -93,7 +94,7 @@ def test_file_and_missing_store(tmp_path):
         open_store(tmp_path / "nothing")
     assert not (tmp_path / "nothing").exists()
     result = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "nothing")])
-    assert result.exit_code == 1 and "no store at" in result.output
+    assert result.exit_code == 2 and "no store at" in result.output
 
 
 def test_store_persists_and_reopens(tmp_path):
@@ -142,10 +143,16 @@ def test_build_twice_adds_nothing(tmp_path, corpus):
     assert quads(store) == first
 
 
+def _graph_of(store, name: str) -> str:
+    (doc,) = [d for d in store.documents() if d["doc"] == name]
+    return doc["doc_id"]
+
+
 def test_changed_document_replaces_its_graph_only(tmp_path, corpus):
     store = open_store(tmp_path / "s", create=True)
     build([corpus], store, extract=fake_extract, progress=False)
-    b_before = {q for q in quads(store) if "b.txt" in q.split("> <")[-1]}
+    b_id = _graph_of(store, "b.txt")
+    b_before = {q for q in quads(store) if b_id in q.split("> <")[-1]}
     write(corpus, "a.txt", "甲大学|University|丙孵化器|Platform|builds")
     report = build([corpus], store, extract=fake_extract, progress=False)
     assert report.replaced == ["a.txt"] and report.skipped == ["b.txt"]
@@ -153,7 +160,8 @@ def test_changed_document_replaces_its_graph_only(tmp_path, corpus):
     assert ("甲大学", "builds", "丙孵化器") in triples
     assert ("甲大学", "builds", "甲研究院") not in triples
     assert "张三" not in {e["name"] for e in store.entities()}
-    assert {q for q in quads(store) if "b.txt" in q.split("> <")[-1]} == b_before
+    assert {q for q in quads(store) if b_id in q.split("> <")[-1]} == b_before
+    assert len(store.documents()) == 2           # the old text of a.txt is gone
 
 
 def test_remove_takes_exactly_the_documents_statements(tmp_path, corpus):
@@ -162,12 +170,14 @@ def test_remove_takes_exactly_the_documents_statements(tmp_path, corpus):
     only_a = open_store(tmp_path / "a", create=True)
     build([corpus / "a.txt"], only_a, extract=fake_extract, progress=False)
 
-    assert remove(both, "b.txt") is True
+    b_id = _graph_of(both, "b.txt")
+    assert remove(both, "b.txt") == b_id
     assert quads(both) == quads(only_a)
     names = {e["name"]: e for e in both.entities()}
     assert "乙公司" not in names and "清远高新区" not in names   # only b mentioned them
     assert names["甲大学"]["docs"] == ["a.txt"]                   # shared: stays
-    assert remove(both, "b.txt") is False
+    with pytest.raises(KGError, match="E201 no document 'b.txt'"):
+        remove(both, "b.txt")
 
 
 def test_cli_remove(tmp_path, corpus):
@@ -178,7 +188,7 @@ def test_cli_remove(tmp_path, corpus):
     result = runner.invoke(main, ["remove", "b.txt", "--store", store_dir])
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["remove", "b.txt", "--store", store_dir])
-    assert result.exit_code == 1 and "no document" in result.output
+    assert result.exit_code == 2 and "no document" in result.output
     with open_store(store_dir) as store:
         assert [d["doc"] for d in store.documents()] == ["a.txt"]
 
@@ -232,8 +242,8 @@ def test_cross_document_identity_of_a_company_by_its_core_name(tmp_path, path):
         for result in results:
             resolve = (store.resolver(result) if path == "resolver" else index.resolver(result))
             quads = document_quads(result, resolve)
-            store.replace_document(result["document"]["doc"], quads)
-            index.written(result["document"]["doc"], quads)
+            store.replace_document(result["document"]["doc_id"], quads)
+            index.written(result["document"]["doc_id"], quads)
         return store
 
     full_first = run("a", [_company_doc("a.txt", "广东星河新材料股份有限公司"),
@@ -335,7 +345,7 @@ def test_sparql_formats_and_files(gold_store):
     ask = runner.invoke(main, ["sparql", "ASK { ?s uic:incubates ?o }", "--store", gold_store])
     assert ask.output.strip() == "true"
     bad = runner.invoke(main, ["sparql", "SELECT ?x WHERE { ?x", "--store", gold_store])
-    assert bad.exit_code == 1 and "syntax" in bad.output.lower()
+    assert bad.exit_code == 2 and "syntax" in bad.output.lower()
 
 
 def test_export_formats(gold_store, tmp_path):
@@ -370,7 +380,7 @@ def test_export_formats(gold_store, tmp_path):
     assert len(nodes) == len(entities) and len(rels) == stats["relations"]
     ids = {n["id:ID"] for n in nodes}
     assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
-    assert runner.invoke(main, ["export", "--format", "csv", "--store", gold_store]).exit_code == 1
+    assert runner.invoke(main, ["export", "--format", "csv", "--store", gold_store]).exit_code == 2
 
 
 def test_stats_counts(gold_store):
