@@ -90,9 +90,11 @@ class BuildReport:
 
 
 def default_extractor() -> Extractor:
-    """:func:`kg.extract.extract_document` (its pipeline is built once)."""
-    from kg.extract import extract_document
+    """:func:`kg.extract.extract_document`, its pipeline built now (once per
+    process), so that loading it does not count in a document's time limit."""
+    from kg.extract import default_pipeline, extract_document
 
+    default_pipeline()
     return extract_document
 
 
@@ -312,11 +314,11 @@ def _init_worker(extract: Extractor | None, parent: int,
     """Runs once in each worker: load the pipeline, and exit if the parent
     dies (a build killed with SIGKILL must not leave workers behind)."""
     global _worker_extract, _worker_timeout
+    from kg.extract import default_pipeline
+
     _worker_extract = extract or default_extractor()
     _worker_timeout = timeout
-    if extract is None:
-        from kg.extract import default_pipeline
-        default_pipeline()
+    default_pipeline()     # here, not in the first document's time limit
 
     def watch() -> None:
         while os.getppid() == parent:

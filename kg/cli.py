@@ -51,8 +51,9 @@ class KGGroup(click.Group):
             code = exc.status
         except click.UsageError as exc:
             hint = ""
-            if exc.ctx is not None:
-                hint = f" (see `{exc.ctx.command_path} --help`)"
+            if exc.ctx is not None:     # `kg …` whatever name the program was run by
+                path = " ".join(["kg", *exc.ctx.command_path.split()[1:]])
+                hint = f" (see `{path} --help`)"
             click.echo(line("E001", detail=exc.format_message(), usage=hint), err=True)
             code = USAGE
         except click.ClickException as exc:

@@ -133,7 +133,9 @@ def default_pipeline():
     from kg.pipeline import build_pipeline
 
     jieba.setLogLevel(60)
-    return build_pipeline()
+    nlp = build_pipeline()
+    nlp("大学与企业签约。")   # jieba loads its dictionary at the first text: now, not in a document's time limit
+    return nlp
 
 
 def _dedupe(relations: list[dict]) -> list[dict]:
