@@ -59,8 +59,8 @@ class KGGroup(click.Group):
         except click.ClickException as exc:
             click.echo(line("E503", detail=exc.format_message()), err=True)
             code = exc.exit_code if exc.exit_code not in (0, None) else USAGE
-        except click.exceptions.Abort:
-            click.echo(line("E503", detail="aborted"), err=True)
+        except click.exceptions.Abort:       # Ctrl-C
+            click.echo(line("E204"), err=True)
             code = PARTIAL
         if not standalone_mode:
             return code

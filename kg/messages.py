@@ -72,6 +72,8 @@ class Messages:
             "`kg sparql ontology/queries/documents.rq` lists them)")
     E202 = "{doc!r} names {n} documents: {candidates}; give a path or an id"
     E203 = "nothing to read in {paths}: {why}"
+    E204 = ("interrupted: the documents finished before are stored; run the same "
+            "command again to do the rest")
     W201 = "skipped {detail}"
     #: the problem part of a W201-style line ``skipped <doc>: <problem>``
     W202 = ("skipped {n} {files} of unsupported type ({counts}): kg reads .txt, .html, "

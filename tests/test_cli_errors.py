@@ -374,13 +374,46 @@ def test_traditional_names_and_alias_pinyin_are_looked_up(tmp_path):
 
 
 def test_singular_and_plural_and_quotes(tmp_path):
+    G = small()
+    G.add_node("“星火”计划", type="Project", sector="project", aliases=[], docs=["q.txt"])
+    G.add_edge("西安交通大学", "“星火”计划", key="hasProject", predicate="hasProject", count=1,
+               evidence=[{"doc": "q.txt", "sentence": "“西安交通大学承担‘星火’计划。”"},
+                         {"doc": "q.txt", "sentence": "西安交通大学承担“星火”计划。"}])
     graph = tmp_path / "g.pickle"
-    save_graph(small(), graph)
+    save_graph(G, graph)
     one = run("connect", "--graph", graph, "清远高新区", "西安交通大学")
     assert one.exit_code == 0
-    assert "1. (1 hop) 清远高新区 – 西安交通大学" in one.stdout and "hops)" not in one.stdout
-    assert "path(s)" not in one.stdout
-    assert "““" not in one.stdout and "””" not in one.stdout
+    assert one.stdout.startswith("清远高新区 → 西安交通大学: 1 path\n")
+    assert "1. (1 hop) 清远高新区 – 西安交通大学" in one.stdout
+    brokers = run("brokers", "--graph", graph, "--top", "3")
+    assert "(1 pair)" in brokers.stdout and "(1 pairs)" not in brokers.stdout
+    card = run("show", "--graph", graph, "“星火”计划")
+    assert card.exit_code == 0
+    assert "    “西安交通大学承担‘星火’计划。” [q.txt]" in card.stdout      # not ““…””
+    assert "    “西安交通大学承担“星火”计划。” [q.txt]" in card.stdout
+
+
+def test_interrupted_build_says_what_is_kept(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("in").mkdir()
+    Path("in/a.txt").write_text(ARTICLE, encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(kg_build, "build", interrupted)
+    result = run("build", "in", "--store", "S")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "kg: E204 interrupted: the documents finished before are stored; run the same "
+        "command again to do the rest")
+
+
+def test_install_has_no_license_deprecation(repo_root):
+    import tomllib
+
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"          # an SPDX string, not a table
+    assert project["build-system"]["requires"] == ["setuptools>=77"]
 
 
 def test_view_help_shows_the_limit_not_a_variable_name():
