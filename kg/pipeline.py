@@ -173,11 +173,10 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
                 else:
                     alias_of.setdefault(alias, ent["name"])  # 华湾材料研究院 → 清远华湾材料研究院
     for short, full in list(alias_of.items()):
-        while full in alias_of and alias_of[full] != full:
-            full = alias_of[full]
+        full = _alias_root(short, alias_of)
         alias_of[short] = full
         if full in entities:
-            if short not in entities[full]["aliases"]:
+            if short != full and short not in entities[full]["aliases"]:
                 entities[full]["aliases"].append(short)
             entities.pop(short, None) if short != full else None
     leveled = _bare_places(entities)
@@ -203,6 +202,28 @@ def resolve_mentions(text: str, per_sentence: list) -> tuple[list, list[dict]]:
         found.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
         resolved.append((base, sentence, found))
     return resolved, list(entities.values())
+
+
+def _alias_root(form: str, alias_of: dict) -> str:
+    """The name an alias chain ends at: ``A → B → C`` gives ``C``.
+
+    A chain that comes back on itself (``A → B → A``: each form was found as
+    the other's short name) ends at the longest form of the loop, the
+    fullest name the document uses, so every member agrees on one name.
+
+    >>> _alias_root("甲", {"甲": "甲乙", "甲乙": "甲乙丙"})
+    '甲乙丙'
+    >>> _alias_root("甲乙", {"甲乙": "乙甲乙", "乙甲乙": "甲乙"})
+    '乙甲乙'
+    """
+    seen = [form]
+    while form in alias_of and alias_of[form] != form:
+        form = alias_of[form]
+        if form in seen:
+            loop = seen[seen.index(form):]
+            return max(loop, key=lambda f: (len(f), f))
+        seen.append(form)
+    return form
 
 
 def _bare_places(entities: dict) -> dict[str, str]:

@@ -242,3 +242,30 @@ def test_city_named_in_passing_is_not_an_entity(extract_text):
     """A city mentioned only as a place (no relation) is not listed."""
     result = extract_text("青山市是一座充满活力的城市。")
     assert "青山市" not in {e["name"] for e in result["entities"]}
+
+
+# --- alias chains that loop ---------------------------------------------------
+
+def test_a_province_name_and_its_short_form_that_point_at_each_other_end(extract_text):
+    """The province-prefixed name and the name without the province were
+    each taken as the other's alias (A → B → A); resolution looped forever.
+    It now ends at the fullest form."""
+    text = ("湖南省先进陶瓷产业技术创新战略联盟成立大会在株洲市召开\n"
+            "据报道，2015年3月2日，湖南省先进陶瓷产业技术创新战略联盟成立大会在株洲市召开，"
+            "株洲华锐精密陶瓷有限公司、中南大学等20家高校和企业加入联盟。\n"
+            "据悉，李明副厅长在讲话中希望先进陶瓷产业技术创新战略联盟要抓紧时间制定"
+            "先进陶瓷产业技术创新战略联盟的工作规划。\n"
+            "省科技厅将对先进陶瓷产业技术创新战略联盟给予重点支持。王刚副市长在成立大会上表示，"
+            "株洲市政府将大力支持先进陶瓷产业技术创新战略联盟开展科研攻关。"
+            "与会人员还参加了湖南省先进陶瓷产业技术与发展峰会。湖南省将在人才培养等方面给予支持。")
+    result = extract_text(text)
+    alliance = entity(result, "湖南省先进陶瓷产业技术创新战略联盟")
+    assert alliance["aliases"] == ["先进陶瓷产业技术创新战略联盟"]
+    assert no_entity_named(result, "先进陶瓷产业技术创新战略联盟")
+
+
+def test_alias_root_of_a_loop_is_its_longest_form():
+    from kg.pipeline import _alias_root
+
+    loop = {"乙丙": "甲乙丙", "甲乙丙": "乙丙", "丁": "乙丙"}
+    assert {_alias_root(f, loop) for f in loop} == {"甲乙丙"}
