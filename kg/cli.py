@@ -458,10 +458,18 @@ def _echo_relation(r, indent="    ") -> None:
 
 
 def _quoted(sentence: str) -> str:
-    """The sentence in “…”, without doubling quotes it begins or ends with."""
-    opening = "" if sentence.startswith("“") else "“"
-    closing = "" if sentence.endswith("”") and sentence.count("“") <= sentence.count("”") else "”"
-    return f"{opening}{sentence}{closing}"
+    """The sentence in “…”; as it is when it is already so quoted, and in
+    「…」 when it begins or ends with a quotation of its own (no ““ or ””).
+
+    >>> _quoted("甲与乙签约。"), _quoted("“甲与乙签约。”"), _quoted("“星火”计划启动。")
+    ('“甲与乙签约。”', '“甲与乙签约。”', '「“星火”计划启动。」')
+    """
+    if sentence.startswith("“") and sentence.endswith("”") \
+            and sentence.count("“") == sentence.count("”") and "”" not in sentence[1:-1]:
+        return sentence
+    if sentence.startswith("“") or sentence.endswith("”"):
+        return f"「{sentence}」"
+    return f"“{sentence}”"
 
 
 @main.command("connect")

@@ -379,9 +379,12 @@ def test_singular_and_plural_and_quotes(tmp_path):
     G.add_edge("西安交通大学", "“星火”计划", key="hasProject", predicate="hasProject", count=1,
                evidence=[{"doc": "q.txt", "sentence": "“西安交通大学承担‘星火’计划。”"},
                          {"doc": "q.txt", "sentence": "西安交通大学承担“星火”计划。"}])
-    graph = tmp_path / "g.pickle"
+    G.add_edge("清远高新区", "“星火”计划", key="supports", predicate="supports", count=1,
+               evidence=[{"doc": "q.txt", "sentence": "“星火”计划获清远高新区支持。"}])
+    graph, plain = tmp_path / "g.pickle", tmp_path / "small.pickle"
     save_graph(G, graph)
-    one = run("connect", "--graph", graph, "清远高新区", "西安交通大学")
+    save_graph(small(), plain)
+    one = run("connect", "--graph", plain, "清远高新区", "西安交通大学")
     assert one.exit_code == 0
     assert one.stdout.startswith("清远高新区 → 西安交通大学: 1 path\n")
     assert "1. (1 hop) 清远高新区 – 西安交通大学" in one.stdout
@@ -391,6 +394,7 @@ def test_singular_and_plural_and_quotes(tmp_path):
     assert card.exit_code == 0
     assert "    “西安交通大学承担‘星火’计划。” [q.txt]" in card.stdout      # not ““…””
     assert "    “西安交通大学承担“星火”计划。” [q.txt]" in card.stdout
+    assert "    「“星火”计划获清远高新区支持。」 [q.txt]" in card.stdout
 
 
 def test_interrupted_build_says_what_is_kept(tmp_path, monkeypatch):
