@@ -429,6 +429,11 @@ def test_kg_build_seeds_twice_and_queries(tmp_path):
         got = store.query((QUERIES / "ambassadors.rq").read_text()).values()
         assert {r[0] for r in got} >= {"沈人杰", "殷晓练", "周雯", "冯鑫", "李勇"}
     conforms_check(store_dir)
+    # README's sample is what `kg stats` prints on the seeds
+    stats = runner.invoke(main, ["stats", "--store", store_dir]).stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("    $ kg stats\n", 1)[1].split("\n\n", 1)[0] + "\n"
+    assert "\n".join(line[4:] for line in sample.splitlines()) + "\n" == stats
 
 
 def conforms_check(store_dir):
