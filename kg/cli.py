@@ -33,6 +33,10 @@ verbose_option = click.option(
     "--verbose", "-v", is_flag=True, help="List every file of an unsupported type left out.")
 
 
+#: click ≥ 8.2 raises this for a group called without a command.
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class KGGroup(click.Group):
     """A click group that prints every problem as one ``kg:`` line.
 
@@ -49,6 +53,9 @@ class KGGroup(click.Group):
         except KGError as exc:
             click.echo(exc.line(), err=True)
             code = exc.status
+        except _NO_ARGS as exc:              # plain `kg`: the help, as click shows it
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            code = USAGE
         except click.UsageError as exc:
             hint = ""
             if exc.ctx is not None:     # `kg …` whatever name the program was run by
@@ -164,9 +171,14 @@ def eval_command(gold_dir, paths, show, as_json):
     from kg.evaluate import GoldError, evaluate_paths, format_report
 
     _check_gold(gold_dir, paths)
+    failed = []
+
+    def on_error(err):
+        failed.append(err)
+        click.echo(skipped(_skip(err)), err=True)
+
     try:
-        result = evaluate_paths(gold_dir, paths,
-                                on_error=lambda err: click.echo(skipped(_skip(err)), err=True))
+        result = evaluate_paths(gold_dir, paths, on_error=on_error)
     except GoldError as err:
         raise KGError("E603", detail=str(err)) from None
     if as_json:
@@ -174,6 +186,8 @@ def eval_command(gold_dir, paths, show, as_json):
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
         click.echo(format_report(result, show=show))
+    if failed:
+        sys.exit(PARTIAL)     # as build and extract: the others were scored
 
 
 def _check_gold(gold_dir: str, paths) -> None:

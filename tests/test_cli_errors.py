@@ -354,6 +354,25 @@ def test_usage_errors_have_the_same_prefix_and_status_2():
     assert one_line(run("frobnicate"), 2) == "kg: E001 No such command 'frobnicate'. (see `kg --help`)"
 
 
+def test_kg_alone_prints_the_help_not_an_error():
+    result = CliRunner().invoke(main, [], prog_name="kg")
+    assert result.exit_code == 2 and result.stderr == ""
+    assert result.stdout.startswith("Usage: kg [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_eval_with_a_bad_text_follows_the_policy(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("gold").mkdir(), Path("in").mkdir()
+    Path("in/a.txt").write_text(ARTICLE, encoding="utf-8")
+    Path("in/empty.txt").write_bytes(b"")
+    Path("gold/a.json").write_text(json.dumps({"doc": "a.txt", "entities": [],
+                                               "relations": []}), encoding="utf-8")
+    result = run("eval", "gold", "in")
+    assert result.exit_code == 1
+    assert result.stderr == "kg: W201 skipped in/empty.txt: empty file\n"
+    assert "relations: P " in result.stdout
+
+
 def test_traditional_names_and_alias_pinyin_are_looked_up(tmp_path):
     graph = tmp_path / "g.pickle"
     save_graph(small(), graph)
