@@ -272,7 +272,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
                     raise
                 if type(exc).__name__ == "StoreError":
                     raise
-                report.failed.append(Skip(f"{doc['doc']}: {type(exc).__name__}: {exc}"))
+                report.failed.append(Skip(f"{name}: {type(exc).__name__}: {exc}"))
                 continue
             getattr(report, status).append(doc["doc"])
     finally:

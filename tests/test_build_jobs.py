@@ -98,7 +98,7 @@ def test_an_extraction_error_in_a_worker_fails_only_that_document(tmp_path):
     with open_store(tmp_path / "s", create=True) as store:
         report = build([docs], store, progress=False, jobs=2, extract=_failing_extract)
         assert report.added == ["a.txt", "c.txt"]
-        assert report.failed == ["bad.txt: ValueError: cannot read this one"]
+        assert report.failed == [f"{docs / 'bad.txt'}: ValueError: cannot read this one"]
         assert set(store.doc_hashes()) == {"a.txt", "c.txt"}
 
 
