@@ -66,11 +66,13 @@ def document_limit(record: dict, seconds: float | None) -> float | None:
     return max(seconds, seconds * chars / TIMEOUT_CHARS)
 
 
-class ExtractionTimeout(Exception):
+class ExtractionTimeout(BaseException):
     """A document took longer than the time limit to extract.
 
     ``str(err)`` is one line naming the document and the limit; ``code`` is
-    its warning code in :mod:`kg.messages`.
+    its warning code in :mod:`kg.messages`.  A ``BaseException``, as
+    ``KeyboardInterrupt``: an ``except Exception`` inside the extraction
+    must not swallow it and carry on looping.
 
     >>> str(ExtractionTimeout("news/a.txt", 60))
     'news/a.txt: extraction took longer than 60 s (the per-document limit; raise it with --timeout)'
