@@ -147,8 +147,8 @@ def check_query(sparql: str, allow_update: bool = False) -> str:
 def load_query(query: str) -> str:
     """The text of ``query``: the contents of the file it names, or itself.
 
-    A ``.rq``/``.sparql`` name, or a single word with no braces, that is not
-    an existing file is an error (E301), not a query to run.
+    A single word without braces (``nonexistent.rq``) that is not an
+    existing file is an error (E301), not a query to run.
 
     >>> load_query("ASK {}")
     'ASK {}'
@@ -159,8 +159,7 @@ def load_query(query: str) -> str:
     E301 no query file nonexistent.rq (give a .rq file or the text of a query)
     """
     path = Path(query)
-    looks_like_file = (query.lower().endswith((".rq", ".sparql"))
-                       or (len(query.split()) == 1 and "{" not in query))
+    looks_like_file = len(query.split()) == 1 and "{" not in query
     try:
         if path.is_file():
             return path.read_text(encoding="utf-8")
