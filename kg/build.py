@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kg.extract import DEFAULT_TIMEOUT, ExtractionTimeout, document_limit, time_limit
+from kg.extraction.coreference import qualify_generic
 from kg.messages import Skip
 from kg.rdf import document_quads, store_path
 from kg.store import KGStore, LabelIndex
@@ -150,7 +151,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
         store.add_path(doc_id, path)
         status = "linked"
     else:
-        result = extract(doc)
+        result = qualify_generic(extract(doc))
         result["document"].setdefault("doc", doc["doc"])
         result["document"].setdefault("doc_id", doc_id)
         result["document"]["paths"] = [path]

@@ -65,7 +65,7 @@ class KGGroup(click.Group):
             code = USAGE
         except click.ClickException as exc:
             click.echo(line("E503", detail=exc.format_message()), err=True)
-            code = exc.exit_code if exc.exit_code not in (0, None) else USAGE
+            code = USAGE
         except click.exceptions.Abort:       # Ctrl-C
             click.echo(line("E204"), err=True)
             code = PARTIAL
@@ -122,15 +122,20 @@ def _writable(path: str, what: str = "file") -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory for relations.jsonl, entities.jsonl, documents.jsonl.")
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A model folder written by `kg train` (default: the shipped one).")
+@click.option("--rules-only", is_flag=True,
+              help="Without the trained tagger: rules only, faster, less accurate.")
 @timeout_option
 @verbose_option
-def extract(paths, out_dir, timeout, verbose):
+def extract(paths, out_dir, model_dir, rules_only, timeout, verbose):
     """Extract entities and relations from files or folders of articles.
 
     A file that cannot be read, or takes longer than --timeout, is named on
     one line and skipped; the others are extracted and the exit status is 1.
     """
     from kg.extract import DEFAULT_TIMEOUT, write_extraction
+    from kg.pipeline import build_pipeline
 
     errors, unsupported = [], []
 
@@ -138,8 +143,9 @@ def extract(paths, out_dir, timeout, verbose):
         errors.append(err)
         click.echo(skipped(_skip(err)), err=True)
 
+    nlp = build_pipeline(tagger=not rules_only, model=model_dir) if (model_dir or rules_only) else None
     try:
-        summary = write_extraction(paths, out_dir, on_error=on_error,
+        summary = write_extraction(paths, out_dir, on_error=on_error, nlp=nlp,
                                    on_skip=unsupported.append,
                                    timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
     except OSError as exc:
@@ -160,17 +166,30 @@ def _skip(err):
 
 
 @main.command("eval")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--gold", "gold_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder of gold files; repeat for several. Without it, the first "
+                   "PATH is the gold folder.")
+@click.option("--folds", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Cross-validate: each document is extracted by a model trained "
+                   "without it (K folds by document). 0: use the shipped model.")
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A model folder written by `kg train` (default: the shipped one).")
+@click.option("--rules-only", is_flag=True, help="Without the trained tagger (rules only).")
 @click.option("--show", default=0, show_default=True, help="List N misses and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_command(gold_dir, paths, show, as_json):
-    """Extract from PATHS and score against the gold files in GOLD_DIR."""
+def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
+    """Extract from PATHS and score against gold folders: pooled, per folder,
+    per predicate and per entity type, micro and per document (macro)."""
     import json
 
-    from kg.evaluate import GoldError, evaluate_paths, format_report
+    from kg.evaluate import GoldError, evaluate_extraction, format_many
 
-    _check_gold(gold_dir, paths)
+    if not gold_dirs:
+        if len(paths) < 2:
+            raise click.UsageError("give --gold GOLD_DIR (or GOLD_DIR as the first PATH) and texts")
+        gold_dirs, paths = (paths[0],), paths[1:]
+    _check_gold(gold_dirs, paths)
     failed = []
 
     def on_error(err):
@@ -178,31 +197,35 @@ def eval_command(gold_dir, paths, show, as_json):
         click.echo(skipped(_skip(err)), err=True)
 
     try:
-        result = evaluate_paths(gold_dir, paths, on_error=on_error)
-    except GoldError as err:
+        result = evaluate_extraction(list(gold_dirs), list(paths), folds=folds, model=model_dir,
+                                     tagger=not rules_only, on_error=on_error)
+    except (GoldError, ValueError) as err:
         raise KGError("E603", detail=str(err)) from None
     if as_json:
         result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
-        click.echo(format_report(result, show=show))
+        click.echo(format_many(result, show=show))
     if failed:
         sys.exit(PARTIAL)     # as build and extract: the others were scored
 
 
-def _check_gold(gold_dir: str, paths) -> None:
-    """E601 for a gold folder without gold files, E602 when none of its
+def _check_gold(gold_dirs, paths) -> None:
+    """E601 for a gold folder without gold files, E602 when none of the gold
     documents is among the texts of ``paths`` (scoring would print zeros)."""
     from pathlib import Path
 
     from kg.evaluate import GoldError, load_gold
 
-    try:
-        gold = load_gold(gold_dir)
-    except GoldError as err:
-        raise KGError("E603", detail=str(err)) from None
-    if not gold:
-        raise KGError("E601", gold_dir=gold_dir)
+    gold = {}
+    for gold_dir in gold_dirs:
+        try:
+            found = load_gold(gold_dir)
+        except GoldError as err:
+            raise KGError("E603", detail=str(err)) from None
+        if not found:
+            raise KGError("E601", gold_dir=gold_dir)
+        gold.update(found)
     names = set()
     for given in paths:
         p = Path(given)
@@ -212,6 +235,24 @@ def _check_gold(gold_dir: str, paths) -> None:
         shown = ", ".join(sorted(gold)[:3]) + (" …" if len(gold) > 3 else "")
         raise KGError("E602", n=len(gold), examples=shown, m=len(names),
                       paths=", ".join(paths))
+
+
+@main.command("train")
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--texts", "text_paths", multiple=True, required=True, type=click.Path(exists=True),
+              help="A file or folder of the documents the gold files name; repeat for several.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="The model folder to write; use it with --model.")
+def train_command(gold_dirs, text_paths, out_dir):
+    """Train the name tagger on gold files (see ANNOTATION.md) and their texts."""
+    from kg.extraction.training import train
+
+    try:
+        meta = train(list(gold_dirs), list(text_paths), out_dir)
+    except ValueError as err:
+        raise KGError("E503", detail=str(err)) from None
+    click.echo(f"trained on {meta['documents']} documents ({meta['sentences']} sentences) "
+               f"→ {out_dir}/")
 
 
 # --- RDF store and SPARQL ----------------------------------------------------

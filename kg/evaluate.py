@@ -98,11 +98,13 @@ def score_relations(gold: dict, system: dict):
                 continue
             seen.add(key)
             s, p, o = key
+            ss = rel.get("_subject_forms", set()) | {s}
+            os_ = rel.get("_object_forms", set()) | {o}
             hit = None
             for i, gr in enumerate(g["relations"]):
                 if gr["p"] != p:
                     continue
-                if (s in gr["s"] and o in gr["o"]) or (p in SYMMETRIC and s in gr["o"] and o in gr["s"]):
+                if (ss & gr["s"] and os_ & gr["o"]) or (p in SYMMETRIC and ss & gr["o"] and os_ & gr["s"]):
                     if i not in matched:
                         hit = i
                         break
@@ -151,7 +153,11 @@ def evaluate(gold_dir, relations: list[dict], entities: list[dict] | None = None
     Returns the same structure as the reference scorer's ``--json`` output,
     plus ``errors`` and ``misses`` lists.
     """
-    gold = load_gold(gold_dir)
+    return score(load_gold(gold_dir), relations, entities)
+
+
+def score(gold: dict, relations: list[dict], entities: list[dict] | None = None) -> dict:
+    """:func:`evaluate` on gold already loaded (:func:`load_gold`)."""
     system = collections.defaultdict(list)
     sys_ents = collections.defaultdict(dict)
     for rel in relations:
@@ -164,7 +170,7 @@ def evaluate(gold_dir, relations: list[dict], entities: list[dict] | None = None
             for doc in ent.get("docs", []):
                 for form in [ent["name"], *ent.get("aliases", [])]:
                     sys_ents[doc].setdefault(norm(form), ent.get("type"))
-    by_pred, duplicates, errors, misses = score_relations(gold, system)
+    by_pred, duplicates, errors, misses = score_relations(gold, _with_forms(system, entities))
     tp = sum(v[0] for v in by_pred.values())
     n_sys = sum(v[1] for v in by_pred.values())
     n_gold = sum(v[2] for v in by_pred.values())
@@ -179,6 +185,146 @@ def evaluate(gold_dir, relations: list[dict], entities: list[dict] | None = None
         "errors": errors,
         "misses": misses,
     }
+
+
+def _with_forms(system: dict, entities: list[dict] | None) -> dict:
+    """Relations with every surface form their ends' entities list for the
+    same document (the reference scorer's ``--entities`` matching)."""
+    if entities is None:
+        return system
+    forms_of = collections.defaultdict(dict)
+    for ent in entities:
+        normed = {norm(f) for f in [ent["name"], *ent.get("aliases", [])]}
+        for doc in ent.get("docs", []):
+            for form in normed:
+                forms_of[doc].setdefault(form, set()).update(normed)
+    out = {}
+    for doc, rels in system.items():
+        forms = forms_of.get(doc, {})
+        out[doc] = [dict(rel, _subject_forms=forms.get(norm(rel["subject"]), set()),
+                         _object_forms=forms.get(norm(rel["object"]), set())) for rel in rels]
+    return out
+
+
+def score_by_type(gold: dict, entities: list[dict]) -> dict:
+    """Entity precision, recall and F1 per gold type: a gold entity of type
+    T is found when any of its forms is among the system's forms of its
+    document; a system form typed T is right when it is any gold form."""
+    found = collections.defaultdict(dict)
+    for ent in entities:
+        for doc in ent.get("docs", []):
+            for form in [ent["name"], *ent.get("aliases", [])]:
+                found[doc].setdefault(norm(form), ent.get("type"))
+    counts = collections.defaultdict(lambda: [0, 0, 0, 0])   # tp_sys, sys, tp_gold, gold
+    for doc, g in gold.items():
+        forms = found.get(doc, {})
+        all_forms = set().union(*[f for f, _ in g["entities"].values()]) if g["entities"] else set()
+        for gforms, gtype in g["entities"].values():
+            counts[gtype][3] += 1
+            counts[gtype][2] += bool(gforms & set(forms))
+        for form, stype in forms.items():
+            counts[stype][1] += 1
+            counts[stype][0] += form in all_forms
+    out = {}
+    for etype, (tp_sys, n_sys, tp_gold, n_gold) in sorted(counts.items(), key=lambda kv: str(kv[0])):
+        p = tp_sys / n_sys if n_sys else 0.0
+        r = tp_gold / n_gold if n_gold else 0.0
+        out[str(etype)] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                           "system": n_sys, "gold": n_gold}
+    return out
+
+
+def evaluate_many(gold_dirs, relations: list[dict], entities: list[dict] | None = None,
+                  texts: set[str] | None = None) -> dict:
+    """Score against several gold folders at once: pooled, per folder, and
+    per document (macro averages).
+
+    Parameters
+    ----------
+    gold_dirs : list of path
+        Gold folders; a document is scored once, by the first folder that
+        has it.
+    relations, entities : list of dict
+        Extraction records (``doc`` names the document).
+    texts : set of str, optional
+        The document names that were extracted; gold files of other
+        documents are left out (an error if that leaves none).
+
+    Returns
+    -------
+    dict
+        The pooled figures with the reference scorer's keys
+        (``documents``, ``relations``, ``by_predicate``, ``entities``), plus
+        ``entities_by_type``, ``macro`` (mean per-document relation and
+        entity P/R/F1), and ``per_gold``: ``{folder name: {the same keys}}``.
+
+    Example
+    -------
+    >>> import json, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "dev"; d.mkdir()
+    >>> _ = (d / "a.json").write_text(json.dumps({"doc": "a.txt", "entities": [
+    ...     {"name": "甲大学", "type": "University"}, {"name": "乙公司", "type": "Company"}],
+    ...     "relations": [{"s": "甲大学", "p": "signsWith", "o": "乙公司"}]}))
+    >>> r = evaluate_many([d], [{"doc": "a.txt", "subject": "乙公司", "predicate": "signsWith",
+    ...                          "object": "甲大学"}])
+    >>> r["relations"]["f1"], r["per_gold"]["dev"]["relations"]["f1"]
+    (1.0, 1.0)
+    """
+    golds = {}
+    seen = set()
+    for gold_dir in gold_dirs:
+        gold = load_gold(gold_dir)
+        if not gold:
+            raise GoldError(f"{gold_dir}: no gold file (*.json) in this folder")
+        if texts is not None:
+            gold = {doc: g for doc, g in gold.items() if doc in texts}
+        gold = {doc: g for doc, g in gold.items() if doc not in seen}
+        seen |= set(gold)
+        golds[Path(gold_dir).name] = gold
+    if texts is not None and not seen:
+        raise GoldError(", ".join(map(str, gold_dirs)) +
+                        ": no gold file names a document among the texts given")
+    pooled = {doc: g for gold in golds.values() for doc, g in gold.items()}
+
+    def figures(gold):
+        result = score(gold, relations, entities)
+        result["entities_by_type"] = score_by_type(gold, entities or [])
+        return result
+
+    result = figures(pooled)
+    per_doc = [score({doc: g}, relations, entities) for doc, g in pooled.items()]
+    result["macro"] = {
+        part: {k: (sum(d[part][k] for d in per_doc) / len(per_doc) if per_doc else 0.0)
+               for k in ("precision", "recall", "f1")}
+        for part in ("relations", "entities")}
+    result["per_gold"] = {}
+    for name, gold in golds.items():
+        part = figures(gold)
+        docs = [d for d, doc in zip(per_doc, pooled) if doc in gold]
+        part["macro"] = {
+            p: {k: (sum(d[p][k] for d in docs) / len(docs) if docs else 0.0)
+                for k in ("precision", "recall", "f1")} for p in ("relations", "entities")}
+        result["per_gold"][name] = {k: v for k, v in part.items() if k not in ("errors", "misses")}
+    return result
+
+
+def format_many(result: dict, show: int = 0) -> str:
+    """The report of :func:`evaluate_many`: the pooled table, then one line
+    per gold folder, micro and macro."""
+    lines = [format_report(result, show=show)]
+    lines.append(f"{'entity type':18} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5}")
+    for etype, v in result["entities_by_type"].items():
+        lines.append(f"{etype:18} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['gold']:5}")
+    m = result["macro"]
+    lines.append(f"pooled, {result['documents']} documents: relations F1 {result['relations']['f1']:.3f} "
+                 f"(macro {m['relations']['f1']:.3f}), entities F1 {result['entities']['f1']:.3f} "
+                 f"(macro {m['entities']['f1']:.3f})")
+    for name, part in result["per_gold"].items():
+        r, e, pm = part["relations"], part["entities"], part["macro"]
+        lines.append(f"{name}, {part['documents']} documents: relations P {r['precision']:.3f} "
+                     f"R {r['recall']:.3f} F1 {r['f1']:.3f} (macro {pm['relations']['f1']:.3f}), "
+                     f"entities F1 {e['f1']:.3f} (macro {pm['entities']['f1']:.3f})")
+    return "\n".join(lines)
 
 
 def format_report(result: dict, show: int = 0) -> str:
@@ -197,6 +343,33 @@ def format_report(result: dict, show: int = 0) -> str:
                  f"({r['true_positives']} of {r['gold']} gold, {r['system']} extracted, "
                  f"{r['duplicates']} duplicates)")
     return "\n".join(lines)
+
+
+def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bool = True,
+                        on_error=None) -> dict:
+    """Extract from ``paths`` and score against ``gold_dirs``
+    (:func:`evaluate_many`).
+
+    With ``folds`` ≥ 2 the documents that have gold files are
+    cross-validated (:func:`kg.extraction.training.cross_validate`): each is
+    extracted by a name tagger trained without it.
+    """
+    from kg.extract import extract_paths
+
+    for gold_dir in gold_dirs:
+        load_gold(gold_dir)  # fail on a bad gold file before the slow part
+    if folds >= 2:
+        from kg.extraction.training import cross_validate
+
+        result = cross_validate(gold_dirs, paths, folds=folds)
+        texts = set(result["folds"])
+    else:
+        from kg.pipeline import build_pipeline
+
+        nlp = build_pipeline(tagger=tagger, model=model)
+        result = extract_paths(paths, on_error=on_error, nlp=nlp)
+        texts = {d["doc"] for d in result["documents"]}
+    return evaluate_many(gold_dirs, result["relations"], result["entities"], texts=texts)
 
 
 def evaluate_paths(gold_dir, paths, on_error=None) -> dict:

@@ -184,7 +184,9 @@ def extract_document(record: dict, nlp=None) -> dict:
     text, original = normalise(record.get("raw", record.get("text", "")))
     document = dict(record, text=text, original=original, chars=len(text))
     document.pop("raw", None)
-    relations, entities = _extract_text(text, record, nlp, offset=0)
+    relations, entities, own = _extract_text(text, record, nlp, offset=0)
+    if own:
+        document["own"] = own
     return {"document": document, "entities": entities, "relations": relations}
 
 
@@ -205,7 +207,7 @@ def _extract_text(text: str, record: dict, nlp, offset: int) -> tuple[list, list
                 or ent.get("source") in LISTED_SOURCES.get(ent["type"], ()):
             entities.append({"name": ent["name"], "type": ent["type"],
                              "aliases": sorted(ent["aliases"]), "docs": [record["doc"]]})
-    return relations, entities
+    return relations, entities, doc._.own
 
 
 def _extract_streamed(record: dict, nlp) -> dict:
@@ -215,7 +217,7 @@ def _extract_streamed(record: dict, nlp) -> dict:
     relations, entity_lists, offset = [], [], 0
     for block in iter_blocks(record["path"], record["encoding"]):
         text, _ = normalise(block)
-        block_relations, block_entities = _extract_text(text, record, nlp, offset)
+        block_relations, block_entities, _ = _extract_text(text, record, nlp, offset)
         relations.extend(block_relations)
         entity_lists.append(block_entities)
         offset += len(text) + 1  # blocks are joined by a line break

@@ -737,7 +737,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         if e0 < len(text) and _NAME_CHAR.match(text[e0]) and (
                 e0 not in toks.ends or toks.word_after(e0) not in EVENT_FOLLOWERS):
             continue  # 路演厅 is a room, not an event
-        start = _event_start(text, s0, toks)
+        start = _event_start(text, s0, toks, EVENT_NAME_BOUNDARIES)
         if text.startswith("“", start):
             continue  # “某某”活动启动仪式 is the quoted event itself
         # 暨 joins two ceremonies into one name, unless the first is unnamed
@@ -753,6 +753,12 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
     return _outermost(found)
+
+
+#: Inside an event name, two parties joined by 与/和 and the kind of
+#: ceremony (揭牌, 成立) belong to the name: 甲大学与乙公司合作签约仪式,
+#: 某某联盟成立大会 are named after what they mark.
+EVENT_NAME_BOUNDARIES = EVENT_BOUNDARIES - frozenset("与 和 及 揭牌 成立 挂牌".split())
 
 
 @lru_cache(maxsize=1)

@@ -78,6 +78,7 @@ class Context:
     hosts: dict[str, dict] = field(default_factory=dict)
     made: set[str] = field(default_factory=set)
     zones: dict[str, dict] = field(default_factory=dict)   # 高新区 → the last 某某高新区 named
+    own: dict | None = None    # the article's own institution (kg.extraction.coreference)
     pair: tuple[dict, dict] | None = None
     pair_sentence: int = -99
     sentence: int = 0
@@ -365,7 +366,10 @@ def rule_affiliated(text, mentions, ms, ctx):
     lex = load()
     out = []
     orgs = [m for m in mentions if m["type"] in ORG_TYPES]
-    for person in (m for m in mentions if m["type"] == "Person"):
+    carried = None   # the organisation of the last person of a list of posts
+    for person in sorted((m for m in mentions if m["type"] == "Person"), key=lambda m: m["start"]):
+        before = len(out)
+        titles_seen = _titles_before(text, person["start"], lex)
         if person.get("source") == "team":
             team = next((t for t in mentions if t["type"] == "Team"
                          and t.get("leader_start") == person["start"]), None)
@@ -422,12 +426,74 @@ def rule_affiliated(text, mentions, ms, ctx):
                     continue
                 break
             break
+        if len(out) > before:
+            carried = (out[-1], person["end"])
+            continue
+        out.extend(_affiliation_fallback(text, person, orgs, titles_seen, carried, ctx, lex))
+        if len(out) > before:
+            carried = (out[-1], person["end"])
     out.extend(_second_identity(text, mentions, orgs, lex))
     # 某公司创始人王某: the founder's post says who founded the firm
     out.extend(dict(r, predicate="founded", title=None) for r in list(out)
                if re.search(r"创始人|创办人", r.get("title") or "")
                and r["object_type"] in ("Company", "Organization", "ResearchInstitute", "Platform"))
     return out
+
+
+def _titles_before(text: str, pos: int, lex) -> list[str]:
+    """The chain of titles ending at ``pos`` (党委副书记、院长), nearest last."""
+    titles = []
+    while pos > 0:
+        title = next((t for t in lex.titles if text.startswith(t, pos - len(t))), None)
+        if title is None:
+            break
+        titles.insert(0, title)
+        pos -= len(title)
+        if pos > 0 and text[pos - 1] == "、":
+            pos -= 1
+    return titles
+
+
+@lru_cache(maxsize=1)
+def _own_titles() -> frozenset[str]:
+    from kg.lexicon import _words
+
+    return frozenset(_words("own_titles.txt"))
+
+
+#: Titles of a government post, which a list of company posts does not carry.
+PLACE_TITLE = re.compile(r"^(副|常务副)?(区|市|县|省|州|镇)|^(市|区|县|省)委")
+
+
+def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list[dict]:
+    """A person's organisation when no organisation stands before their
+    titles:
+
+    * ``某研究院张三院士`` — the organisation right before the name and a
+      title right after it;
+    * ``A公司党委书记甲，总裁乙，董事丙`` — a list of posts carries the
+      organisation of its first person to the next ones (not to a
+      government post, and not past a clause with its own verb);
+    * ``党委副书记、院长乙`` in a university's own news — the article's own
+      institution, for the posts of :file:`kg/data/own_titles.txt`.
+    """
+    after = next((t for t in lex.titles if text.startswith(t, person["end"])), None)
+    org = max((o for o in orgs if o["end"] == person["start"]), key=lambda o: o["end"] - o["start"],
+              default=None)
+    if org is not None and after and not titles:
+        return [_rel(person, "affiliatedWith", org, after, 0.7, after)]
+    if not titles:
+        return []
+    title = "、".join(titles)
+    gap = text[carried[1]:person["start"] - len("".join(titles))] if carried else ""
+    if carried is not None and re.fullmatch(r"[，、,\s]*", gap) and not PLACE_TITLE.match(titles[0]):
+        prev = carried[0]
+        target = {"name": prev["object"], "type": prev["object_type"]}
+        return [_rel(person, "affiliatedWith", target, titles[-1], 0.65, title)]
+    if ctx.own is not None and any(t in _own_titles() for t in titles) and \
+            not any(o["end"] <= person["start"] for o in orgs if not CLAUSE_END.search(text, o["end"], person["start"])):
+        return [_rel(person, "affiliatedWith", ctx.own, titles[-1], 0.6, title)]
+    return []
 
 
 #: A person's other post named after them: 王某还有另外一个身份——某公司总经理.

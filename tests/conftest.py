@@ -33,7 +33,18 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The default extraction pipeline, built once per session."""
+    """The rule pipeline (no trained tagger), built once per session: the
+    rule tests check what each rule reads from an invented sentence; the
+    trained components are tested on their own (test_tagger.py) and by
+    scores on gold (test_seeds_copy.py, kg eval)."""
+    from kg.pipeline import build_pipeline
+
+    return build_pipeline(tagger=False)
+
+
+@pytest.fixture(scope="session")
+def tagged_nlp():
+    """The shipped pipeline: rules, LAC and the learned name tagger."""
     from kg.extract import default_pipeline
 
     return default_pipeline()

@@ -11,6 +11,8 @@ from spacy.tokens import Doc
 from kg.pipeline import DEFAULT_LABEL_MAP, build_pipeline
 
 COMPONENTS = ["uic_sentences", "uic_entities", "uic_aliases", "uic_relations"]
+#: The shipped pipeline: the rules plus LAC and the learned name tagger.
+TAGGED = ["uic_sentences", "uic_lac", "uic_entities", "uic_names", "uic_aliases", "uic_relations"]
 #: A name without any suffix our rules know: only a user's component finds it.
 UNKNOWN_ORG = "蓝鲸资本"
 SENTENCE = f"{UNKNOWN_ORG}与星河大学签署战略合作协议。"
@@ -83,7 +85,7 @@ def test_our_rules_miss_the_unknown_name(nlp):
 
 def test_user_entity_ruler_before_ours_joins_the_entities():
     nlp = build_pipeline(nlp=with_ruler())
-    assert nlp.pipe_names == ["entity_ruler", *COMPONENTS]
+    assert nlp.pipe_names == ["entity_ruler", *TAGGED]
     doc = nlp(SENTENCE)
     assert [e.text for e in doc.ents] == [UNKNOWN_ORG]
     entities = {e["name"]: e["type"] for e in doc._.entities}
@@ -123,7 +125,11 @@ def test_build_pipeline_does_not_add_components_twice():
     nlp = build_pipeline()
     again = build_pipeline(nlp=nlp)
     assert again is nlp
-    assert again.pipe_names == COMPONENTS
+    assert again.pipe_names == TAGGED
+
+
+def test_rules_only_pipeline_has_no_trained_component():
+    assert build_pipeline(tagger=False).pipe_names == COMPONENTS
 
 
 def test_pipe_over_many_documents_matches_single_calls(nlp):
