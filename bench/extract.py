@@ -8,8 +8,11 @@ each in characters per second:
 
 - *jieba*: bare ``jieba.lcut`` over every document (dictionary loaded first);
 - *extract_document*: :func:`kg.extract.extract_document` on every document
-  with the pipeline warm (built and run once before timing): cleaning,
-  Traditional→Simplified, jieba, recognition, aliases, relations;
+  with the shipped pipeline warm (built and run once before timing):
+  cleaning, Traditional→Simplified, jieba, LAC, rule recognition, the
+  learned name tagger, coreference, aliases, relations;
+- *extract_document, rules only*: the same with ``build_pipeline(tagger=False)``
+  (no LAC, no learned tagger) — what the trained components cost;
 - *kg extract*: the whole command in a subprocess on a folder of those
   documents (interpreter start, imports, jieba dictionary, reading and
   decoding files, extraction, writing JSON Lines).
@@ -82,10 +85,11 @@ def time_jieba(docs) -> float:
     return time.perf_counter() - start
 
 
-def time_extract(docs) -> tuple[float, int]:
-    from kg.extract import default_pipeline, extract_document
+def time_extract(docs, tagger: bool = True) -> tuple[float, int]:
+    from kg.extract import extract_document
+    from kg.pipeline import build_pipeline
 
-    nlp = default_pipeline()
+    nlp = build_pipeline(tagger=tagger)
     extract_document({"doc": "warm.txt", "doc_id": "0" * 16, "raw": docs[0][1]}, nlp=nlp)
     relations = 0
     start = time.perf_counter()
@@ -124,6 +128,7 @@ def main(argv=None) -> int:
 
     t_jieba = time_jieba(docs)
     t_extract, relations = time_extract(docs)
+    t_rules, rule_relations = time_extract(docs, tagger=False)
     t_command = None
     if not args.no_command:
         write_folder(docs, work / "docs")
@@ -135,6 +140,10 @@ def main(argv=None) -> int:
         "extract_document": {"seconds": t_extract, "chars_per_second": chars / t_extract,
                              "relations": relations},
         "ratio_extract_to_jieba": t_extract / t_jieba,
+        "extract_rules_only": {"seconds": t_rules, "chars_per_second": chars / t_rules,
+                               "relations": rule_relations},
+        "ratio_rules_only_to_jieba": t_rules / t_jieba,
+        "ratio_tagger_to_rules_only": t_extract / t_rules,
     }
     if t_command is not None:
         result["kg_extract_command"] = {"seconds": t_command, "chars_per_second": chars / t_command,
@@ -148,8 +157,12 @@ def main(argv=None) -> int:
     print(f"{'jieba.lcut':28} {t_jieba:9.2f} {chars / t_jieba:12,.0f}")
     print(f"{'extract_document (warm)':28} {t_extract:9.2f} {chars / t_extract:12,.0f}"
           f"   ({relations:,} relations)")
+    print(f"{'extract_document, rules only':28} {t_rules:9.2f} {chars / t_rules:12,.0f}"
+          f"   ({rule_relations:,} relations)")
     if t_command is not None:
         print(f"{'kg extract (subprocess)':28} {t_command:9.2f} {chars / t_command:12,.0f}")
+    print(f"ratio rules only/jieba: {t_rules / t_jieba:.1f}×; with the trained tagger/rules only: "
+          f"{t_extract / t_rules:.1f}×")
     print(f"ratio extraction/jieba: {t_extract / t_jieba:.1f}× the time of segmentation alone"
           + (f" (whole command {t_command / t_jieba:.1f}×)" if t_command is not None else ""))
     return 0

@@ -81,7 +81,12 @@ def extract_rows(text: str) -> list[tuple[str, str, str]]:
              f"seeds repeated, {r['characters']:,} chars, warm pipeline, 1 core",
              f"{_k(r['extract_document']['chars_per_second'])} vs "
              f"{_k(r['jieba']['chars_per_second'])} chars/s "
-             f"({r['ratio_extract_to_jieba']:.1f}× slower than segmentation alone)")]
+             f"({r['ratio_extract_to_jieba']:.1f}× slower than segmentation alone)"),
+            ("extraction, rules only (no LAC, no learned tagger)",
+             f"same text, `build_pipeline(tagger=False)`",
+             f"{_k(r['extract_rules_only']['chars_per_second'])} chars/s "
+             f"({r['ratio_rules_only_to_jieba']:.1f}× jieba; the trained tagger costs "
+             f"{r['ratio_tagger_to_rules_only']:.1f}× the rules alone)")]
 
 
 def build_rows(text: str) -> list[tuple[str, str, str]]:

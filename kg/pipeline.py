@@ -114,10 +114,19 @@ def make_aliases(nlp: Language, name: str):
     """Canonical entities and aliases for the document's mentions."""
 
     def resolve(doc: Doc) -> Doc:
-        from kg.extraction.coreference import own_institution, self_references
+        from kg.extraction.coreference import own_institution, schools_of, self_references
 
         mentions, entities = resolve_mentions(doc.text, doc._.mentions or [])
         own = own_institution(mentions)
+        schools = schools_of(own, entities)
+        if schools:
+            for ent in entities:
+                if ent["name"] in schools:
+                    ent["type"] = "Department"
+            for _, _, ms in mentions:
+                for m in ms:
+                    if m["name"] in schools:
+                        m["type"] = "Department"
         if own is not None:
             mentions = [(base, text, self_references(text, ms, own)) for base, text, ms in mentions]
             named = {m["name"] for _, _, ms in mentions for m in ms}
@@ -135,6 +144,7 @@ def make_relations(nlp: Language, name: str):
 
     def extract(doc: Doc) -> Doc:
         context = Context()
+        context.names = {e["name"]: e["type"] for e in doc._.entities or ()}
         if doc._.own:
             context.own = {"name": doc._.own, "type": "University", "text": doc._.own}
         relations = []

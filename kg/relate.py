@@ -79,6 +79,7 @@ class Context:
     made: set[str] = field(default_factory=set)
     zones: dict[str, dict] = field(default_factory=dict)   # 高新区 → the last 某某高新区 named
     own: dict | None = None    # the article's own institution (kg.extraction.coreference)
+    names: dict = field(default_factory=dict)   # every entity of the document: name → type
     pair: tuple[dict, dict] | None = None
     pair_sentence: int = -99
     sentence: int = 0
@@ -335,6 +336,49 @@ def rule_part_of(text, mentions, ms, ctx):
     return out
 
 
+#: A place that starts a name (张北县卫健局, 某经济技术开发区管委会).
+PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:自治区|自治州|经济技术开发区|高新技术产业开发区|"
+                          r"开发区|高新区|新区|省|市|区|县))")
+
+
+def rule_part_of_document(text, mentions, ms, ctx):
+    """A unit whose parent the document names elsewhere, not inside the
+    unit's own mention:
+
+    * its name starts with another entity of the document (某农科院作物研究
+      中心 → 某农科院; 某银行高新支行 → 某银行), of a type that can own it
+      and not a place or a government (whose bodies the gold files of
+      different articles attach differently);
+    * a department named without any parent (科研处, 机械学院) in a
+      university's own news belongs to that university.
+    """
+    out = []
+    for m in ms:
+        if m["type"] not in ORG_TYPES or m["text"] != m["name"] or m.get("source") == "self":
+            continue
+        if any(p is not m and p["start"] == m["start"] and p["end"] < m["end"] and p["type"] in ORG_TYPES
+               for p in mentions):
+            continue   # rule_part_of reads the parent inside the name
+        name = m["name"]
+        parent = None
+        place = PLACE_PREFIX.match(name)
+        prefixes = [n for n, t in ctx.names.items() if n != name and len(n) >= 4 and name.startswith(n)
+                    and t in UNIT_PARENTS.get(m["type"], ()) and t != "Government"
+                    and not PLACE_PREFIX.fullmatch(n)]
+        if prefixes:
+            best = max(prefixes, key=len)
+            rest = name[len(best):]
+            if len(rest) >= 2 and rest not in LEGAL_FORMS and rest[:1] not in "—–-·（(" \
+                    and not rest.startswith(ZONES) and not rest.endswith(("(筹)", "（筹）")):
+                parent = {"name": best, "type": ctx.names[best]}
+        if parent is None and m["type"] == "Department" and ctx.own is not None and not place \
+                and not prefixes and ctx.own["name"] != name:
+            parent = ctx.own
+        if parent is not None and parent["name"] != name:
+            out.append(_rel(m, "partOf", parent, "", 0.6))
+    return out
+
+
 def rule_subsidiary(text, mentions, ms, ctx):
     """``A是B的(全资/控股)子公司/分公司/下属企业``, ``B旗下的A``, and
     ``作为B的主园区/核心区，A…`` for parks."""
@@ -481,7 +525,16 @@ def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list
     org = max((o for o in orgs if o["end"] == person["start"]), key=lambda o: o["end"] - o["start"],
               default=None)
     if org is not None and after and not titles:
-        return [_rel(person, "affiliatedWith", org, after, 0.7, after)]
+        out = [_rel(person, "affiliatedWith", org, after, 0.7, after)]
+        pos = org["start"]
+        if text[pos - 1:pos] == "、":   # 甲大学副校长、乙院某某院士: the first post too
+            first = _titles_before(text, pos - 1, lex)
+            start = pos - 1 - len("".join(first)) - (len(first) - 1)
+            other = max((o for o in orgs if o["end"] == start), key=lambda o: o["end"] - o["start"],
+                        default=None)
+            if first and other is not None:
+                out.append(_rel(person, "affiliatedWith", other, first[-1], 0.65, "、".join(first)))
+        return out
     if not titles:
         return []
     title = "、".join(titles)
@@ -1333,7 +1386,7 @@ def rule_educated(text, mentions, ms, ctx):
     return out
 
 
-RULES = (rule_joint_project, rule_part_of, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
+RULES = (rule_joint_project, rule_part_of, rule_part_of_document, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
          rule_appointed, rule_located, rule_cooperates, rule_organizes, rule_participates,
          rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
 

@@ -69,6 +69,16 @@ def own_institution(per_sentence) -> dict | None:
     return dict(first[name][1])
 
 
+def schools_of(own: dict | None, entities: list[dict]) -> set[str]:
+    """Names typed University that are schools of the article's own
+    university: a …学院 without 大学 or a place in its name, in a 大学's
+    own news (机械工程学院 of 星河大学 is a Department, not a college)."""
+    if own is None or not own["name"].endswith("大学"):
+        return set()
+    return {e["name"] for e in entities if e["type"] == "University" and e["name"].endswith("学院")
+            and "大学" not in e["name"] and not _PLACE.match(e["name"]) and e["name"] != own["name"]}
+
+
 def _pattern() -> re.Pattern:
     words = sorted(self_words(), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)))

@@ -1,0 +1,193 @@
+"""The learned relation model: which predicate, if any, holds for a
+candidate pair (:mod:`kg.extraction.candidates`), with a probability.
+
+A multinomial logistic regression over the candidates' sparse features —
+among them the rules' votes (:mod:`kg.relate`), so the model learns when
+a rule is right and what the rules never say. It is trained by
+:mod:`kg.extraction.training` on gold files; scikit-learn is needed to train
+it, not to use it: the model is saved as JSON (its feature weights per
+predicate) and applied with plain Python, so a saved model reloads to
+identical predictions on any machine.
+
+The component ``uic_relation_model`` runs after the rules: it keeps a rule's
+relation unless the model gives it a probability below ``drop`` and adds
+the model's relations whose probability reaches ``add``; every relation it
+scored carries the model's probability as ``confidence``.
+
+Example
+-------
+>>> model = RelationModel.fit([{"bw=与": 1.0}, {"bw=的": 1.0}] * 3, ["signsWith", "NONE"] * 3)
+>>> p = model.predict_proba([{"bw=与": 1.0}])[0]
+>>> max(p, key=p.get)
+'signsWith'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+#: The model's file name inside a model folder.
+MODEL_FILE = "relations.json"
+#: The label of "no relation".
+NONE = "NONE"
+
+
+class RelationModel:
+    """Multinomial logistic regression over sparse feature dicts:
+    ``fit`` / ``predict_proba`` / ``to_disk`` / ``from_disk``."""
+
+    def __init__(self, classes: list[str], weights: dict[str, list[float]], bias: list[float]):
+        self.classes = list(classes)
+        self.weights = weights
+        self.bias = list(bias)
+
+    @classmethod
+    def fit(cls, X: list[dict], y: list[str], C: float = 0.5) -> "RelationModel":
+        """Train on feature dicts ``X`` and labels ``y`` (predicates or
+        :data:`NONE`); ``C`` is the inverse L2 strength."""
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vec = DictVectorizer()
+        matrix = vec.fit_transform(X)
+        clf = LogisticRegression(C=C, max_iter=3000)
+        clf.fit(matrix, y)
+        classes = [str(c) for c in clf.classes_]
+        coef = clf.coef_
+        if len(classes) == 2:   # sklearn keeps one row for two classes
+            import numpy
+
+            coef = numpy.vstack([-coef[0] / 2, coef[0] / 2])
+            bias = [-clf.intercept_[0] / 2, clf.intercept_[0] / 2]
+        else:
+            bias = [float(b) for b in clf.intercept_]
+        weights = {}
+        for name, j in vec.vocabulary_.items():
+            column = [float(coef[i, j]) for i in range(len(classes))]
+            if any(abs(w) > 1e-6 for w in column):
+                weights[name] = [round(w, 6) for w in column]
+        return cls(classes, weights, [float(b) for b in bias])
+
+    def predict_proba(self, X: list[dict]) -> list[dict[str, float]]:
+        """``{label: probability}`` for each feature dict."""
+        out = []
+        for features in X:
+            scores = list(self.bias)
+            for name, value in features.items():
+                column = self.weights.get(name)
+                if column is not None:
+                    for i, w in enumerate(column):
+                        scores[i] += w * value
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            total = sum(exps)
+            out.append({c: e / total for c, e in zip(self.classes, exps)})
+        return out
+
+    def to_disk(self, folder: str | Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / MODEL_FILE
+        path.write_text(json.dumps({"model": "relations-logreg/1", "classes": self.classes,
+                                    "bias": self.bias, "weights": self.weights},
+                                   ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return path
+
+    @classmethod
+    def from_disk(cls, folder: str | Path) -> "RelationModel":
+        data = json.loads((Path(folder) / MODEL_FILE).read_text(encoding="utf-8"))
+        return cls(data["classes"], data["weights"], data["bias"])
+
+
+def doc_candidates(doc: Doc) -> list[dict]:
+    """The candidate pairs of a processed document (after ``uic_relations``),
+    with the rules' votes among their features."""
+    from kg.extraction.candidates import event_candidates, sentence_candidates
+
+    by_sentence: dict[int, dict] = {}
+    by_doc: dict[tuple, set] = {}
+    for rel in doc._.relations or ():
+        key = (rel["subject"], rel["object"])
+        by_sentence.setdefault(rel["start"], {}).setdefault(key, set()).add(rel["predicate"])
+        by_doc.setdefault(key, set()).add(rel["predicate"])
+    tokens = {base: toks for base, _, _, toks in (doc._.rule_mentions or ())}
+    out, sentences = [], []
+    for base, text, mentions in doc._.mentions or ():
+        for cand in sentence_candidates(text, mentions, tokens.get(base, []), by_sentence.get(base, {})):
+            cand.update(evidence=text, start=base, end=base + len(text))
+            out.append(cand)
+        sentences.append((text, mentions))
+    starts = [(base, text) for base, text, _ in doc._.mentions or ()]
+    for cand in event_candidates(sentences, by_doc):
+        base, text = next(((b, t) for b, t, ms in doc._.mentions
+                           if any(m["name"] == cand["subject"] for m in ms)), starts[0])
+        cand.update(evidence=text, start=base, end=base + len(text))
+        out.append(cand)
+    return out
+
+
+def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: float,
+            drop: float) -> list[dict]:
+    """The rules' relations the model does not reject, plus the model's own.
+
+    A rule relation is dropped when every candidate of its pair gives its
+    predicate a probability below ``drop``; a candidate's best predicate is
+    added when its probability reaches ``add``. Relations carry the model's
+    probability as ``confidence`` where it scored them.
+    """
+    best: dict[tuple, float] = {}
+    for cand, p in zip(candidates, probs):
+        for label, prob in p.items():
+            if label != NONE:
+                key = (cand["subject"], label, cand["object"])
+                best[key] = max(best.get(key, 0.0), prob)
+    out, seen = [], set()
+    for rel in rules:
+        key = (rel["subject"], rel["predicate"], rel["object"])
+        prob = best.get(key)
+        if prob is not None and prob < drop:
+            continue
+        out.append(dict(rel, confidence=round(prob, 4)) if prob is not None else rel)
+        seen.add(key)
+    for cand, p in zip(candidates, probs):
+        label = max((lab for lab in p if lab != NONE), key=p.get, default=None)
+        if label is None or p[label] < add:
+            continue
+        key = (cand["subject"], label, cand["object"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"subject": cand["subject"], "predicate": label, "object": cand["object"],
+                    "subject_type": cand["subject_type"], "object_type": cand["object_type"],
+                    "trigger": "model", "confidence": round(p[label], 4), "title": None,
+                    "evidence": cand["evidence"], "start": cand["start"], "end": cand["end"]})
+    return out
+
+
+if not Doc.has_extension("candidates"):
+    Doc.set_extension("candidates", default=None)
+
+
+@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.7, "drop": 0.05})
+def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float):
+    """Re-decide the rules' relations with the learned model (see module
+    docstring); without a model file, the rules' relations pass unchanged."""
+    from kg.pipeline import default_model_dir
+
+    folder = Path(model) if model else default_model_dir()
+    learned = RelationModel.from_disk(folder) if (folder / MODEL_FILE).exists() else None
+
+    def decide(doc: Doc) -> Doc:
+        if learned is None:
+            return doc
+        candidates = doc_candidates(doc)
+        probs = learned.predict_proba([c["features"] for c in candidates])
+        doc._.relations = combine(doc._.relations or [], candidates, probs, add, drop)
+        return doc
+
+    return decide
