@@ -193,7 +193,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         always written by this process, in document order, one transaction
         per document; the result does not depend on ``jobs``.
     timeout : float, optional
-        Seconds one document may take to extract, per 100 000 characters
+        Seconds one document may take to extract, per 20 000 characters
         (default :data:`kg.extract.DEFAULT_TIMEOUT`; 0 or None: no limit;
         see :func:`kg.extract.document_limit`); a slower one is listed in
         ``failed`` and the build goes on.

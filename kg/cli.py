@@ -26,7 +26,7 @@ store_option = click.option(
 
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0), default=None,
-    help="Seconds one document may take to extract (per 100 000 characters) "
+    help="Seconds one document may take to extract (per 20 000 characters) "
          "before it is skipped and named [default: 60; 0: no limit].")
 
 verbose_option = click.option(
@@ -143,7 +143,12 @@ def extract(paths, out_dir, model_dir, rules_only, timeout, verbose):
         errors.append(err)
         click.echo(skipped(_skip(err)), err=True)
 
-    nlp = build_pipeline(tagger=not rules_only, model=model_dir) if (model_dir or rules_only) else None
+    nlp = None
+    if model_dir or rules_only:
+        import jieba
+
+        jieba.setLogLevel(60)    # no "Building prefix dict…" lines among the messages
+        nlp = build_pipeline(tagger=not rules_only, model=model_dir)
     try:
         summary = write_extraction(paths, out_dir, on_error=on_error, nlp=nlp,
                                    on_skip=unsupported.append,
