@@ -102,8 +102,9 @@ class Messages:
 
     # evaluation
     E601 = "no gold file (*.json) in {gold_dir}"
-    E602 = ("none of the {n} gold documents ({examples}) is among the {m} texts read "
-            "from {paths}: a gold file's \"doc\" must be the file name of its text")
+    E602 = ("no gold file names a document among the texts given: the {n} gold "
+            "documents ({examples}) are not among the {m} files of {paths} (a gold "
+            "file's \"doc\" is the file name of its text)")
     E603 = "{detail}"
 
 

@@ -192,8 +192,9 @@ def test_eval_gold_matching_no_text(tmp_path, monkeypatch):
     Path("gold/x.json").write_text(json.dumps({"doc": "other.txt", "entities": [],
                                                "relations": []}), encoding="utf-8")
     assert one_line(run("eval", "gold", "in"), 2) == (
-        "kg: E602 none of the 1 gold documents (other.txt) is among the 1 texts read from "
-        "in: a gold file's \"doc\" must be the file name of its text")
+        "kg: E602 no gold file names a document among the texts given: the 1 gold documents "
+        "(other.txt) are not among the 1 files of in (a gold file's \"doc\" is the file name "
+        "of its text)")
 
 
 # --- one document must not stall a corpus ---------------------------------------------------

@@ -102,6 +102,28 @@ def test_a_changed_path_keeps_a_text_still_read_from_another_path(tmp_path, monk
     assert by_subject == {"星河大学": ["copy/news.txt"], "南湖理工大学": ["in/news.txt"]}
 
 
+def test_documents_query_lists_ids_names_and_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a").mkdir(), Path("b").mkdir()
+    Path("a/news.txt").write_text(A_TEXT, encoding="utf-8")
+    Path("b/news.txt").write_text(A_TEXT, encoding="utf-8")
+    assert run_ok("build", "a", "b", "--store", "S", "--quiet")
+    with open_store("S") as s:
+        (doc_id,) = s.doc_ids()
+    query = Path(__file__).resolve().parents[1] / "ontology" / "queries" / "documents.rq"
+    out = kg("sparql", query, "--store", "S", "--format", "csv")
+    header, row = out.stdout.splitlines()
+    ident, name, paths = row.split(",")
+    assert (header, ident, name, sorted(paths.split())) == \
+        ("id,file,paths", doc_id, "news.txt", ["a/news.txt", "b/news.txt"])
+
+
+def run_ok(*args) -> bool:
+    result = kg(*args)
+    assert result.exit_code == 0, result.output
+    return True
+
+
 def test_remove_by_path_by_unambiguous_name_or_by_id(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("a").mkdir(), Path("b").mkdir()

@@ -116,7 +116,7 @@ def expect_entity_evidence(results, name):
 
 def test_every_query_is_documented_and_tested():
     names = sorted(p.stem for p in QUERIES.glob("*.rq"))
-    assert names == ["ambassadors", "entity_evidence", "incubated",
+    assert names == ["ambassadors", "documents", "entity_evidence", "incubated",
                      "teams_companies", "universities_platforms"]
     for name in names:
         first = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()[0]
