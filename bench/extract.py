@@ -7,7 +7,7 @@ documents are identical (and no cache can make repeats free). Three timings,
 each in characters per second:
 
 - *jieba*: bare ``jieba.lcut`` over every document (dictionary loaded first);
-- *extract_document*: :func:`kg.extract.extract_document` on every document
+- *extract_document*: :func:`kg.extraction.document.extract_document` on every document
   with the shipped pipeline warm (built and run once before timing):
   cleaning, Traditional→Simplified, jieba, LAC, rule recognition, the
   learned name tagger, coreference, aliases, relations;
@@ -86,8 +86,8 @@ def time_jieba(docs) -> float:
 
 
 def time_extract(docs, tagger: bool = True) -> tuple[float, int]:
-    from kg.extract import extract_document
-    from kg.pipeline import build_pipeline
+    from kg.extraction.document import extract_document
+    from kg.extraction.pipeline import build_pipeline
 
     nlp = build_pipeline(tagger=tagger)
     extract_document({"doc": "warm.txt", "doc_id": "0" * 16, "raw": docs[0][1]}, nlp=nlp)

@@ -27,7 +27,7 @@ Examples
 >>> import tempfile, os
 >>> from kg.store import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
->>> def extract(doc):   # a stand-in for kg.extract.extract_document
+>>> def extract(doc):   # a stand-in for kg.extraction.document.extract_document
 ...     return {"document": doc, "entities": [
 ...         {"name": "某某大学", "type": "University", "aliases": []}], "relations": []}
 >>> doc = {"doc": "a.txt", "doc_id": "00ff00ff00ff00ff", "path": "news/a.txt", "raw": "某某大学。"}
@@ -51,7 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from kg.extract import DEFAULT_TIMEOUT, ExtractionTimeout, document_limit, time_limit
+from kg.extraction.document import (DEFAULT_TIMEOUT, ExtractionTimeout, document_limit,
+                                    time_limit)
 from kg.extraction.coreference import qualify_generic
 from kg.messages import Skip
 from kg.rdf import document_quads, store_path
@@ -91,9 +92,10 @@ class BuildReport:
 
 
 def default_extractor() -> Extractor:
-    """:func:`kg.extract.extract_document`, its pipeline built now (once per
-    process), so that loading it does not count in a document's time limit."""
-    from kg.extract import default_pipeline, extract_document
+    """:func:`kg.extraction.document.extract_document`, its pipeline built
+    now (once per process), so that loading it does not count in a
+    document's time limit."""
+    from kg.extraction.document import default_pipeline, extract_document
 
     default_pipeline()
     return extract_document
@@ -116,7 +118,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
     store : KGStore
     doc : dict
         Document record (``doc``, ``doc_id``, ``raw`` …) from
-        :func:`kg.ingest.read_document`.
+        :func:`kg.extraction.reading.read_document`.
     extract : callable
         ``doc -> {"document", "entities", "relations"}``; only called when the
         document has to be (re)written.
@@ -180,7 +182,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     Parameters
     ----------
     paths : iterable of str or Path
-        Files and folders (read with :func:`kg.ingest.iter_documents`).
+        Files and folders (read with :func:`kg.extraction.reading.iter_documents`).
     store : KGStore
     extract : callable, optional
         Default :func:`default_extractor` (built only if a document needs it).
@@ -194,8 +196,8 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         per document; the result does not depend on ``jobs``.
     timeout : float, optional
         Seconds one document may take to extract, per 20 000 characters
-        (default :data:`kg.extract.DEFAULT_TIMEOUT`; 0 or None: no limit;
-        see :func:`kg.extract.document_limit`); a slower one is listed in
+        (default :data:`kg.extraction.document.DEFAULT_TIMEOUT`; 0 or None: no limit;
+        see :func:`kg.extraction.document.document_limit`); a slower one is listed in
         ``failed`` and the build goes on.
 
     Returns
@@ -225,7 +227,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     """
     from tqdm import tqdm
 
-    from kg.ingest import iter_documents
+    from kg.extraction.reading import iter_documents
 
     report = BuildReport()
     store.check_writable()
@@ -315,7 +317,7 @@ def _init_worker(extract: Extractor | None, parent: int,
     """Runs once in each worker: load the pipeline, and exit if the parent
     dies (a build killed with SIGKILL must not leave workers behind)."""
     global _worker_extract, _worker_timeout
-    from kg.extract import default_pipeline
+    from kg.extraction.document import default_pipeline
 
     _worker_extract = extract or default_extractor()
     _worker_timeout = timeout
@@ -353,7 +355,7 @@ def parallel_extract(docs: list[dict], extract: Extractor | None = None,
     documents are in flight, so memory stays flat however long the build
     is.  Closing the generator stops the workers.
 
-    >>> from kg.extract import extract_document
+    >>> from kg.extraction.document import extract_document
     >>> docs = [{"doc": f"{i}.txt", "doc_id": str(i) * 16, "raw": f"星河{i}大学与蓝海科技有限公司签约。"}
     ...         for i in range(3)]
     >>> [(ok, r["relations"][0]["subject"]) for ok, r in parallel_extract(docs, extract_document)]

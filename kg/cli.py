@@ -134,8 +134,8 @@ def extract(paths, out_dir, model_dir, rules_only, timeout, verbose):
     A file that cannot be read, or takes longer than --timeout, is named on
     one line and skipped; the others are extracted and the exit status is 1.
     """
-    from kg.extract import DEFAULT_TIMEOUT, write_extraction
-    from kg.pipeline import build_pipeline
+    from kg.extraction.document import DEFAULT_TIMEOUT, write_extraction
+    from kg.extraction.pipeline import build_pipeline
 
     errors, unsupported = [], []
 
@@ -188,7 +188,7 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
     per predicate and per entity type, micro and per document (macro)."""
     import json
 
-    from kg.evaluate import GoldError, evaluate_extraction, format_many
+    from kg.extraction.evaluation import GoldError, evaluate_extraction, format_many
 
     if not gold_dirs:
         if len(paths) < 2:
@@ -220,7 +220,7 @@ def _check_gold(gold_dirs, paths) -> None:
     documents is among the texts of ``paths`` (scoring would print zeros)."""
     from pathlib import Path
 
-    from kg.evaluate import GoldError, load_gold
+    from kg.extraction.evaluation import GoldError, load_gold
 
     gold = {}
     for gold_dir in gold_dirs:
@@ -288,7 +288,7 @@ def build(paths, store, quiet, jobs, timeout, verbose):
     others are stored and the exit status is 1.
     """
     from kg.build import build as run_build
-    from kg.extract import DEFAULT_TIMEOUT
+    from kg.extraction.document import DEFAULT_TIMEOUT
 
     with _open(store, create=True) as kg_store:
         report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,

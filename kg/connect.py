@@ -201,7 +201,7 @@ def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None
     if not exact:
         # a name typed in Traditional characters (陝西理工大學) is looked up
         # in Simplified, as the store keeps names
-        from kg.clean import to_simplified
+        from kg.extraction.cleaning import to_simplified
 
         simple = _norm(to_simplified(query))
         if simple != q:

@@ -40,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import __version__
 from kg.records import ENTITY_TYPES, PREDICATES
-from kg.resolve import corpus_short_forms
+from kg.extraction.aliases import corpus_short_forms
 
 #: Namespace of the ontology (``ontology/uic.ttl``, prefix ``uic:``).
 UIC = "https://w3id.org/uic-kg/ontology#"
@@ -222,7 +222,7 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     ----------
     result : dict
         ``{"document", "entities", "relations"}`` as
-        :func:`kg.extract.extract_document` returns it.
+        :func:`kg.extraction.document.extract_document` returns it.
     resolve : callable, optional
         Looks up an entity already stored under another name (see
         :data:`Resolver`); its IRI is then reused so that documents share

@@ -706,7 +706,7 @@ _LABEL_PATTERN = """
 
 def _lookup_labels(result: dict) -> set[str]:
     """Every name, alias and company core name of ``result``'s entities."""
-    from kg.resolve import corpus_short_forms
+    from kg.extraction.aliases import corpus_short_forms
 
     labels = set()
     for ent in result.get("entities", ()):
@@ -737,7 +737,7 @@ def _resolver_over(found: dict):
     gives an entity the same ``skos:prefLabel`` (a full company name met
     after its short form becomes an alias of it).
     """
-    from kg.resolve import corpus_short_forms
+    from kg.extraction.aliases import corpus_short_forms
 
     def resolve(type_: str, name: str, aliases: list):
         named = {(i, p) for i, p, kind in found.get((type_, name), ()) if kind == "label"}

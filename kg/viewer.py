@@ -126,7 +126,7 @@ def find_node(graph: nx.MultiDiGraph, query: str) -> Hashable | None:
     """
     if query in graph:
         return query
-    from kg.clean import to_simplified
+    from kg.extraction.cleaning import to_simplified
 
     simplified = to_simplified(query)
     if simplified in graph:             # a name typed in Traditional characters

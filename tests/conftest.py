@@ -37,7 +37,7 @@ def nlp():
     rule tests check what each rule reads from an invented sentence; the
     trained components are tested on their own (test_tagger.py) and by
     scores on gold (test_seeds_copy.py, kg eval)."""
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     return build_pipeline(tagger=False)
 
@@ -45,15 +45,15 @@ def nlp():
 @pytest.fixture(scope="session")
 def tagged_nlp():
     """The shipped pipeline: rules, LAC and the learned name tagger."""
-    from kg.extract import default_pipeline
+    from kg.extraction.document import default_pipeline
 
     return default_pipeline()
 
 
 @pytest.fixture(scope="session")
 def extract_text(nlp):
-    """``extract_text(text, doc="t.txt")`` → the :func:`kg.extract.extract_document` result."""
-    from kg.extract import extract_document
+    """``extract_text(text, doc="t.txt")`` → the :func:`kg.extraction.document.extract_document` result."""
+    from kg.extraction.document import extract_document
 
     def run(text: str, doc: str = "t.txt") -> dict:
         return extract_document({"doc": doc, "doc_id": "f" * 16, "raw": text}, nlp=nlp)

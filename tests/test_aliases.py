@@ -1,4 +1,4 @@
-"""Alias resolution (:mod:`kg.resolve` through the pipeline): one canonical
+"""Alias resolution (:mod:`kg.extraction.aliases` through the pipeline): one canonical
 entity, named by its fullest form, with every other surface form the
 document uses as an alias, and relations stated with a short form resolved
 to the canonical name."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.resolve import derived_aliases, merge_entities
+from kg.extraction.aliases import derived_aliases, merge_entities
 
 
 def entity(result, name):
@@ -266,7 +266,7 @@ def test_a_province_name_and_its_short_form_that_point_at_each_other_end(extract
 
 
 def test_alias_root_of_a_loop_is_its_longest_form():
-    from kg.pipeline import _alias_root
+    from kg.extraction.pipeline import _alias_root
 
     loop = {"乙丙": "甲乙丙", "甲乙丙": "乙丙", "丁": "乙丙"}
     assert {_alias_root(f, loop) for f in loop} == {"甲乙丙"}

@@ -190,17 +190,22 @@ def test_extracted_graph_connects_shaanxi_and_qingyuan_through_yin_xiaolian(extr
 
 def test_extracted_graph_ranks_the_xjtu_branch_among_top_brokers(extracted):
     """The extractor finds the branch built by XJTU, its transfer centre,
-    the zone's committee and 华湾, located in the zone (article 000): it is
-    a top-10 broker by betweenness among ~285 actors, on shortest
-    university→government paths, second only to the zone and XJTU-side
-    hubs."""
+    the zone's committee and 华湾, located in the zone (article 000), so it
+    lies on university→government paths and ranks in the top fifth of the
+    actors by betweenness. (With the learned extractor the seeds graph holds
+    the zone's direct cooperation with XJTU too, as the gold does, so the
+    branch is no longer the top-10 bottleneck it was in the sparser
+    rule-only graph.)"""
     rows = brokers(extracted, top=None, sort="betweenness")
     names = [r["name"] for r in rows]
     assert names[0] == "清远高新区"
-    assert BRANCH in names[:10]
+    assert names.index(BRANCH) < 0.2 * len(names)
     assert rows[names.index(BRANCH)]["university_government"] > 0
-    th = [r["name"] for r in brokers(extracted, top=15)]
-    assert BRANCH in th
+    into = {(u, d["predicate"]) for u, _, d in extracted.in_edges(BRANCH, data=True)}
+    assert {("西安交通大学国家技术转移中心", "builds"), ("清远高新区管委会", "builds"),
+            ("清远华湾材料研究院", "builds")} <= into
+    assert ("清远高新区", "locatedIn") in {(v, d["predicate"])
+                                         for _, v, d in extracted.out_edges(BRANCH, data=True)}
 
 
 @pytest.mark.parametrize("method", ["louvain", "leiden"])

@@ -86,7 +86,7 @@ def _failing_extract(doc):
     """Module level, so that worker processes can unpickle it."""
     if doc["doc"] == "bad.txt":
         raise ValueError("cannot read this one")
-    from kg.extract import extract_document
+    from kg.extraction.document import extract_document
     return extract_document(doc)
 
 
@@ -123,7 +123,7 @@ ALIAS_DOCS = {
 def _reference_build(folder, store) -> None:
     """What build() did before the index: store.resolver per document."""
     from kg.build import default_extractor, ingest_document
-    from kg.ingest import iter_documents
+    from kg.extraction.reading import iter_documents
 
     known = store.doc_paths()
     for doc in iter_documents([str(folder)]):

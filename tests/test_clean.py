@@ -1,4 +1,4 @@
-"""Cleaning rules of :mod:`kg.clean`: each repair on its own, the fixed
+"""Cleaning rules of :mod:`kg.extraction.cleaning`: each repair on its own, the fixed
 point of :func:`repair`, Traditional→Simplified with the surface form kept,
 and sentence offsets."""
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import (
+from kg.extraction.cleaning import (
     collapse_doubled_runs,
     join_broken_lines,
     normalise,

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg.build as kg_build
-import kg.extract as kg_extract
+import kg.extraction.document as kg_extract
 from kg.build import build
 from kg.cli import main
 from kg.graph import save_graph

@@ -58,7 +58,7 @@ def test_a_government_post_is_not_carried_from_a_company(extract_text, triples):
 
 
 def test_title_after_the_name_with_the_organisation_before_it(tagged_nlp, triples):
-    from kg.extract import extract_document
+    from kg.extraction.document import extract_document
 
     result = extract_document({"doc": "t.txt", "doc_id": "f" * 16,
                                "raw": "星河大学副校长、南湖材料研究院周明远院士作报告。"}, nlp=tagged_nlp)

@@ -1,4 +1,4 @@
-"""Tests for kg.ingest: encodings, HTML/Markdown reduction, errors, folders,
+"""Tests for kg.extraction.reading: encodings, HTML/Markdown reduction, errors, folders,
 doc ids and streaming of huge files. All texts are written here."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import tracemalloc
 
 import pytest
 
-from kg import ingest
-from kg.ingest import (
+from kg.extraction import reading as ingest
+from kg.extraction.reading import (
     IngestError, decode_bytes, describe_document, html_to_text, iter_blocks,
     iter_documents, make_doc_id, markdown_to_text, plausibility, read_document,
     sniff_encoding,

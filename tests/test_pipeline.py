@@ -1,4 +1,4 @@
-"""The spaCy pipeline (:mod:`kg.pipeline`): blank ``zh`` with jieba, our
+"""The spaCy pipeline (:mod:`kg.extraction.pipeline`): blank ``zh`` with jieba, our
 components registered by name, Doc extensions, and a user's own ``ner``-like
 component whose ``doc.ents`` join our entities (mapped by ``label_map``)."""
 
@@ -8,11 +8,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.pipeline import DEFAULT_LABEL_MAP, build_pipeline
+from kg.extraction.pipeline import DEFAULT_LABEL_MAP, build_pipeline
 
 COMPONENTS = ["uic_sentences", "uic_entities", "uic_aliases", "uic_relations"]
 #: The shipped pipeline: the rules plus LAC and the learned name tagger.
-TAGGED = ["uic_sentences", "uic_lac", "uic_entities", "uic_names", "uic_aliases", "uic_relations"]
+TAGGED = ["uic_sentences", "uic_lac", "uic_entities", "uic_names", "uic_aliases", "uic_relations",
+          "uic_relation_model"]
 #: A name without any suffix our rules know: only a user's component finds it.
 UNKNOWN_ORG = "蓝鲸资本"
 SENTENCE = f"{UNKNOWN_ORG}与星河大学签署战略合作协议。"

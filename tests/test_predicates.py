@@ -9,7 +9,7 @@ writes for the sentence; the extractor must produce every one of them
 
 The n-ary constructions of the guide and the provenance of every relation
 (doc, doc_id, evidence sentence with offsets, trigger, confidence) are
-tested on :func:`kg.extract.extract_document` output at the end.
+tested on :func:`kg.extraction.document.extract_document` output at the end.
 """
 
 from __future__ import annotations
@@ -663,7 +663,7 @@ PROVENANCE_DOC = (
 
 @pytest.mark.parametrize("variant", ["plain", "traditional", "pdf-wrapped"])
 def test_every_relation_carries_its_provenance(extract_text, variant):
-    from kg.clean import normalise
+    from kg.extraction.cleaning import normalise
 
     raw = PROVENANCE_DOC
     if variant == "traditional":
@@ -700,7 +700,7 @@ def test_every_relation_carries_its_provenance(extract_text, variant):
 
 
 def test_evidence_is_one_whole_sentence_without_surrounding_space(extract_text):
-    from kg.clean import split_sentences
+    from kg.extraction.cleaning import split_sentences
 
     result = extract_text(PROVENANCE_DOC)
     text = result["document"]["text"]
@@ -714,7 +714,7 @@ def test_evidence_is_one_whole_sentence_without_surrounding_space(extract_text):
 def test_traditional_document_keeps_the_original_at_the_same_offsets(extract_text):
     import opencc
 
-    from kg.clean import to_simplified
+    from kg.extraction.cleaning import to_simplified
 
     raw = opencc.OpenCC("s2t").convert(PROVENANCE_DOC)
     result = extract_text(raw)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import normalise, repair, split_sentences
-from kg.extract import extract_document
-from kg.recognize import recognize
+from kg.extraction.cleaning import normalise, repair, split_sentences
+from kg.extraction.document import extract_document
+from kg.extraction.name_rules import recognize
 
 #: Text that looks like the input: CJK (common and name characters), the
 #: punctuation of news, line breaks, digits, Latin, and anything else.

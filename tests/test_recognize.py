@@ -1,4 +1,4 @@
-"""Rule-based entity recognition (:mod:`kg.recognize`) on invented sentences:
+"""Rule-based entity recognition (:mod:`kg.extraction.name_rules`) on invented sentences:
 each of the 13 entity types of ``ANNOTATION.md`` with its exact name, name
 boundaries (no function word glued to a name), persons without a title, and
 bylines (never entities)."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.recognize import recognize
+from kg.extraction.name_rules import recognize
 from kg.records import ENTITY_TYPES
 
 

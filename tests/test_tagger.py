@@ -94,7 +94,7 @@ def test_shipped_pipeline_finds_a_person_named_without_title(tagged_nlp):
 
 
 def test_rules_only_pipeline_runs_without_the_tagger():
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     nlp = build_pipeline(tagger=False)
     doc = nlp("星河大学与蓝海科技有限公司签约。")
@@ -104,7 +104,7 @@ def test_rules_only_pipeline_runs_without_the_tagger():
 
 
 def test_shipped_model_file_is_in_the_package():
-    from kg.pipeline import default_model_dir
+    from kg.extraction.pipeline import default_model_dir
 
     assert (default_model_dir() / "names.crfsuite").stat().st_size > 10_000
     import json

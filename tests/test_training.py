@@ -96,6 +96,7 @@ def test_train_writes_a_model_that_extract_uses(tmp_path, kg_command, subprocess
     meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
     assert meta["documents"] == 4 and meta["gold"] == ["gold"]
     assert (model / "names.crfsuite").stat().st_size > 0
+    assert (model / "relations.json.gz").stat().st_size > 0
     out = tmp_path / "out"
     proc = run([*kg_command, "extract", str(tmp_path / "texts"), "--out", str(out), "--model", str(model)],
                subprocess_env)

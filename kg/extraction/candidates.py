@@ -11,7 +11,7 @@ sentences show taking part. Candidates are therefore
 
 Each candidate carries sparse features (a dict of name → weight): the two
 types, the words between and around the pair, the distance, punctuation,
-cue words of the sentence, and the rules' votes (:mod:`kg.relate`) for the
+cue words of the sentence, and the rules' votes (:mod:`kg.extraction.relation_rules`) for the
 pair. The model (:mod:`kg.extraction.relations`) learns which predicate, if
 any, the features support.
 
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kg.lexicon import load
+from kg.extraction.lexicon import load
 
 #: Types that can take part in an event.
 PARTY_TYPES = frozenset({"Person", "University", "Department", "ResearchInstitute", "Platform",
@@ -43,7 +43,7 @@ MAX_GAP_WORDS = 40
 def cue_words() -> frozenset[str]:
     """Trigger words of every predicate and the cue words of
     ``kg/data/cue_words.txt``."""
-    from kg.lexicon import _lines
+    from kg.extraction.lexicon import _lines
 
     words = {w for ws in load().triggers.values() for w in ws}
     words |= {line.strip() for line in _lines("cue_words.txt")}

@@ -39,7 +39,7 @@ OWN_BODIES = ("党委", "团委", "纪委", "党政", "领导")
 @lru_cache(maxsize=1)
 def self_words() -> dict[str, tuple[str, ...]]:
     """``{word: name endings}`` from ``kg/data/self_references.tsv``."""
-    from kg.lexicon import _lines
+    from kg.extraction.lexicon import _lines
 
     out = {}
     for line in _lines("self_references.tsv"):

@@ -3,7 +3,7 @@
 A gold file (``../shared/docs/ANNOTATION.md``) names entities and relations
 but gives no offsets. Training needs character spans, so each entity's name
 and aliases are looked up in the document's cleaned text (the text
-:func:`kg.clean.normalise` makes, in Simplified characters): longer forms
+:func:`kg.extraction.cleaning.normalise` makes, in Simplified characters): longer forms
 first, a position taken once.
 
 Example
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg.evaluate import norm
+from kg.extraction.evaluation import norm
 
 
 def gold_files(gold_dirs) -> list[Path]:
@@ -64,7 +64,7 @@ def align(text: str, gold: dict) -> dict:
 
 
 def norm_keep_length(text: str) -> str:
-    """:func:`kg.evaluate.norm` character by character, so offsets stay
+    """:func:`kg.extraction.evaluation.norm` character by character, so offsets stay
     those of ``text`` (white space is kept as a space)."""
     return "".join(norm(ch) if len(norm(ch)) == 1 else (" " if not ch.strip() else ch)
                    for ch in text)
@@ -75,11 +75,11 @@ def load_examples(gold_dirs, text_paths, read=None) -> list[dict]:
     ``text_paths`` (files or folders, matched by file name).
 
     ``read`` turns a document record into its cleaned text (by default
-    :func:`kg.clean.normalise` of the raw text). Each example also carries
+    :func:`kg.extraction.cleaning.normalise` of the raw text). Each example also carries
     ``gold_dir``, the name of the folder its gold file came from.
     """
-    from kg.clean import normalise
-    from kg.ingest import iter_documents
+    from kg.extraction.cleaning import normalise
+    from kg.extraction.reading import iter_documents
 
     read = read or (lambda record: normalise(record["raw"])[0])
     records = {}

@@ -25,7 +25,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.clean import split_sentences
+from kg.extraction.cleaning import split_sentences
 
 if not Doc.has_extension("lac"):
     Doc.set_extension("lac", default=None)
@@ -53,7 +53,7 @@ def available() -> bool:
 def analyse(text: str) -> list[tuple[int, int, str]]:
     """LAC's words of ``text`` as ``(start, end, tag)`` spans.
 
-    The text is analysed sentence by sentence (:func:`kg.clean.split_sentences`),
+    The text is analysed sentence by sentence (:func:`kg.extraction.cleaning.split_sentences`),
     in pieces of at most :data:`MAX_CHARS`; white space is its own word
     tagged ``w``.
     """

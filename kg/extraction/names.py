@@ -1,6 +1,6 @@
 """The learned name tagger: a linear-chain CRF over characters.
 
-Names in this news are compositional and the rules (:mod:`kg.recognize`)
+Names in this news are compositional and the rules (:mod:`kg.extraction.name_rules`)
 find most of them, but they miss what no suffix or title announces and a
 trained lexical analyser (:mod:`kg.extraction.lexical`) finds another share
 with its own errors. Rather than merging the two by hand, a CRF decides
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.lexicon import load
+from kg.extraction.lexicon import load
 
 #: The model's file name inside a model folder.
 MODEL_FILE = "names.crfsuite"
@@ -210,7 +210,7 @@ def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     ``tagger``. Rule mentions nested inside a kept span (the university of a
     department, the leader of a team) stay, so relations between a name and
     its parts can still be read; so do the names of a user's own trained
-    model (source ``model``, see :func:`kg.pipeline.build_pipeline`) where
+    model (source ``model``, see :func:`kg.extraction.pipeline.build_pipeline`) where
     the tagger found nothing. The other rule mentions are dropped: the
     tagger, which saw them as features, decided they are no names (adding
     them back, type by type, lowered cross-validated entity F1).

@@ -2,7 +2,7 @@
 candidate pair (:mod:`kg.extraction.candidates`), with a probability.
 
 A multinomial logistic regression over the candidates' sparse features —
-among them the rules' votes (:mod:`kg.relate`), so the model learns when
+among them the rules' votes (:mod:`kg.extraction.relation_rules`), so the model learns when
 a rule is right and what the rules never say. It is trained by
 :mod:`kg.extraction.training` on gold files; scikit-learn is needed to train
 it, not to use it: the model is saved as JSON (its feature weights per
@@ -31,8 +31,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-#: The model's file name inside a model folder.
-MODEL_FILE = "relations.json"
+#: The model's file name inside a model folder (gzipped JSON).
+MODEL_FILE = "relations.json.gz"
+#: Weights smaller than this are left out of the model (the file stays
+#: about 200 kB; the model is pruned when fitted, so a saved model predicts
+#: exactly what the fitted one does).
+PRUNE = 0.05
 #: The label of "no relation".
 NONE = "NONE"
 
@@ -41,7 +45,7 @@ class RelationModel:
     """Multinomial logistic regression over sparse feature dicts:
     ``fit`` / ``predict_proba`` / ``to_disk`` / ``from_disk``."""
 
-    def __init__(self, classes: list[str], weights: dict[str, list[float]], bias: list[float]):
+    def __init__(self, classes: list[str], weights: dict[str, dict[int, float]], bias: list[float]):
         self.classes = list(classes)
         self.weights = weights
         self.bias = list(bias)
@@ -68,10 +72,11 @@ class RelationModel:
             bias = [float(b) for b in clf.intercept_]
         weights = {}
         for name, j in vec.vocabulary_.items():
-            column = [float(coef[i, j]) for i in range(len(classes))]
-            if any(abs(w) > 1e-6 for w in column):
-                weights[name] = [round(w, 6) for w in column]
-        return cls(classes, weights, [float(b) for b in bias])
+            column = {i: round(float(coef[i, j]), 4) for i in range(len(classes))
+                      if abs(coef[i, j]) >= PRUNE}
+            if column:
+                weights[name] = column
+        return cls(classes, weights, [round(float(b), 4) for b in bias])
 
     def predict_proba(self, X: list[dict]) -> list[dict[str, float]]:
         """``{label: probability}`` for each feature dict."""
@@ -81,7 +86,7 @@ class RelationModel:
             for name, value in features.items():
                 column = self.weights.get(name)
                 if column is not None:
-                    for i, w in enumerate(column):
+                    for i, w in column.items():
                         scores[i] += w * value
             top = max(scores)
             exps = [math.exp(s - top) for s in scores]
@@ -90,18 +95,27 @@ class RelationModel:
         return out
 
     def to_disk(self, folder: str | Path) -> Path:
+        """Write the model into ``folder``; returns its path."""
+        import gzip
+
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / MODEL_FILE
-        path.write_text(json.dumps({"model": "relations-logreg/1", "classes": self.classes,
-                                    "bias": self.bias, "weights": self.weights},
-                                   ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        data = {"model": "relations-logreg/1", "classes": self.classes, "bias": self.bias,
+                "weights": {k: {str(i): w for i, w in v.items()} for k, v in self.weights.items()}}
+        with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return path
 
     @classmethod
     def from_disk(cls, folder: str | Path) -> "RelationModel":
-        data = json.loads((Path(folder) / MODEL_FILE).read_text(encoding="utf-8"))
-        return cls(data["classes"], data["weights"], data["bias"])
+        """Load the model written by :meth:`to_disk`."""
+        import gzip
+
+        with gzip.open(Path(folder) / MODEL_FILE, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+        weights = {k: {int(i): w for i, w in v.items()} for k, v in data["weights"].items()}
+        return cls(data["classes"], weights, data["bias"])
 
 
 def doc_candidates(doc: Doc) -> list[dict]:
@@ -173,11 +187,11 @@ if not Doc.has_extension("candidates"):
     Doc.set_extension("candidates", default=None)
 
 
-@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.7, "drop": 0.05})
+@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.05})
 def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float):
     """Re-decide the rules' relations with the learned model (see module
     docstring); without a model file, the rules' relations pass unchanged."""
-    from kg.pipeline import default_model_dir
+    from kg.extraction.pipeline import default_model_dir
 
     folder = Path(model) if model else default_model_dir()
     learned = RelationModel.from_disk(folder) if (folder / MODEL_FILE).exists() else None

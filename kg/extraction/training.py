@@ -2,9 +2,10 @@
 
 ``kg train GOLD_DIR… --texts DIR…`` calls :func:`train`: the gold files are
 aligned to their documents (:mod:`kg.extraction.gold`), the rule components
-and LAC run on each, and the name tagger (:mod:`kg.extraction.names`) is
-fitted and written to a model folder, with a ``meta.json`` saying what it was
-trained on. ``kg eval … --folds K`` calls :func:`cross_validate`: each
+and LAC run on each, the name tagger (:mod:`kg.extraction.names`) is fitted,
+then the relation model (:mod:`kg.extraction.relations`) on the candidate
+pairs the pipeline with that tagger reads; both are written to a model
+folder, with a ``meta.json`` saying what they were trained on. ``kg eval … --folds K`` calls :func:`cross_validate`: each
 document is extracted by a model trained without it (k-fold by document), so
 the figure it gives is what a user's new articles can expect.
 
@@ -26,6 +27,8 @@ from kg import __version__
 #: Hyper-parameters of the name tagger, chosen by 5-fold cross-validation
 #: over the seeds and the development set (entity F1 0.789 vs 0.772/0.783).
 NAME_PARAMS = {"c1": 0.02, "c2": 0.1, "max_iterations": 120}
+#: Inverse L2 strength of the relation model (cross-validated like the above).
+RELATION_C = 0.5
 
 
 def split_folds(docs: list[str], k: int, seed: int = 0) -> list[int]:
@@ -37,7 +40,7 @@ def split_folds(docs: list[str], k: int, seed: int = 0) -> list[int]:
 
 
 def _rule_pipeline():
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     return build_pipeline(tagger=True, model=Path(tempfile.gettempdir()) / "kg-no-model")
 
@@ -76,6 +79,54 @@ def fit_names(sequences: list, out_dir: str | Path) -> Path:
     return out / MODEL_FILE
 
 
+def relation_labels(doc, example: dict, candidates: list[dict]) -> list[str]:
+    """The gold predicate of each candidate pair (or ``NONE``): a candidate
+    is labelled with a gold relation of its document when each end's name or
+    alias is among the gold end's forms (as the scorer matches), symmetric
+    predicates either way; event candidates across sentences only with
+    participatesIn or organizes."""
+    from kg.extraction.evaluation import norm
+    from kg.extraction.relations import NONE
+    from kg.records import SYMMETRIC
+
+    forms = {e["name"]: {norm(e["name"])} | {norm(a) for a in e.get("aliases", [])}
+             for e in example["entities"]}
+    gold = []
+    for rel in example["relations"]:
+        s, o = set(forms[rel["s"]]), set(forms[rel["o"]])
+        for alt in rel.get("s_alt", []):
+            s |= forms[alt]
+        for alt in rel.get("o_alt", []):
+            o |= forms[alt]
+        gold.append((s, rel["p"], o))
+    ours = {e["name"]: {norm(e["name"])} | {norm(a) for a in e["aliases"]} for e in doc._.entities or ()}
+    out = []
+    for cand in candidates:
+        ss = ours.get(cand["subject"], {norm(cand["subject"])})
+        os_ = ours.get(cand["object"], {norm(cand["object"])})
+        labels = {p for s, p, o in gold if (ss & s and os_ & o) or (p in SYMMETRIC and ss & o and os_ & s)}
+        if "ev" in cand["features"]:
+            labels &= {"participatesIn", "organizes"}
+        out.append(min(labels) if labels else NONE)
+    return out
+
+
+def fit_relations(examples: list[dict], nlp, out_dir) -> Path:
+    """Fit the relation model on the candidates of ``examples`` as ``nlp``
+    (rules and a name tagger, no relation model) reads them; write it to
+    ``out_dir``."""
+    from kg.extraction.relations import RelationModel, doc_candidates
+
+    X, y = [], []
+    for example in examples:
+        with nlp.select_pipes(disable=[p for p in nlp.pipe_names if p == "uic_relation_model"]):
+            doc = nlp(example["text"])
+        candidates = doc_candidates(doc)
+        X.extend(c["features"] for c in candidates)
+        y.extend(relation_labels(doc, example, candidates))
+    return RelationModel.fit(X, y, C=RELATION_C).to_disk(out_dir)
+
+
 def train(gold_dirs, text_paths, out_dir) -> dict:
     """Train the learned components on gold files and write them to ``out_dir``.
 
@@ -101,9 +152,13 @@ def train(gold_dirs, text_paths, out_dir) -> dict:
         raise ValueError("no gold file matches a document among the texts given")
     sequences = name_examples(examples)
     fit_names(sequences, out_dir)
-    meta = {"kg_version": __version__, "model": "names-crf/1",
+    from kg.extraction.pipeline import build_pipeline
+
+    fit_relations(examples, build_pipeline(model=out_dir, relation_model=False), out_dir)
+    meta = {"kg_version": __version__, "model": "names-crf/1 relations-logreg/1",
             "documents": len(examples), "sentences": sum(len(s) for s in sequences),
-            "gold": sorted({e["gold_dir"] for e in examples}), "params": NAME_PARAMS}
+            "gold": sorted({e["gold_dir"] for e in examples}),
+            "params": {"names": NAME_PARAMS, "relations": {"C": RELATION_C}}}
     (Path(out_dir) / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
     return meta
@@ -114,19 +169,20 @@ def cross_validate(gold_dirs, text_paths, folds: int = 5, seed: int = 0,
     """Extract every gold document with a model trained without it.
 
     The documents that have gold files are split into ``folds`` folds by
-    document (:func:`split_folds`); for each fold a name tagger is trained on
-    the others and the fold's documents are extracted with it.
+    document (:func:`split_folds`); for each fold a name tagger and a
+    relation model are trained on the others and the fold's documents are
+    extracted with them.
 
     Returns
     -------
     dict
         ``{"relations", "entities", "folds": {doc: fold}}`` — records as
-        :func:`kg.extract.extract_document` gives, ready for
-        :func:`kg.evaluate.evaluate`.
+        :func:`kg.extraction.document.extract_document` gives, ready for
+        :func:`kg.extraction.evaluation.evaluate`.
     """
-    from kg.extract import extract_document
+    from kg.extraction.document import extract_document
     from kg.extraction.gold import load_examples
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     examples = load_examples(gold_dirs, text_paths)
     if len(examples) < folds:
@@ -138,6 +194,8 @@ def cross_validate(gold_dirs, text_paths, folds: int = 5, seed: int = 0,
         for k in range(folds):
             model = Path(tmp) / f"fold{k}"
             fit_names([s for s, f in zip(sequences, fold_of) if f != k], model)
+            fit_relations([e for e, f in zip(examples, fold_of) if f != k],
+                          build_pipeline(model=model, relation_model=False), model)
             nlp = build_pipeline(model=model)
             for example, f in zip(examples, fold_of):
                 if f != k:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.lexicon import load, segmenter_tags
+from kg.extraction.lexicon import load, segmenter_tags
 
 #: Longest organisation or event name, in characters.
 MAX_NAME = 34
@@ -100,7 +100,7 @@ def _is_boundary(word: str, lex) -> bool:
 @lru_cache(maxsize=1)
 def _internal_words() -> frozenset[str]:
     """Verbs common inside names (kg/data/name_internal.txt)."""
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("name_internal.txt"))
 
@@ -108,7 +108,7 @@ def _internal_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _firm_descriptors() -> frozenset[str]:
     """Words that describe a firm before 企业 (kg/data/firm_descriptors.txt)."""
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("firm_descriptors.txt"))
 
@@ -302,7 +302,7 @@ def _abbreviations() -> tuple[re.Pattern | None, dict[str, str]]:
     """University short names that name the university on their own: those
     of three or more characters (北理工, 西安交大) and the two-character ones
     listed in ``kg/data/university_short_names.txt`` (浙大, 复旦)."""
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     standalone = set(_words("university_short_names.txt"))
     full_of = {alias: name for name, aliases in load().universities.items()
@@ -463,7 +463,7 @@ CANNOT_CONTAIN = {
 
 @lru_cache(maxsize=1)
 def _generic_stems() -> frozenset[str]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("generic_stems.txt"))
 
@@ -550,7 +550,7 @@ _BEFORE_NAME = re.compile(r"(^|[，、。；：“（(\s]|校友|由|和|与|及
 
 @lru_cache(maxsize=1)
 def _person_cues() -> re.Pattern:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     words = sorted(set(_words("person_cues.txt")), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)) + r"|于(?=\d|[一二]〇)")
@@ -808,7 +808,7 @@ def _ends_with_verb(words: str) -> bool:
 def _designation_re() -> re.Pattern:
     """A listing verb (列入, 入选) and names or 、 up to the end of the text
     searched: what follows it is the list a project was put on."""
-    from kg.lexicon import _alternation, _words
+    from kg.extraction.lexicon import _alternation, _words
 
     return re.compile(f"(?:{_alternation(_words('designations.txt')).pattern})[^，。；！？,;]*$")
 
@@ -875,7 +875,7 @@ def find_roles(text: str, orgs: list[dict]) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _categories() -> list[tuple[str, str]]:
-    from kg.lexicon import _lines
+    from kg.extraction.lexicon import _lines
 
     rows = [line.split("\t") for line in _lines("list_categories.tsv")]
     return sorted(((r[0].strip(), r[1].strip()) for r in rows), key=lambda r: -len(r[0]))
@@ -902,7 +902,7 @@ def _after_last_stop(chunk: str, soft: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _described_firm_re() -> re.Pattern:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     descs = "|".join(map(re.escape, sorted(_firm_descriptors(), key=len, reverse=True)))
     industry = "|".join(map(re.escape, sorted(set(_words("industry_words.txt")), key=len, reverse=True)))

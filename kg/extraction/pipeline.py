@@ -3,14 +3,14 @@
 Components are registered with ``@Language.factory`` and configured like
 any spaCy component, so they can be mixed with a trained model:
 
-* ``uic_sentences`` sets sentence starts from :func:`kg.clean.split_sentences`;
+* ``uic_sentences`` sets sentence starts from :func:`kg.extraction.cleaning.split_sentences`;
 * ``uic_entities`` recognises mentions of the 13 types per sentence
-  (:mod:`kg.recognize`), and folds in ``doc.ents`` of a preceding trained
+  (:mod:`kg.extraction.name_rules`), and folds in ``doc.ents`` of a preceding trained
   ``ner`` component when one is there (``ORG``/``PERSON``/``GPE`` … mapped
   by the ``label_map`` setting);
 * ``uic_aliases`` resolves mentions to entities with canonical names and
-  aliases (:mod:`kg.resolve`);
-* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.relate`).
+  aliases (:mod:`kg.extraction.aliases`);
+* ``uic_relations`` extracts typed relations per sentence (:mod:`kg.extraction.relation_rules`).
 
 Results live on ``Doc`` extensions: ``doc._.mentions`` (per-sentence lists
 of mention dicts), ``doc._.entities`` (canonical entity records) and
@@ -40,11 +40,11 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.clean import split_sentences
-from kg.lexicon import load
-from kg.recognize import recognize
-from kg.relate import Context, relate
-from kg.resolve import contracted_aliases, derived_aliases, explicit_aliases, strip_place
+from kg.extraction.cleaning import split_sentences
+from kg.extraction.lexicon import load
+from kg.extraction.name_rules import recognize
+from kg.extraction.relation_rules import Context, relate
+from kg.extraction.aliases import contracted_aliases, derived_aliases, explicit_aliases, strip_place
 
 for _name, _default in (("mentions", None), ("entities", None), ("relations", None),
                          ("rule_mentions", None), ("own", None)):
@@ -58,7 +58,7 @@ DEFAULT_LABEL_MAP = {"ORG": "Organization", "PERSON": "Person", "FAC": "Park",
 
 @Language.factory("uic_sentences")
 def make_sentences(nlp: Language, name: str):
-    """Sentence boundaries from :func:`kg.clean.split_sentences`."""
+    """Sentence boundaries from :func:`kg.extraction.cleaning.split_sentences`."""
 
     def set_sentences(doc: Doc) -> Doc:
         starts = {start for start, _ in split_sentences(doc.text)}
@@ -192,7 +192,7 @@ def default_model_dir():
     """The folder of the models shipped with the package (``kg/models``)."""
     from pathlib import Path
 
-    return Path(__file__).parent / "models"
+    return Path(__file__).parent.parent / "models"
 
 
 TYPE_PRIORITY = ("Team", "Role", "Event", "Project", "Person", "University", "Department",
@@ -344,7 +344,7 @@ def _merge_teams(entities: dict, alias_of: dict) -> None:
 
 
 def build_pipeline(nlp: Language | None = None, tagger: bool = True,
-                   model: str | None = None) -> Language:
+                   model: str | None = None, relation_model: bool = True) -> Language:
     """The extraction pipeline; appended to ``nlp`` when a model is given.
 
     Parameters
@@ -354,9 +354,13 @@ def build_pipeline(nlp: Language | None = None, tagger: bool = True,
         component whose entities should join the rule-based ones. By
         default ``spacy.blank("zh")`` with the jieba segmenter.
     tagger : bool
-        Add the trained components: LAC (``uic_lac``) and the learned name
-        tagger (``uic_names``). Without them the pipeline is rules only,
+        Add the trained components: LAC (``uic_lac``), the learned name
+        tagger (``uic_names``) and the learned relation model
+        (``uic_relation_model``). Without them the pipeline is rules only,
         about four times faster and less accurate on new articles.
+    relation_model : bool
+        With ``tagger``, also the relation model (training the model turns
+        it off to read the rules' own candidates).
     model : str or Path, optional
         A model folder written by ``kg train`` (default: the shipped one).
     """
@@ -365,15 +369,17 @@ def build_pipeline(nlp: Language | None = None, tagger: bool = True,
     nlp.max_length = max(nlp.max_length, 20_000_000)
     components = ["uic_sentences", "uic_entities", "uic_aliases", "uic_relations"]
     if tagger:
-        from kg.extraction import lexical  # noqa: F401 - registers uic_lac
+        from kg.extraction import lexical, relations  # noqa: F401 - register uic_lac, uic_relation_model
 
         components[1:1] = ["uic_lac"]
         components[3:3] = ["uic_names"]
+        if relation_model:
+            components.append("uic_relation_model")
     for component in components:
         if component not in nlp.pipe_names:
             if component == "uic_sentences" and "parser" in nlp.pipe_names:
                 nlp.add_pipe(component, before="parser")
-            elif component == "uic_names":
+            elif component in ("uic_names", "uic_relation_model"):
                 nlp.add_pipe(component, config={"model": str(model) if model else None})
             else:
                 nlp.add_pipe(component)

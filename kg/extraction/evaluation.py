@@ -25,7 +25,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-from kg.clean import to_simplified
+from kg.extraction.cleaning import to_simplified
 from kg.records import SYMMETRIC
 
 
@@ -354,7 +354,7 @@ def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bo
     cross-validated (:func:`kg.extraction.training.cross_validate`): each is
     extracted by a name tagger trained without it.
     """
-    from kg.extract import extract_paths
+    from kg.extraction.document import extract_paths
 
     for gold_dir in gold_dirs:
         load_gold(gold_dir)  # fail on a bad gold file before the slow part
@@ -364,7 +364,7 @@ def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bo
         result = cross_validate(gold_dirs, paths, folds=folds)
         texts = set(result["folds"])
     else:
-        from kg.pipeline import build_pipeline
+        from kg.extraction.pipeline import build_pipeline
 
         nlp = build_pipeline(tagger=tagger, model=model)
         result = extract_paths(paths, on_error=on_error, nlp=nlp)
@@ -374,7 +374,7 @@ def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bo
 
 def evaluate_paths(gold_dir, paths, on_error=None) -> dict:
     """Extract from ``paths`` and score the result against ``gold_dir``."""
-    from kg.extract import extract_paths
+    from kg.extraction.document import extract_paths
 
     load_gold(gold_dir)  # fail on a bad gold file before the slow part
     result = extract_paths(paths, on_error=on_error)

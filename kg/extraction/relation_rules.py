@@ -16,7 +16,7 @@ appointees before ``获聘`` one ``appointedAs`` each.
 
 Example
 -------
->>> from kg.recognize import recognize
+>>> from kg.extraction.name_rules import recognize
 >>> text = "星河大学与蓝海科技有限公司签约。"
 >>> [(r["subject"], r["predicate"], r["object"]) for r in relate(text, recognize(text))]
 [('星河大学', 'signsWith', '蓝海科技有限公司')]
@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.lexicon import load
+from kg.extraction.lexicon import load
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
@@ -274,7 +274,7 @@ LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公�
 def _named_founder(built: dict, ms: list[dict]) -> dict | None:
     """The university of the sentence whose short name opens ``built``'s name
     after its place (浙江大学 for 湖州浙大协同创新研究院), or None."""
-    from kg.resolve import strip_place
+    from kg.extraction.aliases import strip_place
 
     rest = strip_place(built["name"])
     if rest == built["name"]:
@@ -500,7 +500,7 @@ def _titles_before(text: str, pos: int, lex) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _own_titles() -> frozenset[str]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("own_titles.txt"))
 
@@ -570,7 +570,7 @@ def _second_identity(text, mentions, orgs, lex):
 
 @lru_cache(maxsize=1)
 def _title_modifier_words() -> frozenset[str]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return frozenset(_words("title_modifiers.txt"))
 
@@ -605,7 +605,7 @@ def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
 
 @lru_cache(maxsize=1)
 def _segmenter_tags() -> dict:
-    from kg.lexicon import segmenter_tags
+    from kg.extraction.lexicon import segmenter_tags
 
     return segmenter_tags()
 
@@ -1252,7 +1252,7 @@ def _incubated_among(text, ms, ctx):
 
 @lru_cache(maxsize=1)
 def _incubator_endings() -> tuple[str, ...]:
-    from kg.lexicon import _words
+    from kg.extraction.lexicon import _words
 
     return tuple(_words("incubators.txt"))
 
@@ -1399,7 +1399,7 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
     text : str
         The sentence.
     mentions : list of dict
-        Its resolved mentions (see :mod:`kg.recognize`), nested ones included.
+        Its resolved mentions (see :mod:`kg.extraction.name_rules`), nested ones included.
     context : Context, optional
         Document context for anaphora; updated with this sentence's mentions.
 

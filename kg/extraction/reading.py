@@ -4,7 +4,7 @@ This is the first stage of the pipeline. It finds out how a file is encoded
 (UTF-8 with or without BOM, GB18030/GBK, Big5), reduces HTML pages to their
 article text and Markdown to plain text, and gives every document a stable
 id. It does *not* normalise the text (Traditional→Simplified, PDF artefacts):
-``raw`` stays faithful to the file so that ``kg/clean.py`` can keep offsets
+``raw`` stays faithful to the file so that ``kg/extraction/cleaning.py`` can keep offsets
 into the original.
 
 Document record::

@@ -1,7 +1,7 @@
 """From documents to entity and relation records.
 
 :func:`extract_document` runs the pipeline on one document record (from
-:mod:`kg.ingest`) and returns plain records with provenance;
+:mod:`kg.extraction.reading`) and returns plain records with provenance;
 :func:`extract_paths` does it for files and folders and merges entities
 across documents. These records are what ``kg extract`` writes and what the
 store loads.
@@ -23,9 +23,9 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from kg import __version__
-from kg.clean import normalise
+from kg.extraction.cleaning import normalise
 from kg.records import SYMMETRIC
-from kg.resolve import merge_entities
+from kg.extraction.aliases import merge_entities
 
 EXTRACTOR = f"kg-rules/{__version__}"
 #: Mentions found only by these rules become entities only when a relation
@@ -133,7 +133,7 @@ def default_pipeline():
     """The default pipeline, built once per process."""
     import jieba
 
-    from kg.pipeline import build_pipeline
+    from kg.extraction.pipeline import build_pipeline
 
     jieba.setLogLevel(60)
     nlp = build_pipeline()
@@ -157,8 +157,8 @@ def extract_document(record: dict, nlp=None) -> dict:
     """Extract entities and relations from one document record.
 
     A record with ``raw`` is processed whole; a record without it (a huge
-    plain-text file described by :func:`kg.ingest.describe_document`) is
-    streamed block by block (:func:`kg.ingest.iter_blocks`, paragraph
+    plain-text file described by :func:`kg.extraction.reading.describe_document`) is
+    streamed block by block (:func:`kg.extraction.reading.iter_blocks`, paragraph
     boundaries), so memory stays bounded: its offsets still point into the
     whole cleaned text, but the document record then carries no ``text``.
 
@@ -168,7 +168,7 @@ def extract_document(record: dict, nlp=None) -> dict:
         A document record with ``doc``, ``doc_id`` and ``raw`` (or ``path``
         and ``encoding``) (see :mod:`kg.records`).
     nlp : spacy.Language, optional
-        The pipeline (:func:`kg.pipeline.build_pipeline`); the default one
+        The pipeline (:func:`kg.extraction.pipeline.build_pipeline`); the default one
         if omitted.
 
     Returns
@@ -213,7 +213,7 @@ def _extract_text(text: str, record: dict, nlp, offset: int) -> tuple[list, list
 
 def _extract_streamed(record: dict, nlp) -> dict:
     """Extract a huge plain-text document block by block (bounded memory)."""
-    from kg.ingest import iter_blocks
+    from kg.extraction.reading import iter_blocks
 
     relations, entity_lists, offset = [], [], 0
     for block in iter_blocks(record["path"], record["encoding"]):
@@ -237,15 +237,15 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None, *
     paths : iterable of str or Path
         Files and folders (``.txt``, ``.html``, ``.htm``, ``.md``).
     on_error : callable, optional
-        Called with each :class:`kg.ingest.IngestError`, and with the
-        :class:`ExtractionTimeout` of a document that took longer than
-        ``timeout``; processing goes on.  Without it, the first error is
-        raised.
+        Called with each :class:`kg.extraction.reading.IngestError`, and
+        with the :class:`ExtractionTimeout` of a document that took longer
+        than ``timeout``; processing goes on.  Without it, the first error
+        is raised.
     timeout : float, optional
         Seconds a document may take (:data:`DEFAULT_TIMEOUT`; 0 or None: no limit).
     on_skip : callable, optional
         Called with the path of each file of an unsupported type found in a
-        folder (see :func:`kg.ingest.iter_documents`).
+        folder (see :func:`kg.extraction.reading.iter_documents`).
     extract : callable, optional
         ``record -> result``, default :func:`extract_document` (a test can
         inject a slow one).
@@ -254,10 +254,11 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None, *
     -------
     dict
         ``{"documents", "entities", "relations"}``; entities are merged
-        across documents (:func:`kg.resolve.merge_entities`).  A text read
-        under several paths is one document whose ``paths`` lists them all.
+        across documents (:func:`kg.extraction.aliases.merge_entities`).  A
+        text read under several paths is one document whose ``paths`` lists
+        them all.
     """
-    from kg.ingest import iter_documents
+    from kg.extraction.reading import iter_documents
 
     extract = extract or (lambda record: extract_document(record, nlp=nlp))
     documents, entity_lists, relations = [], [], []

@@ -1,0 +1,78 @@
+"""The learned relation model: candidate pairs and their features, fitting,
+saving and reloading to identical probabilities, and how its decisions
+combine with the rules' relations."""
+
+from __future__ import annotations
+
+from kg.extraction.candidates import event_candidates, sentence_candidates
+from kg.extraction.relations import NONE, RelationModel, combine, doc_candidates
+
+
+def _m(start, end, name, etype):
+    return {"start": start, "end": end, "name": name, "text": name, "type": etype}
+
+
+def test_sentence_candidates_are_ordered_pairs_with_rule_votes():
+    text = "星河大学与蓝海科技公司签约。"
+    ms = [_m(0, 4, "星河大学", "University"), _m(5, 11, "蓝海科技公司", "Company")]
+    votes = {("星河大学", "蓝海科技公司"): {"signsWith"}}
+    cands = sentence_candidates(text, ms, [(0, 4), (4, 5), (5, 11), (11, 13), (13, 14)], votes)
+    assert [(c["subject"], c["object"]) for c in cands] == [("星河大学", "蓝海科技公司"),
+                                                          ("蓝海科技公司", "星河大学")]
+    first, second = (c["features"] for c in cands)
+    assert first["rule=signsWith"] == 1.0 and "rule=signsWith" not in second
+    assert second["rrule=signsWith"] == 1.0
+    assert first["tt=University>Company"] == 1.0 and first["order=ab"] == 1.0
+
+
+def test_event_candidates_pair_parties_of_other_sentences_with_the_event():
+    sentences = [("星河论坛开幕。", [_m(0, 4, "星河论坛", "Event")]),
+                 ("周明远出席并致辞。", [_m(0, 3, "周明远", "Person")]),
+                 ("星河论坛由星河大学主办。", [_m(0, 4, "星河论坛", "Event"), _m(5, 9, "星河大学", "University")])]
+    cands = event_candidates(sentences)
+    assert [(c["subject"], c["object"]) for c in cands] == [("周明远", "星河论坛")]
+    assert cands[0]["features"]["xcue=出席"] == 1.0
+
+
+def _toy():
+    X = [{"bw=与": 1.0, "rule=signsWith": 1.0}, {"bw=的": 1.0}, {"bw=院长": 1.0}] * 4
+    y = ["signsWith", NONE, "affiliatedWith"] * 4
+    return X, y
+
+
+def test_model_fits_and_reloads_to_identical_probabilities(tmp_path):
+    X, y = _toy()
+    model = RelationModel.fit(X, y)
+    probs = model.predict_proba(X[:3])
+    assert [max(p, key=p.get) for p in probs] == ["signsWith", NONE, "affiliatedWith"]
+    assert all(abs(sum(p.values()) - 1) < 1e-9 for p in probs)
+    model.to_disk(tmp_path)
+    assert RelationModel.from_disk(tmp_path).predict_proba(X) == model.predict_proba(X)
+
+
+def test_combine_keeps_rules_the_model_accepts_and_adds_its_own():
+    rules = [{"subject": "甲", "predicate": "signsWith", "object": "乙", "confidence": 0.9},
+             {"subject": "甲", "predicate": "builds", "object": "丙", "confidence": 0.9}]
+    cands = [{"subject": "甲", "object": "乙", "subject_type": "University", "object_type": "Company",
+              "evidence": "s", "start": 0, "end": 1},
+             {"subject": "甲", "object": "丙", "subject_type": "University", "object_type": "Platform",
+              "evidence": "s", "start": 0, "end": 1},
+             {"subject": "丁", "object": "甲", "subject_type": "Person", "object_type": "University",
+              "evidence": "s", "start": 0, "end": 1}]
+    probs = [{NONE: 0.1, "signsWith": 0.9, "builds": 0.0},
+             {NONE: 0.98, "signsWith": 0.0, "builds": 0.02},
+             {NONE: 0.2, "affiliatedWith": 0.8}]
+    out = combine(rules, cands, probs, add=0.5, drop=0.05)
+    got = {(r["subject"], r["predicate"], r["object"]): r["confidence"] for r in out}
+    assert got == {("甲", "signsWith", "乙"): 0.9, ("丁", "affiliatedWith", "甲"): 0.8}
+
+
+def test_shipped_pipeline_scores_relations_with_the_model(tagged_nlp):
+    assert "uic_relation_model" in tagged_nlp.pipe_names
+    doc = tagged_nlp("星河大学与蓝海科技有限公司签署战略合作协议。星河大学副校长周明远出席签约仪式。")
+    found = {(r["subject"], r["predicate"], r["object"]) for r in doc._.relations}
+    assert ("星河大学", "signsWith", "蓝海科技有限公司") in found or \
+        ("蓝海科技有限公司", "signsWith", "星河大学") in found
+    assert ("周明远", "affiliatedWith", "星河大学") in found
+    assert all(0.0 <= r["confidence"] <= 1.0 for r in doc._.relations)
+    assert doc_candidates(doc)
