@@ -20,6 +20,7 @@ Example
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -54,12 +55,14 @@ def analyse(text: str) -> list[tuple[int, int, str]]:
     """LAC's words of ``text`` as ``(start, end, tag)`` spans.
 
     The text is analysed sentence by sentence (:func:`kg.extraction.cleaning.split_sentences`),
-    in pieces of at most :data:`MAX_CHARS`; white space is its own word
-    tagged ``w``.
+    in pieces of at most :data:`MAX_CHARS`; sentences without a Chinese
+    character are skipped (no words).
     """
     model = _model()
     out = []
     for start, end in split_sentences(text):
+        if not has_chinese(text, start, end):
+            continue   # page furniture, English: no Chinese name to find
         for piece in range(start, end, MAX_CHARS):
             chunk = text[piece:min(end, piece + MAX_CHARS)]
             pos = piece
@@ -67,6 +70,16 @@ def analyse(text: str) -> list[tuple[int, int, str]]:
                 out.append((pos, pos + len(word), tag))
                 pos += len(word)
     return out
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def has_chinese(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a Chinese character: the trained
+    components skip sentences without one (a 50 MB file of English page
+    furniture costs them nothing)."""
+    return _HAN.search(text, start, len(text) if end is None else end) is not None
 
 
 @Language.factory("uic_lac")

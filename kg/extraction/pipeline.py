@@ -165,6 +165,7 @@ def make_names(nlp: Language, name: str, model: str | None):
     (``doc._.lac``, from ``uic_lac``) and the characters. ``model`` is a
     folder holding ``names.crfsuite``; the shipped one by default. Without a
     model file the rules' mentions pass through unchanged."""
+    from kg.extraction.lexical import has_chinese
     from kg.extraction.names import NameTagger, tagged_mentions, MODEL_FILE, char_features, spans_of
     from pathlib import Path
 
@@ -175,14 +176,17 @@ def make_names(nlp: Language, name: str, model: str | None):
         if tagger is None or doc._.rule_mentions is None:
             return doc
         lac = doc._.lac or []
+        chinese = [has_chinese(text) for _, text, _, _ in doc._.rule_mentions]
         inputs = []
-        for base, text, rules, tokens in doc._.rule_mentions:
-            end = base + len(text)
-            words = [(s - base, e - base, t) for s, e, t in lac if s >= base and e <= end]
-            inputs.append(char_features(text, words, rules, tokens))
-        labels = tagger.predict(inputs)
-        doc._.mentions = [(base, text, tagged_mentions(text, spans_of(lab), rules))
-                          for (base, text, rules, _), lab in zip(doc._.rule_mentions, labels)]
+        for (base, text, rules, tokens), han in zip(doc._.rule_mentions, chinese):
+            if han:
+                end = base + len(text)
+                words = [(s - base, e - base, t) for s, e, t in lac if s >= base and e <= end]
+                inputs.append(char_features(text, words, rules, tokens))
+        labels = iter(tagger.predict(inputs))
+        doc._.mentions = [(base, text, tagged_mentions(text, spans_of(next(labels)), rules) if han
+                           else [dict(m) for m in rules])
+                          for (base, text, rules, _), han in zip(doc._.rule_mentions, chinese)]
         return doc
 
     return tag
