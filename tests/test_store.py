@@ -488,19 +488,28 @@ def test_sigkill_mid_build_leaves_a_store_that_completes(tmp_path):
     proc.wait()
     reader.join(5)
 
+    def statements(store) -> dict:
+        per_doc: dict = {}
+        for r in store.relations():
+            per_doc.setdefault(r["doc"], set()).add((r["subject"], r["predicate"], r["object"]))
+        return per_doc
+
+    # what a build that is never interrupted stores (whatever the extractor finds)
+    with open_store(tmp_path / "whole", create=True) as whole:
+        build([docs], whole, progress=False)
+        expected, whole_stats = statements(whole), whole.stats()
+
     with open_store(store_dir) as store:           # opens after the crash
         stored = store.doc_hashes()
         assert 40 <= len(stored) < n
-        per_doc = {}
-        for r in store.relations():
-            per_doc.setdefault(r["doc"], set()).add(r["predicate"])
-        # every stored document is complete: all four of its statements
-        assert all(per_doc.get(d) == {"signsWith", "builds", "cooperatesWith"}
-                   for d in stored), per_doc
+        # every stored document is complete: all its statements, as in the whole build
+        got = statements(store)
+        assert {d: got.get(d) for d in stored} == {d: expected.get(d) for d in stored}
     result = subprocess.run([KG, "build", str(docs), "--store", store_dir, "--quiet"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert f"added {n - len(stored)}, replaced 0, skipped {len(stored)}" in result.stdout
     with open_store(store_dir) as store:
         assert len(store.doc_hashes()) == n
-        assert store.stats()["relations_by_predicate"]["builds"] == 2 * n
+        assert store.stats() == whole_stats
+    assert whole_stats["relations_by_predicate"]["builds"] >= n
