@@ -361,7 +361,7 @@ def build_pipeline(nlp: Language | None = None, tagger: bool = True,
         Add the trained components: LAC (``uic_lac``), the learned name
         tagger (``uic_names``) and the learned relation model
         (``uic_relation_model``). Without them the pipeline is rules only,
-        about four times faster and less accurate on new articles.
+        about seven times faster and less accurate on new articles.
     relation_model : bool
         With ``tagger``, also the relation model (training the model turns
         it off to read the rules' own candidates).
