@@ -187,7 +187,7 @@ if not Doc.has_extension("candidates"):
     Doc.set_extension("candidates", default=None)
 
 
-@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.05})
+@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.6, "drop": 0.05})
 def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float):
     """Re-decide the rules' relations with the learned model (see module
     docstring); without a model file, the rules' relations pass unchanged."""
