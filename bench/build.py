@@ -96,8 +96,10 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run_build(folder: Path, jobs: int, kg: list[str]) -> dict:
-    """Run one ``kg build`` into a fresh store; time, memory and what it built."""
+def run_build(folder: Path, jobs: int, kg: list[str], keep: Path | None = None) -> dict:
+    """Run one ``kg build`` into a fresh store; time, memory and what it built.
+
+    With ``keep``, the store is moved there afterwards (for ``bench/query.py``)."""
     store = Path(tempfile.mkdtemp(prefix="kg-bench-build-")) / "store"
     cmd = [sys.executable, "-c", _WRAPPER, *kg, "build", str(folder), "--store", str(store),
            "--quiet", "--jobs", str(jobs)]
@@ -121,13 +123,20 @@ def run_build(folder: Path, jobs: int, kg: list[str]) -> dict:
         summary = err.strip().splitlines()[-1] if err.strip() else ""
         counts = re.search(r"(\d+) documents, (\d+) entities, (\d+) relations", err)
         disk = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
+        quads = json.loads(subprocess.run([*kg, "stats", "--json", "--store", str(store)],
+                                          capture_output=True, text=True).stdout or "{}")
+        if keep is not None:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.move(str(store), str(keep))
     finally:
         shutil.rmtree(store.parent, ignore_errors=True)
     return {"jobs": jobs, "wall_s": wall, "max_rss_mb": int(out.strip()) / 1024,
             "tree_rss_mb": peak["tree"] / 2**20, "summary": summary,
             "documents": int(counts[1]) if counts else None,
             "entities": int(counts[2]) if counts else None,
-            "relations": int(counts[3]) if counts else None, "store_mb": disk / 1e6}
+            "relations": int(counts[3]) if counts else None, "store_mb": disk / 1e6,
+            "quads": quads.get("quads"),
+            "bytes_per_quad": disk / quads["quads"] if quads.get("quads") else None}
 
 
 def main(argv=None) -> int:
@@ -137,6 +146,9 @@ def main(argv=None) -> int:
                     help="kg build --jobs values to compare (default 2)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the store of each size's last run as bench/_work/store-N-seedS "
+                         "(bench/query.py uses it)")
     args = ap.parse_args(argv)
     exe = Path(sys.executable).with_name("kg")
     kg = [str(exe)] if exe.exists() else [sys.executable, "-m", "kg.cli"]
@@ -148,7 +160,9 @@ def main(argv=None) -> int:
     for n in args.sizes:
         folder, chars = corpus(n, args.seed)
         for jobs in args.jobs:
-            r = run_build(folder, jobs, kg)
+            keep = WORK / f"store-{n}-seed{args.seed}" if args.keep and jobs == args.jobs[-1] \
+                else None
+            r = run_build(folder, jobs, kg, keep)
             r.update(articles=n, characters=chars)
             if args.json:
                 print(json.dumps(r), flush=True)

@@ -14,6 +14,9 @@ next), with sizes chosen to finish in under 15 minutes on a 2-core machine:
 ``bench/connect.py``  ``kg connect`` at 10 k, 100 k and 1 M edges: warm,
                       cold and whole-command latency
 ``bench/view.py``     time to interactive of a 2 000-entity viewer page
+``bench/query.py``    every analysis command and example query, cold, at
+                      1 000 and 10 000 articles (the stores ``build`` kept):
+                      latency, peak RSS, store bytes per quad
 ====================  =====================================================
 
 then prints one summary table and writes it, with the date, the machine
@@ -99,7 +102,9 @@ def build_rows(text: str) -> list[tuple[str, str, str]]:
                      f"{_k(r['characters'] / r['wall_s'])} chars/s); peak RSS "
                      f"{r['max_rss_mb']:,.0f} MB largest process, "
                      f"{r['tree_rss_mb']:,.0f} MB all processes; store "
-                     f"{r['store_mb'] / 1000:,.2f} GB on disk"))
+                     f"{r['store_mb'] / 1000:,.2f} GB on disk"
+                     + (f", {r['bytes_per_quad']:,.0f} B/quad ({r['quads'] / 1e6:,.2f} M quads)"
+                        if r.get("bytes_per_quad") else "")))
     return rows
 
 
@@ -146,15 +151,45 @@ def view_rows(text: str) -> list[tuple[str, str, str]]:
              f"median {m[1]}, max {m[2]}")]
 
 
+def query_rows(text: str) -> list[tuple[str, str, str]]:
+    rows = []
+    by_size: dict[int, list[dict]] = {}
+    for r in _json_lines(text):
+        by_size.setdefault(r["size"], []).append(r)
+    for size, rs in by_size.items():
+        store = next((r for r in rs if r["command"] == "store"), None)
+        if store:
+            rows.append((f"store after `kg build`, {size:,} articles",
+                         f"{store['quads']:,} quads, {store['entities']:,} entities",
+                         f"{store['bytes_per_quad']:,.0f} B/quad on disk"))
+        for r in rs:
+            if r["command"] == "store":
+                continue
+            target = r.get("target_s")
+            verdict = "" if not target else (" ✓" if r["median_s"] <= target
+                                             else f" (target {target:g} s)")
+            extra = f", {r['rows']:,} rows" if r.get("rows") is not None else ""
+            rows.append((f"`kg {r['command']}`", f"{size:,} articles, cold",
+                         f"{r['median_s']:,.2f} s{verdict}; peak {r['peak_mb']:,.0f} MB{extra}"))
+    return rows
+
+
 def parts(python: str) -> list[Part]:
     b = str(ROOT / "bench")
     return [
         Part("extract", [python, f"{b}/extract.py", "--mb", "2", "--no-command", "--json"],
              [python, f"{b}/extract.py", "--mb", "0.1", "--no-command", "--json"], extract_rows),
-        Part("build", [python, f"{b}/build.py", "--sizes", "1000", "--jobs", "1", "2", "--json"],
-             [python, f"{b}/build.py", "--sizes", "100", "--jobs", "1", "2", "--json"], build_rows),
-        Part("build-10k", [python, f"{b}/build.py", "--sizes", "10000", "--jobs", "2", "--json"],
-             [python, f"{b}/build.py", "--sizes", "300", "--jobs", "2", "--json"], build_rows),
+        Part("build", [python, f"{b}/build.py", "--sizes", "1000", "--jobs", "1", "2", "--json",
+                       "--keep"],
+             [python, f"{b}/build.py", "--sizes", "100", "--jobs", "1", "2", "--json", "--keep"],
+             build_rows),
+        Part("build-10k", [python, f"{b}/build.py", "--sizes", "10000", "--jobs", "2", "--json",
+                           "--keep"],
+             [python, f"{b}/build.py", "--sizes", "300", "--jobs", "2", "--json", "--keep"],
+             build_rows),
+        Part("query", [python, f"{b}/query.py", "--sizes", "1000", "10000", "--json"],
+             [python, f"{b}/query.py", "--sizes", "100", "300", "--runs", "1", "--json"],
+             query_rows),
         Part("store", [python, f"{b}/store.py", "--sizes", "100000,1000000"],
              [python, f"{b}/store.py", "--sizes", "10000"], store_rows),
         Part("connect", [python, f"{b}/connect.py", "--sizes", "10000", "100000", "1000000",
@@ -260,7 +295,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     ap.add_argument("--only", nargs="+", metavar="PART",
-                    help="run only these parts (extract build build-10k store connect view)")
+                    help="run only these parts (extract build build-10k query store connect view)")
     ap.add_argument("--out", help="write the results here (default: bench/RESULTS.md, "
                                   "for a full run only)")
     args = ap.parse_args(argv)

@@ -6,6 +6,8 @@ One function per measure, over plain networkx graphs:
   :data:`EXACT_BETWEENNESS_MAX_NODES` nodes, sampled above;
 - :func:`subset_betweenness` — betweenness restricted to shortest paths
   from one set of nodes (e.g. universities) to another (e.g. companies);
+  :func:`subset_betweenness_many` — the same for several target sets from
+  one search per source;
 - :func:`gould_fernandez` — Gould–Fernandez brokerage role counts over a
   partition (the triple-helix sectors), directed or undirected;
   :func:`gould_fernandez_expected`, :func:`gould_fernandez_sd` and
@@ -18,8 +20,9 @@ One function per measure, over plain networkx graphs:
 - :func:`constraint` and :func:`effective_size` — Burt's structural-hole
   measures for undirected unweighted graphs (fast equivalents of
   :func:`networkx.constraint` and :func:`networkx.effective_size`);
-- :func:`brokers` — all of the above for every entity of a projection,
-  ranked.
+- :func:`broker_measures` — all of the above for every entity of a
+  projection, and :func:`rank_brokers` — those ranked, with the sector
+  pairs each bridges; :func:`brokers` — both in one call.
 
 References
 ----------
@@ -52,10 +55,10 @@ from kg.graph import to_undirected_simple
 
 __all__ = [
     "ROLES", "EXACT_BETWEENNESS_MAX_NODES", "BETWEENNESS_SAMPLES",
-    "betweenness", "subset_betweenness", "gould_fernandez",
+    "betweenness", "subset_betweenness", "subset_betweenness_many", "gould_fernandez",
     "gould_fernandez_expected", "gould_fernandez_sd", "gould_fernandez_z",
     "gould_fernandez_global", "SNA_COLUMNS", "bridged_sectors", "constraint",
-    "effective_size", "brokers",
+    "effective_size", "broker_measures", "rank_brokers", "brokers",
 ]
 
 #: Gould–Fernandez roles, in the order R's ``sna::brokerage`` reports them.
@@ -147,21 +150,79 @@ def subset_betweenness(G: nx.Graph, sources: Iterable, targets: Iterable, *,
     >>> subset_betweenness(G, ["uni"], ["firm"])["tto"]
     1.0
     """
+    return subset_betweenness_many(G, sources, {"": targets}, max_sources=max_sources,
+                                   seed=seed)[""]
+
+
+def subset_betweenness_many(G: nx.Graph, sources: Iterable, targets: Mapping[Hashable, Iterable],
+                            *, max_sources: int = BETWEENNESS_SAMPLES,
+                            seed: int = SEED) -> dict:
+    """:func:`subset_betweenness` from one set of sources to several target
+    sets, with one shortest-path search per source.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    sources : iterable of nodes
+    targets : mapping
+        Label → iterable of target nodes.
+    max_sources, seed : int
+        As for :func:`subset_betweenness` (the same sources are drawn).
+
+    Returns
+    -------
+    dict
+        Label → (node → subset betweenness), each equal to
+        ``subset_betweenness(G, sources, targets[label])``.
+
+    Notes
+    -----
+    The search from a source (Brandes' breadth-first stage: the order of
+    the nodes, their shortest-path predecessors and path counts) does not
+    depend on the targets; only the accumulation does.  Sharing it halves
+    the cost of the two triple-helix measures of :func:`brokers`
+    (universities → industry, universities → government).
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["uni", "tto", "firm", "gov"])
+    >>> out = subset_betweenness_many(G, ["uni"], {"ind": ["firm"], "gov": ["gov"]})
+    >>> out["ind"]["tto"], out["gov"]["firm"]
+    (1.0, 1.0)
+    """
+    from networkx.algorithms.centrality.betweenness import (
+        _single_source_shortest_path_basic)
+
     sources = sorted({s for s in sources if s in G}, key=str)
-    targets = sorted({t for t in targets if t in G}, key=str)
-    if not sources or not targets:
-        return dict.fromkeys(G, 0.0)
+    target_sets = {label: {t for t in ts if t in G} for label, ts in targets.items()}
+    out = {label: dict.fromkeys(G, 0.0) for label in target_sets}
+    live = {label: ts for label, ts in target_sets.items() if ts}
+    if not sources or not live:
+        return out
     scale = 1.0
     if len(sources) > max_sources:
         scale = len(sources) / max_sources
         sources = random.Random(seed).sample(sources, max_sources)
-    bc = nx.betweenness_centrality_subset(G, sources, targets, normalized=False)
-    if not G.is_directed():
-        # networkx halves undirected subset betweenness (it assumes each
-        # pair is met from both ends); a source set and a disjoint target
-        # set meet each pair once, so undo the halving.
-        bc = {n: 2 * v for n, v in bc.items()}
-    return {n: v * scale for n, v in bc.items()}
+    for s in sources:
+        S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
+        for label, ts in live.items():
+            _accumulate_subset(out[label], S, P, sigma, s, ts)
+    # networkx halves undirected subset betweenness (it assumes each pair
+    # is met from both ends); a source set and a disjoint target set meet
+    # each pair once, so the sums here are not halved.
+    return {label: {n: v * scale for n, v in b.items()} for label, b in out.items()}
+
+
+def _accumulate_subset(b: dict, S: list, P: dict, sigma: dict, s, targets: set) -> None:
+    """Add the dependencies of source ``s`` on ``targets`` to ``b`` (Brandes
+    2008, as ``networkx``'s subset betweenness does; ``S`` is left intact)."""
+    delta = dict.fromkeys(S, 0.0)
+    for w in reversed(S):
+        coeff = ((delta[w] + 1.0) if (w in targets and w != s) else delta[w]) / sigma[w]
+        for v in P[w]:
+            delta[v] += sigma[v] * coeff
+        if w != s:
+            b[w] += delta[w]
 
 
 def gould_fernandez(G: nx.Graph, groups: Mapping | str) -> dict:
@@ -536,21 +597,43 @@ def bridged_sectors(G: nx.Graph, node, groups: Mapping | str = "sector") -> list
     """
     group = _group_of(groups, G)
     nbrs = sorted((n for n in G.neighbors(node) if n != node), key=str)
-    found: dict[tuple, list] = defaultdict(lambda: [0, None])
+    where = {n: i for i, n in enumerate(nbrs)}
+    sector = [str(group(n)) for n in nbrs]
+    # ties among the neighbours: the pairs the node does *not* bridge (cost:
+    # the neighbours' degrees, not the square of the node's)
+    later = [set() for _ in nbrs]
     for i, a in enumerate(nbrs):
-        adj = G[a]
-        for c in nbrs[i + 1:]:
-            if c in adj:
-                continue
-            key = tuple(sorted((str(group(a)), str(group(c)))))
-            entry = found[key]
-            entry[0] += 1
-            if entry[1] is None:
-                entry[1] = [a, node, c]
-    out = [{"sectors": list(k), "pairs": v[0], "example": v[1]}
-           for k, v in found.items()]
+        for c in G.neighbors(a):
+            j = where.get(c)
+            if j is not None and j > i:
+                later[i].add(j)
+    sizes = Counter(sector)
+    closed = Counter()
+    for i, js in enumerate(later):
+        for j in js:
+            closed[tuple(sorted((sector[i], sector[j])))] += 1
+    out = []
+    for g1, g2 in itertools.combinations_with_replacement(sorted(sizes), 2):
+        pairs = (sizes[g1] * (sizes[g1] - 1) // 2 if g1 == g2 else sizes[g1] * sizes[g2])
+        pairs -= closed[(g1, g2)]
+        if pairs > 0:
+            out.append({"sectors": [g1, g2], "pairs": pairs,
+                        "example": _first_open_pair(nbrs, sector, later, (g1, g2), node)})
     out.sort(key=lambda r: (-r["pairs"], r["sectors"]))
     return out
+
+
+def _first_open_pair(nbrs, sector, later, key, node) -> list:
+    """The first pair (a, c), a before c in ``nbrs``, of sectors ``key`` and
+    not tied to each other, as ``[a, node, c]``."""
+    for i, a in enumerate(nbrs):
+        if sector[i] not in key:
+            continue
+        want = key[1] if sector[i] == key[0] else key[0]
+        for j in range(i + 1, len(nbrs)):
+            if sector[j] == want and j not in later[i]:
+                return [a, node, nbrs[j]]
+    return []
 
 
 def effective_size(G: nx.Graph) -> dict:
@@ -620,6 +703,115 @@ SUBSET_PAIRS = {
 NON_ACTOR_SECTORS = frozenset({"event", "role", "project"})
 
 
+def broker_measures(G: nx.Graph) -> list[dict]:
+    """Every broker measure of every entity of a projection, unranked.
+
+    Parameters
+    ----------
+    G : networkx graph
+        A projection (:func:`kg.graph.project`); measured on its undirected
+        simple collapse (:func:`kg.graph.to_undirected_simple`).
+
+    Returns
+    -------
+    list of dict
+        One row per entity, in the graph's node order, with the keys
+        :func:`brokers` documents except ``bridges``.
+
+    Notes
+    -----
+    This is the costly part of :func:`brokers` (sampled betweenness, one
+    shortest-path search per university); :mod:`kg.analysis` computes it
+    once per store state and :func:`rank_brokers` ranks the saved rows.
+
+    Examples
+    --------
+    >>> rows = broker_measures(nx.path_graph(["甲", "乙", "丙"]))
+    >>> [(r["name"], r["betweenness"]) for r in rows]
+    [('甲', 0.0), ('乙', 1.0), ('丙', 0.0)]
+    """
+    H = to_undirected_simple(G) if G.is_multigraph() or G.is_directed() else G
+    by_sector: dict[str, list] = defaultdict(list)
+    for n, s in H.nodes(data="sector"):
+        by_sector[s].append(n)
+    bc = betweenness(H)
+    subset = subset_betweenness_many(
+        H, by_sector.get("university", ()),
+        {label: [n for s in dst for n in by_sector.get(s, ())]
+         for label, (_, dst) in SUBSET_PAIRS.items()})
+    gf = gould_fernandez(H, "sector")
+    gfz = gould_fernandez_z(H, "sector")
+    eff = effective_size(H)
+    con = constraint(H)
+    rows = []
+    for n, data in H.nodes(data=True):
+        ui = subset["university_industry"][n]
+        ug = subset["university_government"][n]
+        rows.append({
+            "name": n, "type": data.get("type"), "sector": data.get("sector"),
+            "degree": H.degree(n), "betweenness": bc[n],
+            "university_industry": ui, "university_government": ug,
+            "triple_helix": ui + ug,
+            "constraint": con[n], "effective_size": eff[n],
+            "gould_fernandez": gf[n],
+            "gould_fernandez_z": {r: None if math.isnan(z) else z
+                                  for r, z in gfz[n].items()},
+        })
+    return rows
+
+
+def rank_brokers(rows: list[dict], G: nx.Graph, *, top: int | None = 20,
+                 sort: str = "triple_helix", bridges: int = 3,
+                 actors_only: bool = True) -> list[dict]:
+    """Rank rows of :func:`broker_measures` and add the sectors each bridges.
+
+    Parameters
+    ----------
+    rows : list of dict
+        From :func:`broker_measures` (not modified).
+    G : networkx graph
+        The graph they were measured on (for :func:`bridged_sectors` of the
+        ranked rows only).
+    top, sort, bridges, actors_only :
+        As for :func:`brokers`.
+
+    Returns
+    -------
+    list of dict
+        As :func:`brokers`.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["甲", "乙", "丙"])
+    >>> [r["name"] for r in rank_brokers(broker_measures(G), G, sort="betweenness", top=1)]
+    ['乙']
+    """
+    roles = ROLES + ("total",)
+    if (sort not in roles and not (sort.endswith("_z") and sort[:-2] in roles)
+            and rows and sort not in rows[0]):
+        raise ValueError(f"unknown broker measure {sort!r}")
+
+    def key(r):
+        if sort in roles:
+            v = r["gould_fernandez"][sort]
+        elif sort.endswith("_z") and sort[:-2] in roles:
+            v = r["gould_fernandez_z"][sort[:-2]]
+        else:
+            v = r[sort]
+        return (-(v or 0), -r["betweenness"], str(r["name"]))
+
+    ranked = [r for r in rows
+              if not (actors_only and r.get("sector") in NON_ACTOR_SECTORS)]
+    ranked.sort(key=key)
+    if top is not None:
+        ranked = ranked[:top]
+    if not bridges:
+        return [dict(r) for r in ranked]
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    return [dict(r, bridges=bridged_sectors(U, r["name"], "sector")[:bridges])
+            for r in ranked]
+
+
 def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
             sort: str = "triple_helix", bridges: int = 3,
             actors_only: bool = True) -> list[dict]:
@@ -643,7 +835,8 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
         Gould–Fernandez role, or a role's z-score (``"liaison_z"``). Ties
         are broken by betweenness, then name.
     bridges : int
-        How many bridged sector pairs to list per broker.
+        How many bridged sector pairs to list per broker (0: no ``bridges``
+        key at all, and no time spent on it).
     actors_only : bool
         List only actors: leave out events, roles and projects
         (:data:`NON_ACTOR_SECTORS`). Measures are computed on the whole
@@ -672,53 +865,5 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
     >>> brokers(project([], rels), top=1)[0]["name"]
     '分中心'
     """
-    H = to_undirected_simple(G)
-    by_sector: dict[str, list] = defaultdict(list)
-    for n, s in H.nodes(data="sector"):
-        by_sector[s].append(n)
-    bc = betweenness(H)
-    subset = {}
-    for label, (src, dst) in SUBSET_PAIRS.items():
-        targets = [n for s in dst for n in by_sector.get(s, ())]
-        subset[label] = subset_betweenness(H, by_sector.get("university", ()), targets)
-    gf = gould_fernandez(H, "sector")
-    gfz = gould_fernandez_z(H, "sector")
-    eff = effective_size(H)
-    con = constraint(H)
-    rows = []
-    for n, data in H.nodes(data=True):
-        if actors_only and data.get("sector") in NON_ACTOR_SECTORS:
-            continue
-        ui = subset["university_industry"][n]
-        ug = subset["university_government"][n]
-        rows.append({
-            "name": n, "type": data.get("type"), "sector": data.get("sector"),
-            "degree": H.degree(n), "betweenness": bc[n],
-            "university_industry": ui, "university_government": ug,
-            "triple_helix": ui + ug,
-            "constraint": con[n], "effective_size": eff[n],
-            "gould_fernandez": gf[n],
-            "gould_fernandez_z": {r: None if math.isnan(z) else z
-                                  for r, z in gfz[n].items()},
-        })
-
-    roles = ROLES + ("total",)
-
-    def key(r):
-        if sort in roles:
-            v = r["gould_fernandez"][sort]
-        elif sort.endswith("_z") and sort[:-2] in roles:
-            v = r["gould_fernandez_z"][sort[:-2]]
-        else:
-            v = r[sort]
-        return (-(v or 0), -r["betweenness"], r["name"])
-
-    if (rows and sort not in rows[0] and sort not in roles
-            and not (sort.endswith("_z") and sort[:-2] in roles)):
-        raise ValueError(f"unknown broker measure {sort!r}")
-    rows.sort(key=key)
-    if top is not None:
-        rows = rows[:top]
-    for r in rows:
-        r["bridges"] = bridged_sectors(H, r["name"], "sector")[:bridges]
-    return rows
+    return rank_brokers(broker_measures(G), G, top=top, sort=sort, bridges=bridges,
+                        actors_only=actors_only)

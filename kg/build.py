@@ -17,7 +17,9 @@ a single transaction.  So:
 * a document whose extraction takes longer than ``timeout`` seconds is
   skipped and named, and the others are stored.
 
-With ``jobs=N`` the extraction (the slow part) runs in ``N`` worker
+Documents are read one at a time as the build goes (a corpus is never held
+in memory), and the store's files are compacted at the end of a build that
+wrote something.  With ``jobs=N`` the extraction (the slow part) runs in ``N`` worker
 processes while this process keeps writing the store, in document order and
 one transaction per document as with one job — so the result is the same
 as with ``jobs=1``, only sooner.
@@ -47,6 +49,7 @@ import os
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -231,58 +234,163 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
 
     report = BuildReport()
     store.check_writable()
-    docs = list(iter_documents([str(p) for p in paths],
-                               on_error=lambda exc: report.failed.append(Skip(str(exc))),
-                               on_skip=report.unsupported.append))
+    paths = [str(p) for p in paths]
     known = store.doc_paths()
     ids = store.doc_ids()
     labels = LabelIndex(store)
-    todo, new = [], set()
-    for doc in docs:     # a new text is extracted once, at its first path
-        if doc["doc_id"] not in ids and doc["doc_id"] not in new:
-            new.add(doc["doc_id"])
-            todo.append(doc)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    parallel = jobs > 1 and len(todo) > 1
+    total = _count_files(paths)
+    bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="kg build",
+               disable=not progress or total <= 3)
+    # Documents are read one at a time as the build goes (never all held in
+    # memory): a path already stored with the same text is counted as
+    # skipped on the way; the others are queued, in order, for the store,
+    # and a new text goes to extraction once, at its first path (the same
+    # text at a later path is then linked to it, not extracted again).
+    queued: deque = deque()      # (doc, whether it went to extraction)
+    new: set[str] = set()
+
+    def read() -> Iterator[dict]:
+        for doc in iter_documents(paths,
+                                  on_error=lambda exc: report.failed.append(Skip(str(exc))),
+                                  on_skip=report.unsupported.append):
+            if known.get(store_path(doc.get("path") or doc["doc"])) == doc["doc_id"]:
+                report.skipped.append(doc["doc"])
+                bar.update()
+                continue
+            fresh = doc["doc_id"] not in ids and doc["doc_id"] not in new
+            if fresh:
+                new.add(doc["doc_id"])
+            queued.append((doc, fresh))
+            if fresh or extracted is None:
+                yield doc
+
+    extracted = (parallel_extract(read(), extract, jobs, timeout=timeout)
+                 if jobs > 1 else None)
     extractor = extract
-    if parallel:
-        extracted = parallel_extract(todo, extract, min(jobs, len(todo)), timeout=timeout)
-    bar = tqdm(docs, unit="doc", file=sys.stderr, desc="kg build",
-               disable=not progress or len(docs) <= 3)
-    queued = {id(doc) for doc in todo}
-    try:
-        for doc in bar:
-            # every queued document takes its result, even one skipped after all
-            done, result = next(extracted) if parallel and id(doc) in queued else (None, None)
-            name = doc.get("path") or doc["doc"]
-            if parallel and id(doc) in queued:
+    written = False
+
+    def store_one(doc: dict, result) -> None:
+        nonlocal extractor, written
+        name = doc.get("path") or doc["doc"]
+        try:
+            if result is not None:
+                done, result = result
                 if not done:
                     report.failed.append(result if isinstance(result, Skip)
                                          else Skip(f"{name}: {result}"))
-                    continue
+                    return
                 step = _Ready(result)
             else:
                 if extractor is None and doc["doc_id"] not in ids:
-                    extractor = default_extractor()
+                    extractor = default_extractor()   # built only if a document needs it
                 step = _Limited(extractor, timeout, name)
             try:
                 status = ingest_document(store, doc, step, known, labels, ids)
             except ExtractionTimeout as exc:
                 report.failed.append(Skip(str(exc), exc.code))
-                continue
+                return
             except Exception as exc:  # one bad document must not stop the build
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 if type(exc).__name__ == "StoreError":
                     raise
                 report.failed.append(Skip(f"{name}: {type(exc).__name__}: {exc}"))
-                continue
+                return
+            written = written or status != "skipped"
+            getattr(report, status).append(doc["doc"])
+        finally:
+            bar.update()       # counted once written (or given up)
+
+    try:
+        if extracted is None:
+            for doc in read():
+                queued.popleft()
+                store_one(doc, None)
+        else:
+            # the documents queued before an extracted one (paths of texts
+            # already stored) are written first, in reading order
+            for result in extracted:
+                while True:
+                    doc, fresh = queued.popleft()
+                    if fresh:
+                        break
+                    store_one(doc, None)
+                store_one(doc, result)
+            while queued:
+                store_one(queued.popleft()[0], None)
+    finally:
+        bar.close()
+        if extracted is not None:
+            extracted.close()   # stops the workers (also on an error or Ctrl-C)
+        if written:
+            store.compact()     # no write-ahead log left behind
+    return report
+
+
+def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
+                    progress: bool = True) -> BuildReport:
+    """Load what ``kg extract`` (or :func:`kg.extracted.write_results`, run
+    anywhere) wrote into ``store``, incrementally.
+
+    Parameters
+    ----------
+    dirs : iterable of str or Path
+        Extraction directories (``documents.jsonl``, ``entities.jsonl``,
+        ``relations.jsonl``), loaded in the order given.
+    store : KGStore
+    progress : bool
+        Show a progress bar (on standard error).
+
+    Returns
+    -------
+    BuildReport
+        As :func:`build`: a path already stored with the same content is
+        skipped, a text stored under another path gains the path, a path
+        whose text changed has its document replaced.  The store is the one
+        :func:`build` gives on the files that were extracted (same quads).
+
+    Raises
+    ------
+    kg.extracted.ExtractedError
+        A directory that is not an extraction, or out of order.
+    kg.store.StoreError
+        E108 for a store written by an earlier version (rebuild it).
+    """
+    from tqdm import tqdm
+
+    from kg.extracted import check_dirs, read_results
+
+    store.check_writable()
+    dirs = [str(d) for d in dirs]
+    total = check_dirs(dirs)
+    report = BuildReport()
+    known = store.doc_paths()
+    ids = store.doc_ids()
+    labels = LabelIndex(store)
+    written = False
+    bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="kg build",
+               disable=not progress or total <= 3)
+    try:
+        for result in read_results(dirs):
+            doc = result["document"]
+            bar.update()
+            status = ingest_document(store, doc, _Ready(result), known, labels, ids)
+            written = written or status != "skipped"
             getattr(report, status).append(doc["doc"])
     finally:
         bar.close()
-        if parallel:
-            extracted.close()   # stops the workers (also on an error or Ctrl-C)
+        if written:
+            store.compact()
     return report
+
+
+def _count_files(paths) -> int:
+    """How many files ``paths`` name (for the progress bar; nothing is read)."""
+    from kg.extraction.reading import _folder_files
+
+    return sum(sum(1 for f in _folder_files(Path(p)) if isinstance(f, Path))
+               if Path(p).is_dir() else 1 for p in paths)
 
 
 class _Ready:
@@ -343,7 +451,7 @@ def _extract_in_worker(doc: dict) -> tuple[bool, dict | str]:
         return False, f"{type(exc).__name__}: {exc}"
 
 
-def parallel_extract(docs: list[dict], extract: Extractor | None = None,
+def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
                      jobs: int = 2, timeout: float | None = None,
                      ) -> Iterator[tuple[bool, dict | str]]:
     """Extract ``docs`` in ``jobs`` worker processes; yield, in the order of

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.brokerage import brokers
+from kg.brokerage import bridged_sectors, brokers
 from kg.clusters import clusters
 from kg.connect import ConnectIndex, resolve
 
@@ -37,8 +37,11 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
         Reused for name resolution.
     cluster_result, broker_rows : optional
         Precomputed :func:`kg.clusters.clusters` and
-        :func:`kg.brokerage.brokers` (``top=None``) results; computed here
-        when not given.
+        :func:`kg.brokerage.brokers` (``top=None, actors_only=False``)
+        results, such as the saved ones of :mod:`kg.analysis` (whose rows
+        have no ``bridges``: those of this entity are computed here);
+        computed here when not given (the whole graph is scored: slow on a
+        large graph).
 
     Returns
     -------
@@ -75,6 +78,8 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
     for rank, row in enumerate(broker_rows, 1):
         if row["name"] == n:
             broker = {k: v for k, v in row.items() if k not in ("name", "type", "sector")}
+            if "bridges" not in broker:     # rows ranked without them (kg.analysis)
+                broker["bridges"] = bridged_sectors(G.to_undirected(as_view=True), n)[:3]
             broker["rank"] = rank
             break
     return {"name": n, "type": data.get("type"), "sector": data.get("sector"),

@@ -271,12 +271,18 @@ def _open(location: str, create: bool = False):
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar, no notes.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extraction processes (0: one per CPU); the result is the same.")
+@click.option("--extracted", is_flag=True,
+              help="PATHS are directories written by `kg extract` (or by "
+                   "kg.extracted.write_results on other machines): load them.")
+@click.option("--scores", is_flag=True,
+              help="Also compute the projection and broker/cluster scores now (otherwise "
+                   "the first analysis command after the build does).")
 @timeout_option
 @verbose_option
-def build(paths, store, quiet, jobs, timeout, verbose):
+def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
     """Extract PATHS (files or folders) into the store, incrementally.
 
     A document is its text: a path already stored with the same text is
@@ -285,24 +291,44 @@ def build(paths, store, quiet, jobs, timeout, verbose):
     document.  With --jobs N, N processes extract while this one writes the
     store, one document at a time.  A file that cannot be read, or takes
     longer than --timeout to extract, is named on one line and skipped; the
-    others are stored and the exit status is 1.
+    others are stored and the exit status is 1.  With --extracted, PATHS are
+    directories of extraction output (`kg extract`, or a distributed run:
+    see the README) and the store is the one `kg build` gives on the same
+    files.
     """
-    from kg.build import build as run_build
+    from kg.analysis import analysis, cached_stats, is_cached
+    from kg.build import build as run_build, build_extracted
+    from kg.extracted import ExtractedError
     from kg.extraction.document import DEFAULT_TIMEOUT
 
     with _open(store, create=True) as kg_store:
-        report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                           timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
-        stats = kg_store.stats()
+        try:
+            if extracted:
+                report = build_extracted(paths, kg_store, progress=not quiet)
+            else:
+                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+        except ExtractedError as exc:
+            raise KGError("E205", detail=str(exc)) from None
+        stats = cached_stats(kg_store)
+        analysed = analysis(kg_store) if scores else None
+        cached = analysed is not None or is_cached(kg_store)
     for item in report.failed:
         click.echo(skipped(item), err=True)
     _skipped_types(report.unsupported, verbose)
-    if not report.read and not report.failed:
+    if not report.read and not report.failed and not extracted:
         raise _nothing_read(paths, report.unsupported)
     click.echo(f"{report.summary()}; store {store}: "
                f"{plural(stats['documents'], 'document')}, "
                f"{plural(stats['entities'], 'entity', 'entities')}, "
                f"{plural(stats['relations'], 'relation')}")
+    if analysed is not None:
+        how = "computed" if analysed.computed else "already there"
+        click.echo(f"scores {how} in {analysed.seconds:.1f} s: analysis commands now read them")
+    elif not cached and stats["documents"] and not quiet:
+        click.echo("note: the first analysis command (brokers, clusters, show, connect, view) "
+                   "computes and saves the scores of this store state, so it takes longer; "
+                   "`kg build --scores` computes them now", err=True)
     if report.failed:
         sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 
@@ -373,8 +399,10 @@ def stats(store, as_json):
     """Documents, entities per type and relations per predicate."""
     import json
 
+    from kg.analysis import cached_stats
+
     with _open(store) as kg_store:
-        counts = kg_store.stats()
+        counts = cached_stats(kg_store)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=1))
         return
@@ -395,16 +423,51 @@ graph_option = click.option(
     help="Read a projection saved by `kg project --out` instead of the store.")
 
 
-def _analysis_graph(store: str, graph_file: str | None):
-    """The entity graph: from a saved projection, or projected from the store."""
+def _analysis(store: str, graph_file: str | None, graph_only: bool = False):
+    """The projection and its scores (:class:`kg.analysis.Analysis`): the
+    store's, computed once per store state and read back; or, with
+    ``graph_file``, a saved projection whose scores are computed here."""
+    import gc
     import pickle
 
-    from kg.graph import graph_from_store, load_graph
+    from kg.analysis import Analysis, analysis
+    from kg.graph import load_graph
 
     try:
-        return load_graph(graph_file) if graph_file else graph_from_store(store)
+        if graph_file:
+            result = Analysis(key="", graph=load_graph(graph_file))
+            result.brokers = result.clusters = None      # computed when asked for
+        else:
+            with _open(store) as kg_store:
+                result = analysis(kg_store, graph_only=graph_only)
     except (OSError, ValueError, ImportError, EOFError, pickle.UnpicklingError) as exc:
         raise KGError("E504", detail=str(exc) or type(exc).__name__) from None
+    if result.computed and result.graph.number_of_nodes():
+        click.echo(f"(scores of this store state computed in {result.seconds:.1f} s and "
+                   "saved; the next commands read them)", err=True)
+    gc.freeze()     # what is loaded now lives until exit: keep the collector off it
+    return result
+
+
+def _broker_rows(result) -> list:
+    """All entities' broker measures, ranked by the default measure."""
+    if result.brokers is None:
+        from kg.brokerage import broker_measures, rank_brokers
+        result.brokers = rank_brokers(broker_measures(result.graph), result.graph,
+                                      top=None, actors_only=False, bridges=0)
+    return result.brokers
+
+
+def _cluster_result(result) -> dict:
+    if result.clusters is None:
+        from kg.clusters import clusters
+        result.clusters = clusters(result.graph)
+    return result.clusters
+
+
+def _analysis_graph(store: str, graph_file: str | None):
+    """The entity graph: from a saved projection, or the store's."""
+    return _analysis(store, graph_file, graph_only=True).graph
 
 
 def _echo_json(data) -> None:
@@ -450,11 +513,12 @@ def project_cmd(store: str, out: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
     """Who brokers between universities, industry and government."""
-    from kg.brokerage import ROLES, brokers
+    from kg.brokerage import ROLES, rank_brokers
 
-    G = _analysis_graph(store, graph_file)
+    result = _analysis(store, graph_file)
     try:
-        rows = brokers(G, top=top, sort=sort, actors_only=not all_types)
+        rows = rank_brokers(_broker_rows(result), result.graph, top=top, sort=sort,
+                            actors_only=not all_types)
     except ValueError as exc:
         raise KGError("E503", detail=str(exc)) from None
     if as_json:
@@ -488,9 +552,15 @@ def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json)
     """Clusters of collaborating actors, labelled by their central members."""
     from kg.clusters import ClusterBackendError, clusters
 
-    G = _analysis_graph(store, graph_file)
+    default = (method, seed, resolution) == ("louvain", 42, 1.0)
+    analysed = _analysis(store, graph_file, graph_only=not default)
     try:
-        result = clusters(G, method, seed=seed, resolution=resolution, min_size=min_size)
+        if default:
+            result = dict(_cluster_result(analysed))
+            result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
+        else:
+            result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
+                              min_size=min_size)
     except ClusterBackendError as exc:
         raise KGError("E503", detail=str(exc)) from None
     if as_json:
@@ -552,16 +622,19 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
 
     if html_file:
         _writable(html_file)
-    G = _analysis_graph(store, graph_file)
+    analysed = _analysis(store, graph_file, graph_only=not html_file)
+    G = analysed.graph
     try:
-        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via)
+        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
+                         index=analysed.connect_index())
     except (NameResolutionError, ValueError) as exc:
         raise KGError("E501", detail=str(exc)) from None
     if html_file:
-        from kg.viewer import overlays, write_connect_page
+        from kg.viewer import write_connect_page
 
-        cluster, score = overlays(G)
-        write_connect_page(G, result, html_file, cluster=cluster, score=score)
+        _broker_rows(analysed), _cluster_result(analysed)
+        write_connect_page(G, result, html_file, cluster=analysed.cluster_ids(),
+                           score=analysed.broker_scores())
         click.echo(f"page → {html_file}", err=True)
     if as_json:
         return _echo_json(result)
@@ -593,9 +666,11 @@ def show_cmd(store, graph_file, name, as_json) -> None:
     from kg.card import card
     from kg.connect import NameResolutionError
 
-    G = _analysis_graph(store, graph_file)
+    analysed = _analysis(store, graph_file)
     try:
-        c = card(G, name)
+        c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
+                 broker_rows=_broker_rows(analysed),
+                 index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
         raise KGError("E501", detail=str(exc)) from None
     if as_json:
@@ -655,13 +730,21 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
     from kg import viewer
 
     _writable(out)
-    G = _analysis_graph(store, graph_file)
-    cluster = viewer.cluster_ids(G)
+    analysed = _analysis(store, graph_file)
+    G = analysed.graph
     try:
+        # clusters are computed (for a saved projection) only when selecting
+        # one, or once the view is known to fit on a page
+        cluster = None
+        if cluster_id is not None:
+            _cluster_result(analysed)
+            cluster = analysed.cluster_ids()
         view = viewer.select_view(G, around=around, hops=hops, cluster=cluster_id,
                                   clusters=cluster, min_degree=min_degree)
-        viewer.check_size(view)  # before the costlier broker scores
-        score = viewer.broker_scores(G)
+        viewer.check_size(view)  # before the costlier scores
+        _cluster_result(analysed), _broker_rows(analysed)
+        cluster = analysed.cluster_ids()
+        score = analysed.broker_scores()
         parts = [f"around {around} ({hops} hops)" if around else "",
                  f"cluster {cluster_id}" if cluster_id is not None else "",
                  f"degree ≥ {min_degree}" if min_degree else ""]

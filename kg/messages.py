@@ -66,6 +66,9 @@ class Messages:
             "with `rm -rf {path} && kg build PATH --store {path}`")
     E109 = "{detail}"
     E110 = "cannot open store {path}: {detail}"
+    E111 = ("store {path} was written by an older kg (entity descriptions in every "
+            "document graph), whose answers would be wrong; rebuild it: "
+            "`rm -rf {path} && kg build PATH --store {path}`")
 
     # documents and input
     E201 = ("no document {doc!r} in store {store} (give its path, file name or id; "
@@ -74,6 +77,7 @@ class Messages:
     E203 = "nothing to read in {paths}: {why}"
     E204 = ("interrupted: the documents finished before are stored; run the same "
             "command again to do the rest")
+    E205 = "{detail}"     # an extraction directory that cannot be loaded (kg.extracted)
     W201 = "skipped {detail}"
     #: the problem part of a W201-style line ``skipped <doc>: <problem>``
     W202 = ("skipped {n} {files} of unsupported type ({counts}): kg reads .txt, .html, "

@@ -1,20 +1,43 @@
 """Map extraction records to RDF quads: IRIs, labels, evidence, provenance.
 
-One document becomes one named graph, named by the document's IRI, holding
-everything extracted from it, so a document can be removed or re-ingested
-without touching the others:
+The store holds two kinds of named graph (see ``ontology/uic.ttl``):
 
-* the document itself (file name, content hash = ``doc_id``, path, text);
-* every entity it mentions: class, ``skos:prefLabel`` (canonical name, @zh),
-  ``skos:altLabel`` (aliases), ``skos:hiddenLabel`` (a company's core
-  name, under which other articles may name it: 聚石化学 for
-  广东聚石化学股份有限公司), ``rdfs:label`` in Chinese and in pinyin
-  (``@zh-Latn-pinyin``);
-* every relation as the plain triple ``<s> uic:builds <o>`` (so simple
-  SPARQL works) plus an evidence node (``uic:Evidence``, an ``rdf:Statement``
-  and ``prov:Entity``) with the sentence, offsets, trigger, confidence and
-  extractor version;
-* titles as W3C ORG memberships (``org:Membership`` with an ``org:Role``).
+* **one graph per document**, named by the document's IRI, holding what
+  that document states and nothing else, so a document can be removed or
+  re-ingested without touching the others:
+
+  - the document itself (file name, content hash = ``doc_id``, path, text)
+    and the extraction activity that read it;
+  - ``<document> uic:mentions <entity>`` for every entity it mentions, and
+    ``<entity> uic:mentionedAs "name"@zh`` for every name it used other
+    than the canonical one;
+  - every relation as an evidence node (``uic:Evidence``, an
+    ``rdf:Statement`` and ``prov:Entity``) naming the statement with
+    ``rdf:subject/predicate/object``, with the sentence, offsets, trigger,
+    confidence and extractor version;
+  - ``<membership> prov:wasDerivedFrom <document>`` for every title it
+    states.
+
+* **the entity graph** :data:`ENTITIES_GRAPH`, holding once what all
+  documents together say about the entities, so that a query over the union
+  of all graphs (``kg sparql``) finds each fact once however many articles
+  repeat it:
+
+  - every entity mentioned: class, ``skos:prefLabel`` (canonical name,
+    @zh), ``skos:altLabel`` (aliases), ``skos:hiddenLabel`` (a company's
+    core name, under which other articles may name it: 聚石化学 for
+    广东聚石化学股份有限公司), ``rdfs:label`` in Chinese and in pinyin
+    (``@zh-Latn-pinyin``);
+  - every relation stated by at least one document as the plain triple
+    ``<s> uic:builds <o>`` (so simple SPARQL works);
+  - titles as W3C ORG memberships (``org:Membership`` with an ``org:Role``);
+  - the extractors (``prov:SoftwareAgent``).
+
+  The entity graph is the union of what each document contributes
+  (:func:`document_quads` returns a document's graph together with its
+  contribution); :meth:`kg.store.KGStore.replace_document` keeps it so when a
+  document is replaced or removed: a description, label or triple goes when
+  the last document supporting it goes.
 
 The vocabulary is ``ontology/uic.ttl``; IRIs are readable: an entity's IRI
 is ``https://w3id.org/uic-kg/kg/entity/<Class>/<name>`` (characters that are
@@ -40,12 +63,14 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import __version__
 from kg.records import ENTITY_TYPES, PREDICATES
-from kg.extraction.aliases import corpus_short_forms
 
 #: Namespace of the ontology (``ontology/uic.ttl``, prefix ``uic:``).
 UIC = "https://w3id.org/uic-kg/ontology#"
 #: Base of the data IRIs (entities, documents, evidence).
 KG = "https://w3id.org/uic-kg/kg/"
+#: The named graph holding entity descriptions and plain relation triples,
+#: each once (see the module docstring).
+ENTITIES_GRAPH = KG + "entities"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -203,20 +228,75 @@ Resolver = Callable[[str, str, list], "tuple[str, str] | None"]
 
 
 class _Graph:
-    """Collects the quads of one document graph, without duplicates."""
+    """Collects the quads of one document: its own graph and its
+    contribution to the entity graph, without duplicates."""
 
     def __init__(self, graph: str):
         self.graph = _n(graph)
+        self.shared = _n(ENTITIES_GRAPH)
         self.quads: dict[Quad, None] = {}
 
     def add(self, s: str, p: str, o) -> None:
+        """A quad of the document's own graph."""
         obj = o if isinstance(o, (NamedNode, Literal)) else _n(o)
         self.quads[Quad(_n(s), _n(p), obj, self.graph)] = None
+
+    def share(self, s: str, p: str, o) -> None:
+        """A quad of the entity graph (what this document contributes to it)."""
+        obj = o if isinstance(o, (NamedNode, Literal)) else _n(o)
+        self.quads[Quad(_n(s), _n(p), obj, self.shared)] = None
+
+
+#: Predicates of an entity's description in the entity graph.
+DESCRIPTION_PREDICATES = (RDF + "type", SKOS + "prefLabel", SKOS + "altLabel",
+                          SKOS + "hiddenLabel", RDFS + "label")
+
+
+def entity_description(iri: str, type_: str, canonical: str,
+                       names: Iterable[str]) -> list[tuple[str, str, Literal | str]]:
+    """What one document contributes to the description of an entity.
+
+    Parameters
+    ----------
+    iri, type_, canonical : str
+        The entity, its type and canonical name (``skos:prefLabel``).
+    names : iterable of str
+        Every name the document used for it (the canonical name is added).
+
+    Returns
+    -------
+    list of (subject, predicate, object)
+        Class, ``skos:prefLabel``, ``rdfs:label`` (@zh and pinyin),
+        ``skos:altLabel`` for the other names, ``skos:hiddenLabel`` for the
+        company core names (:func:`kg.extraction.aliases.corpus_short_forms`) of the
+        names that are not names themselves.  The entity graph holds the
+        union of these over the documents that mention the entity, so the
+        description depends only on which documents are stored.
+
+    Examples
+    --------
+    >>> iri = entity_iri("广东星河新材料股份有限公司", "Company")
+    >>> sorted(str(o) for _, p, o in entity_description(iri, "Company",
+    ...        "广东星河新材料股份有限公司", ["星河公司"]) if p.endswith("hiddenLabel"))
+    ['"星河新材料"@zh', '"星河新材料公司"@zh']
+    """
+    from kg.extraction.aliases import corpus_short_forms
+
+    names = {canonical, *(n for n in names if n)}
+    out = [(iri, RDF + "type", UIC + type_),
+           (iri, SKOS + "prefLabel", _lit(canonical, ZH)),
+           (iri, RDFS + "label", _lit(canonical, ZH)),
+           (iri, RDFS + "label", _lit(pinyin_label(canonical), PINYIN))]
+    out += [(iri, SKOS + "altLabel", _lit(n, ZH)) for n in sorted(names - {canonical})]
+    hidden = {f for n in names for f in corpus_short_forms({"name": n, "type": type_})}
+    out += [(iri, SKOS + "hiddenLabel", _lit(h, ZH)) for h in sorted(hidden - names)]
+    return out
 
 
 def document_quads(result: dict, resolve: Resolver | None = None,
                    extractor_version: str | None = None) -> list[Quad]:
-    """The quads of the named graph for one extracted document.
+    """The quads of one extracted document: its graph and its share of the
+    entity graph.
 
     Parameters
     ----------
@@ -233,7 +313,10 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     Returns
     -------
     list of pyoxigraph.Quad
-        All in the graph named :func:`document_iri` of the document.
+        In the graph named :func:`document_iri` of the document (what it
+        states: document, mentions, evidence) and in :data:`ENTITIES_GRAPH`
+        (the descriptions of the entities it mentions, the plain triples it
+        states, memberships, extractors).
 
     Examples
     --------
@@ -247,8 +330,8 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     ...                          "start": 0, "end": 12, "trigger": "建设",
     ...                          "confidence": 0.9}]}
     >>> quads = document_quads(result)
-    >>> any(str(q.predicate) == "<https://w3id.org/uic-kg/ontology#builds>" for q in quads)
-    True
+    >>> sorted({q.graph_name.value for q in quads if q.predicate.value == UIC + "builds"})
+    ['https://w3id.org/uic-kg/kg/entities']
     """
     doc = result["document"]
     rels = result.get("relations", ())
@@ -284,31 +367,23 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     def extractor(name: str) -> str:
         agent = f"{KG}agent/{iri_segment(name)}"
         g.add(activity, PROV + "wasAssociatedWith", agent)
-        g.add(agent, RDF + "type", PROV + "SoftwareAgent")
-        g.add(agent, RDFS + "label", _lit(name))
-        g.add(agent, UIC + "extractorVersion", _lit(name))
+        g.share(agent, RDF + "type", PROV + "SoftwareAgent")
+        g.share(agent, RDFS + "label", _lit(name))
+        g.share(agent, UIC + "extractorVersion", _lit(name))
         return name
 
     extractor(version)
 
-    # Entities: (name or alias, type) -> IRI.
+    # Entities: (name or alias, type) -> IRI; IRI -> (type, canonical, names used).
     index: dict[tuple[str, str], str] = {}
     by_name: dict[str, str] = {}
+    mentioned: dict[str, tuple[str, str, set]] = {}
 
     def describe(name: str, type_: str, aliases: Iterable[str]) -> str:
         aliases = [a for a in aliases or () if a and a != name]
         found = resolve(type_, name, aliases) if resolve else None
         iri, canonical = found if found else (entity_iri(name, type_), name)
-        g.add(iri, RDF + "type", UIC + type_)
-        g.add(iri, SKOS + "prefLabel", _lit(canonical, ZH))
-        g.add(iri, RDFS + "label", _lit(canonical, ZH))
-        g.add(iri, RDFS + "label", _lit(pinyin_label(canonical), PINYIN))
-        for label in [name, *aliases]:
-            if label != canonical:
-                g.add(iri, SKOS + "altLabel", _lit(label, ZH))
-        for label in corpus_short_forms({"name": name, "type": type_}):
-            if label != canonical and label not in aliases:
-                g.add(iri, SKOS + "hiddenLabel", _lit(label, ZH))
+        mentioned.setdefault(iri, (type_, canonical, set()))[2].update([name, *aliases])
         for label in [name, *aliases]:
             index.setdefault((label, type_), iri)
             by_name.setdefault(label, iri)
@@ -327,12 +402,12 @@ def document_quads(result: dict, resolve: Resolver | None = None,
                              "and is not among the document's entities")
         return describe(name, type_, ())
 
-    # Relations: plain triple + evidence (+ membership for titles).
+    # Relations: evidence here, plain triple (+ membership for titles) shared.
     for rel in result.get("relations", ()):
         pred = predicate_iri(rel["predicate"])
         s = end(rel["subject"], rel.get("subject_type"))
         o = end(rel["object"], rel.get("object_type"))
-        g.add(s, pred, o)
+        g.share(s, pred, o)
         ev = f"{KG}evidence/{_digest(doc['doc_id'], s, pred, o, rel.get('start'), rel.get('end'), rel.get('trigger'), rel.get('evidence'))}"
         g.add(ev, RDF + "type", UIC + "Evidence")
         g.add(ev, RDF + "subject", s)
@@ -357,13 +432,21 @@ def document_quads(result: dict, resolve: Resolver | None = None,
                 membership = f"{KG}membership/{_digest(s, o, title)}"
                 role = f"{KG}title/{iri_segment(title)}"
                 g.add(ev, UIC + "membership", membership)
-                g.add(membership, RDF + "type", ORG + "Membership")
-                g.add(membership, ORG + "member", s)
-                g.add(membership, ORG + "organization", o)
-                g.add(membership, ORG + "role", role)
                 g.add(membership, PROV + "wasDerivedFrom", doc_iri)
-                g.add(role, RDF + "type", ORG + "Role")
-                g.add(role, SKOS + "prefLabel", _lit(title, ZH))
+                g.share(membership, RDF + "type", ORG + "Membership")
+                g.share(membership, ORG + "member", s)
+                g.share(membership, ORG + "organization", o)
+                g.share(membership, ORG + "role", role)
+                g.share(role, RDF + "type", ORG + "Role")
+                g.share(role, SKOS + "prefLabel", _lit(title, ZH))
+
+    # Mentions here, descriptions shared.
+    for iri, (type_, canonical, names) in mentioned.items():
+        g.add(doc_iri, UIC + "mentions", iri)
+        for name in sorted(names - {canonical}):
+            g.add(iri, UIC + "mentionedAs", _lit(name, ZH))
+        for s, p, o in entity_description(iri, type_, canonical, names):
+            g.share(s, p, o)
     return list(g.quads)
 
 

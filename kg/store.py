@@ -12,12 +12,15 @@ Every SPARQL query is evaluated by Oxigraph or by the server; nothing falls
 back to rdflib's in-memory engine (which does not finish a 4-pattern join
 with GROUP BY over 200 k triples in ten minutes).
 
-Each document lives in its own named graph (see :mod:`kg.rdf`); user queries
-see the union of all graphs as their default graph (use ``DISTINCT``: a
-triple stated by two documents is there twice).  A document is written by a
-single SPARQL update (``DROP GRAPH`` + ``INSERT DATA``), which Oxigraph
-applies in one transaction, so a crash leaves either the previous version of
-the document or the new one, never half of it.
+Each document lives in its own named graph, and the entities and the plain
+relation triples once in the entity graph (see :mod:`kg.rdf`); user queries
+see the union of all graphs as their default graph, where a relation that
+ten documents state is one triple (its ten evidence nodes are in the ten
+document graphs).  A document is written by a single SPARQL update (``DROP
+GRAPH`` + ``DELETE DATA`` of what only its old version supported in the
+entity graph + ``INSERT DATA``), which Oxigraph applies in one transaction,
+so a crash leaves either the previous version of the document or the new
+one, never half of it.
 
 Analysis reads the store through plain records, never through RDF::
 
@@ -37,12 +40,11 @@ Examples
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,8 +53,9 @@ from typing import IO, Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.messages import KGError
-from kg.rdf import (KG, PINYIN, PREFIXES, UIC, ZH, document_iri, insert_data,
-                    sparql_prefixes)
+from kg.rdf import (DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN, PREFIXES,
+                    PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
+                    insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
 
 
@@ -264,21 +267,52 @@ def _clip(text: str, width: int = 60) -> str:
     """``text`` cut to ``width`` display columns, with an ellipsis."""
     if _width(text) <= width:
         return text
-    out = ""
-    for char in text:
-        if _width(out + char) > width - 1:
-            break
-        out += char
-    return out + "…"
+    used = 0
+    for i, char in enumerate(text):
+        used += _char_width(char)
+        if used > width - 1:
+            return text[:i] + "…"
+    return text
 
 
 def _width(text: str) -> int:
+    """Display columns of ``text``: East Asian wide and full-width characters
+    count two (widths cached per character: a 9 000-row table is drawn in
+    a tenth of the time)."""
+    return sum(map(_char_width, text))
+
+
+@functools.lru_cache(maxsize=None)
+def _char_width(char: str) -> int:
     import unicodedata
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+_XSD_STRING = _XSD + "string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _json_term(term) -> dict | None:
+    """The SPARQL-JSON dict of a pyoxigraph term (what the JSON results
+    format would hold), without serialising and parsing JSON."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": dt}
+    return {"type": "triple", "value": str(term)}
 
 
 def _to_term(term: dict):
@@ -296,6 +330,9 @@ def _to_term(term: dict):
 
 
 # --- the store ------------------------------------------------------------------------
+
+#: The node that carries the store's :meth:`KGStore.state` (default graph).
+STATE_NODE = KG + "store"
 
 #: Prefixes for exports: vocabularies only (data IRIs hold '/').
 _VOCAB_PREFIXES = {p: ns for p, ns in PREFIXES.items() if not ns.startswith(KG)}
@@ -329,6 +366,10 @@ class KGStore:
 
     def close(self) -> None:
         """Release the store (the on-disk store is locked while open)."""
+
+    def compact(self) -> None:
+        """Make the store's files compact after many writes (a server's
+        business for a remote store)."""
 
     def __enter__(self):
         return self
@@ -372,6 +413,28 @@ class KGStore:
         return [{n: term_value(c) for n, c in zip(names, row) if c is not None}
                 for row in rows]
 
+    # -- state --
+    def state(self) -> str:
+        """A digest that changes with every document written or removed.
+
+        Kept in the store's default graph (in no document's graph, so
+        exports leave it out): ``<kg:store> uic:state``, rewritten in the
+        same transaction as each document.  Two builds of
+        the same files in the same order reach the same state.
+        """
+        rows = self.select(f"SELECT ?s WHERE {{ <{STATE_NODE}> uic:state ?s }}")
+        return rows[0]["s"] if rows else ""
+
+    def _next_state(self, doc_id: str, change: str) -> str:
+        """The update that moves :meth:`state` on past ``change`` to the
+        document ``doc_id``: ``=`` written, ``-`` removed, ``+path`` /
+        ``-path`` a path recorded or forgotten."""
+        import hashlib
+
+        new = hashlib.sha256(f"{self.state()}\t{doc_id}\t{change}".encode()).hexdigest()
+        return (f"DELETE WHERE {{ <{STATE_NODE}> <{UIC}state> ?s }} ;\n"
+                f"INSERT DATA {{ <{STATE_NODE}> <{UIC}state> \"{new}\" }}")
+
     # -- documents --
     def doc_hashes(self) -> dict[str, str]:
         """``{file name: content hash}`` of every stored document."""
@@ -410,46 +473,156 @@ class KGStore:
     def replace_document(self, doc_id: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the graph of the document ``doc_id`` by ``quads``, in one update.
 
-        Every quad must be in the document's graph, and that graph must
-        record the document (``uic:contentHash``): a document is only ever
-        stored together with its data.
+        ``quads`` are those of :func:`kg.rdf.document_quads`: in the
+        document's graph, which must record the document
+        (``uic:contentHash``), and in the entity graph.  What the entity
+        graph held only for the old version of the document (an entity no
+        other document mentions, an alias no other document used, a triple
+        no other document states) is deleted in the same update.
         """
         graph = document_iri(doc_id)
         quads = list(quads)
-        if any(str(q.graph_name) != f"<{graph}>" for q in quads):
+        allowed = {f"<{graph}>", f"<{ENTITIES_GRAPH}>"}
+        if any(str(q.graph_name) not in allowed for q in quads):
             raise ValueError(f"{doc_id}: quads outside the document's graph")
-        self.update(f"DROP SILENT GRAPH <{graph}> ;\n" + insert_data(quads))
+        stale = self._stale_shared(graph, quads)
+        update = f"DROP SILENT GRAPH <{graph}>"
+        if stale:
+            update += " ;\nDELETE DATA {\nGRAPH <%s> {\n%s\n}\n}" % (
+                ENTITIES_GRAPH, "\n".join(f"{s} {p} {o} ." for s, p, o in stale))
+        if quads:
+            update += " ;\n" + insert_data(quads)
+        self.update(update + " ;\n" + self._next_state(doc_id, "=" if quads else "-"))
 
     def add_path(self, doc_id: str, path: str) -> None:
-        """Record that the stored document ``doc_id`` was also read from ``path``."""
+        """Record that the stored document ``doc_id`` was also read from
+        ``path`` (in one update with the move of :meth:`state`)."""
         graph = document_iri(doc_id)
         self.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> "
-                    f"{_literal(path)} }} }}")
+                    f"{_literal(path)} }} }} ;\n" + self._next_state(doc_id, "+" + path))
 
     def drop_path(self, doc_id: str, path: str) -> bool:
         """Forget that ``doc_id`` was read from ``path`` (that file now holds
-        another text); the document goes when no path is left.  Returns
-        whether the document was removed."""
+        another text); the document goes when no path is left, with what
+        only it supported in the entity graph (as :meth:`remove_document`).
+        Returns whether the document was removed."""
         graph = document_iri(doc_id)
-        self.update(f"DELETE DATA {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> "
-                    f"{_literal(path)} }} }}")
-        if self._ask(f"ASK {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> ?p }} }}", False):
+        if self._ask(f"ASK {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> ?p "
+                     f"FILTER(?p != {_literal(path)}) }} }}", False):
+            self.update(f"DELETE DATA {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> "
+                        f"{_literal(path)} }} }} ;\n" + self._next_state(doc_id, "-" + path))
             return False
-        self.update(f"DROP SILENT GRAPH <{graph}>")
+        self.replace_document(doc_id, [])
         return True
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove the document ``doc_id`` (its content hash, or its IRI) and
         all it stated.
 
-        Entities that only this document mentioned disappear with it;
-        entities other documents mention stay.  Returns whether it was there.
+        Entities that only this document mentioned disappear with their
+        descriptions, and so do aliases only it used and relations only it
+        stated; entities other documents mention stay.  Returns whether it
+        was there.
         """
         graph = doc_id if doc_id.startswith(KG) else document_iri(doc_id)
         if not self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", False):
             return False
-        self.update(f"DROP GRAPH <{graph}>")
+        self.replace_document(doc_from_graph(graph), [])
         return True
+
+    def _stale_shared(self, graph: str, quads: list) -> list[tuple]:
+        """The triples of the entity graph that the stored version of the
+        document ``graph`` supports and that no other document, nor the new
+        version ``quads``, does: ``[(s, p, o)]`` as N-Triples terms."""
+        shared = f"<{ENTITIES_GRAPH}>"
+        new = {(str(q.subject), str(q.predicate), str(q.object))
+               for q in quads if str(q.graph_name) == shared}
+        rows = self._rows(f"""
+            SELECT ?kind ?x ?p ?y WHERE {{ GRAPH <{graph}> {{
+              {{ ?d uic:mentions ?x . BIND("entity" AS ?kind) }}
+              UNION {{ ?e rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?y .
+                       BIND("triple" AS ?kind) }}
+              UNION {{ ?e uic:membership ?x . BIND("membership" AS ?kind) }}
+              UNION {{ ?a prov:wasAssociatedWith ?x . BIND("agent" AS ?kind) }} }} }}""")
+        if not rows:
+            return []
+        old: dict[str, set] = defaultdict(set)
+        for kind, x, p, y in rows:
+            kind = _parse_literal(kind)
+            old[kind].add((x, p, y) if kind == "triple" else x)
+        other = f"FILTER(?g != <{graph}>)"
+        stale: list[tuple] = []
+
+        def current(nodes, preds=None) -> list[tuple]:
+            values = " ".join(sorted(nodes))
+            restrict = f"VALUES ?p {{ {' '.join(preds)} }}" if preds else ""
+            return [(s_, p_, o_) for s_, p_, o_ in self._rows(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} {restrict} "
+                f"GRAPH {shared} {{ ?s ?p ?o }} }}")]
+
+        def used(nodes, pattern) -> set:
+            values = " ".join(sorted(nodes))
+            return {r[0] for r in self._rows(
+                f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {values} }} "
+                f"GRAPH ?g {{ {pattern} }} {other} }}")}
+
+        # relations: a triple goes with the last evidence for it
+        if old["triple"]:
+            values = " ".join(f"({s_} {p_} {o_})" for s_, p_, o_ in sorted(old["triple"]))
+            kept = {tuple(r) for r in self._rows(
+                f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} "
+                f"GRAPH ?g {{ ?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} {other} }}")}
+            stale += [t for t in sorted(old["triple"]) if t not in kept and t not in new]
+        # memberships, their roles, extractors: fixed descriptions, gone with the last use
+        removed_memberships: set = set()
+        if old["membership"]:
+            kept = used(old["membership"], "?e uic:membership ?x")
+            for t in current(old["membership"] - kept):
+                if t not in new:
+                    stale.append(t)
+                    removed_memberships.add(t[0])
+            roles = {o_ for s_, p_, o_ in stale if p_ == f"<{ORG}role>"}
+            if roles:
+                holders = self._rows(
+                    f"SELECT DISTINCT ?m ?r WHERE {{ VALUES ?r {{ {' '.join(sorted(roles))} }} "
+                    f"GRAPH {shared} {{ ?m org:role ?r }} }}")
+                kept_roles = {r for m, r in holders if m not in removed_memberships}
+                stale += [t for t in current(roles - kept_roles) if t not in new]
+        if old["agent"]:
+            kept = used(old["agent"], "?a prov:wasAssociatedWith ?x")
+            stale += [t for t in current(old["agent"] - kept) if t not in new]
+        # entities: the description is the union of what each remaining
+        # document contributes (kg.rdf.entity_description)
+        if old["entity"]:
+            preds = [f"<{p_}>" for p_ in DESCRIPTION_PREDICATES]
+            have = current(old["entity"], preds)
+            info: dict[str, dict] = defaultdict(dict)
+            for s_, p_, o_ in have:
+                if p_ == f"<{RDF}type>" and o_.startswith(f"<{UIC}"):
+                    info[s_]["type"] = o_[len(UIC) + 1:-1]
+                elif p_ == f"<{SKOS}prefLabel>":
+                    info[s_]["pref"] = _parse_literal(o_)
+            names: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+            values = " ".join(sorted(old["entity"]))
+            for e, g, n in self._rows(
+                    f"SELECT ?e ?g ?n WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ "
+                    f"?g uic:mentions ?e OPTIONAL {{ ?e uic:mentionedAs ?n }} }} {other} }}"):
+                names[e][g].update([_parse_literal(n)] if n else [])
+            want = set()
+            for e, by_doc in names.items():
+                if "type" not in info[e] or "pref" not in info[e]:
+                    continue
+                for used_names in by_doc.values():
+                    want.update((str(_term(x)), str(_term(p_)), str(_term(o_)))
+                                for x, p_, o_ in entity_description(
+                                    e[1:-1], info[e]["type"], info[e]["pref"], used_names))
+            stale += [t for t in have if t not in want and t not in new]
+        return stale
+
+    def _rows(self, query: str) -> list[tuple]:
+        """SELECT rows as tuples of N-Triples terms (``None`` when unbound)."""
+        names, rows = self._select(sparql_prefixes() + query, False)
+        return [tuple(None if c is None else str(_to_term(c)) for c in row) for row in rows]
 
     def resolver(self, result: dict):
         """An entity resolver for :func:`kg.rdf.document_quads`.
@@ -464,11 +637,14 @@ class KGStore:
         if not labels:
             return None
         values = " ".join(_literal(label, ZH) for label in sorted(labels))
+        own = document_iri(doc_id)
         rows = self.select(f"""
             SELECT DISTINCT ?e ?type ?pref ?label ?kind WHERE {{
               VALUES ?label {{ {values} }}
-              GRAPH ?g {{ {_LABEL_PATTERN} }}
-              FILTER(?g != <{document_iri(doc_id)}>)
+              GRAPH <{ENTITIES_GRAPH}> {{ {_LABEL_PATTERN} }}
+              FILTER EXISTS {{ GRAPH ?g {{ ?g uic:mentions ?e }} FILTER(?g != <{own}>) }}
+              FILTER(?alt = false || EXISTS {{
+                GRAPH ?h {{ ?e uic:mentionedAs ?label }} FILTER(?h != <{own}>) }})
             }}""")
         found: dict[tuple[str, str], set] = defaultdict(set)
         for r in rows:
@@ -504,18 +680,25 @@ class KGStore:
             rec["path"] = rec["paths"][0] if rec["paths"] else None
         return sorted(out.values(), key=lambda rec: (rec["doc"], rec["path"] or "", rec["doc_id"]))
 
+    def _entity_names(self) -> dict[str, dict]:
+        """``{entity IRI: {"name": prefLabel, "type": class IRI}}`` of the entity graph."""
+        rows = self.select(f"""
+            SELECT ?e ?type ?name WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{
+              VALUES ?type {{ {_TYPES} }} ?e a ?type ; skos:prefLabel ?name }} }}""")
+        return {r["e"]: {"name": r["name"], "type": r["type"]} for r in rows}
+
     def entities(self) -> list[dict]:
         """Entity records ``{"name", "type", "aliases", "docs", "pinyin", "iri"}``.
 
         ``name`` is the canonical name (``skos:prefLabel``), ``aliases`` every
         other label any document used, ``docs`` the documents mentioning it.
         """
-        rows = self.select(f"""
-            SELECT ?e ?type ?name ?file WHERE {{ GRAPH ?g {{
-              VALUES ?type {{ {_TYPES} }}
-              ?e a ?type ; skos:prefLabel ?name . ?g uic:fileName ?file }} }}""")
+        names = self._entity_names()
+        rows = [dict(names[r["e"]], e=r["e"], file=r["file"]) for r in self.select("""
+            SELECT ?e ?file WHERE { GRAPH ?g { ?g uic:mentions ?e ; uic:fileName ?file } }""")
+                if r["e"] in names]
         labels = self.select(f"""
-            SELECT DISTINCT ?e ?label ?lang WHERE {{ GRAPH ?g {{
+            SELECT ?e ?label ?lang WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{
               VALUES ?type {{ {_TYPES} }}
               ?e a ?type ; skos:altLabel|rdfs:label ?label . BIND(LANG(?label) AS ?lang) }} }}""")
         ents: dict[str, dict] = {}
@@ -545,17 +728,21 @@ class KGStore:
         Keys: ``doc, doc_id, subject, predicate, object, subject_type,
         object_type, evidence, start, end, trigger, confidence, title``.
         """
-        rows = self.select(f"""
-            SELECT ?file ?hash ?sname ?p ?oname ?stype ?otype ?sentence ?start ?end
-                   ?trigger ?confidence ?title WHERE {{ GRAPH ?g {{
+        # Evidence from the document graphs, then names and types from the
+        # entity graph by lookup (joining the two in one query lets the
+        # engine pair every subject with every object first).
+        names = {e: (r["name"], r["type"]) for e, r in self._entity_names().items()}
+        rows = self.select("""
+            SELECT ?file ?hash ?s ?p ?o ?sentence ?start ?end ?trigger ?confidence ?title
+            WHERE { GRAPH ?g {
               ?ev a uic:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
               ?g uic:fileName ?file ; uic:contentHash ?hash .
-              VALUES ?stype {{ {_TYPES} }} VALUES ?otype {{ {_TYPES} }}
-              ?s a ?stype ; skos:prefLabel ?sname . ?o a ?otype ; skos:prefLabel ?oname .
-              OPTIONAL {{ ?ev uic:sentence ?sentence }} OPTIONAL {{ ?ev uic:start ?start }}
-              OPTIONAL {{ ?ev uic:end ?end }} OPTIONAL {{ ?ev uic:trigger ?trigger }}
-              OPTIONAL {{ ?ev uic:confidence ?confidence }} OPTIONAL {{ ?ev uic:title ?title }}
-            }} }}""")
+              OPTIONAL { ?ev uic:sentence ?sentence } OPTIONAL { ?ev uic:start ?start }
+              OPTIONAL { ?ev uic:end ?end } OPTIONAL { ?ev uic:trigger ?trigger }
+              OPTIONAL { ?ev uic:confidence ?confidence } OPTIONAL { ?ev uic:title ?title } } }""")
+        rows = [dict(r, sname=names[r["s"]][0], stype=names[r["s"]][1],
+                     oname=names[r["o"]][0], otype=names[r["o"]][1])
+                for r in rows if r["s"] in names and r["o"] in names]
         out = [{"doc": r["file"], "doc_id": r["hash"], "subject": r["sname"],
                 "predicate": r["p"][len(UIC):], "object": r["oname"],
                 "subject_type": r["stype"][len(UIC):],
@@ -574,12 +761,12 @@ class KGStore:
         ``evidence`` the statements supporting them.
         """
         docs = self.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a uic:Document } }")
-        ents = self.select(f"""SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-            GRAPH ?g {{ VALUES ?type {{ {_TYPES} }} ?e a ?type }} }} GROUP BY ?type""")
-        rels = self.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
-            GRAPH ?g {{ VALUES ?p {{ {_PREDS} }} ?s ?p ?o }} }} }} GROUP BY ?p""")
-        evs = self.select("SELECT (COUNT(DISTINCT ?ev) AS ?n) WHERE { GRAPH ?g { ?ev a uic:Evidence } }")
-        quads = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        ents = self.select(f"""SELECT ?type (COUNT(?e) AS ?n) WHERE {{
+            GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?type {{ {_TYPES} }} ?e a ?type }} }} GROUP BY ?type""")
+        rels = self.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+            GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?p {{ {_PREDS} }} ?s ?p ?o }} }} GROUP BY ?p""")
+        evs = self.select("SELECT (COUNT(?ev) AS ?n) WHERE { GRAPH ?g { ?ev a uic:Evidence } }")
+        quads = [{"n": self.quad_count()}]
         entities = {r["type"][len(UIC):]: r["n"] for r in ents}
         relations = {r["p"][len(UIC):]: r["n"] for r in rels}
         return {"documents": docs[0]["n"] if docs else 0,
@@ -589,6 +776,11 @@ class KGStore:
                 "relations_by_predicate": dict(sorted(relations.items())),
                 "evidence": evs[0]["n"] if evs else 0,
                 "quads": quads[0]["n"] if quads else 0}
+
+    def quad_count(self) -> int:
+        """Number of quads in all named graphs."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return rows[0]["n"] if rows else 0
 
     # -- export --
     def quads(self) -> Iterator[ox.Quad]:
@@ -635,6 +827,22 @@ class KGStore:
         else:
             out.write(data)
         return None
+
+
+def _term(value):
+    """A pyoxigraph term from an IRI string or a term."""
+    return value if isinstance(value, (ox.NamedNode, ox.Literal)) else ox.NamedNode(value)
+
+
+def _parse_literal(text: str) -> str:
+    """The lexical value of a literal written in N-Triples."""
+    return next(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES)).object.value
+
+
+def doc_from_graph(graph: str) -> str:
+    """The content hash (``doc_id``) of the document whose graph is ``graph``."""
+    from kg.rdf import doc_from_iri
+    return doc_from_iri(graph)
 
 
 def _literal(value: str, lang: str | None = None) -> str:
@@ -698,9 +906,12 @@ def _export_csv(store: KGStore, folder: Path) -> None:
 
 #: Labels a stored entity is found by: ``?kind`` "label" for its canonical
 #: name and aliases, "hidden" for the core name of a company.
+#: ``?alt`` tells an alias (which another document must have used for the
+#: label to count) from the canonical name and hidden labels.
 _LABEL_PATTERN = """
-    { ?e skos:prefLabel|skos:altLabel ?label . BIND("label" AS ?kind) }
-    UNION { ?e skos:hiddenLabel ?label . BIND("hidden" AS ?kind) }
+    { ?e skos:prefLabel ?label . BIND("label" AS ?kind) BIND(false AS ?alt) }
+    UNION { ?e skos:altLabel ?label . BIND("label" AS ?kind) BIND(true AS ?alt) }
+    UNION { ?e skos:hiddenLabel ?label . BIND("hidden" AS ?kind) BIND(false AS ?alt) }
     ?e a ?type ; skos:prefLabel ?pref ."""
 
 
@@ -769,16 +980,16 @@ class LabelIndex:
     entities during a build — the answers of :meth:`KGStore.resolver`
     without its query per document.
 
-    Why: every document graph repeats the labels of the entities it
-    mentions, so the resolver's query visits every document that names a
-    hub; a build slows down as the store grows (at 10 000 generated articles
-    the query was the largest cost of the build).  Here each label is looked
-    up in the store once, the first time a document uses it, and the index
-    is then updated from the quads of every document written.
+    Why: the resolver's query checks, for every label, which documents
+    mention the entity, which visits every document that names a hub; a
+    build slows down as the store grows.  Here each label is looked up in
+    the store once, the first time a document uses it, and the index is
+    then updated from the quads of every document written.
 
-    Entries are ``label → {(entity, type, prefLabel, kind): {graphs}}``, i.e. the
-    rows of the resolver's query with the graph kept, so that a document's
-    own (old) graph is left out as the query's ``FILTER(?g != doc)`` does.
+    Entries are ``label → {(entity, type, prefLabel, kind): {graphs}}``, the
+    graphs being the documents that support the label (those that mention
+    the entity; for an alias, those that used it), so that a document's own
+    (old) graph is left out as the query's filters do.
 
     >>> import tempfile, os
     >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
@@ -809,7 +1020,13 @@ class LabelIndex:
         rows = self.store.select(f"""
             SELECT DISTINCT ?g ?e ?type ?pref ?label ?kind WHERE {{
               VALUES ?label {{ {values} }}
-              GRAPH ?g {{ {_LABEL_PATTERN} }} }}""")
+              {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e skos:prefLabel ?label . BIND("label" AS ?kind) }}
+                 GRAPH ?g {{ ?g uic:mentions ?e }} }}
+              UNION {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e skos:altLabel ?label . BIND("label" AS ?kind) }}
+                       GRAPH ?g {{ ?e uic:mentionedAs ?label }} }}
+              UNION {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e skos:hiddenLabel ?label . BIND("hidden" AS ?kind) }}
+                       GRAPH ?g {{ ?g uic:mentions ?e }} }}
+              GRAPH <{ENTITIES_GRAPH}> {{ ?e a ?type ; skos:prefLabel ?pref }} }}""")
         for label in missing:
             self.entries[label] = {}
         for r in rows:
@@ -839,8 +1056,6 @@ class LabelIndex:
     def written(self, doc_id: str, quads: list) -> None:
         """Update the index after the graph of document ``doc_id`` was
         replaced by ``quads`` (no quads: it was removed)."""
-        from kg.rdf import RDF, SKOS
-
         graph = document_iri(doc_id)
         for label, key in self.by_graph.pop(graph, ()):
             graphs = self.entries[label].get(key)
@@ -852,6 +1067,8 @@ class LabelIndex:
         prefs: dict[str, list[str]] = {}
         labels: dict[str, list[str]] = {}
         for q in quads:
+            if q.graph_name.value != ENTITIES_GRAPH:
+                continue
             p, o = q.predicate.value, q.object
             if p == RDF + "type":
                 types.setdefault(q.subject.value, []).append(o.value)
@@ -899,9 +1116,8 @@ class LocalStore(KGStore):
 
     def _select(self, query, union):
         result = self._run(query, union)
-        data = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
-        names = data["head"]["vars"]
-        rows = [[b.get(n) for n in names] for b in data["results"]["bindings"]]
+        names = [v.value for v in result.variables]
+        rows = [[_json_term(t) for t in solution] for solution in result]
         return names, rows
 
     def _ask(self, query, union):
@@ -918,6 +1134,24 @@ class LocalStore(KGStore):
             raise syntax_error(exc, _PREFIX_LINES) from None
         except (OSError, RuntimeError) as exc:
             raise self._problem(exc) from None
+        finally:
+            from kg.analysis import invalidate
+            invalidate(self)     # the saved analysis was of the previous state
+
+    def compact(self) -> None:
+        """Flush and compact the on-disk files (the write-ahead log of a
+        build would otherwise stay on disk until the store is next opened)."""
+        self._store.flush()
+        self._store.optimize()
+        # RocksDB deletes the write-ahead logs it no longer needs when the
+        # database is opened: close and reopen it now rather than leave
+        # them on disk until the next command (they were 3 × the data).
+        self._store = None
+        self._store = ox.Store(self.location)
+
+    def quad_count(self):
+        return len(self._store) - len(list(self._store.quads_for_pattern(
+            None, None, None, ox.DefaultGraph())))
 
     def quads(self):
         for quad in self._store.quads_for_pattern(None, None, None, None):
@@ -961,16 +1195,19 @@ class RemoteStore(KGStore):
 
     def _post(self, url: str, params: list, accept: str) -> bytes:
         body = urllib.parse.urlencode(params).encode("utf-8")
-        req = urllib.request.Request(url, data=body, method="POST", headers={
+        from urllib import error as urlerror, request as urlrequest   # here: most
+        # commands never talk to a server
+
+        req = urlrequest.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with urlrequest.urlopen(req, timeout=self.timeout) as resp:
                 return resp.read()
-        except urllib.error.HTTPError as exc:
+        except urlerror.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             raise StoreError("E109", detail=f"{url}: HTTP {exc.code}: "
                              f"{detail[0] if detail else exc.reason}") from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urlerror.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StoreError("E109", detail=f"cannot reach SPARQL server {self.location}: "
                                             f"{reason}") from None
@@ -1056,7 +1293,9 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
             path.mkdir(parents=True)
         except OSError as exc:
             raise StoreError("E107", path=path, detail=exc.strerror or str(exc)) from None
-    return LocalStore(path)
+    store = LocalStore(path)
+    _check_model(store)
+    return store
 
 
 #: Lines that :func:`kg.rdf.sparql_prefixes` puts before a user's query.
@@ -1101,3 +1340,14 @@ def _stores_nearby(path: Path) -> str:
     verb = "a store exists at" if len(stores) == 1 else "stores exist at"
     return (f"; {verb} {shown} (use --store {stores[0]}), or build one with "
             f"`kg build PATH --store {path}`")
+
+
+def _check_model(store: KGStore) -> None:
+    """Refuse a store written before the entity graph existed (entity
+    descriptions repeated in every document graph): its answers would
+    multiply, and removals would not keep it right."""
+    if store._ask(sparql_prefixes() + "ASK { GRAPH ?g { ?g a uic:Document . ?e skos:prefLabel ?l } }",
+                  False):
+        location = store.location
+        store.close()
+        raise StoreError("E111", path=location)

@@ -15,7 +15,8 @@ import kg.brokerage
 from kg.brokerage import (
     ROLES, SNA_COLUMNS, betweenness, bridged_sectors, brokers, gould_fernandez,
     gould_fernandez_expected, gould_fernandez_global, gould_fernandez_sd,
-    gould_fernandez_z, subset_betweenness)
+    gould_fernandez_z, subset_betweenness,
+    subset_betweenness_many)
 from kg.graph import project
 
 
@@ -308,6 +309,23 @@ def test_subset_betweenness_counts_each_source_target_pair_once():
     assert sampled["tto"] == 4
 
 
+@pytest.mark.parametrize("max_sources", [500, 7])
+def test_one_search_for_several_target_sets_equals_separate_runs(max_sources):
+    """brokers() shares the search from each university between its two
+    subset measures; the result is networkx's subset betweenness, per set."""
+    G = nx.gnm_random_graph(60, 150, seed=3)
+    sources, industry, government = range(0, 15), range(15, 35), range(35, 50)
+    many = subset_betweenness_many(G, sources, {"ind": industry, "gov": government, "none": []},
+                                   max_sources=max_sources)
+    for label, targets in (("ind", industry), ("gov", government)):
+        one = subset_betweenness(G, sources, targets, max_sources=max_sources)
+        assert many[label] == pytest.approx(one)
+        if max_sources > 15:
+            ref = nx.betweenness_centrality_subset(G, list(sources), list(targets))
+            assert many[label] == pytest.approx({n: 2 * v for n, v in ref.items()})
+    assert set(many["none"].values()) == {0.0}
+
+
 def test_bridged_sectors_lists_open_pairs_by_sector():
     G = nx.Graph([("u", "b"), ("b", "g"), ("b", "i"), ("g", "i"), ("b", "u2")])
     sec = {"u": "university", "u2": "university", "b": "intermediary",
@@ -439,3 +457,25 @@ def test_constraint_and_effective_size_equal_networkx():
         if n != "isolate":
             assert eff[n] == pytest.approx(nx_eff[n])
             assert con[n] == pytest.approx(nx_con[n])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_bridged_sectors_counts_open_pairs_as_the_pairwise_definition(seed):
+    """bridged_sectors counts open pairs from the ties among the neighbours
+    (cost: their degrees); the definition checks every pair of neighbours."""
+    import random
+    from collections import defaultdict
+    G = nx.gnm_random_graph(40, 200, seed=seed)
+    group = {n: random.Random(seed * 100 + n).choice("abcd") for n in G}
+    for node in G:
+        nbrs = sorted(G.neighbors(node), key=str)
+        found = defaultdict(lambda: [0, None])
+        for i, a in enumerate(nbrs):
+            for c in nbrs[i + 1:]:
+                if c not in G[a]:
+                    entry = found[tuple(sorted((group[a], group[c])))]
+                    entry[0] += 1
+                    entry[1] = entry[1] or [a, node, c]
+        expected = sorted(({"sectors": list(k), "pairs": v[0], "example": v[1]}
+                           for k, v in found.items()), key=lambda r: (-r["pairs"], r["sectors"]))
+        assert bridged_sectors(G, node, group) == expected

@@ -182,7 +182,8 @@ def _legacy_store(path: Path) -> None:
             return ox.NamedNode(old + term.value[len(new):])
         return term
 
-    quads = [ox.Quad(swap(q.subject), q.predicate, swap(q.object), ox.NamedNode(old))
+    quads = [ox.Quad(swap(q.subject), q.predicate, swap(q.object),
+                     ox.NamedNode(old) if q.graph_name.value == new else q.graph_name)
              for q in document_quads(result)]
     with open_store(path, create=True) as store:
         store.update(insert_data(quads))

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.rdf import (KG, UIC, document_iri, document_quads, entity_iri,
+from kg.rdf import (ENTITIES_GRAPH, KG, UIC, document_iri, document_quads, entity_iri,
                     insert_data, iri_segment, decode_segment, pinyin_label)
 from kg.records import ENTITY_TYPES, PREDICATES, SYMMETRIC
 from kg.store import open_store
@@ -100,7 +100,19 @@ def test_pinyin_label():
 
 def test_plain_triples_labels_and_named_graph():
     quads = document_quads(example())
-    assert {q.graph_name.value for q in quads} == {document_iri("0123456789abcdef")}
+    assert {q.graph_name.value for q in quads} == {document_iri("0123456789abcdef"), ENTITIES_GRAPH}
+    own = to_graph(q for q in quads if q.graph_name.value == document_iri("0123456789abcdef"))
+    shared = to_graph(q for q in quads if q.graph_name.value == ENTITIES_GRAPH)
+    # descriptions and plain triples in the entity graph; the document's own
+    # graph holds what it states: mentions, the names it used, evidence
+    for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel, RDFS.label, U.builds):
+        assert not any(isinstance(s, rdflib.URIRef) and "/entity/" in s
+                       for s in own.subjects(p, None)), p
+    uni = rdflib.URIRef(entity_iri("某某大学", "University"))
+    assert (rdflib.URIRef(document_iri("0123456789abcdef")), U.mentions, uni) in own
+    assert (uni, U.mentionedAs, rdflib.Literal("某大", lang="zh")) in own
+    assert (uni, SKOS.altLabel, rdflib.Literal("某大", lang="zh")) in shared
+    assert not set(shared.subjects(RDF.type, U.Evidence))
     g = to_graph(quads)
     uni = rdflib.URIRef(entity_iri("某某大学", "University"))
     inst = rdflib.URIRef(entity_iri("某某研究院", "Platform"))

@@ -511,5 +511,143 @@ def test_sigkill_mid_build_leaves_a_store_that_completes(tmp_path):
     assert f"added {n - len(stored)}, replaced 0, skipped {len(stored)}" in result.stdout
     with open_store(store_dir) as store:
         assert len(store.doc_hashes()) == n
-        assert store.stats() == whole_stats
+        got_stats = store.stats()
+    # the resumed store holds what the uninterrupted build holds
+    assert {k: v for k, v in got_stats.items() if k != "quads"} == {
+        k: v for k, v in whole_stats.items() if k != "quads"}
     assert whole_stats["relations_by_predicate"]["builds"] >= n
+
+
+# --- the data model: entity graph + document graphs ---------------------------------------
+
+def _doc(doc: str, text: str, entities, relations) -> dict:
+    return {"document": {"doc": doc, "doc_id": (doc.encode().hex() * 8)[:16], "text": text},
+            "entities": [{"name": n, "type": t, "aliases": list(a)} for n, t, a in entities],
+            "relations": [{"subject": s, "predicate": p, "object": o, "subject_type": st,
+                           "object_type": ot, "evidence": text, "start": 0, "end": len(text),
+                           "trigger": None, "confidence": 0.9, "title": title}
+                          for s, st, p, o, ot, title in relations]}
+
+
+BUILDS_A = _doc("a.txt", "某某大学（简称某大）建设甲研究院。",
+                [("某某大学", "University", ["某大"]), ("甲研究院", "Platform", [])],
+                [("某某大学", "University", "builds", "甲研究院", "Platform", None)])
+BUILDS_B = _doc("b.txt", "某某大学建设甲研究院，张三任院长。",
+                [("某某大学", "University", []), ("甲研究院", "Platform", []),
+                 ("张三", "Person", [])],
+                [("某某大学", "University", "builds", "甲研究院", "Platform", None),
+                 ("张三", "Person", "leads", "甲研究院", "Platform", "院长")])
+BUILDS_C = _doc("c.txt", "某大与乙公司签约。",
+                [("某大", "University", []), ("乙公司", "Company", [])],
+                [("某大", "University", "signsWith", "乙公司", "Company", None)])
+
+
+def test_naive_query_over_all_documents_returns_each_answer_once(tmp_path):
+    """Two articles say the same thing: a user's query without DISTINCT
+    sees it once (descriptions and plain triples live once, in the entity
+    graph), and the evidence still shows both sentences."""
+    store = open_store(tmp_path / "s", create=True)
+    load(store, [BUILDS_A, BUILDS_B, BUILDS_C])
+    rows = store.query("SELECT ?u ?p WHERE { ?u a uic:University ; uic:builds ?p }").values()
+    assert rows == [(entity_iri("某某大学", "University"), entity_iri("甲研究院", "Platform"))]
+    rows = store.query("""SELECT ?name ?platform WHERE { ?u a uic:University ;
+        skos:prefLabel ?name ; uic:builds ?p . ?p skos:prefLabel ?platform ; rdfs:label ?l }""").values()
+    assert rows == [("某某大学", "甲研究院")] * 2           # two rdfs:labels (zh, pinyin), no more
+    rows = store.query("""SELECT ?m ?r WHERE { ?m a org:Membership ; org:role ?r .
+        ?r skos:prefLabel ?t }""").values()
+    assert len(rows) == 1
+    sentences = store.query("""SELECT ?s WHERE { ?ev rdf:predicate uic:builds ;
+        uic:sentence ?s }""").values()
+    assert len(sentences) == 2
+    for name in ("universities_platforms", "teams_companies", "incubated", "ambassadors"):
+        result = store.query((QUERIES / f"{name}.rq").read_text().replace("DISTINCT", ""))
+        assert len(result.rows) == len(set(map(tuple, result.values()))), name
+
+
+def test_entity_graph_is_the_union_of_what_stored_documents_support(tmp_path):
+    """Removing or replacing a document leaves exactly the store that the
+    remaining documents build: an entity only it mentioned goes with its
+    description, an alias only it used goes, a shared entity stays."""
+    def fresh(name, results):
+        store = open_store(tmp_path / name, create=True)
+        load(store, results)
+        return store
+
+    store = fresh("all", [BUILDS_A, BUILDS_B, BUILDS_C])
+    ents = {e["name"]: e for e in store.entities()}
+    assert ents["某某大学"]["aliases"] == ["某大"] and ents["某某大学"]["docs"] == [
+        "a.txt", "b.txt", "c.txt"]
+
+    assert store.remove_document(BUILDS_B["document"]["doc_id"])
+    assert quads(store) == quads(fresh("ac", [BUILDS_A, BUILDS_C]))
+    names = {e["name"] for e in store.entities()}
+    assert "张三" not in names and "甲研究院" in names
+    assert not store.query("ASK { ?m a org:Membership }").boolean
+
+    # 某大 is still used by c.txt: the alias stays (and the entity keeps the
+    # name it was first stored under, so this is not the store c.txt alone builds)
+    assert store.remove_document(BUILDS_A["document"]["doc_id"])
+    assert {e["name"] for e in store.entities()} == {"某某大学", "乙公司"}
+    (uni,) = [e for e in store.entities() if e["type"] == "University"]
+    assert uni["aliases"] == ["某大"] and uni["docs"] == ["c.txt"]
+    assert "甲研究院" not in {e["name"] for e in store.entities()}
+    assert "builds" not in store.stats()["relations_by_predicate"]
+
+    # a changed document: its old names and statements go, the rest stays
+    store = fresh("abc", [BUILDS_A, BUILDS_B])
+    changed = _doc("a.txt", "某某大学建设甲研究院。",
+                   [("某某大学", "University", []), ("甲研究院", "Platform", [])],
+                   [("某某大学", "University", "builds", "甲研究院", "Platform", None)])
+    changed["document"]["doc_id"] = "f" * 16
+    load(store, [changed])      # the new text of a.txt; the old one goes (kg build drops its path)
+    assert store.remove_document(BUILDS_A["document"]["doc_id"])
+    assert quads(store) == quads(fresh("ab2", [changed, BUILDS_B]))
+    assert all(e["aliases"] == [] for e in store.entities())   # 某大 went with the old a.txt
+
+
+def test_store_of_the_old_model_is_refused_with_how_to_rebuild(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.rdf import KG, SKOS, UIC, document_iri
+    path = tmp_path / "old"
+    old = ox.Store(str(path))
+    g = ox.NamedNode(document_iri("a.txt"))
+    old.add(ox.Quad(g, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode(UIC + "Document"), g))
+    old.add(ox.Quad(ox.NamedNode(KG + "entity/University/某某大学"),
+                    ox.NamedNode(SKOS + "prefLabel"), ox.Literal("某某大学", language="zh"), g))
+    old.flush()
+    del old
+    with pytest.raises(StoreError, match="older kg.*rebuild") as info:
+        open_store(path)
+    assert "\n" not in str(info.value) and f"kg build PATH --store {path}" in str(info.value)
+    result = CliRunner().invoke(main, ["stats", "--store", str(path)])
+    assert result.exit_code == 2 and "E111" in result.output and "rebuild" in result.output
+
+
+def test_paths_added_and_dropped_move_the_state_and_keep_the_entity_graph_right(tmp_path):
+    """add_path and drop_path are document writes too: each moves the store
+    state (so the saved analysis is stale), and a text that loses its last
+    path goes with what only it supported in the entity graph."""
+    from kg.analysis import cache_dir, cached_stats
+
+    store = open_store(tmp_path / "s", create=True)
+    load(store, [dict(BUILDS_A, document=dict(BUILDS_A["document"], path="a.txt")), BUILDS_C])
+    a_id = BUILDS_A["document"]["doc_id"]
+    states = [store.state()]
+    cached_stats(store)
+    assert cache_dir(store).exists()
+    store.add_path(a_id, "copy/a.txt")
+    states.append(store.state())
+    assert not cache_dir(store).exists()          # the saved analysis went with the change
+    assert not store.drop_path(a_id, "copy/a.txt")          # a path is left
+    states.append(store.state())
+    assert len(set(states)) == 3
+    assert store.drop_path(a_id, "a.txt")                    # no path left: the document goes
+    assert store.state() not in states
+    # as if the document had been removed (the entity graph keeps what c.txt supports)
+    ref = open_store(tmp_path / "ref", create=True)
+    load(ref, [BUILDS_A, BUILDS_C])
+    assert ref.remove_document(a_id)
+    assert quads(store) == quads(ref)
+    assert "甲研究院" not in {e["name"] for e in store.entities()}

@@ -1,0 +1,379 @@
+"""The analysis of a store, computed once per store state and read back.
+
+Projecting the store to a graph (:func:`kg.graph.project`) and scoring its
+brokers (:func:`kg.brokerage.broker_measures`) and clusters
+(:func:`kg.clusters.clusters`) take seconds to minutes on a store of
+thousands of articles, and give the same answer until the store changes.
+:func:`analysis` computes them once for a store *state* — identified by
+:func:`store_key`, a digest that every document written or removed moves
+on — saves them in the store's directory (``kg-analysis/``, beside
+Oxigraph's files) and reads them back while the state lasts:
+
+* ``kg build`` and ``kg remove`` change the state, and :func:`invalidate`
+  drops the saved analysis at once (so does ``kg sparql --update``);
+* ``kg brokers``, ``kg clusters``, ``kg show``, ``kg connect`` and ``kg
+  view`` read the saved analysis, computing it first if the state has none.
+
+The projection and the scores are written to separate files, so commands
+that need only the graph (``kg connect``) do not read the scores.  A store
+behind a SPARQL server has no directory: its analysis is computed for each
+command.
+
+Examples
+--------
+>>> import os, tempfile
+>>> from kg.store import open_store
+>>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+>>> a = analysis(store)
+>>> a.graph.number_of_nodes(), a.computed
+(0, True)
+>>> analysis(store).computed            # read back, not computed again
+False
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import __version__
+
+__all__ = ["Analysis", "analysis", "compute", "store_key", "cached_stats", "cache_dir",
+           "invalidate", "is_cached", "FORMAT"]
+
+#: Version of the saved files; bump it when their content changes.
+FORMAT = 1
+
+#: Directory, inside an on-disk store, holding the saved analysis.
+CACHE_DIR = "kg-analysis"
+
+
+@dataclass
+class Analysis:
+    """A store's projection and scores, for one store state.
+
+    Attributes
+    ----------
+    key : str
+        :func:`store_key` of the state they were computed for.
+    graph : networkx.MultiDiGraph
+        :func:`kg.graph.project` of the store's entities and relations.
+    brokers : list of dict
+        :func:`kg.brokerage.broker_measures` of ``graph``, ranked by the
+        default measure (triple-helix brokerage) over all entities, so a
+        row's index + 1 is its rank.
+    clusters : dict
+        :func:`kg.clusters.clusters` of ``graph`` with its defaults (the
+        cluster ids ``kg clusters`` prints and ``kg view --cluster`` takes).
+    seconds : float
+        How long computing them took.
+    computed : bool
+        Whether this call computed them (rather than reading them back).
+    """
+
+    key: str
+    graph: "nx.MultiDiGraph"
+    brokers: list = field(default_factory=list)
+    clusters: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    computed: bool = False
+    folder: "Path | None" = None
+    _index: object = None
+
+    def connect_index(self):
+        """The :class:`kg.connect.ConnectIndex` of ``graph`` (name lookup and
+        search graph for ``kg connect`` and ``kg show``): saved with the
+        analysis, built here if it is not."""
+        if self._index is None:
+            path = self.folder / "index.pickle" if self.folder is not None else None
+            if path is not None and path.is_file():
+                with _no_gc(), open(path, "rb") as fh:
+                    self._index = pickle.load(fh)
+                self._index.graph = self.graph
+            else:
+                from kg.connect import build_index
+                self._index = build_index(self.graph)
+        return self._index
+
+    def cluster_ids(self) -> dict:
+        """``{entity: cluster id}`` over every cluster."""
+        return {m: c["id"] for c in self.clusters.get("clusters", ()) for m in c["members"]}
+
+    def broker_scores(self) -> dict:
+        """``{entity: score}`` for sizing nodes in the viewer (as
+        :func:`kg.viewer.broker_scores`)."""
+        measure = ("triple_helix" if any(r.get("triple_helix") for r in self.brokers)
+                   else "betweenness")
+        return {r["name"]: r.get(measure) or 0.0 for r in self.brokers}
+
+
+def store_key(store) -> str:
+    """A digest of the store's state (:meth:`kg.store.KGStore.state`, which
+    every document written or removed moves on) and of this ``kg``.
+
+    Reading it is one lookup, however large the store; building the same
+    files twice gives the same key, adding, replacing or removing a document
+    changes it.
+
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> len(store_key(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)))
+    64
+    """
+    return hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n{store.state()}".encode()
+                          ).hexdigest()
+
+
+def cached_stats(store) -> dict:
+    """:meth:`kg.store.KGStore.stats`, saved for the store's state.
+
+    Counting every quad of a large store takes a second or more; the counts
+    only change with the state.  ``kg build`` saves them as it reports them.
+    """
+    import json
+
+    key = store_key(store)
+    folder = cache_dir(store)
+    path = folder / "stats.json" if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("key") == key:
+                return saved["stats"]
+        except (OSError, ValueError, KeyError):
+            pass
+    stats = store.stats()
+    if path is not None:
+        try:
+            folder.mkdir(exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps({"key": key, "stats": stats}, ensure_ascii=False),
+                           encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return stats
+
+
+def cache_dir(store) -> Path | None:
+    """Where ``store`` keeps its saved analysis (``None`` for a server)."""
+    from kg.store import is_url
+
+    if is_url(store.location):
+        return None
+    return Path(store.location) / CACHE_DIR
+
+
+def invalidate(store) -> None:
+    """Drop the saved analysis of ``store`` (after any change to it)."""
+    folder = cache_dir(store)
+    if folder is not None and folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def is_cached(store, key: str | None = None) -> bool:
+    """Whether the analysis of the store's current state is saved."""
+    folder = cache_dir(store)
+    if folder is None or not (folder / "key").is_file():
+        return False
+    return (folder / "key").read_text() == (key or store_key(store))
+
+
+def compute(store, key: str | None = None) -> Analysis:
+    """Project ``store`` and score its brokers and clusters (no saving).
+
+    Parameters
+    ----------
+    store : kg.store.KGStore
+    key : str, optional
+        Its :func:`store_key`, if already known.
+
+    Returns
+    -------
+    Analysis
+    """
+    from kg.brokerage import broker_measures, rank_brokers
+    from kg.clusters import clusters
+    from kg.graph import project
+
+    start = time.perf_counter()
+    key = key or store_key(store)
+    G = project(store.entities(), store.relations())
+    rows = broker_measures(G) if len(G) else []
+    ranked = rank_brokers(rows, G, top=None, actors_only=False, bridges=0)
+    result = clusters(G) if len(G) else {"method": "louvain", "clusters": [], "modularity": 0.0}
+    return Analysis(key=key, graph=G, brokers=ranked, clusters=result,
+                    seconds=time.perf_counter() - start, computed=True)
+
+
+def analysis(store, *, graph_only: bool = False) -> Analysis:
+    """The analysis of the store's current state: read back if saved,
+    otherwise computed and saved.
+
+    Parameters
+    ----------
+    store : kg.store.KGStore
+    graph_only : bool
+        Read only the projection (``brokers`` and ``clusters`` are then
+        empty) when it is saved: for commands that need no scores.
+
+    Returns
+    -------
+    Analysis
+        ``computed`` tells whether this call had to compute it.
+    """
+    key = store_key(store)
+    folder = cache_dir(store)
+    if folder is not None and is_cached(store, key):
+        try:
+            return _read(folder, key, graph_only)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            pass  # a damaged or half-written analysis is computed again
+    result = compute(store, key)
+    if folder is not None:
+        _write(folder, result)
+    return result
+
+
+#: While a saved projection is written or read: its evidence file.
+_EVIDENCE_FILE: dict = {"saving": False, "path": None}
+
+
+class LazyEvidence(Sequence):
+    """The evidence list of one relation of a saved projection, read when
+    first used.
+
+    A projection of 10 000 articles holds some 130 000 evidence dicts; a
+    command that draws one card or one path reads a handful of them.  The
+    saved projection keeps them in a file of their own (``evidence.bin``,
+    one pickled list per relation) and each relation only its place in
+    it, so the graph loads without them; each behaves as the list it
+    stands for.  Pickled anywhere else (``kg project --out``), it is that
+    list.
+
+    >>> ev = LazyEvidence(items=[{"sentence": "甲乙签约", "doc": "a.txt"}])
+    >>> len(ev), ev[0]["doc"], list(ev) == [{"sentence": "甲乙签约", "doc": "a.txt"}]
+    (1, 'a.txt', True)
+    """
+
+    __slots__ = ("_span", "_path", "_items")
+
+    def __init__(self, span: tuple[int, int] | None = None, items: list | None = None):
+        self._span = span
+        self._path = _EVIDENCE_FILE["path"]
+        self._items = items
+
+    def _list(self) -> list:
+        if self._items is None:
+            with open(self._path, "rb") as fh:
+                fh.seek(self._span[0])
+                self._items = pickle.loads(fh.read(self._span[1]))
+        return self._items
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, Sequence)) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+    def __reduce__(self):
+        if _EVIDENCE_FILE["saving"]:
+            return (LazyEvidence, (self._span,))
+        return (list, (self._list(),))
+
+
+def _write_evidence(G, path: Path) -> None:
+    """Write the evidence lists of ``G`` to ``path``; leave a
+    :class:`LazyEvidence` with its place in the file on every edge."""
+    offset = 0
+    with open(path, "wb") as fh:
+        for _, _, data in G.edges(data=True):
+            items = list(data.get("evidence") or [])
+            blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(blob)
+            data["evidence"] = LazyEvidence((offset, len(blob)), items)
+            offset += len(blob)
+
+
+@contextmanager
+def _no_gc():
+    """Unpickling a graph creates millions of objects that the cyclic
+    collector would rescan at every generation threshold; none are garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def _read(folder: Path, key: str, graph_only: bool) -> Analysis:
+    with _no_gc():
+        _EVIDENCE_FILE["path"] = str(folder / "evidence.bin")
+        try:
+            with open(folder / "graph.pickle", "rb") as fh:
+                G = pickle.load(fh)
+        finally:
+            _EVIDENCE_FILE["path"] = None
+        meta = {}
+        if not graph_only:
+            with open(folder / "scores.pickle", "rb") as fh:
+                meta = pickle.load(fh)
+    import networkx as nx
+
+    if not isinstance(G, nx.MultiDiGraph):
+        raise ValueError("not a projection")
+    return Analysis(key=key, graph=G, brokers=meta.get("brokers", []),
+                    clusters=meta.get("clusters", {}), seconds=meta.get("seconds", 0.0),
+                    folder=folder)
+
+
+def _write(folder: Path, result: Analysis) -> None:
+    """Write the files, then the key last: a key on disk means complete files."""
+    tag = f".tmp{os.getpid()}"
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / "key").unlink(missing_ok=True)
+        _write_evidence(result.graph, folder / ("evidence.bin" + tag))
+        _EVIDENCE_FILE["saving"] = True
+        try:
+            with open(folder / ("graph.pickle" + tag), "wb") as fh:
+                pickle.dump(result.graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            _EVIDENCE_FILE["saving"] = False
+        with open(folder / ("scores.pickle" + tag), "wb") as fh:
+            pickle.dump({"brokers": result.brokers, "clusters": result.clusters,
+                         "seconds": result.seconds}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        (folder / ("key" + tag)).write_text(result.key)
+        index = result.connect_index()
+        index.graph = None               # saved beside, not inside, the graph
+        try:
+            with open(folder / ("index.pickle" + tag), "wb") as fh:
+                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            index.graph = result.graph
+        for name in ("evidence.bin", "graph.pickle", "index.pickle", "scores.pickle", "key"):
+            os.replace(folder / (name + tag), folder / name)
+        result.folder = folder
+    except OSError:
+        for name in ("evidence.bin", "graph.pickle", "index.pickle", "scores.pickle", "key"):   # a read-only store:
+            Path(folder / (name + tag)).unlink(missing_ok=True)  # compute each time

@@ -1,0 +1,148 @@
+"""The analysis of a store (projection, broker and cluster scores) is
+computed once per store state, read back by the analysis commands, and
+dropped when a build or a removal changes the store."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+import kg.analysis
+from kg.analysis import analysis, is_cached, store_key
+from kg.brokerage import brokers
+from kg.build import build, remove
+from kg.card import card
+from kg.cli import main
+from kg.clusters import clusters
+from kg.graph import project, save_graph
+from kg.store import open_store
+
+from test_store import fake_extract, write
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs, "a.txt", "甲大学|University|甲研究院|Platform|builds",
+          "甲研究院|Platform|乙公司|Company|cooperatesWith",
+          "张三|Person|甲大学|University|affiliatedWith")
+    write(docs, "b.txt", "甲大学|University|乙公司|Company|signsWith",
+          "乙公司|Company|清远高新区|Park|locatedIn",
+          "清远高新区|Park|丙政府|Government|partOf")
+    return docs
+
+
+def test_computed_once_per_state_and_dropped_by_build_and_remove(tmp_path, corpus):
+    store = open_store(tmp_path / "s", create=True)
+    build([corpus / "a.txt"], store, extract=fake_extract, progress=False)
+    first = analysis(store)
+    assert first.computed and is_cached(store)
+    again = analysis(store)
+    assert not again.computed
+    assert sorted(again.graph.edges(keys=True)) == sorted(first.graph.edges(keys=True))
+    assert again.brokers == first.brokers and again.clusters == first.clusters
+
+    key = store_key(store)
+    build([corpus], store, extract=fake_extract, progress=False)      # adds b.txt
+    assert not is_cached(store) and store_key(store) != key
+    grown = analysis(store)
+    assert grown.computed and "清远高新区" in grown.graph
+
+    grown_key = store_key(store)
+    remove(store, "b.txt")
+    assert not is_cached(store) and store_key(store) not in (key, grown_key)
+    shrunk = analysis(store)
+    assert shrunk.computed and "清远高新区" not in shrunk.graph
+    assert sorted(shrunk.graph.nodes) == sorted(first.graph.nodes)
+
+
+def test_saved_scores_are_those_computed_from_the_store(tmp_path, corpus):
+    """What the commands print from the saved analysis is what the analysis
+    functions give on a fresh projection."""
+    path = str(tmp_path / "s")
+    with open_store(path, create=True) as store:
+        build([corpus], store, extract=fake_extract, progress=False)
+        G = project(store.entities(), store.relations())
+    runner = CliRunner()
+    for _ in range(2):          # computed, then read back
+        out = runner.invoke(main, ["brokers", "--store", path, "--json", "--top", "5"])
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout) == json.loads(json.dumps(brokers(G, top=5), default=list))
+        out = runner.invoke(main, ["show", "乙公司", "--store", path, "--json"])
+        assert json.loads(out.stdout) == json.loads(json.dumps(card(G, "乙公司"), default=list))
+        out = runner.invoke(main, ["clusters", "--store", path, "--json", "--min-size", "1"])
+        assert json.loads(out.stdout) == json.loads(json.dumps(clusters(G), default=list))
+
+
+def test_commands_read_the_saved_analysis_instead_of_recomputing(tmp_path, corpus, monkeypatch):
+    path = str(tmp_path / "s")
+    with open_store(path, create=True) as store:
+        build([corpus], store, extract=fake_extract, progress=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(corpus), "--store", path, "--scores"])
+    assert result.exit_code == 0 and "scores computed in" in result.output
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(kg.analysis, "compute", fail)
+    for args in (["brokers"], ["clusters"], ["show", "甲大学"], ["connect", "张三", "丙政府"],
+                 ["view", "--out", str(tmp_path / "g.html")]):
+        result = runner.invoke(main, [*args, "--store", path])
+        assert result.exit_code == 0, (args, result.output)
+
+
+def test_state_is_the_same_for_the_same_builds_and_not_exported(tmp_path, corpus):
+    stores = []
+    for name in ("x", "y"):
+        store = open_store(tmp_path / name, create=True)
+        build([corpus], store, extract=fake_extract, progress=False)
+        stores.append(store)
+    assert stores[0].state() == stores[1].state() != ""
+    before = stores[0].state()
+    build([corpus], stores[0], extract=fake_extract, progress=False)     # nothing to do
+    assert stores[0].state() == before
+    # one triple in the default graph: not part of any document, not exported
+    assert stores[0].query("SELECT ?s WHERE { GRAPH ?g { ?s uic:state ?o } }").rows == []
+    assert len(stores[0].query("SELECT ?s WHERE { ?s uic:state ?o }").rows) == 1
+    assert "ontology#state" not in stores[0].export("nq").decode()
+
+
+def test_stats_are_saved_for_the_state(tmp_path, corpus, monkeypatch):
+    from kg.analysis import cached_stats
+
+    store = open_store(tmp_path / "s", create=True)
+    build([corpus / "a.txt"], store, extract=fake_extract, progress=False)
+    first = cached_stats(store)
+    monkeypatch.setattr(type(store), "stats", lambda self: {"recomputed": True})
+    assert cached_stats(store) == first
+    build([corpus], store, extract=fake_extract, progress=False)
+    assert cached_stats(store) == {"recomputed": True}
+
+
+def test_build_says_the_first_analysis_will_take_longer(tmp_path, corpus):
+    path = str(tmp_path / "s")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--store", path])
+    assert result.exit_code == 0
+    assert "first analysis command" in result.output and "--scores" in result.output
+
+
+def test_view_checks_its_size_before_clustering(tmp_path, monkeypatch):
+    from kg import viewer
+
+    G = project([], [{"subject": f"甲{i}", "predicate": "partOf", "object": "乙",
+                      "subject_type": "Department", "object_type": "University"}
+                     for i in range(viewer.MAX_NODES + 5)])
+    saved = tmp_path / "g.pickle"
+    save_graph(G, saved)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("clustered a graph too big to draw")
+
+    monkeypatch.setattr("kg.clusters.clusters", fail)
+    result = CliRunner().invoke(main, ["view", "--graph", str(saved), "--out",
+                                       str(tmp_path / "g.html")])
+    assert result.exit_code == 2 and "too many" in result.output
