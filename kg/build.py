@@ -1,16 +1,25 @@
 """Incremental ingest: documents → extraction → one named graph each.
 
-``build`` reads documents (files or folders), skips those already stored
-with the same content (same ``doc_id``), extracts the others and writes each
-one's graph in a single transaction, together with its ``doc_id``.  So:
+A document is its content: its identity is its ``doc_id`` (the hash of its
+text), and the paths it was read from are provenance, all recorded.
+``build`` reads documents (files or folders), skips a path already stored
+with the same content, extracts new contents and writes each one's graph in
+a single transaction.  So:
 
 * building twice adds nothing;
-* a changed document replaces its graph (the old version or the new one is
-  there, never a mix);
+* the same text under two paths (a copy, a renamed file) is one document
+  with both paths; two texts named ``news.txt`` in two folders are two;
+* a path whose text changed has its previous document replaced (the old
+  version or the new one is there, never a mix; a previous text still read
+  from another path stays, with that path only);
 * a build killed half way leaves every finished document in the store, and
-  running it again completes the rest.
+  running it again completes the rest;
+* a document whose extraction takes longer than ``timeout`` seconds is
+  skipped and named, and the others are stored.
 
-With ``jobs=N`` the extraction (the slow part) runs in ``N`` worker
+Documents are read one at a time as the build goes (a corpus is never held
+in memory), and the store's files are compacted at the end of a build that
+wrote something.  With ``jobs=N`` the extraction (the slow part) runs in ``N`` worker
 processes while this process keeps writing the store, in document order and
 one transaction per document as with one job — so the result is the same
 as with ``jobs=1``, only sooner.
@@ -23,11 +32,15 @@ Examples
 >>> def extract(doc):   # a stand-in for kg.extraction.document.extract_document
 ...     return {"document": doc, "entities": [
 ...         {"name": "某某大学", "type": "University", "aliases": []}], "relations": []}
->>> doc = {"doc": "a.txt", "doc_id": "00ff00ff00ff00ff", "raw": "某某大学。"}
+>>> doc = {"doc": "a.txt", "doc_id": "00ff00ff00ff00ff", "path": "news/a.txt", "raw": "某某大学。"}
 >>> ingest_document(store, doc, extract)
 'added'
 >>> ingest_document(store, doc, extract)
 'skipped'
+>>> ingest_document(store, dict(doc, path="copy/a.txt"), extract)   # same text, one document
+'linked'
+>>> sorted(store.doc_paths())
+['copy/a.txt', 'news/a.txt']
 """
 
 from __future__ import annotations
@@ -41,8 +54,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from kg.extraction.document import (DEFAULT_TIMEOUT, ExtractionTimeout, document_limit,
+                                    time_limit)
 from kg.extraction.coreference import qualify_generic
-from kg.rdf import document_quads
+from kg.messages import Skip
+from kg.rdf import document_quads, store_path
 from kg.store import KGStore, LabelIndex
 
 Extractor = Callable[[dict], dict]
@@ -50,30 +66,55 @@ Extractor = Callable[[dict], dict]
 
 @dataclass
 class BuildReport:
-    """What a build did: documents added, replaced, skipped, failed."""
+    """What a build did, by path: documents added, replaced, skipped
+    (unchanged), linked (a text already stored under another path: the path
+    was added to it), failed (``"<path>: <problem>"``, a
+    :class:`kg.messages.Skip`), and files of unsupported types left out."""
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    unsupported: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
-        """One line, e.g. ``added 3, replaced 0, skipped 2, failed 0``."""
-        return (f"added {len(self.added)}, replaced {len(self.replaced)}, "
+        """One line, e.g. ``added 3, replaced 0, skipped 2, failed 0``
+        (``, same text as a stored document 1`` when paths were linked)."""
+        line = (f"added {len(self.added)}, replaced {len(self.replaced)}, "
                 f"skipped {len(self.skipped)}, failed {len(self.failed)}")
+        if self.linked:
+            line += f", same text as a stored document {len(self.linked)}"
+        return line
+
+    @property
+    def read(self) -> int:
+        """How many documents were read (whatever became of them)."""
+        return (len(self.added) + len(self.replaced) + len(self.skipped)
+                + len(self.linked))
 
 
 def default_extractor() -> Extractor:
-    """:func:`kg.extraction.document.extract_document` (its pipeline is built once)."""
-    from kg.extraction import extract_document
+    """:func:`kg.extraction.document.extract_document`, its pipeline built
+    now (once per process), so that loading it does not count in a
+    document's time limit."""
+    from kg.extraction.document import default_pipeline, extract_document
 
+    default_pipeline()
     return extract_document
 
 
 def ingest_document(store: KGStore, doc: dict, extract: Extractor,
                     known: dict[str, str] | None = None,
-                    labels: "LabelIndex | None" = None) -> str:
-    """Store one document unless it is already there with the same content.
+                    labels: "LabelIndex | None" = None,
+                    ids: set[str] | None = None) -> str:
+    """Store one document unless its text is already stored.
+
+    The document's path (``path``, in :func:`kg.rdf.store_path` form) is
+    compared with the paths of the store: the same text at the same path is
+    skipped; a text stored under another path gains this path; a new text is
+    extracted and stored.  Either way, a different text stored before under
+    this path loses it, and is removed when it has no path left.
 
     Parameters
     ----------
@@ -85,40 +126,60 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
         ``doc -> {"document", "entities", "relations"}``; only called when the
         document has to be (re)written.
     known : dict, optional
-        ``{file name: doc_id}`` of the store, kept up to date; looked up from
-        the store when omitted.
+        ``{path: doc_id}`` of the store (:meth:`KGStore.doc_paths`), kept up
+        to date; looked up from the store when omitted.
     labels : LabelIndex, optional
         Resolves entities against the store (same answers as
         :meth:`KGStore.resolver`) without a query per document; kept up to
         date.  :func:`build` uses one for the whole build.
+    ids : set, optional
+        The ``doc_id`` of every stored document, kept up to date; looked up
+        from the store when omitted.
 
     Returns
     -------
     str
-        ``"added"``, ``"replaced"`` or ``"skipped"``.
+        ``"added"``, ``"replaced"`` (this path held another text, now gone
+        from the store), ``"linked"`` (the text was stored under another
+        path) or ``"skipped"`` (unchanged).
     """
     if known is None:
-        known = store.doc_hashes()
-    name, doc_id = doc["doc"], doc["doc_id"]
-    if known.get(name) == doc_id:
+        known = store.doc_paths()
+    if ids is None:
+        ids = store.doc_ids()
+    doc_id = doc["doc_id"]
+    path = store_path(doc.get("path") or doc["doc"])
+    before = known.get(path)
+    if before == doc_id:
         return "skipped"
-    result = qualify_generic(extract(doc))
-    result["document"].setdefault("doc", name)
-    result["document"].setdefault("doc_id", doc_id)
-    if labels is None:
-        store.replace_document(name, document_quads(result, store.resolver(result)))
+    if doc_id in ids:
+        store.add_path(doc_id, path)
+        status = "linked"
     else:
-        quads = document_quads(result, labels.resolver(result))
-        store.replace_document(name, quads)
-        labels.written(name, quads)
-    status = "replaced" if name in known else "added"
-    known[name] = doc_id
+        result = qualify_generic(extract(doc))
+        result["document"].setdefault("doc", doc["doc"])
+        result["document"].setdefault("doc_id", doc_id)
+        result["document"]["paths"] = [path]
+        if labels is None:
+            store.replace_document(doc_id, document_quads(result, store.resolver(result)))
+        else:
+            quads = document_quads(result, labels.resolver(result))
+            store.replace_document(doc_id, quads)
+            labels.written(doc_id, quads)
+        ids.add(doc_id)
+        status = "added"
+    known[path] = doc_id
+    if before is not None and store.drop_path(before, path):
+        ids.discard(before)
+        if labels is not None:
+            labels.written(before, [])
+        status = "replaced"
     return status
 
 
 def build(paths: Iterable[str | Path], store: KGStore, *,
           extract: Extractor | None = None, progress: bool = True,
-          jobs: int = 1) -> BuildReport:
+          jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT) -> BuildReport:
     """Ingest the documents under ``paths`` into ``store``, incrementally.
 
     Parameters
@@ -136,12 +197,24 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         Worker processes for extraction (``0``: one per CPU).  The store is
         always written by this process, in document order, one transaction
         per document; the result does not depend on ``jobs``.
+    timeout : float, optional
+        Seconds one document may take to extract, per 20 000 characters
+        (default :data:`kg.extraction.document.DEFAULT_TIMEOUT`; 0 or None: no limit;
+        see :func:`kg.extraction.document.document_limit`); a slower one is listed in
+        ``failed`` and the build goes on.
 
     Returns
     -------
     BuildReport
-        Unreadable files and extraction errors are listed in ``failed``
-        (one line each); the other documents are still ingested.
+        Unreadable files, extraction errors and documents over the time
+        limit are listed in ``failed`` (one line each); the other documents
+        are still ingested.  Files of unsupported types found in folders
+        are listed in ``unsupported``.
+
+    Raises
+    ------
+    kg.store.StoreError
+        E108 for a store written by an earlier version (rebuild it).
 
     Example
     -------
@@ -160,43 +233,92 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
     from kg.extraction.reading import iter_documents
 
     report = BuildReport()
+    store.check_writable()
     paths = [str(p) for p in paths]
-    known = store.doc_hashes()
+    known = store.doc_paths()
+    ids = store.doc_ids()
     labels = LabelIndex(store)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     total = _count_files(paths)
     bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="kg build",
                disable=not progress or total <= 3)
     # Documents are read one at a time as the build goes (never all held in
-    # memory); those already stored unchanged are counted as skipped on the
-    # way, the others go, in order, to extraction and then to the store.
-    queued: deque = deque()
+    # memory): a path already stored with the same text is counted as
+    # skipped on the way; the others are queued, in order, for the store,
+    # and a new text goes to extraction once, at its first path (the same
+    # text at a later path is then linked to it, not extracted again).
+    queued: deque = deque()      # (doc, whether it went to extraction)
+    new: set[str] = set()
 
-    def todo() -> Iterator[dict]:
+    def read() -> Iterator[dict]:
         for doc in iter_documents(paths,
-                                  on_error=lambda exc: report.failed.append(str(exc))):
-            if known.get(doc["doc"]) == doc["doc_id"]:
+                                  on_error=lambda exc: report.failed.append(Skip(str(exc))),
+                                  on_skip=report.unsupported.append):
+            if known.get(store_path(doc.get("path") or doc["doc"])) == doc["doc_id"]:
                 report.skipped.append(doc["doc"])
                 bar.update()
                 continue
-            queued.append(doc)
-            yield doc
+            fresh = doc["doc_id"] not in ids and doc["doc_id"] not in new
+            if fresh:
+                new.add(doc["doc_id"])
+            queued.append((doc, fresh))
+            if fresh or extracted is None:
+                yield doc
 
-    extracted = parallel_extract(todo(), extract, jobs) if jobs > 1 else None
+    extracted = (parallel_extract(read(), extract, jobs, timeout=timeout)
+                 if jobs > 1 else None)
     extractor = extract
     written = False
-    try:
-        for result in (extracted if extracted is not None else todo()):
-            doc = queued.popleft()
-            if extracted is None and extractor is None and known.get(doc["doc"]) != doc["doc_id"]:
-                extractor = default_extractor()     # built only if a document needs it
+
+    def store_one(doc: dict, result) -> None:
+        nonlocal extractor, written
+        name = doc.get("path") or doc["doc"]
+        try:
+            if result is not None:
+                done, result = result
+                if not done:
+                    report.failed.append(result if isinstance(result, Skip)
+                                         else Skip(f"{name}: {result}"))
+                    return
+                step = _Ready(result)
+            else:
+                if extractor is None and doc["doc_id"] not in ids:
+                    extractor = default_extractor()   # built only if a document needs it
+                step = _Limited(extractor, timeout, name)
             try:
-                status = _store_one(store, doc, result, extracted is not None, extractor,
-                                    known, labels, report)
-            finally:
-                bar.update()       # counted once written (or given up)
-            if status in ("added", "replaced"):
-                written = True
+                status = ingest_document(store, doc, step, known, labels, ids)
+            except ExtractionTimeout as exc:
+                report.failed.append(Skip(str(exc), exc.code))
+                return
+            except Exception as exc:  # one bad document must not stop the build
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                if type(exc).__name__ == "StoreError":
+                    raise
+                report.failed.append(Skip(f"{name}: {type(exc).__name__}: {exc}"))
+                return
+            written = written or status != "skipped"
+            getattr(report, status).append(doc["doc"])
+        finally:
+            bar.update()       # counted once written (or given up)
+
+    try:
+        if extracted is None:
+            for doc in read():
+                queued.popleft()
+                store_one(doc, None)
+        else:
+            # the documents queued before an extracted one (paths of texts
+            # already stored) are written first, in reading order
+            for result in extracted:
+                while True:
+                    doc, fresh = queued.popleft()
+                    if fresh:
+                        break
+                    store_one(doc, None)
+                store_one(doc, result)
+            while queued:
+                store_one(queued.popleft()[0], None)
     finally:
         bar.close()
         if extracted is not None:
@@ -204,31 +326,6 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         if written:
             store.compact()     # no write-ahead log left behind
     return report
-
-
-def _store_one(store, doc, result, parallel, extractor, known, labels, report) -> str:
-    """Store one document of :func:`build`; return its status."""
-    # a second file of the same name and content, written meanwhile
-    if known.get(doc["doc"]) == doc["doc_id"]:
-        report.skipped.append(doc["doc"])
-        return "skipped"
-    if parallel:
-        done, result = result
-        if not done:
-            report.failed.append(f"{doc['doc']}: {result}")
-            return "failed"
-        extractor = _Ready(result)
-    try:
-        status = ingest_document(store, doc, extractor, known, labels)
-    except Exception as exc:  # one bad document must not stop the build
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        if type(exc).__name__ == "StoreError":
-            raise
-        report.failed.append(f"{doc['doc']}: {type(exc).__name__}: {exc}")
-        return "failed"
-    getattr(report, status).append(doc["doc"])
-    return status
 
 
 def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
@@ -248,23 +345,28 @@ def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
     Returns
     -------
     BuildReport
-        As :func:`build`: documents already stored with the same content
-        are skipped, a changed one replaces its graph.  The store is the one
+        As :func:`build`: a path already stored with the same content is
+        skipped, a text stored under another path gains the path, a path
+        whose text changed has its document replaced.  The store is the one
         :func:`build` gives on the files that were extracted (same quads).
 
     Raises
     ------
     kg.extracted.ExtractedError
         A directory that is not an extraction, or out of order.
+    kg.store.StoreError
+        E108 for a store written by an earlier version (rebuild it).
     """
     from tqdm import tqdm
 
     from kg.extracted import check_dirs, read_results
 
+    store.check_writable()
     dirs = [str(d) for d in dirs]
     total = check_dirs(dirs)
     report = BuildReport()
-    known = store.doc_hashes()
+    known = store.doc_paths()
+    ids = store.doc_ids()
     labels = LabelIndex(store)
     written = False
     bar = tqdm(total=total, unit="doc", file=sys.stderr, desc="kg build",
@@ -273,7 +375,7 @@ def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
         for result in read_results(dirs):
             doc = result["document"]
             bar.update()
-            status = ingest_document(store, doc, _Ready(result), known, labels)
+            status = ingest_document(store, doc, _Ready(result), known, labels, ids)
             written = written or status != "skipped"
             getattr(report, status).append(doc["doc"])
     finally:
@@ -301,19 +403,33 @@ class _Ready:
         return self.result
 
 
+class _Limited:
+    """``extract`` under the per-document time limit."""
+
+    def __init__(self, extract: Extractor | None, timeout: float | None, name: str):
+        self.extract, self.timeout, self.name = extract, timeout, name
+
+    def __call__(self, doc: dict) -> dict:
+        with time_limit(document_limit(doc, self.timeout), self.name):
+            return self.extract(doc)
+
+
 # --- extraction in worker processes -----------------------------------------------------------
 
 _worker_extract: Extractor | None = None
+_worker_timeout: float | None = None
 
 
-def _init_worker(extract: Extractor | None, parent: int) -> None:
+def _init_worker(extract: Extractor | None, parent: int,
+                 timeout: float | None = None) -> None:
     """Runs once in each worker: load the pipeline, and exit if the parent
     dies (a build killed with SIGKILL must not leave workers behind)."""
-    global _worker_extract
+    global _worker_extract, _worker_timeout
+    from kg.extraction.document import default_pipeline
+
     _worker_extract = extract or default_extractor()
-    if extract is None:
-        from kg.extraction.document import default_pipeline
-        default_pipeline()
+    _worker_timeout = timeout
+    default_pipeline()     # here, not in the first document's time limit
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -324,17 +440,23 @@ def _init_worker(extract: Extractor | None, parent: int) -> None:
 
 
 def _extract_in_worker(doc: dict) -> tuple[bool, dict | str]:
-    """``(True, result)`` or ``(False, "Error: message")``."""
+    """``(True, result)`` or ``(False, "Error: message")`` (a
+    :class:`kg.messages.Skip` naming the document for a timeout)."""
     try:
-        return True, _worker_extract(doc)
+        with time_limit(document_limit(doc, _worker_timeout), doc.get("path") or doc["doc"]):
+            return True, _worker_extract(doc)
+    except ExtractionTimeout as exc:
+        return False, Skip(str(exc), exc.code)
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"
 
 
 def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
-                     jobs: int = 2) -> Iterator[tuple[bool, dict | str]]:
+                     jobs: int = 2, timeout: float | None = None,
+                     ) -> Iterator[tuple[bool, dict | str]]:
     """Extract ``docs`` in ``jobs`` worker processes; yield, in the order of
-    ``docs``, ``(True, result)`` or ``(False, "Error: message")``.
+    ``docs``, ``(True, result)`` or ``(False, "Error: message")``.  Each
+    document has ``timeout`` seconds (None: no limit).
 
     Workers are started with ``spawn`` (no inherited store handles or
     locks) and each builds its own pipeline once.  At most ``4 × jobs``
@@ -354,7 +476,8 @@ def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
     import kg.build as here   # workers find the functions by this name, however we were imported
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=here._init_worker, initargs=(extract, os.getpid()))
+                               initializer=here._init_worker,
+                               initargs=(extract, os.getpid(), timeout))
     pending: deque = deque()
     queue = iter(docs)
     try:
@@ -372,9 +495,35 @@ def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def remove(store: KGStore, doc: str) -> bool:
-    """Remove document ``doc`` (file name or path) and everything it stated.
+def find_document(store: KGStore, key: str) -> str:
+    """The ``doc_id`` of the stored document that ``key`` names: its id, one
+    of its paths, or its file name when only one document has that name.
 
-    Returns whether the document was in the store.
+    Raises :class:`kg.messages.KGError`: E201 when no document matches, E202
+    (listing the candidates' paths) when a file name is ambiguous.
     """
-    return store.remove_document(Path(doc).name)
+    from kg.messages import KGError
+
+    docs = store.documents()
+    for wanted in (lambda d: d["doc_id"] == key,
+                   lambda d: store_path(key) in d["paths"],
+                   lambda d: Path(key).name in {d["doc"], *(Path(p).name for p in d["paths"])}):
+        found = [d for d in docs if wanted(d)]
+        if len(found) == 1:
+            return found[0]["doc_id"]
+        if found:
+            shown = ", ".join(f"{d['path'] or d['doc']} (id {d['doc_id']})" for d in found)
+            raise KGError("E202", doc=key, n=len(found), candidates=shown)
+    raise KGError("E201", doc=key, store=store.location)
+
+
+def remove(store: KGStore, doc: str) -> str:
+    """Remove the document ``doc`` names (its path, an unambiguous file name,
+    or its id; see :func:`find_document`) and everything it stated.
+
+    Returns the removed document's ``doc_id``.
+    """
+    store.check_writable()
+    doc_id = find_document(store, doc)
+    store.remove_document(doc_id)
+    return doc_id

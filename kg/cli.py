@@ -1,7 +1,10 @@
 """The ``kg`` command line: each command calls one library function.
 
 Commands are grouped by stage; every command reads or writes plain files,
-the RDF store, or standard output, and fails with a one-line message.
+the RDF store, or standard output.  Problems are printed as one line each,
+from the templates of :mod:`kg.messages` (``kg: E101 …``), and the exit
+status follows its policy: 0 done, 1 some inputs skipped (the rest
+stored), 2 nothing done.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import sys
 import click
 
 from kg import __version__
+from kg.messages import EXIT_POLICY, PARTIAL, USAGE, KGError, line, plural, skipped
 
 #: Where the RDF store lives unless --store says otherwise.
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
@@ -20,18 +24,99 @@ store_option = click.option(
     "--store", default=DEFAULT_STORE, show_default=True,
     help="Store directory, or the URL of a SPARQL 1.1 server.")
 
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0), default=None,
+    help="Seconds one document may take to extract (per 20 000 characters) "
+         "before it is skipped and named [default: 60; 0: no limit].")
 
-@click.group()
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="List every file of an unsupported type left out.")
+
+
+#: click ≥ 8.2 raises this for a group called without a command.
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+class KGGroup(click.Group):
+    """A click group that prints every problem as one ``kg:`` line.
+
+    :class:`kg.messages.KGError` (and the store's errors) and click's own
+    usage errors all end here, so no command prints a traceback or a
+    second style of message.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None,
+             standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var,
+                                standalone_mode=False, **extra)
+        except KGError as exc:
+            click.echo(exc.line(), err=True)
+            code = exc.status
+        except _NO_ARGS as exc:              # plain `kg`: the help, as click shows it
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            code = USAGE
+        except click.UsageError as exc:
+            hint = ""
+            if exc.ctx is not None:     # `kg …` whatever name the program was run by
+                path = " ".join(["kg", *exc.ctx.command_path.split()[1:]])
+                hint = f" (see `{path} --help`)"
+            click.echo(line("E001", detail=exc.format_message(), usage=hint), err=True)
+            code = USAGE
+        except click.ClickException as exc:
+            click.echo(line("E503", detail=exc.format_message()), err=True)
+            code = USAGE
+        except click.exceptions.Abort:       # Ctrl-C
+            click.echo(line("E204"), err=True)
+            code = PARTIAL
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=KGGroup, epilog=EXIT_POLICY)
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
-    """Knowledge graph of university–industry–government collaboration."""
+    """Knowledge graph of university–industry–government collaboration.
+
+    Problems are printed one per line, as 'kg: CODE message'.
+    """
+
+
+def _skipped_types(unsupported, verbose: bool) -> None:
+    """Say which files of unsupported types were left out (W202, W203)."""
+    if not unsupported:
+        return
+    from collections import Counter
+
+    if verbose:
+        for path in unsupported:
+            click.echo(line("W203", path=path, suffix=path.suffix or "(no extension)"),
+                       err=True)
+    counts = Counter(p.suffix.lower() or "(no extension)" for p in unsupported)
+    click.echo(line("W202", n=len(unsupported), files="file" if len(unsupported) == 1
+                    else "files", counts=", ".join(f"{k} {v}" for k, v in counts.most_common()),
+                    more="" if verbose else "; --verbose lists them"), err=True)
+
+
+def _nothing_read(paths, unsupported) -> KGError:
+    why = ("only files of unsupported types" if unsupported
+           else "no .txt, .html, .htm or .md file")
+    return KGError("E203", paths=", ".join(paths), why=why)
+
+
+def _writable(path: str, what: str = "file") -> None:
+    """E401 unless ``path`` can be written: its folder must exist."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise KGError("E401", path=path, detail=f"no folder {os.path.dirname(path) or '.'}")
+    if os.path.isdir(path) and what == "file":
+        raise KGError("E401", path=path, detail="it is a folder")
+    if not os.access(folder, os.W_OK):
+        raise KGError("E401", path=path, detail="permission denied")
 
 
 # --- extraction (text → entities and relations) -----------------------------
-
-def _report_error(err) -> None:
-    click.echo(f"error: {err}", err=True)
-
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -41,22 +126,48 @@ def _report_error(err) -> None:
               help="A model folder written by `kg train` (default: the shipped one).")
 @click.option("--rules-only", is_flag=True,
               help="Without the trained tagger: rules only, faster, less accurate.")
-def extract(paths, out_dir, model_dir, rules_only):
-    """Extract entities and relations from files or folders of articles."""
-    from kg.extraction.document import write_extraction
+@timeout_option
+@verbose_option
+def extract(paths, out_dir, model_dir, rules_only, timeout, verbose):
+    """Extract entities and relations from files or folders of articles.
+
+    A file that cannot be read, or takes longer than --timeout, is named on
+    one line and skipped; the others are extracted and the exit status is 1.
+    """
+    from kg.extraction.document import DEFAULT_TIMEOUT, write_extraction
     from kg.extraction.pipeline import build_pipeline
 
-    errors = []
+    errors, unsupported = [], []
 
     def on_error(err):
         errors.append(err)
-        _report_error(err)
+        click.echo(skipped(_skip(err)), err=True)
 
-    nlp = build_pipeline(tagger=not rules_only, model=model_dir) if (model_dir or rules_only) else None
-    summary = write_extraction(paths, out_dir, on_error=on_error, nlp=nlp)
+    nlp = None
+    if model_dir or rules_only:
+        import jieba
+
+        jieba.setLogLevel(60)    # no "Building prefix dict…" lines among the messages
+        nlp = build_pipeline(tagger=not rules_only, model=model_dir)
+    try:
+        summary = write_extraction(paths, out_dir, on_error=on_error, nlp=nlp,
+                                   on_skip=unsupported.append,
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    except OSError as exc:
+        raise KGError("E401", path=out_dir, detail=exc.strerror or str(exc)) from None
+    _skipped_types(unsupported, verbose)
+    if not summary.documents and not errors:
+        raise _nothing_read(paths, unsupported)
     click.echo(summary)
     if errors:
-        sys.exit(1)
+        sys.exit(PARTIAL)
+
+
+def _skip(err):
+    """A :class:`kg.messages.Skip` for an input error or a timeout."""
+    from kg.messages import Skip
+
+    return Skip(str(err), getattr(err, "code", "W201"))
 
 
 @main.command("eval")
@@ -83,16 +194,52 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
         if len(paths) < 2:
             raise click.UsageError("give --gold GOLD_DIR (or GOLD_DIR as the first PATH) and texts")
         gold_dirs, paths = (paths[0],), paths[1:]
+    _check_gold(gold_dirs, paths)
+    failed = []
+
+    def on_error(err):
+        failed.append(err)
+        click.echo(skipped(_skip(err)), err=True)
+
     try:
         result = evaluate_extraction(list(gold_dirs), list(paths), folds=folds, model=model_dir,
-                                     tagger=not rules_only, on_error=_report_error)
+                                     tagger=not rules_only, on_error=on_error)
     except (GoldError, ValueError) as err:
-        raise click.ClickException(str(err)) from None
+        raise KGError("E603", detail=str(err)) from None
     if as_json:
         result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
         click.echo(format_many(result, show=show))
+    if failed:
+        sys.exit(PARTIAL)     # as build and extract: the others were scored
+
+
+def _check_gold(gold_dirs, paths) -> None:
+    """E601 for a gold folder without gold files, E602 when none of the gold
+    documents is among the texts of ``paths`` (scoring would print zeros)."""
+    from pathlib import Path
+
+    from kg.extraction.evaluation import GoldError, load_gold
+
+    gold = {}
+    for gold_dir in gold_dirs:
+        try:
+            found = load_gold(gold_dir)
+        except GoldError as err:
+            raise KGError("E603", detail=str(err)) from None
+        if not found:
+            raise KGError("E601", gold_dir=gold_dir)
+        gold.update(found)
+    names = set()
+    for given in paths:
+        p = Path(given)
+        files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+        names.update(f.name for f in files)
+    if not names & set(gold):
+        shown = ", ".join(sorted(gold)[:3]) + (" …" if len(gold) > 3 else "")
+        raise KGError("E602", n=len(gold), examples=shown, m=len(names),
+                      paths=", ".join(paths))
 
 
 @main.command("train")
@@ -108,44 +255,23 @@ def train_command(gold_dirs, text_paths, out_dir):
     try:
         meta = train(list(gold_dirs), list(text_paths), out_dir)
     except ValueError as err:
-        raise click.ClickException(str(err)) from None
+        raise KGError("E503", detail=str(err)) from None
     click.echo(f"trained on {meta['documents']} documents ({meta['sentences']} sentences) "
                f"→ {out_dir}/")
 
 
 # --- RDF store and SPARQL ----------------------------------------------------
 
-def _fail(message: str) -> None:
-    click.echo(f"kg: {message}", err=True)
-    sys.exit(1)
-
-
-def _store_errors(command):
-    """Turn a :class:`kg.store.StoreError` into a one-line message, exit 1."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from kg.store import StoreError
-        try:
-            return command(*args, **kwargs)
-        except StoreError as exc:
-            _fail(str(exc))
-    return wrapper
-
-
 def _open(location: str, create: bool = False):
-    from kg.store import StoreError, open_store
-    try:
-        return open_store(location, create=create)
-    except StoreError as exc:
-        _fail(str(exc))
+    from kg.store import open_store
+
+    return open_store(location, create=create)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar, no notes.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extraction processes (0: one per CPU); the result is the same.")
 @click.option("--extracted", is_flag=True,
@@ -154,63 +280,73 @@ def _open(location: str, create: bool = False):
 @click.option("--scores", is_flag=True,
               help="Also compute the projection and broker/cluster scores now (otherwise "
                    "the first analysis command after the build does).")
-@_store_errors
-def build(paths, store, quiet, jobs, extracted, scores):
+@timeout_option
+@verbose_option
+def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
     """Extract PATHS (files or folders) into the store, incrementally.
 
-    A document already stored with the same content is skipped; a changed one
-    replaces its named graph.  With --jobs N, N processes extract while this
-    one writes the store, one document at a time.  A file that cannot be read
-    is reported on one line and skipped; the others are stored and the exit
-    status is 1.  With --extracted, PATHS are directories of extraction
-    output (`kg extract`, or a distributed run: see the README) and the
-    store is the one `kg build` gives on the same files.
+    A document is its text: a path already stored with the same text is
+    skipped, the same text under a new path is recorded as that document's
+    other path, and a path whose text changed replaces its previous
+    document.  With --jobs N, N processes extract while this one writes the
+    store, one document at a time.  A file that cannot be read, or takes
+    longer than --timeout to extract, is named on one line and skipped; the
+    others are stored and the exit status is 1.  With --extracted, PATHS are
+    directories of extraction output (`kg extract`, or a distributed run:
+    see the README) and the store is the one `kg build` gives on the same
+    files.
     """
+    from kg.analysis import analysis, cached_stats, is_cached
     from kg.build import build as run_build, build_extracted
     from kg.extracted import ExtractedError
-    from kg.store import StoreError
+    from kg.extraction.document import DEFAULT_TIMEOUT
 
-    from kg.analysis import analysis, cached_stats, is_cached
-
-    kg_store = _open(store, create=True)
-    try:
-        with kg_store:
+    with _open(store, create=True) as kg_store:
+        try:
             if extracted:
                 report = build_extracted(paths, kg_store, progress=not quiet)
             else:
-                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs)
-            stats = cached_stats(kg_store)
-            analysed = analysis(kg_store) if scores else None
-            cached = analysed is not None or is_cached(kg_store)
-    except (StoreError, ExtractedError) as exc:
-        _fail(str(exc))
-    for line in report.failed:
-        click.echo(f"kg: skipped {line}", err=True)
-    click.echo(f"{report.summary()}; store {store}: {stats['documents']} documents, "
-               f"{stats['entities']} entities, {stats['relations']} relations")
+                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+        except ExtractedError as exc:
+            raise KGError("E205", detail=str(exc)) from None
+        stats = cached_stats(kg_store)
+        analysed = analysis(kg_store) if scores else None
+        cached = analysed is not None or is_cached(kg_store)
+    for item in report.failed:
+        click.echo(skipped(item), err=True)
+    _skipped_types(report.unsupported, verbose)
+    if not report.read and not report.failed and not extracted:
+        raise _nothing_read(paths, report.unsupported)
+    click.echo(f"{report.summary()}; store {store}: "
+               f"{plural(stats['documents'], 'document')}, "
+               f"{plural(stats['entities'], 'entity', 'entities')}, "
+               f"{plural(stats['relations'], 'relation')}")
     if analysed is not None:
         how = "computed" if analysed.computed else "already there"
         click.echo(f"scores {how} in {analysed.seconds:.1f} s: analysis commands now read them")
-    elif not cached and stats["documents"]:
+    elif not cached and stats["documents"] and not quiet:
         click.echo("note: the first analysis command (brokers, clusters, show, connect, view) "
                    "computes and saves the scores of this store state, so it takes longer; "
-                   "`kg build --scores` computes them now")
+                   "`kg build --scores` computes them now", err=True)
     if report.failed:
-        sys.exit(1)     # as `kg extract`: the good files are stored, a script sees the rest
+        sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 
 
 @main.command()
 @click.argument("doc")
 @store_option
-@_store_errors
 def remove(doc, store):
-    """Remove document DOC (its file name) and everything it stated."""
+    """Remove document DOC and everything it stated.
+
+    DOC is one of the document's paths, its file name when no other
+    document has it, or its id (content hash).
+    """
     from kg.build import remove as run_remove
 
     with _open(store) as kg_store:
-        if not run_remove(kg_store, doc):
-            _fail(f"no document {doc!r} in store {store}")
-    click.echo(f"removed {doc}")
+        doc_id = run_remove(kg_store, doc)
+    click.echo(f"removed {doc} (id {doc_id})")
 
 
 @main.command()
@@ -220,22 +356,14 @@ def remove(doc, store):
               default="table", show_default=True)
 @click.option("--update", "allow_update", is_flag=True,
               help="Allow a SPARQL update (the store is read-only otherwise).")
-@_store_errors
 def sparql(query, store, fmt, allow_update):
     """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
-    from kg.store import StoreError, format_result, query_kind
+    from kg.store import check_query, format_result, load_query
 
-    if os.path.isfile(query):
-        with open(query, encoding="utf-8") as handle:
-            query = handle.read()
-    if query_kind(query) == "update" and not allow_update:
-        _fail("this is an update, not a query: refused (read-only); "
-              "pass --update to change the store")
-    try:
-        with _open(store) as kg_store:
-            result = kg_store.query(query, allow_update=allow_update)
-    except StoreError as exc:
-        _fail(str(exc))
+    query = load_query(query)
+    check_query(query, allow_update)       # before opening the store
+    with _open(store) as kg_store:
+        result = kg_store.query(query, allow_update=allow_update)
     if result.kind == "update":
         click.echo("update done")
     else:
@@ -248,18 +376,18 @@ def sparql(query, store, fmt, allow_update):
               type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
 @click.option("--out", type=click.Path(), default=None,
               help="Output file (a directory for csv); standard output if omitted.")
-@_store_errors
 def export_(store, fmt, out):
     """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j)."""
-    from kg.store import StoreError
-
     if fmt == "csv" and not out:
-        _fail("csv export writes nodes.csv and relationships.csv: give --out DIR")
-    try:
-        with _open(store) as kg_store:
+        raise KGError("E503", detail="csv export writes nodes.csv and relationships.csv: "
+                                     "give --out DIR")
+    if out:
+        _writable(out, "folder" if fmt == "csv" else "file")
+    with _open(store) as kg_store:
+        try:
             data = kg_store.export(fmt, out)
-    except StoreError as exc:
-        _fail(str(exc))
+        except OSError as exc:
+            raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     if data is not None:
         sys.stdout.buffer.write(data)
 
@@ -267,7 +395,6 @@ def export_(store, fmt, out):
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-@_store_errors
 def stats(store, as_json):
     """Documents, entities per type and relations per predicate."""
     import json
@@ -301,10 +428,10 @@ def _analysis(store: str, graph_file: str | None, graph_only: bool = False):
     store's, computed once per store state and read back; or, with
     ``graph_file``, a saved projection whose scores are computed here."""
     import gc
+    import pickle
 
     from kg.analysis import Analysis, analysis
     from kg.graph import load_graph
-    from kg.store import StoreError
 
     try:
         if graph_file:
@@ -313,10 +440,8 @@ def _analysis(store: str, graph_file: str | None, graph_only: bool = False):
         else:
             with _open(store) as kg_store:
                 result = analysis(kg_store, graph_only=graph_only)
-    except (OSError, ValueError, ImportError) as exc:
-        raise click.ClickException(f"cannot load the graph: {exc}") from None
-    except StoreError as exc:
-        _fail(str(exc))
+    except (OSError, ValueError, ImportError, EOFError, pickle.UnpicklingError) as exc:
+        raise KGError("E504", detail=str(exc) or type(exc).__name__) from None
     if result.computed and result.graph.number_of_nodes():
         click.echo(f"(scores of this store state computed in {result.seconds:.1f} s and "
                    "saved; the next commands read them)", err=True)
@@ -367,6 +492,7 @@ def project_cmd(store: str, out: str) -> None:
     """Project the store's entities and relations to a graph file."""
     from kg.graph import save_graph
 
+    _writable(out)
     G = _analysis_graph(store, None)
     save_graph(G, out)
     click.echo(f"{G.number_of_nodes()} entities, {G.number_of_edges()} relations → {out}")
@@ -375,7 +501,8 @@ def project_cmd(store: str, out: str) -> None:
 @main.command("brokers")
 @store_option
 @graph_option
-@click.option("--top", default=20, show_default=True, help="How many brokers.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many brokers.")
 @click.option("--sort", default="triple_helix", show_default=True,
               help="Measure to rank by: triple_helix, university_industry, "
                    "university_government, betweenness, effective_size, or a "
@@ -393,7 +520,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
         rows = rank_brokers(_broker_rows(result), result.graph, top=top, sort=sort,
                             actors_only=not all_types)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E503", detail=str(exc)) from None
     if as_json:
         return _echo_json(rows)
     for rank, r in enumerate(rows, 1):
@@ -407,7 +534,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
         click.echo("      G–F (count, z): " + ", ".join(
             f"{k} {gf[k]} ({_z(gz[k])})" for k in ROLES))
         for b in r["bridges"]:
-            click.echo(f"      bridges {' ↔ '.join(b['sectors'])} ({b['pairs']} pairs), "
+            click.echo(f"      bridges {' ↔ '.join(b['sectors'])} ({plural(b['pairs'], 'pair')}), "
                        f"e.g. {' – '.join(b['example'])}")
 
 
@@ -418,7 +545,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
               show_default=True)
 @click.option("--seed", default=42, show_default=True)
 @click.option("--resolution", default=1.0, show_default=True)
-@click.option("--min-size", default=3, show_default=True,
+@click.option("--min-size", default=3, show_default=True, type=click.IntRange(min=1),
               help="Leave out smaller clusters.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json) -> None:
@@ -435,16 +562,16 @@ def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json)
             result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
                               min_size=min_size)
     except ClusterBackendError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E503", detail=str(exc)) from None
     if as_json:
         return _echo_json(result)
-    click.echo(f"{len(result['clusters'])} clusters ({method}, seed {seed}, "
+    click.echo(f"{plural(len(result['clusters']), 'cluster')} ({method}, seed {seed}, "
                f"modularity {result['modularity']:.3f})")
     for c in result["clusters"]:
         sectors = ", ".join(f"{s} {n}" for s, n in c["sectors"])
         click.echo(f"[{c['id']}] {c['label']}")
-        click.echo(f"    {c['size']} members; {c['internal_edges']} internal, "
-                   f"{c['external_edges']} external edges; "
+        click.echo(f"    {plural(c['size'], 'member')}; {c['internal_edges']} internal, "
+                   f"{plural(c['external_edges'], 'external edge')}; "
                    f"mostly {' + '.join(c['dominant_sectors'])} ({sectors})")
 
 
@@ -455,9 +582,24 @@ def _echo_relation(r, indent="    ") -> None:
     click.echo(f"{indent}{r['subject']} —{r['predicate']}→ {r['object']}{title}")
     for ev in r["evidence"][:2]:
         sentence = re.sub(r"\s*\n\s*", "", ev.get("sentence") or "")
-        click.echo(f"{indent}    “{sentence}” [{ev.get('doc')}]")
+        click.echo(f"{indent}    {_quoted(sentence)} [{ev.get('doc')}]")
     if len(r["evidence"]) > 2:
         click.echo(f"{indent}    … {len(r['evidence']) - 2} more sentences")
+
+
+def _quoted(sentence: str) -> str:
+    """The sentence in “…”; as it is when it is already so quoted, and in
+    「…」 when it begins or ends with a quotation of its own (no ““ or ””).
+
+    >>> _quoted("甲与乙签约。"), _quoted("“甲与乙签约。”"), _quoted("“星火”计划启动。")
+    ('“甲与乙签约。”', '“甲与乙签约。”', '「“星火”计划启动。」')
+    """
+    if sentence.startswith("“") and sentence.endswith("”") \
+            and sentence.count("“") == sentence.count("”") and "”" not in sentence[1:-1]:
+        return sentence
+    if sentence.startswith("“") or sentence.endswith("”"):
+        return f"「{sentence}」"
+    return f"“{sentence}”"
 
 
 @main.command("connect")
@@ -465,8 +607,10 @@ def _echo_relation(r, indent="    ") -> None:
 @graph_option
 @click.argument("x")
 @click.argument("y")
-@click.option("--max-hops", default=5, show_default=True, help="Longest path, in relations.")
-@click.option("--paths", default=3, show_default=True, help="How many paths.")
+@click.option("--max-hops", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Longest path, in relations.")
+@click.option("--paths", default=3, show_default=True, type=click.IntRange(min=1),
+              help="How many paths.")
 @click.option("--via", default=None,
               help="Only paths through an entity of this type (Person, Platform, …) or sector.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -476,13 +620,15 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.connect import NameResolutionError, connect
 
+    if html_file:
+        _writable(html_file)
     analysed = _analysis(store, graph_file, graph_only=not html_file)
     G = analysed.graph
     try:
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
                          index=analysed.connect_index())
     except (NameResolutionError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E501", detail=str(exc)) from None
     if html_file:
         from kg.viewer import write_connect_page
 
@@ -495,11 +641,11 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     s, t = result["source"], result["target"]
     if not result["paths"]:
         extra = f" through a {via}" if via else ""
-        click.echo(f"No path{extra} between {s} and {t} within {max_hops} hops.")
+        click.echo(f"No path{extra} between {s} and {t} within {plural(max_hops, 'hop')}.")
         return
-    click.echo(f"{s} → {t}: {len(result['paths'])} path(s)")
+    click.echo(f"{s} → {t}: {plural(len(result['paths']), 'path')}")
     for i, p in enumerate(result["paths"], 1):
-        click.echo(f"\n{i}. ({p['length']} hops) " + " – ".join(p["nodes"]))
+        click.echo(f"\n{i}. ({plural(p['length'], 'hop')}) " + " – ".join(p["nodes"]))
         for hop in p["hops"]:
             _echo_relation(hop)
     if result["intermediaries"]:
@@ -526,7 +672,7 @@ def show_cmd(store, graph_file, name, as_json) -> None:
                  broker_rows=_broker_rows(analysed),
                  index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KGError("E501", detail=str(exc)) from None
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -536,7 +682,7 @@ def show_cmd(store, graph_file, name, as_json) -> None:
     click.echo(f"documents: {', '.join(c['docs'])}")
     if c["cluster"]:
         cl = c["cluster"]
-        click.echo(f"cluster [{cl['id']}] {cl['label']} ({cl['size']} members)")
+        click.echo(f"cluster [{cl['id']}] {cl['label']} ({plural(cl['size'], 'member')})")
     if c["broker"]:
         b = c["broker"]
         click.echo(f"broker rank {b['rank']}: uni→ind {_num(b['university_industry'])}, "
@@ -556,7 +702,18 @@ def show_cmd(store, graph_file, name, as_json) -> None:
 
 # --- viewer -------------------------------------------------------------------
 
-@main.command("view")
+def _view_help(text: str) -> str:
+    from kg.viewer import MAX_NODES
+
+    return text.replace("MAX_NODES", f"{MAX_NODES:,}")
+
+
+@main.command("view", help=_view_help("""Write an interactive, self-contained HTML page of the graph.
+
+    Opens offline: colours by sector, sizes by broker score, hover for
+    evidence, search by name, alias, pinyin or Traditional characters.
+    Above MAX_NODES entities it asks you to narrow the view instead.
+    """))
 @store_option
 @graph_option
 @click.option("--out", default="graph.html", show_default=True,
@@ -570,14 +727,9 @@ def show_cmd(store, graph_file, name, as_json) -> None:
 @click.option("--min-degree", default=0, show_default=True, type=click.IntRange(0),
               help="Only entities with at least this many relations.")
 def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> None:
-    """Write an interactive, self-contained HTML page of the graph.
-
-    Opens offline: colours by sector, sizes by broker score, hover for
-    evidence, search by name/alias/pinyin. Above kg.viewer.MAX_NODES
-    entities it asks you to narrow the view instead.
-    """
     from kg import viewer
 
+    _writable(out)
     analysed = _analysis(store, graph_file)
     G = analysed.graph
     try:
@@ -599,11 +751,16 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
         title = "Knowledge graph" + (": " + ", ".join(p for p in parts if p)
                                      if any(parts) else "")
         viewer.write_view(view, out, cluster=cluster, score=score, title=title)
+    except KGError:
+        raise
     except KeyError as exc:
-        raise click.ClickException(exc.args[0]) from None
+        raise KGError("E501", detail=exc.args[0]) from None
     except viewer.ViewTooLarge as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{view.number_of_nodes()} entities, {view.number_of_edges()} relations → {out}")
+        raise KGError("E503", detail=str(exc)) from None
+    except OSError as exc:
+        raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
+    click.echo(f"{plural(view.number_of_nodes(), 'entity', 'entities')}, "
+               f"{plural(view.number_of_edges(), 'relation')} → {out}")
 
 
 

@@ -46,7 +46,7 @@ from itertools import islice
 
 import networkx as nx
 
-from kg.graph import relation_view, to_undirected_simple
+from kg.graph import pinyin_of, relation_view, to_undirected_simple
 from kg.records import ENTITY_TYPES, SECTOR
 
 __all__ = [
@@ -139,6 +139,8 @@ def build_index(G: nx.MultiDiGraph, *, hub_degree: float | None = None) -> Conne
         for alias in data.get("aliases") or ():
             index.aliases.setdefault(_norm(alias), set()).add(n)
             index.keys.append((_norm(alias), n))
+            # the pinyin of an alias finds the entity too (xi an jiao da: 西安交大)
+            index.pinyin.setdefault(pinyin_of(alias), set()).add(n)
         for key in (data.get("pinyin"), data.get("initials")):
             if key:
                 index.pinyin.setdefault(key, set()).add(n)
@@ -196,6 +198,15 @@ def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None
             + "; give the full name", query, shown)
 
     exact = index.names.get(q, set()) | index.aliases.get(q, set())
+    if not exact:
+        # a name typed in Traditional characters (陝西理工大學) is looked up
+        # in Simplified, as the store keeps names
+        from kg.extraction.cleaning import to_simplified
+
+        simple = _norm(to_simplified(query))
+        if simple != q:
+            q = simple
+            exact = index.names.get(q, set()) | index.aliases.get(q, set())
     if exact:
         return decide(exact, "names")
     ascii_query = q.isascii()

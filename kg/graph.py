@@ -290,8 +290,8 @@ def graph_from_store(location: str) -> nx.MultiDiGraph:
     """Open the store at ``location`` and project its entities and relations."""
     from kg.store import open_store
 
-    store = open_store(location)
-    return project(store.entities(), store.relations())
+    with open_store(location) as store:
+        return project(store.entities(), store.relations())
 
 
 def save_graph(G: nx.MultiDiGraph, path: str | Path) -> None:

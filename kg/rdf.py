@@ -154,17 +154,22 @@ def entity_iri(name: str, type_: str) -> str:
     return f"{KG}entity/{type_}/{iri_segment(name)}"
 
 
-def document_iri(doc: str) -> str:
-    """The IRI of document ``doc`` (its file name), also its graph's name.
+def document_iri(doc_id: str) -> str:
+    """The IRI of the document whose content hash is ``doc_id``, also its
+    graph's name.
 
-    >>> document_iri("000_x.txt")
-    'https://w3id.org/uic-kg/kg/document/000_x.txt'
+    A document is its content: the same text under two file names is one
+    document (both paths are recorded with ``uic:path``), two texts under
+    one file name in two folders are two.
+
+    >>> document_iri("42554c0628e267aa")
+    'https://w3id.org/uic-kg/kg/document/42554c0628e267aa'
     """
-    return f"{KG}document/{iri_segment(doc)}"
+    return f"{KG}document/{iri_segment(doc_id)}"
 
 
 def doc_from_iri(iri: str) -> str:
-    """The file name that :func:`document_iri` encoded."""
+    """The content hash that :func:`document_iri` encoded."""
     return decode_segment(iri.rsplit("/", 1)[1])
 
 
@@ -333,7 +338,7 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     version = (extractor_version or doc.get("extractor")
                or next((r["extractor"] for r in rels if r.get("extractor")), None)
                or f"kg/{__version__}")
-    doc_iri = document_iri(doc["doc"])
+    doc_iri = document_iri(doc["doc_id"])
     g = _Graph(doc_iri)
 
     # The document.
@@ -343,7 +348,9 @@ def document_quads(result: dict, resolve: Resolver | None = None,
     text = doc.get("text")
     if text is None:
         text = doc.get("raw")
-    for key in ("path", "encoding", "format"):
+    for path in document_paths(doc):
+        g.add(doc_iri, UIC + "path", _lit(path))
+    for key in ("encoding", "format"):
         if doc.get(key) is not None:
             g.add(doc_iri, UIC + key, _lit(doc[key]))
     if text is not None:
@@ -401,7 +408,7 @@ def document_quads(result: dict, resolve: Resolver | None = None,
         s = end(rel["subject"], rel.get("subject_type"))
         o = end(rel["object"], rel.get("object_type"))
         g.share(s, pred, o)
-        ev = f"{KG}evidence/{_digest(doc['doc'], s, pred, o, rel.get('start'), rel.get('end'), rel.get('trigger'), rel.get('evidence'))}"
+        ev = f"{KG}evidence/{_digest(doc['doc_id'], s, pred, o, rel.get('start'), rel.get('end'), rel.get('trigger'), rel.get('evidence'))}"
         g.add(ev, RDF + "type", UIC + "Evidence")
         g.add(ev, RDF + "subject", s)
         g.add(ev, RDF + "predicate", pred)
@@ -441,6 +448,35 @@ def document_quads(result: dict, resolve: Resolver | None = None,
         for s, p, o in entity_description(iri, type_, canonical, names):
             g.share(s, p, o)
     return list(g.quads)
+
+
+def store_path(path: str) -> str:
+    """The form a document path is recorded in: normalised, and relative to
+    the working directory when it lies below it, so ``./a/x.txt``,
+    ``a/x.txt`` and the absolute path of either are one path.
+
+    >>> store_path("./news/../news/a.txt")
+    'news/a.txt'
+    """
+    import os
+
+    norm = os.path.normpath(str(path))
+    if os.path.isabs(norm):
+        rel = os.path.relpath(norm)
+        if not rel.startswith(".."):
+            return rel
+    return norm
+
+
+def document_paths(doc: dict) -> list[str]:
+    """Every path a document record was read from (``paths``, else ``path``),
+    in :func:`store_path` form.
+
+    >>> document_paths({"path": "a/x.txt", "paths": ["a/x.txt", "b/y.txt"]})
+    ['a/x.txt', 'b/y.txt']
+    """
+    paths = doc.get("paths") or ([doc["path"]] if doc.get("path") else [])
+    return list(dict.fromkeys(store_path(p) for p in paths))
 
 
 def insert_data(quads: Iterable[Quad]) -> str:

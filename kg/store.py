@@ -52,14 +52,36 @@ from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.messages import KGError
 from kg.rdf import (DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN, PREFIXES,
                     PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
                     insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
 
 
-class StoreError(RuntimeError):
-    """A store problem, with a one-line message for the user."""
+class StoreError(KGError, RuntimeError):
+    """A store problem: a code of :mod:`kg.messages` and its one-line message.
+
+    >>> str(StoreError("E102", path="notes.txt"))
+    'E102 notes.txt is a file, not a store directory; nothing was changed'
+    """
+
+
+def syntax_error(exc: SyntaxError, skip_lines: int = 0) -> StoreError:
+    """A :class:`StoreError` (E302) for Oxigraph's syntax error ``exc``, its
+    ``line:column`` moved up by the ``skip_lines`` lines put before the
+    user's text (the predeclared prefixes), so it points at the user's line.
+
+    >>> str(syntax_error(SyntaxError("error at 12:3: expected WHERE"), 10))
+    'E302 SPARQL syntax error at line 2, column 3: expected WHERE'
+    """
+    first = str(exc).splitlines()[0] if str(exc) else "invalid SPARQL"
+    found = re.match(r"error at (\d+):(\d+): (.*)", first)
+    if not found:
+        return StoreError("E302", where="", detail=first)
+    row, col = int(found.group(1)) - skip_lines, int(found.group(2))
+    where = f" at line {row}, column {col}" if row >= 1 else ""
+    return StoreError("E302", where=where, detail=found.group(3))
 
 
 # --- query results ----------------------------------------------------------------
@@ -86,6 +108,72 @@ def query_kind(sparql: str) -> str:
     rest = sparql[_PROLOGUE.match(sparql).end():]
     word = re.match(r"[A-Za-z]*", rest).group(0).upper()
     return word.lower() if word in _QUERY_FORMS else "update"
+
+
+#: First keywords of SPARQL 1.1 updates.
+_UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
+                 "MOVE", "ADD", "WITH")
+
+
+def check_query(sparql: str, allow_update: bool = False) -> str:
+    """:func:`query_kind` of ``sparql``, refusing what cannot run.
+
+    Raises :class:`StoreError`: E302 when the first keyword is neither a
+    query form nor an update (``SELEC * …`` is a typo, not an update), E303
+    for an update without ``allow_update``.
+
+    >>> check_query("ASK {}")
+    'ask'
+    >>> try:
+    ...     check_query("# typo\\nSELEC * WHERE { ?s ?p ?o }")
+    ... except StoreError as exc:
+    ...     print(exc)
+    E302 SPARQL syntax error at line 2, column 1: 'SELEC' is neither a query form (SELECT, ASK, CONSTRUCT, DESCRIBE) nor an update (INSERT, DELETE, …)
+    """
+    kind = query_kind(sparql)
+    if kind != "update":
+        return kind
+    start = _PROLOGUE.match(sparql).end()
+    word = re.match(r"\S*", sparql[start:]).group(0)
+    if word.upper() not in _UPDATE_FORMS:
+        row = sparql.count("\n", 0, start) + 1
+        col = start - (sparql.rfind("\n", 0, start) + 1) + 1
+        detail = (f"{word[:30]!r} is neither a query form (SELECT, ASK, CONSTRUCT, "
+                  "DESCRIBE) nor an update (INSERT, DELETE, …)" if word else
+                  "no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+        raise StoreError("E302", where=f" at line {row}, column {col}", detail=detail)
+    if not allow_update:
+        raise StoreError("E303")
+    return kind
+
+
+def load_query(query: str) -> str:
+    """The text of ``query``: the contents of the file it names, or itself.
+
+    A single word without braces (``nonexistent.rq``) that is not an
+    existing file is an error (E301), not a query to run.
+
+    >>> load_query("ASK {}")
+    'ASK {}'
+    >>> try:
+    ...     load_query("nonexistent.rq")
+    ... except StoreError as exc:
+    ...     print(exc)
+    E301 no query file nonexistent.rq (give a .rq file or the text of a query)
+    """
+    path = Path(query)
+    looks_like_file = len(query.split()) == 1 and "{" not in query
+    try:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError("E305", path=query,
+                         detail=getattr(exc, "strerror", None) or str(exc)) from None
+    except ValueError:      # a query text too long or odd to be a path
+        pass
+    if looks_like_file:
+        raise StoreError("E301", path=query)
+    return query
 
 
 @dataclass
@@ -137,20 +225,23 @@ def format_result(result: Result, fmt: str = "table") -> str:
     """Render ``result`` as ``table`` (aligned text), ``csv`` or ``json``.
 
     JSON is the W3C SPARQL 1.1 Query Results JSON format; CONSTRUCT and
-    DESCRIBE results are N-Triples whatever the format.
+    DESCRIBE results are N-Triples, only as ``table`` (E304 otherwise).
+    Every format ends with a line break.
     """
     if result.kind in ("construct", "describe"):
+        if fmt != "table":
+            raise StoreError("E304", kind=result.kind.upper(), fmt=fmt)
         return result.ntriples
     if fmt == "json":
         if result.kind == "ask":
-            return json.dumps({"head": {}, "boolean": result.boolean})
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
         bindings = [{v: c for v, c in zip(result.vars, row) if c is not None}
                     for row in result.rows]
         return json.dumps({"head": {"vars": result.vars},
                            "results": {"bindings": bindings}},
-                          ensure_ascii=False, indent=1)
+                          ensure_ascii=False, indent=1) + "\n"
     if result.kind == "ask":
-        return "true" if result.boolean else "false"
+        return "true\n" if result.boolean else "false\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -304,11 +395,8 @@ class KGStore:
         -------
         Result
         """
-        kind = query_kind(sparql)
+        kind = check_query(sparql, allow_update)
         if kind == "update":
-            if not allow_update:
-                raise StoreError("this is an update, not a query: refused "
-                                 "(read-only); pass --update to change the store")
             self.update(sparql_prefixes() + sparql)
             return Result(kind="update")
         full = sparql_prefixes() + sparql
@@ -337,11 +425,13 @@ class KGStore:
         rows = self.select(f"SELECT ?s WHERE {{ <{STATE_NODE}> uic:state ?s }}")
         return rows[0]["s"] if rows else ""
 
-    def _next_state(self, doc: str, doc_id: str | None) -> str:
-        """The update that moves :meth:`state` on past writing ``doc``."""
+    def _next_state(self, doc_id: str, change: str) -> str:
+        """The update that moves :meth:`state` on past ``change`` to the
+        document ``doc_id``: ``=`` written, ``-`` removed, ``+path`` /
+        ``-path`` a path recorded or forgotten."""
         import hashlib
 
-        new = hashlib.sha256(f"{self.state()}\t{doc}\t{doc_id or '-'}".encode()).hexdigest()
+        new = hashlib.sha256(f"{self.state()}\t{doc_id}\t{change}".encode()).hexdigest()
         return (f"DELETE WHERE {{ <{STATE_NODE}> <{UIC}state> ?s }} ;\n"
                 f"INSERT DATA {{ <{STATE_NODE}> <{UIC}state> \"{new}\" }}")
 
@@ -352,8 +442,36 @@ class KGStore:
                            "uic:fileName ?file ; uic:contentHash ?hash } }")
         return {r["file"]: r["hash"] for r in rows}
 
-    def replace_document(self, doc: str, quads: Iterable[ox.Quad]) -> None:
-        """Replace the graph of ``doc`` by ``quads``, in one update.
+    def doc_paths(self) -> dict[str, str]:
+        """``{path: doc_id}``: every path a stored document was read from.
+
+        A document read under several paths has them all; this is what an
+        incremental build compares a file with.
+        """
+        rows = self.select("SELECT ?path ?hash WHERE { GRAPH ?g { ?g a uic:Document ; "
+                           "uic:contentHash ?hash ; uic:path ?path } }")
+        return {r["path"]: r["hash"] for r in rows}
+
+    def doc_ids(self) -> set[str]:
+        """The content hashes (``doc_id``) of the stored documents."""
+        rows = self.select("SELECT ?hash WHERE { GRAPH ?g { ?g a uic:Document ; "
+                           "uic:contentHash ?hash } }")
+        return {r["hash"] for r in rows}
+
+    def is_legacy(self) -> bool:
+        """Whether documents are stored by file name (kg before issue 13):
+        graph IRIs that are not :func:`kg.rdf.document_iri` of the hash."""
+        return self._ask(f"""ASK {{ GRAPH ?g {{ ?g a <{UIC}Document> ; <{UIC}contentHash> ?h }}
+            FILTER(STR(?g) != CONCAT("{KG}document/", STR(?h))) }}""", False)
+
+    def check_writable(self) -> None:
+        """Raise :class:`StoreError` E108 for a store of an earlier version,
+        which can be read but must be rebuilt before it is changed."""
+        if self.is_legacy():
+            raise StoreError("E108", path=self.location)
+
+    def replace_document(self, doc_id: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the graph of the document ``doc_id`` by ``quads``, in one update.
 
         ``quads`` are those of :func:`kg.rdf.document_quads`: in the
         document's graph, which must record the document
@@ -362,11 +480,11 @@ class KGStore:
         other document mentions, an alias no other document used, a triple
         no other document states) is deleted in the same update.
         """
-        graph = document_iri(doc)
+        graph = document_iri(doc_id)
         quads = list(quads)
         allowed = {f"<{graph}>", f"<{ENTITIES_GRAPH}>"}
         if any(str(q.graph_name) not in allowed for q in quads):
-            raise ValueError(f"{doc}: quads outside the document's graph")
+            raise ValueError(f"{doc_id}: quads outside the document's graph")
         stale = self._stale_shared(graph, quads)
         update = f"DROP SILENT GRAPH <{graph}>"
         if stale:
@@ -374,19 +492,39 @@ class KGStore:
                 ENTITIES_GRAPH, "\n".join(f"{s} {p} {o} ." for s, p, o in stale))
         if quads:
             update += " ;\n" + insert_data(quads)
-        doc_id = next((q.object.value for q in quads
-                       if q.predicate.value == UIC + "contentHash"), None)
-        self.update(update + " ;\n" + self._next_state(doc, doc_id))
+        self.update(update + " ;\n" + self._next_state(doc_id, "=" if quads else "-"))
 
-    def remove_document(self, doc: str) -> bool:
-        """Remove document ``doc`` (file name or its IRI) and all it stated.
+    def add_path(self, doc_id: str, path: str) -> None:
+        """Record that the stored document ``doc_id`` was also read from
+        ``path`` (in one update with the move of :meth:`state`)."""
+        graph = document_iri(doc_id)
+        self.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> "
+                    f"{_literal(path)} }} }} ;\n" + self._next_state(doc_id, "+" + path))
+
+    def drop_path(self, doc_id: str, path: str) -> bool:
+        """Forget that ``doc_id`` was read from ``path`` (that file now holds
+        another text); the document goes when no path is left, with what
+        only it supported in the entity graph (as :meth:`remove_document`).
+        Returns whether the document was removed."""
+        graph = document_iri(doc_id)
+        if self._ask(f"ASK {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> ?p "
+                     f"FILTER(?p != {_literal(path)}) }} }}", False):
+            self.update(f"DELETE DATA {{ GRAPH <{graph}> {{ <{graph}> <{UIC}path> "
+                        f"{_literal(path)} }} }} ;\n" + self._next_state(doc_id, "-" + path))
+            return False
+        self.replace_document(doc_id, [])
+        return True
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Remove the document ``doc_id`` (its content hash, or its IRI) and
+        all it stated.
 
         Entities that only this document mentioned disappear with their
         descriptions, and so do aliases only it used and relations only it
         stated; entities other documents mention stay.  Returns whether it
         was there.
         """
-        graph = doc if doc.startswith(KG) else document_iri(Path(doc).name)
+        graph = doc_id if doc_id.startswith(KG) else document_iri(doc_id)
         if not self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", False):
             return False
         self.replace_document(doc_from_graph(graph), [])
@@ -494,12 +632,12 @@ class KGStore:
         stored by *other* documents; see :func:`_resolver_over` for when a
         stored entity is reused.
         """
-        doc = result["document"]["doc"]
+        doc_id = result["document"]["doc_id"]
         labels = _lookup_labels(result)
         if not labels:
             return None
         values = " ".join(_literal(label, ZH) for label in sorted(labels))
-        own = document_iri(doc)
+        own = document_iri(doc_id)
         rows = self.select(f"""
             SELECT DISTINCT ?e ?type ?pref ?label ?kind WHERE {{
               VALUES ?label {{ {values} }}
@@ -517,22 +655,30 @@ class KGStore:
 
     # -- records --
     def documents(self) -> list[dict]:
-        """Document records ``{"doc", "doc_id", "path", "chars", "encoding", "text"}``."""
+        """Document records ``{"doc", "doc_id", "path", "paths", "chars",
+        "encoding", "text"}``; ``path`` is the first of ``paths``."""
         rows = self.select("""
             SELECT ?file ?hash ?path ?chars ?encoding ?format ?text WHERE { GRAPH ?g {
               ?g a uic:Document ; uic:fileName ?file ; uic:contentHash ?hash .
               OPTIONAL { ?g uic:path ?path } OPTIONAL { ?g uic:chars ?chars }
               OPTIONAL { ?g uic:encoding ?encoding } OPTIONAL { ?g uic:format ?format }
               OPTIONAL { ?g uic:text ?text } } } ORDER BY ?file""")
-        out = []
+        out: dict[str, dict] = {}
         for r in rows:
-            rec = {"doc": r["file"], "doc_id": r["hash"], "path": r.get("path"),
-                   "chars": r.get("chars"), "encoding": r.get("encoding"),
-                   "text": r.get("text")}
-            if "format" in r:
-                rec["format"] = r["format"]
-            out.append(rec)
-        return out
+            rec = out.get(r["hash"])
+            if rec is None:
+                rec = out[r["hash"]] = {
+                    "doc": r["file"], "doc_id": r["hash"], "path": None, "paths": [],
+                    "chars": r.get("chars"), "encoding": r.get("encoding"),
+                    "text": r.get("text")}
+                if "format" in r:
+                    rec["format"] = r["format"]
+            if r.get("path") and r["path"] not in rec["paths"]:
+                rec["paths"].append(r["path"])
+        for rec in out.values():
+            rec["paths"].sort()
+            rec["path"] = rec["paths"][0] if rec["paths"] else None
+        return sorted(out.values(), key=lambda rec: (rec["doc"], rec["path"] or "", rec["doc_id"]))
 
     def _entity_names(self) -> dict[str, dict]:
         """``{entity IRI: {"name": prefLabel, "type": class IRI}}`` of the entity graph."""
@@ -656,7 +802,8 @@ class KGStore:
         """
         if fmt == "csv":
             if out is None or not isinstance(out, (str, Path)):
-                raise StoreError("csv export writes two files: give a directory with --out")
+                raise StoreError("E109", detail="csv export writes nodes.csv and "
+                                 "relationships.csv: give a directory with --out DIR")
             return _export_csv(self, Path(out))
         if fmt == "graphml":
             data = _graphml(self)
@@ -672,7 +819,7 @@ class KGStore:
                 kwargs = {"prefixes": _VOCAB_PREFIXES} if fmt == "trig" else {}
                 data = ox.serialize(quads, format=form, **kwargs)
         else:
-            raise StoreError(f"unknown export format {fmt!r}")
+            raise StoreError("E109", detail=f"unknown export format {fmt!r}")
         if out is None:
             return data
         if isinstance(out, (str, Path)):
@@ -693,7 +840,7 @@ def _parse_literal(text: str) -> str:
 
 
 def doc_from_graph(graph: str) -> str:
-    """The file name of the document whose graph is ``graph``."""
+    """The content hash (``doc_id``) of the document whose graph is ``graph``."""
     from kg.rdf import doc_from_iri
     return doc_from_iri(graph)
 
@@ -853,8 +1000,8 @@ class LabelIndex:
     True
     >>> from kg.rdf import document_quads
     >>> quads = document_quads(result, index.resolver(result))
-    >>> store.replace_document("a.txt", quads); index.written("a.txt", quads)
-    >>> result["document"]["doc"] = "b.txt"
+    >>> store.replace_document("0" * 16, quads); index.written("0" * 16, quads)
+    >>> result["document"].update(doc="b.txt", doc_id="1" * 16)
     >>> index.resolver(result)("University", "某某大学", [])[1]
     '某某大学'
     """
@@ -898,7 +1045,7 @@ class LabelIndex:
         if not labels:
             return None
         self._lookup(labels)
-        own = document_iri(result["document"]["doc"])
+        own = document_iri(result["document"]["doc_id"])
         found: dict[tuple[str, str], set] = {}
         for label in labels:
             for (iri, type_, pref, kind), graphs in self.entries[label].items():
@@ -906,9 +1053,10 @@ class LabelIndex:
                     found.setdefault((type_[len(UIC):], label), set()).add((iri, pref, kind))
         return _resolver_over(found)
 
-    def written(self, doc: str, quads: list) -> None:
-        """Update the index after the graph of ``doc`` was replaced by ``quads``."""
-        graph = document_iri(doc)
+    def written(self, doc_id: str, quads: list) -> None:
+        """Update the index after the graph of document ``doc_id`` was
+        replaced by ``quads`` (no quads: it was removed)."""
+        graph = document_iri(doc_id)
         for label, key in self.by_graph.pop(graph, ()):
             graphs = self.entries[label].get(key)
             if graphs is not None:
@@ -946,17 +1094,25 @@ class LocalStore(KGStore):
         self.location = str(path)
         try:
             self._store = ox.Store(str(path))
-        except OSError as exc:
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "lock" in msg.lower():
-                msg = "it is in use by another process"
-            raise StoreError(f"cannot open store {path}: {msg}") from None
+        except (OSError, RuntimeError) as exc:
+            raise self._problem(exc) from None
+
+    def _problem(self, exc: Exception) -> StoreError:
+        """The one-line :class:`StoreError` for an error of RocksDB."""
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "lock" in msg.lower():
+            return StoreError("E105", path=self.location)
+        if isinstance(exc, RuntimeError) or "corrupt" in msg.lower():
+            return StoreError("E106", path=self.location, detail=msg)
+        return StoreError("E110", path=self.location, detail=msg)
 
     def _run(self, query: str, union: bool):
         try:
             return self._store.query(query, use_default_graph_as_union=union)
         except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+            raise syntax_error(exc, _PREFIX_LINES) from None
+        except (OSError, RuntimeError) as exc:
+            raise self._problem(exc) from None
 
     def _select(self, query, union):
         result = self._run(query, union)
@@ -975,7 +1131,9 @@ class LocalStore(KGStore):
         try:
             self._store.update(update)
         except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+            raise syntax_error(exc, _PREFIX_LINES) from None
+        except (OSError, RuntimeError) as exc:
+            raise self._problem(exc) from None
         finally:
             from kg.analysis import invalidate
             invalidate(self)     # the saved analysis was of the previous state
@@ -1002,8 +1160,19 @@ class LocalStore(KGStore):
 
     def close(self):
         if getattr(self, "_store", None) is not None:
-            self._store.flush()
-            self._store = None
+            try:
+                self._store.flush()
+            except (OSError, RuntimeError) as exc:
+                raise self._problem(exc) from None
+            finally:
+                self._store = None
+                # RocksDB starts a new info log at every opening and keeps the
+                # old ones (LOG.old.<time>): they would pile up, one per command.
+                for old in Path(self.location).glob("LOG.old.*"):
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass
 
 
 class RemoteStore(KGStore):
@@ -1036,11 +1205,12 @@ class RemoteStore(KGStore):
                 return resp.read()
         except urlerror.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(f"{url}: HTTP {exc.code}: "
+            raise StoreError("E109", detail=f"{url}: HTTP {exc.code}: "
                              f"{detail[0] if detail else exc.reason}") from None
         except (urlerror.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach SPARQL server {self.location}: {reason}") from None
+            raise StoreError("E109", detail=f"cannot reach SPARQL server {self.location}: "
+                                            f"{reason}") from None
 
     def _graphs(self) -> list[str]:
         data = json.loads(self._post(self.query_url, [(
@@ -1103,28 +1273,73 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
     ...     open_store("/nonexistent/kg-store")
     ... except StoreError as exc:
     ...     print(exc)
-    no store at /nonexistent/kg-store (build one with `kg build PATH --store /nonexistent/kg-store`)
+    E101 no store at /nonexistent/kg-store (build one with `kg build PATH --store /nonexistent/kg-store`)
     """
     if is_url(str(location)):
         return RemoteStore(str(location))
     path = Path(location)
     if path.exists() and not path.is_dir():
-        raise StoreError(f"{path} is a file, not a store directory; nothing was changed")
+        raise StoreError("E102", path=path)
     if path.is_dir():
         if not (path / "CURRENT").is_file():
             if any(path.iterdir()):
-                raise StoreError(f"{path} is not a kg store (a non-empty directory that "
-                                 "Oxigraph did not write); nothing was changed")
+                raise StoreError("E103", path=path)
             if not create:
-                raise StoreError(f"{path} is an empty directory, not a store "
-                                 f"(build one with `kg build PATH --store {path}`)")
+                raise StoreError("E104", path=path)
     elif not create:
-        raise StoreError(f"no store at {path} (build one with `kg build PATH --store {path}`)")
+        raise StoreError("E101", path=path, found=_stores_nearby(path))
     else:
-        path.mkdir(parents=True)
+        try:
+            path.mkdir(parents=True)
+        except OSError as exc:
+            raise StoreError("E107", path=path, detail=exc.strerror or str(exc)) from None
     store = LocalStore(path)
     _check_model(store)
     return store
+
+
+#: Lines that :func:`kg.rdf.sparql_prefixes` puts before a user's query.
+_PREFIX_LINES = sparql_prefixes().count("\n")
+
+
+def find_stores(root: str | Path = ".", depth: int = 2) -> list[Path]:
+    """Store directories (holding RocksDB's ``CURRENT`` and ``OPTIONS-*``
+    files) at most ``depth`` levels below ``root``, hidden folders and
+    ``.venv`` skipped; for the message that a store is not where it was
+    looked for.
+
+    >>> import tempfile
+    >>> find_stores(tempfile.mkdtemp())
+    []
+    """
+    root = Path(root)
+    found = []
+
+    def walk(folder: Path, level: int) -> None:
+        try:
+            children = sorted(p for p in folder.iterdir() if p.is_dir()
+                              and not p.name.startswith(".") and p.name != "node_modules")
+        except OSError:
+            return
+        for child in children:
+            if (child / "CURRENT").is_file() and any(child.glob("OPTIONS-*")):
+                found.append(child)
+            elif level < depth:
+                walk(child, level + 1)
+
+    walk(root, 1)
+    return found
+
+
+def _stores_nearby(path: Path) -> str:
+    """`` (build one with …)`` or ``; a store exists at out/store (use …)``."""
+    stores = [str(p) for p in find_stores(".")]
+    if not stores:
+        return f" (build one with `kg build PATH --store {path}`)"
+    shown = ", ".join(stores[:5]) + (" …" if len(stores) > 5 else "")
+    verb = "a store exists at" if len(stores) == 1 else "stores exist at"
+    return (f"; {verb} {shown} (use --store {stores[0]}), or build one with "
+            f"`kg build PATH --store {path}`")
 
 
 def _check_model(store: KGStore) -> None:
@@ -1135,6 +1350,4 @@ def _check_model(store: KGStore) -> None:
                   False):
         location = store.location
         store.close()
-        raise StoreError(
-            f"store {location} was written by an older kg (entity descriptions in every "
-            f"document graph); rebuild it: rm -rf {location} && kg build PATH --store {location}")
+        raise StoreError("E111", path=location)

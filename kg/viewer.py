@@ -61,6 +61,7 @@ from typing import Hashable, Iterable, Mapping
 
 import networkx as nx
 
+from kg.messages import KGError
 from kg.records import SECTOR, SYMMETRIC
 
 __all__ = [
@@ -125,8 +126,13 @@ def find_node(graph: nx.MultiDiGraph, query: str) -> Hashable | None:
     """
     if query in graph:
         return query
+    from kg.extraction.cleaning import to_simplified
+
+    simplified = to_simplified(query)
+    if simplified in graph:             # a name typed in Traditional characters
+        return simplified
     for node, data in graph.nodes(data=True):
-        if query in (data.get("aliases") or ()):
+        if query in (data.get("aliases") or ()) or simplified in (data.get("aliases") or ()):
             return node
     key = _norm(query)
     if not key:
@@ -173,13 +179,46 @@ def select_view(graph: nx.MultiDiGraph, *, around: str | None = None,
             raise KeyError("no clusters computed: cannot select a cluster")
         members = {node for node, c in clusters.items() if c == cluster}
         if not members:
-            known = sorted(set(clusters.values()))
-            raise KeyError(f"no cluster {cluster!r} (clusters are {known[0]}–{known[-1]})"
-                           if known else f"no cluster {cluster!r}")
+            raise UnknownCluster("E502", cluster=cluster, known=_known_clusters(clusters))
         keep &= members
     if min_degree:
         keep = {n for n in keep if graph.degree(n) >= min_degree or n == centre}
     return graph.subgraph(keep).copy()
+
+
+class UnknownCluster(KGError, KeyError):
+    """``--cluster`` names no cluster (a ``KeyError`` as before, with its
+    message from :mod:`kg.messages`)."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+
+def _known_clusters(clusters: Mapping, min_size: int = 3) -> str:
+    """The cluster ids as ``kg clusters`` lists them (those of at least
+    ``min_size`` members, its default), and where the smaller ones are.
+
+    >>> _known_clusters({"a": 0, "b": 0, "c": 0, "d": 1})
+    '0; cluster 1 has fewer than 3 members (`kg clusters --min-size 1` lists it)'
+    """
+    from collections import Counter
+
+    sizes = Counter(clusters.values())
+    listed = sorted(c for c, n in sizes.items() if n >= min_size)
+    small = sorted(c for c, n in sizes.items() if n < min_size)
+    text = _ids(listed) if listed else "none"
+    if small:
+        text += (f"; {'cluster' if len(small) == 1 else 'clusters'} {_ids(small)} "
+                 f"{'has' if len(small) == 1 else 'have'} fewer than {min_size} members "
+                 f"(`kg clusters --min-size 1` lists {'it' if len(small) == 1 else 'them'})")
+    return text
+
+
+def _ids(ids: list[int]) -> str:
+    """``0–26`` for a run of ids, else ``0, 3, 7``."""
+    if len(ids) > 2 and ids == list(range(ids[0], ids[-1] + 1)):
+        return f"{ids[0]}–{ids[-1]}"
+    return ", ".join(map(str, ids))
 
 
 # --- layout ---------------------------------------------------------------------
@@ -359,6 +398,32 @@ def _text_list(value) -> list[str]:
     return [str(v) for v in value]
 
 
+def _search_keys(name: str, aliases: list[str]) -> list[str]:
+    """More keys the page's search finds a node by: the pinyin of each
+    alias (``xi an jiao da`` for 西安交大) and the Traditional spelling of
+    the name and aliases (陝西理工大學).
+
+    >>> _search_keys("西安交通大学", ["西安交大"])
+    ['xianjiaoda', '西安交通大學']
+    """
+    from kg.graph import pinyin_of
+
+    keys = [pinyin_of(a) for a in aliases]
+    keys += [_to_traditional(t) for t in [name, *aliases]]
+    return [k for k in dict.fromkeys(keys) if k and k != name and k not in aliases]
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
 def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
               score: Mapping | None = None, title: str = "Knowledge graph",
               highlight_nodes: Iterable | None = None,
@@ -430,11 +495,13 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
                    [e for _, _, e in graph.out_edges(node, data="evidence")]
         node_evidence = [item for ev in incident for item in (ev or ())]
         pinyin = attrs.get("pinyin")
+        aliases = _text_list(attrs.get("aliases"))
         nodes.append({
             "id": i, "name": str(node), "type": etype, "sector": sector,
             "aliases": _text_list(attrs.get("aliases")),
             "pinyin": " ".join(_text_list(pinyin)) if pinyin else "",
             "initials": "".join(_text_list(attrs.get("initials"))),
+            "keys": _search_keys(str(node), aliases),
             "docs": docs[:MAX_DOCS], "docs_total": len(docs),
             "cluster": cluster.get(node) if cluster and node in cluster else None,
             "score": _finite(score.get(node)) if score and node in score else None,

@@ -1,7 +1,8 @@
 """Screenshot of the seeds graph for the README (``docs/seeds-graph.png``).
 
-Extracts ``seeds/`` with kg's library (:func:`kg.extraction.document.extract_paths`),
-projects it (:func:`kg.graph.project`), colours and sizes it with the
+Builds ``seeds/`` into a temporary store with kg's library
+(:func:`kg.build.build`, as ``kg build seeds``), projects it
+(:func:`kg.graph.project`), colours and sizes it with the
 clusters and broker scores ``kg view`` uses, writes the page with
 :func:`kg.viewer.write_view` and photographs it in headless Debian Chromium
 (``/usr/bin/chromium``, driven by Playwright), zoomed to the largest
@@ -39,10 +40,15 @@ def seeds_graph(source: Path | None):
 
         return project(read_jsonl(source / "entities.jsonl"),
                        read_jsonl(source / "relations.jsonl"))
-    from kg.extraction.document import extract_paths
+    # built into a store as `kg build seeds` does, so that the page shows
+    # the numbers `kg stats` and `kg view` print
+    from kg.build import build
+    from kg.store import open_store
 
-    result = extract_paths([ROOT / "seeds"])
-    return project(result["entities"], result["relations"])
+    with tempfile.TemporaryDirectory() as folder:
+        with open_store(Path(folder) / "store", create=True) as store:
+            build([ROOT / "seeds"], store, progress=False)
+            return project(store.entities(), store.relations())
 
 
 def photograph(page: Path, png: Path, focus: list | None = None,

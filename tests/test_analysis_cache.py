@@ -145,4 +145,4 @@ def test_view_checks_its_size_before_clustering(tmp_path, monkeypatch):
     monkeypatch.setattr("kg.clusters.clusters", fail)
     result = CliRunner().invoke(main, ["view", "--graph", str(saved), "--out",
                                        str(tmp_path / "g.html")])
-    assert result.exit_code == 1 and "too many" in result.output
+    assert result.exit_code == 2 and "too many" in result.output

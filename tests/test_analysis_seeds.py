@@ -33,7 +33,7 @@ def store_dir(tmp_path_factory, gold_seed_results):
     path = tmp_path_factory.mktemp("seeds") / "store"
     store = open_store(path, create=True)
     for result in gold_seed_results:
-        store.replace_document(result["document"]["doc"],
+        store.replace_document(result["document"]["doc_id"],
                                document_quads(result, store.resolver(result)))
     store.close()
     return str(path)

@@ -442,7 +442,7 @@ def test_cli_brokers(tmp_path):
                                "--top", "1"])
     assert res.exit_code == 0 and res.output.startswith("  1. 转移中心")
     res = runner.invoke(main, ["brokers", "--graph", str(path), "--sort", "nope"])
-    assert res.exit_code == 1 and "unknown broker measure" in res.output
+    assert res.exit_code == 2 and "unknown broker measure" in res.output
 
 
 def test_constraint_and_effective_size_equal_networkx():

@@ -63,20 +63,20 @@ def test_two_jobs_give_the_same_store_as_one(corpus_dir, one_job, tmp_path):
 
 def test_command_with_jobs_is_incremental(corpus_dir, one_job, tmp_path):
     store_dir = str(tmp_path / "s")
-    first = subprocess.run([KG, "build", str(corpus_dir), "--store", store_dir, "--quiet",
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in sorted(corpus_dir.glob("*.txt")):
+        (docs / path.name).write_bytes(path.read_bytes())
+    first = subprocess.run([KG, "build", str(docs), "--store", store_dir, "--quiet",
                             "--jobs", "2"], capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("added 24, replaced 0, skipped 0, failed 0")
     assert _snapshot(store_dir)["relations"] == one_job["relations"]
     # a changed document is replaced, the others skipped (no pool for one document)
-    changed = tmp_path / "docs"
-    changed.mkdir()
-    for path in sorted(corpus_dir.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        if path.name == "00003.txt":
-            text += "\n星河大学与蓝海科技有限公司签约。\n"
-        (changed / path.name).write_text(text, encoding="utf-8")
-    second = subprocess.run([KG, "build", str(changed), "--store", store_dir, "--quiet",
+    changed = docs / "00003.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n星河大学与蓝海科技有限公司签约。\n",
+                       encoding="utf-8")
+    second = subprocess.run([KG, "build", str(docs), "--store", store_dir, "--quiet",
                              "-j", "0"], capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stderr
     assert second.stdout.startswith("added 0, replaced 1, skipped 23, failed 0")
@@ -93,12 +93,12 @@ def _failing_extract(doc):
 def test_an_extraction_error_in_a_worker_fails_only_that_document(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    for name in ("a.txt", "bad.txt", "c.txt"):
-        (docs / name).write_text("星河大学与蓝海科技有限公司签约。", encoding="utf-8")
+    for i, name in enumerate(("a.txt", "bad.txt", "c.txt")):
+        (docs / name).write_text(f"星河{i}大学与蓝海科技有限公司签约。", encoding="utf-8")
     with open_store(tmp_path / "s", create=True) as store:
         report = build([docs], store, progress=False, jobs=2, extract=_failing_extract)
         assert report.added == ["a.txt", "c.txt"]
-        assert report.failed == ["bad.txt: ValueError: cannot read this one"]
+        assert report.failed == [f"{docs / 'bad.txt'}: ValueError: cannot read this one"]
         assert set(store.doc_hashes()) == {"a.txt", "c.txt"}
 
 
@@ -125,7 +125,7 @@ def _reference_build(folder, store) -> None:
     from kg.build import default_extractor, ingest_document
     from kg.extraction.reading import iter_documents
 
-    known = store.doc_hashes()
+    known = store.doc_paths()
     for doc in iter_documents([str(folder)]):
         ingest_document(store, doc, default_extractor(), known)
 
@@ -161,6 +161,8 @@ def test_same_file_name_twice_keeps_results_with_their_documents(tmp_path):
     (two / "b.txt").write_text("东岭理工大学与青山华达化工有限公司签约。", encoding="utf-8")
     with open_store(tmp_path / "s", create=True) as store:
         report = build([one, two], store, progress=False, jobs=2)
-        assert (report.added, report.skipped) == (["a.txt", "b.txt"], ["a.txt"])
+        # the same text twice is one document, read from both paths
+        assert (report.added, report.linked) == (["a.txt", "b.txt"], ["a.txt"])
+        assert sorted(len(d["paths"]) for d in store.documents()) == [1, 2]
         by_doc = {(r["doc"], r["subject"]) for r in store.relations()}
     assert ("b.txt", "东岭理工大学") in by_doc and ("a.txt", "星河大学") in by_doc

@@ -121,7 +121,7 @@ def test_cli_clusters(tmp_path):
     assert res.exit_code == 0, res.output
     assert res.output.startswith("2 clusters (louvain, seed 42, modularity ")
     assert "[0] " in res.output and "西安交通大学 / " in res.output
-    assert "5 members; 7 internal, 1 external edges" in res.output
+    assert "5 members; 7 internal, 1 external edge;" in res.output
     data = json.loads(runner.invoke(main, ["clusters", "--graph", str(path), "--json",
                                            "--method", "leiden"]).output)
     assert data["method"] == "leiden"

@@ -268,13 +268,13 @@ def test_cli_connect_text_and_json(graph_file):
 def test_cli_connect_errors_are_one_line(graph_file):
     runner = CliRunner()
     res = runner.invoke(main, ["connect", "--graph", graph_file, "清远高新", "殷晓练"])
-    assert res.exit_code == 1
-    assert "Error:" in res.output and "清远高新区管委会" in res.output
+    assert res.exit_code == 2
+    assert res.output.startswith("kg: E501 ") and "清远高新区管委会" in res.output
     res = runner.invoke(main, ["connect", "--graph", graph_file, "--max-hops", "2",
                                "陕西理工大学", "清远高新区"])
     assert res.exit_code == 0 and "No path" in res.output
     res = runner.invoke(main, ["connect", "--graph", graph_file + ".missing", "a", "b"])
-    assert res.exit_code == 1 and "cannot load the graph" in res.output
+    assert res.exit_code == 2 and "cannot load the graph" in res.output
 
 
 def test_cli_show(graph_file):

@@ -62,5 +62,5 @@ def test_not_an_extraction_directory_is_one_line(tmp_path):
     (tmp_path / "x").mkdir()
     result = CliRunner().invoke(main, ["build", "--extracted", str(tmp_path / "x"),
                                        "--store", str(tmp_path / "s")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not an extraction directory" in result.output and result.output.count("\n") == 1

@@ -25,7 +25,7 @@ QUERIES = ROOT / "ontology" / "queries"
 
 def load(store, results) -> None:
     for result in results:
-        store.replace_document(result["document"]["doc"],
+        store.replace_document(result["document"]["doc_id"],
                                document_quads(result, store.resolver(result)))
 
 
@@ -116,7 +116,7 @@ def expect_entity_evidence(results, name):
 
 def test_every_query_is_documented_and_tested():
     names = sorted(p.stem for p in QUERIES.glob("*.rq"))
-    assert names == ["ambassadors", "entity_evidence", "incubated",
+    assert names == ["ambassadors", "documents", "entity_evidence", "incubated",
                      "teams_companies", "universities_platforms"]
     for name in names:
         first = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()[0]

@@ -100,8 +100,8 @@ def test_pinyin_label():
 
 def test_plain_triples_labels_and_named_graph():
     quads = document_quads(example())
-    assert {q.graph_name.value for q in quads} == {document_iri("a.txt"), ENTITIES_GRAPH}
-    own = to_graph(q for q in quads if q.graph_name.value == document_iri("a.txt"))
+    assert {q.graph_name.value for q in quads} == {document_iri("0123456789abcdef"), ENTITIES_GRAPH}
+    own = to_graph(q for q in quads if q.graph_name.value == document_iri("0123456789abcdef"))
     shared = to_graph(q for q in quads if q.graph_name.value == ENTITIES_GRAPH)
     # descriptions and plain triples in the entity graph; the document's own
     # graph holds what it states: mentions, the names it used, evidence
@@ -109,7 +109,7 @@ def test_plain_triples_labels_and_named_graph():
         assert not any(isinstance(s, rdflib.URIRef) and "/entity/" in s
                        for s in own.subjects(p, None)), p
     uni = rdflib.URIRef(entity_iri("某某大学", "University"))
-    assert (rdflib.URIRef(document_iri("a.txt")), U.mentions, uni) in own
+    assert (rdflib.URIRef(document_iri("0123456789abcdef")), U.mentions, uni) in own
     assert (uni, U.mentionedAs, rdflib.Literal("某大", lang="zh")) in own
     assert (uni, SKOS.altLabel, rdflib.Literal("某大", lang="zh")) in shared
     assert not set(shared.subjects(RDF.type, U.Evidence))
@@ -121,7 +121,7 @@ def test_plain_triples_labels_and_named_graph():
     assert (uni, SKOS.prefLabel, rdflib.Literal("某某大学", lang="zh")) in g
     assert (uni, SKOS.altLabel, rdflib.Literal("某大", lang="zh")) in g
     assert (uni, RDFS.label, rdflib.Literal("mǒu mǒu dà xué", lang="zh-latn-pinyin")) in g
-    doc = rdflib.URIRef(document_iri("a.txt"))
+    doc = rdflib.URIRef(document_iri("0123456789abcdef"))
     assert (doc, U.contentHash, rdflib.Literal("0123456789abcdef")) in g
     assert (doc, U.text, rdflib.Literal(TEXT)) in g
 
@@ -142,14 +142,14 @@ def test_evidence_records_provenance():
     assert g.value(ev, RDF.subject) == rdflib.URIRef(entity_iri("张三", "Person"))
     assert g.value(ev, RDF.predicate) == U.appointedAs
     assert g.value(ev, RDF.object) == rdflib.URIRef(entity_iri("某某市招才引智大使", "Role"))
-    assert g.value(ev, PROV.wasDerivedFrom) == rdflib.URIRef(document_iri("a.txt"))
+    assert g.value(ev, PROV.wasDerivedFrom) == rdflib.URIRef(document_iri("0123456789abcdef"))
     assert str(g.value(ev, U.sentence)) == TEXT[18:]
     assert g.value(ev, U.start).toPython() == 18
     assert g.value(ev, U.end).toPython() == len(TEXT)
     assert g.value(ev, U.confidence).toPython() == 0.9
     assert g.value(ev, U.extractorVersion) is not None
     activity = g.value(ev, PROV.wasGeneratedBy)
-    assert (activity, PROV.used, rdflib.URIRef(document_iri("a.txt"))) in g
+    assert (activity, PROV.used, rdflib.URIRef(document_iri("0123456789abcdef"))) in g
     agent = g.value(activity, PROV.wasAssociatedWith)
     assert (agent, RDF.type, PROV.SoftwareAgent) in g
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.build import remove
 from kg.cli import main
 from kg.store import RemoteStore, StoreError, open_store
 
@@ -107,7 +108,8 @@ def test_kg_build_on_server_matches_local_store(server, tmp_path):
         assert remote.stats() == disk.stats()
         for query in sorted(QUERIES.glob("*.rq")):
             text = query.read_text(encoding="utf-8")
-            assert remote.query(text).values() == disk.query(text).values(), query.name
+            assert _unordered(remote.query(text).values()) == \
+                _unordered(disk.query(text).values()), query.name
         assert remote.query((QUERIES / "ambassadors.rq").read_text()).values()
 
     # the CLI prints the same table from either store
@@ -120,7 +122,7 @@ def test_kg_build_on_server_matches_local_store(server, tmp_path):
     doc = "003_60a6e2bfbe783274.txt"
     assert runner.invoke(main, ["remove", doc, "--store", server]).exit_code == 0
     with open_store(local) as disk:
-        disk.remove_document(doc)
+        remove(disk, doc)          # by file name, as `kg remove` takes it
         assert records(remote) == records(disk)
         assert {str(q) for q in remote.quads()} == {str(q) for q in disk.quads()}
 
@@ -144,6 +146,13 @@ def test_server_errors_are_one_line(server):
     assert "HTTP 400" in str(info.value) and "\n" not in str(info.value)
     port = free_port()
     result = CliRunner().invoke(main, ["stats", "--store", f"http://127.0.0.1:{port}"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot reach SPARQL server" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def _unordered(rows):
+    """Rows with every GROUP_CONCAT list sorted: the order in which a store
+    concatenates is unspecified (SPARQL 1.1, 18.5.1.7)."""
+    return [tuple("、".join(sorted(v.split("、"))) if isinstance(v, str) else v for v in row)
+            for row in rows]

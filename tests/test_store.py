@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from kg.build import build, ingest_document, remove
 from kg.cli import main
+from kg.messages import KGError
 from kg.rdf import entity_iri
 from kg.store import StoreError, open_store, query_kind
 
@@ -93,7 +94,7 @@ def test_file_and_missing_store(tmp_path):
         open_store(tmp_path / "nothing")
     assert not (tmp_path / "nothing").exists()
     result = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "nothing")])
-    assert result.exit_code == 1 and "no store at" in result.output
+    assert result.exit_code == 2 and "no store at" in result.output
 
 
 def test_store_persists_and_reopens(tmp_path):
@@ -142,10 +143,16 @@ def test_build_twice_adds_nothing(tmp_path, corpus):
     assert quads(store) == first
 
 
+def _graph_of(store, name: str) -> str:
+    (doc,) = [d for d in store.documents() if d["doc"] == name]
+    return doc["doc_id"]
+
+
 def test_changed_document_replaces_its_graph_only(tmp_path, corpus):
     store = open_store(tmp_path / "s", create=True)
     build([corpus], store, extract=fake_extract, progress=False)
-    b_before = {q for q in quads(store) if "b.txt" in q.split("> <")[-1]}
+    b_id = _graph_of(store, "b.txt")
+    b_before = {q for q in quads(store) if b_id in q.split("> <")[-1]}
     write(corpus, "a.txt", "甲大学|University|丙孵化器|Platform|builds")
     report = build([corpus], store, extract=fake_extract, progress=False)
     assert report.replaced == ["a.txt"] and report.skipped == ["b.txt"]
@@ -153,7 +160,8 @@ def test_changed_document_replaces_its_graph_only(tmp_path, corpus):
     assert ("甲大学", "builds", "丙孵化器") in triples
     assert ("甲大学", "builds", "甲研究院") not in triples
     assert "张三" not in {e["name"] for e in store.entities()}
-    assert {q for q in quads(store) if "b.txt" in q.split("> <")[-1]} == b_before
+    assert {q for q in quads(store) if b_id in q.split("> <")[-1]} == b_before
+    assert len(store.documents()) == 2           # the old text of a.txt is gone
 
 
 def test_remove_takes_exactly_the_documents_statements(tmp_path, corpus):
@@ -162,12 +170,14 @@ def test_remove_takes_exactly_the_documents_statements(tmp_path, corpus):
     only_a = open_store(tmp_path / "a", create=True)
     build([corpus / "a.txt"], only_a, extract=fake_extract, progress=False)
 
-    assert remove(both, "b.txt") is True
+    b_id = _graph_of(both, "b.txt")
+    assert remove(both, "b.txt") == b_id
     assert quads(both) == quads(only_a)
     names = {e["name"]: e for e in both.entities()}
     assert "乙公司" not in names and "清远高新区" not in names   # only b mentioned them
     assert names["甲大学"]["docs"] == ["a.txt"]                   # shared: stays
-    assert remove(both, "b.txt") is False
+    with pytest.raises(KGError, match="E201 no document 'b.txt'"):
+        remove(both, "b.txt")
 
 
 def test_cli_remove(tmp_path, corpus):
@@ -178,7 +188,7 @@ def test_cli_remove(tmp_path, corpus):
     result = runner.invoke(main, ["remove", "b.txt", "--store", store_dir])
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["remove", "b.txt", "--store", store_dir])
-    assert result.exit_code == 1 and "no document" in result.output
+    assert result.exit_code == 2 and "no document" in result.output
     with open_store(store_dir) as store:
         assert [d["doc"] for d in store.documents()] == ["a.txt"]
 
@@ -232,8 +242,8 @@ def test_cross_document_identity_of_a_company_by_its_core_name(tmp_path, path):
         for result in results:
             resolve = (store.resolver(result) if path == "resolver" else index.resolver(result))
             quads = document_quads(result, resolve)
-            store.replace_document(result["document"]["doc"], quads)
-            index.written(result["document"]["doc"], quads)
+            store.replace_document(result["document"]["doc_id"], quads)
+            index.written(result["document"]["doc_id"], quads)
         return store
 
     full_first = run("a", [_company_doc("a.txt", "广东星河新材料股份有限公司"),
@@ -335,7 +345,7 @@ def test_sparql_formats_and_files(gold_store):
     ask = runner.invoke(main, ["sparql", "ASK { ?s uic:incubates ?o }", "--store", gold_store])
     assert ask.output.strip() == "true"
     bad = runner.invoke(main, ["sparql", "SELECT ?x WHERE { ?x", "--store", gold_store])
-    assert bad.exit_code == 1 and "syntax" in bad.output.lower()
+    assert bad.exit_code == 2 and "syntax" in bad.output.lower()
 
 
 def test_export_formats(gold_store, tmp_path):
@@ -370,7 +380,7 @@ def test_export_formats(gold_store, tmp_path):
     assert len(nodes) == len(entities) and len(rels) == stats["relations"]
     ids = {n["id:ID"] for n in nodes}
     assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
-    assert runner.invoke(main, ["export", "--format", "csv", "--store", gold_store]).exit_code == 1
+    assert runner.invoke(main, ["export", "--format", "csv", "--store", gold_store]).exit_code == 2
 
 
 def test_stats_counts(gold_store):
@@ -419,6 +429,11 @@ def test_kg_build_seeds_twice_and_queries(tmp_path):
         got = store.query((QUERIES / "ambassadors.rq").read_text()).values()
         assert {r[0] for r in got} >= {"沈人杰", "殷晓练", "周雯", "冯鑫", "李勇"}
     conforms_check(store_dir)
+    # README's sample is what `kg stats` prints on the seeds
+    stats = runner.invoke(main, ["stats", "--store", store_dir]).stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("    $ kg stats\n", 1)[1].split("\n\n", 1)[0] + "\n"
+    assert "\n".join(line[4:] for line in sample.splitlines()) + "\n" == stats
 
 
 def conforms_check(store_dir):
@@ -473,32 +488,34 @@ def test_sigkill_mid_build_leaves_a_store_that_completes(tmp_path):
     proc.wait()
     reader.join(5)
 
+    def statements(store) -> dict:
+        per_doc: dict = {}
+        for r in store.relations():
+            per_doc.setdefault(r["doc"], set()).add((r["subject"], r["predicate"], r["object"]))
+        return per_doc
+
+    # what a build that is never interrupted stores (whatever the extractor finds)
+    with open_store(tmp_path / "whole", create=True) as whole:
+        build([docs], whole, progress=False)
+        expected, whole_stats = statements(whole), whole.stats()
+
     with open_store(store_dir) as store:           # opens after the crash
         stored = store.doc_hashes()
         assert 40 <= len(stored) < n
-        per_doc = {}
-        for r in store.relations():
-            per_doc.setdefault(r["doc"], set()).add(r["predicate"])
+        # every stored document is complete: all its statements, as in the whole build
+        got = statements(store)
+        assert {d: got.get(d) for d in stored} == {d: expected.get(d) for d in stored}
     result = subprocess.run([KG, "build", str(docs), "--store", store_dir, "--quiet"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert f"added {n - len(stored)}, replaced 0, skipped {len(stored)}" in result.stdout
     with open_store(store_dir) as store:
         assert len(store.doc_hashes()) == n
-        resumed = store.stats()
-    # the resumed store holds what an uninterrupted build of the same files holds
-    clean_dir = str(tmp_path / "clean")
-    result = subprocess.run([KG, "build", str(docs), "--store", clean_dir, "--quiet"],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    with open_store(clean_dir) as store:
-        assert store.stats()["relations_by_predicate"] == resumed["relations_by_predicate"]
-        clean = {}
-        for r in store.relations():
-            clean.setdefault(r["doc"], set()).add(r["predicate"])
-    # every document stored before the crash was complete: what a clean build stores for it
-    assert all(per_doc.get(d) == clean.get(d) for d in stored), per_doc
-    assert all("signsWith" in clean[d] for d in clean)
+        got_stats = store.stats()
+    # the resumed store holds what the uninterrupted build holds
+    assert {k: v for k, v in got_stats.items() if k != "quads"} == {
+        k: v for k, v in whole_stats.items() if k != "quads"}
+    assert whole_stats["relations_by_predicate"]["builds"] >= n
 
 
 # --- the data model: entity graph + document graphs ---------------------------------------
@@ -561,7 +578,7 @@ def test_entity_graph_is_the_union_of_what_stored_documents_support(tmp_path):
     assert ents["某某大学"]["aliases"] == ["某大"] and ents["某某大学"]["docs"] == [
         "a.txt", "b.txt", "c.txt"]
 
-    assert store.remove_document("b.txt")
+    assert store.remove_document(BUILDS_B["document"]["doc_id"])
     assert quads(store) == quads(fresh("ac", [BUILDS_A, BUILDS_C]))
     names = {e["name"] for e in store.entities()}
     assert "张三" not in names and "甲研究院" in names
@@ -569,7 +586,7 @@ def test_entity_graph_is_the_union_of_what_stored_documents_support(tmp_path):
 
     # 某大 is still used by c.txt: the alias stays (and the entity keeps the
     # name it was first stored under, so this is not the store c.txt alone builds)
-    assert store.remove_document("a.txt")
+    assert store.remove_document(BUILDS_A["document"]["doc_id"])
     assert {e["name"] for e in store.entities()} == {"某某大学", "乙公司"}
     (uni,) = [e for e in store.entities() if e["type"] == "University"]
     assert uni["aliases"] == ["某大"] and uni["docs"] == ["c.txt"]
@@ -582,7 +599,8 @@ def test_entity_graph_is_the_union_of_what_stored_documents_support(tmp_path):
                    [("某某大学", "University", []), ("甲研究院", "Platform", [])],
                    [("某某大学", "University", "builds", "甲研究院", "Platform", None)])
     changed["document"]["doc_id"] = "f" * 16
-    load(store, [changed])
+    load(store, [changed])      # the new text of a.txt; the old one goes (kg build drops its path)
+    assert store.remove_document(BUILDS_A["document"]["doc_id"])
     assert quads(store) == quads(fresh("ab2", [changed, BUILDS_B]))
     assert all(e["aliases"] == [] for e in store.entities())   # 某大 went with the old a.txt
 
@@ -604,4 +622,32 @@ def test_store_of_the_old_model_is_refused_with_how_to_rebuild(tmp_path):
         open_store(path)
     assert "\n" not in str(info.value) and f"kg build PATH --store {path}" in str(info.value)
     result = CliRunner().invoke(main, ["stats", "--store", str(path)])
-    assert result.exit_code == 1 and "rebuild" in result.output
+    assert result.exit_code == 2 and "E111" in result.output and "rebuild" in result.output
+
+
+def test_paths_added_and_dropped_move_the_state_and_keep_the_entity_graph_right(tmp_path):
+    """add_path and drop_path are document writes too: each moves the store
+    state (so the saved analysis is stale), and a text that loses its last
+    path goes with what only it supported in the entity graph."""
+    from kg.analysis import cache_dir, cached_stats
+
+    store = open_store(tmp_path / "s", create=True)
+    load(store, [dict(BUILDS_A, document=dict(BUILDS_A["document"], path="a.txt")), BUILDS_C])
+    a_id = BUILDS_A["document"]["doc_id"]
+    states = [store.state()]
+    cached_stats(store)
+    assert cache_dir(store).exists()
+    store.add_path(a_id, "copy/a.txt")
+    states.append(store.state())
+    assert not cache_dir(store).exists()          # the saved analysis went with the change
+    assert not store.drop_path(a_id, "copy/a.txt")          # a path is left
+    states.append(store.state())
+    assert len(set(states)) == 3
+    assert store.drop_path(a_id, "a.txt")                    # no path left: the document goes
+    assert store.state() not in states
+    # as if the document had been removed (the entity graph keeps what c.txt supports)
+    ref = open_store(tmp_path / "ref", create=True)
+    load(ref, [BUILDS_A, BUILDS_C])
+    assert ref.remove_document(a_id)
+    assert quads(store) == quads(ref)
+    assert "甲研究院" not in {e["name"] for e in store.entities()}

@@ -346,18 +346,18 @@ def test_kg_view_cluster_and_min_degree(tmp_path, graph_file):
 def test_kg_view_unknown_entity_or_cluster_fails_in_one_line(tmp_path, graph_file):
     result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
                     "--around", "北京大学")
-    assert result.exit_code == 1
-    assert result.output.strip() == "Error: no entity named '北京大学' (name, alias or pinyin)"
+    assert result.exit_code == 2
+    assert result.output.strip() == "kg: E501 no entity named '北京大学' (name, alias or pinyin)"
     result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
                     "--cluster", 99)
-    assert result.exit_code == 1 and "no cluster 99" in result.output
+    assert result.exit_code == 2 and "no cluster 99" in result.output
     assert not (tmp_path / "v.html").exists()
 
 
 def test_kg_view_too_large_says_how_to_narrow(tmp_path, graph_file, monkeypatch):
     monkeypatch.setattr(viewer, "MAX_NODES", 3)
     result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--around" in result.output and "--cluster" in result.output
     assert not (tmp_path / "v.html").exists()
     result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",

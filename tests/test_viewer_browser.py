@@ -196,7 +196,9 @@ def test_graph_is_laid_out_beforehand_with_physics_off(tmp_path, opener):
     assert_clean(o)
 
 
-@pytest.mark.parametrize("query", ["西安交大", "Xi An Jiao Tong Da Xue", "xajtdx"])
+@pytest.mark.parametrize("query", ["西安交大", "Xi An Jiao Tong Da Xue", "xajtdx",
+                                   "xi an jiao da",      # the placeholder: an alias's pinyin
+                                   "西安交通大學"])        # Traditional characters
 def test_search_box_focuses_node_found_by_alias_or_pinyin(tmp_path, opener, query):
     G = small_graph()
     for i in range(20):  # enough others that focusing moves the view

@@ -16,6 +16,9 @@ Example
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from functools import lru_cache
 from typing import Callable, Iterable
 
@@ -31,6 +34,98 @@ WEAK_SOURCES = frozenset({"place"})
 #: Projects and events count as entities on their own only when the text
 #: lists or quotes them as such; otherwise only when a relation uses them.
 LISTED_SOURCES = {"Project": ("list",), "Event": ("quote", "event")}
+#: Seconds a document may take to extract before it is skipped (``kg
+#: build`` and ``kg extract``, option ``--timeout``; 0 means no limit), per
+#: :data:`TIMEOUT_CHARS` characters of text.  Extraction runs at about 8 000
+#: characters a second with the trained tagger (60 000 with rules only), so
+#: a news article takes about a second; one that takes a minute has met a
+#: bug (a rule that loops) and must not stall a corpus, while a book-length
+#: file gets time in proportion (25 times what it needs).
+DEFAULT_TIMEOUT = 60.0
+TIMEOUT_CHARS = 20_000
+
+
+def document_limit(record: dict, seconds: float | None) -> float | None:
+    """The time limit of one document: ``seconds`` per
+    :data:`TIMEOUT_CHARS` characters, at least ``seconds`` (a streamed file
+    without ``raw`` is measured by its size on disk).
+
+    >>> document_limit({"raw": "x" * 1000}, 60), document_limit({"raw": "x" * 50_000}, 60)
+    (60, 150.0)
+    """
+    if not seconds:
+        return seconds
+    if "raw" in record or "text" in record:
+        chars = len(record.get("raw") or record.get("text") or "")
+    else:
+        import os
+
+        try:
+            chars = os.path.getsize(record["path"]) // 2
+        except (OSError, KeyError, TypeError):
+            chars = 0
+    return max(seconds, seconds * chars / TIMEOUT_CHARS)
+
+
+class ExtractionTimeout(BaseException):
+    """A document took longer than the time limit to extract.
+
+    ``str(err)`` is one line naming the document and the limit; ``code`` is
+    its warning code in :mod:`kg.messages`.  A ``BaseException``, as
+    ``KeyboardInterrupt``: an ``except Exception`` inside the extraction
+    must not swallow it and carry on looping.
+
+    >>> str(ExtractionTimeout("news/a.txt", 60))
+    'news/a.txt: extraction took longer than 60 s (the per-document limit; raise it with --timeout)'
+    """
+
+    code = "W204"
+
+    def __init__(self, doc: str, limit: float):
+        from kg.messages import text
+
+        self.doc, self.limit = doc, limit
+        super().__init__(f"{doc}: " + text("W204", limit=limit))
+
+    def __reduce__(self):
+        return (type(self), (self.doc, self.limit))
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None, doc: str = "document"):
+    """Raise :class:`ExtractionTimeout` in the block after ``seconds``.
+
+    The message names ``seconds``.  Uses a real-time interval timer (``SIGALRM``), so it needs the main
+    thread of a Unix process (a build's worker processes run their tasks in
+    their main thread); elsewhere, or with ``seconds`` 0 or None, the block
+    runs without a limit.  Python code is interrupted between bytecodes; a
+    single call into C (one regular expression) is only interrupted when it
+    returns.
+
+    >>> import time
+    >>> try:
+    ...     with time_limit(0.05, "slow.txt"):
+    ...         time.sleep(1)
+    ... except ExtractionTimeout as exc:
+    ...     print(exc.doc)
+    slow.txt
+    """
+    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise ExtractionTimeout(doc, seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +136,9 @@ def default_pipeline():
     from kg.extraction.pipeline import build_pipeline
 
     jieba.setLogLevel(60)
-    return build_pipeline()
+    nlp = build_pipeline()
+    nlp("大学与企业签约。")   # jieba loads its dictionary at the first text: now, not in a document's time limit
+    return nlp
 
 
 def _dedupe(relations: list[dict]) -> list[dict]:
@@ -130,7 +227,9 @@ def _extract_streamed(record: dict, nlp) -> dict:
     return {"document": document, "entities": entities, "relations": _dedupe(relations)}
 
 
-def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None) -> dict:
+def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None, *,
+                  timeout: float | None = DEFAULT_TIMEOUT,
+                  on_skip: Callable | None = None, extract: Callable | None = None) -> dict:
     """Read, clean and extract every document under ``paths``.
 
     Parameters
@@ -138,20 +237,46 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None) -
     paths : iterable of str or Path
         Files and folders (``.txt``, ``.html``, ``.htm``, ``.md``).
     on_error : callable, optional
-        Called with each :class:`kg.extraction.reading.IngestError`; processing goes on.
-        Without it, the first error is raised.
+        Called with each :class:`kg.extraction.reading.IngestError`, and
+        with the :class:`ExtractionTimeout` of a document that took longer
+        than ``timeout``; processing goes on.  Without it, the first error
+        is raised.
+    timeout : float, optional
+        Seconds a document may take (:data:`DEFAULT_TIMEOUT`; 0 or None: no limit).
+    on_skip : callable, optional
+        Called with the path of each file of an unsupported type found in a
+        folder (see :func:`kg.extraction.reading.iter_documents`).
+    extract : callable, optional
+        ``record -> result``, default :func:`extract_document` (a test can
+        inject a slow one).
 
     Returns
     -------
     dict
         ``{"documents", "entities", "relations"}``; entities are merged
-        across documents (:func:`kg.extraction.aliases.merge_entities`).
+        across documents (:func:`kg.extraction.aliases.merge_entities`).  A
+        text read under several paths is one document whose ``paths`` lists
+        them all.
     """
     from kg.extraction.reading import iter_documents
 
+    extract = extract or (lambda record: extract_document(record, nlp=nlp))
     documents, entity_lists, relations = [], [], []
-    for record in iter_documents(paths, on_error=on_error):
-        result = extract_document(record, nlp=nlp)
+    by_id: dict[str, dict] = {}
+    for record in iter_documents(paths, on_error=on_error, on_skip=on_skip):
+        first = by_id.get(record["doc_id"])
+        if first is not None:     # the same text again, under another path
+            first.setdefault("paths", [first.get("path")]).append(record.get("path"))
+            continue
+        try:
+            with time_limit(document_limit(record, timeout), record.get("path") or record["doc"]):
+                result = extract(record)
+        except ExtractionTimeout as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        by_id[record["doc_id"]] = result["document"]
         documents.append(result["document"])
         entity_lists.append(result["entities"])
         relations.extend(result["relations"])
@@ -184,18 +309,21 @@ def canonicalise(entity_lists: list[list[dict]], relations: list[dict]) -> tuple
     return entities, relations
 
 
-def write_extraction(paths, out_dir, on_error=None, nlp=None) -> str:
+def write_extraction(paths, out_dir, on_error=None, nlp=None, **options) -> str:
     """Extract from ``paths`` and write ``relations.jsonl``, ``entities.jsonl``
     and ``documents.jsonl`` into ``out_dir``; return a one-paragraph summary.
+
+    ``options`` go to :func:`extract_paths` (``timeout``, ``on_skip``, ``extract``).
     """
     import collections
     from pathlib import Path
 
+    from kg.messages import plural
     from kg.records import write_jsonl
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    result = extract_paths(paths, on_error=on_error, nlp=nlp)
+    result = extract_paths(paths, on_error=on_error, nlp=nlp, **options)
     write_jsonl(result["relations"], out / "relations.jsonl")
     write_jsonl(result["entities"], out / "entities.jsonl")
     write_jsonl(result["documents"], out / "documents.jsonl")
@@ -204,8 +332,19 @@ def write_extraction(paths, out_dir, on_error=None, nlp=None) -> str:
                                  for e in result["entities"]}.values())
     preds = collections.Counter(r["predicate"] for r in result["relations"])
     distinct = {(e["type"], e.get("canonical", e["name"])) for e in result["entities"]}
-    lines = [f"{len(result['documents'])} documents, {len(distinct)} entities, "
-             f"{len(result['relations'])} relations → {out}/"]
+    lines = [f"{plural(len(result['documents']), 'document')}, "
+             f"{plural(len(distinct), 'entity', 'entities')}, "
+             f"{plural(len(result['relations']), 'relation')} → {out}/"]
     lines.append("entities:  " + ", ".join(f"{k} {v}" for k, v in types.most_common()))
     lines.append("relations: " + ", ".join(f"{k} {v}" for k, v in preds.most_common()))
-    return "\n".join(lines)
+    return Extracted("\n".join(lines), len(result["documents"]))
+
+
+class Extracted(str):
+    """The summary of :func:`write_extraction`, with ``documents``: how
+    many documents were read (0: nothing to read)."""
+
+    def __new__(cls, summary: str, documents: int):
+        obj = super().__new__(cls, summary)
+        obj.documents = documents
+        return obj

@@ -221,6 +221,34 @@ def plausibility(text: str, sample: int = 20_000) -> float:
     return good / total if total else 1.0
 
 
+#: Share of the characters of a text decoded after a byte order mark that
+#: must be prose characters (:func:`prose_share`).  Any even number of bytes
+#: decodes as UTF-16, mostly into rare CJK ideographs: 12 junk bytes after
+#: FF FE read as "最牡慢敧膀".
+MIN_PROSE = 0.8
+
+
+def prose_share(text: str, sample: int = 20_000) -> float:
+    """Share of the characters of ``text`` (white space aside) that occur in
+    Chinese or Latin prose: common Chinese characters, CJK and general
+    punctuation, full-width forms, printable ASCII, Latin letters with
+    accents, kana.
+
+    >>> prose_share("大学与企业签约。Tsinghua University")
+    1.0
+    >>> prose_share("最牡慢敧膀")
+    0.6
+    """
+    total = good = 0
+    for ch in islice((c for c in text if not c.isspace()), sample):
+        total += 1
+        code = ord(ch)
+        good += (0x20 < code < 0x7F or _is_plausible_char(ch)
+                 or (0xC0 <= code <= 0x24F and ch.isalpha())
+                 or 0x3040 <= code <= 0x30FF)
+    return good / total if total else 1.0
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>", final: bool = True) -> tuple[str, str]:
     """Decode the bytes of a text file, finding out their encoding.
 
@@ -262,10 +290,15 @@ def decode_bytes(data: bytes, name: str = "<bytes>", final: bool = True) -> tupl
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return _decode(data, encoding, final), encoding
+                text = _decode(data, encoding, final)
             except UnicodeDecodeError:
                 raise IngestError(name, f"cannot decode text as {encoding} "
                                         "despite its byte order mark") from None
+            if prose_share(text) < MIN_PROSE:
+                raise IngestError(name, f"binary file (decoded as {encoding} after its "
+                                        "byte order mark, it is not Chinese or Latin "
+                                        "text), not text")
+            return text, encoding
     _check_binary(data, name)
     try:
         return _decode(data, "utf-8", final), "utf-8"
@@ -895,8 +928,10 @@ def describe_document(path: str | os.PathLike) -> dict:
     return record
 
 
-def _folder_files(folder: Path) -> Iterator[Path | IngestError]:
-    """Readable files under ``folder``, sorted by path, hidden ones skipped."""
+def _folder_files(folder: Path, on_skip: Callable[[Path], object] | None = None,
+                  ) -> Iterator[Path | IngestError]:
+    """Readable files under ``folder``, sorted by path, hidden ones skipped;
+    ``on_skip`` is called with each file of another type, in sorted order."""
     found: list[Path] = []
     problems: list[IngestError] = []
 
@@ -904,10 +939,16 @@ def _folder_files(folder: Path) -> Iterator[Path | IngestError]:
         problems.append(IngestError(exc.filename or folder,
                                     f"cannot list folder ({exc.strerror})"))
 
+    others: list[Path] = []
     for directory, subdirs, files in os.walk(folder, onerror=report):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-        found.extend(Path(directory, f) for f in files
-                     if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES)
+        for f in files:
+            if not f.startswith("."):
+                (found if Path(f).suffix.lower() in SUFFIXES else others).append(
+                    Path(directory, f))
+    if on_skip is not None:
+        for path in sorted(others):
+            on_skip(path)
     yield from problems
     yield from sorted(found)
 
@@ -924,6 +965,7 @@ def _huge_or_whole(path: str | os.PathLike) -> dict:
 
 def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
                    on_error: Callable[[IngestError], object] | None = None,
+                   on_skip: Callable[[Path], object] | None = None,
                    ) -> Iterator[dict]:
     """Read many documents from files and folders, one record at a time.
 
@@ -939,6 +981,10 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
     on_error : callable, optional
         Called with the :class:`IngestError` of each bad file, after which
         reading goes on. If None, the first error is raised.
+    on_skip : callable, optional
+        Called with the path of each file found in a folder whose type is
+        not read (``.pdf``, ``.docx`` …; hidden files are not counted), so
+        a caller can say what was left out.
 
     Yields
     ------
@@ -965,7 +1011,7 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
     seen: set[str] = set()
     for given in paths:
         given_path = Path(given)
-        items = _folder_files(given_path) if given_path.is_dir() else [given]
+        items = _folder_files(given_path, on_skip) if given_path.is_dir() else [given]
         for item in items:
             try:
                 if isinstance(item, IngestError):

@@ -228,6 +228,7 @@
     n.aliases.forEach(function (a) { addKey(a, n.id, 1, true); });
     addKey(n.pinyin, n.id, 2, false);
     addKey(n.initials, n.id, 3, false);
+    (n.keys || []).forEach(function (k) { addKey(k, n.id, 2, false); });
   });
 
   function find(query) {
