@@ -43,8 +43,12 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import __version__
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Analysis", "analysis", "compute", "store_key", "cached_stats", "cache_dir",
            "invalidate", "is_cached", "FORMAT"]

@@ -54,7 +54,7 @@ import pyoxigraph as ox
 
 from kg.messages import KGError
 from kg.rdf import (DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN, PREFIXES,
-                    PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
+                    RDF, SKOS, UIC, ZH, document_iri, entity_description,
                     insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
 
