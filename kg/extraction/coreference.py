@@ -79,6 +79,7 @@ def schools_of(own: dict | None, entities: list[dict]) -> set[str]:
             and "大学" not in e["name"] and not _PLACE.match(e["name"]) and e["name"] != own["name"]}
 
 
+@lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     words = sorted(self_words(), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)))

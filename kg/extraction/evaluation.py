@@ -370,12 +370,3 @@ def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bo
         result = extract_paths(paths, on_error=on_error, nlp=nlp)
         texts = {d["doc"] for d in result["documents"]}
     return evaluate_many(gold_dirs, result["relations"], result["entities"], texts=texts)
-
-
-def evaluate_paths(gold_dir, paths, on_error=None) -> dict:
-    """Extract from ``paths`` and score the result against ``gold_dir``."""
-    from kg.extraction.document import extract_paths
-
-    load_gold(gold_dir)  # fail on a bad gold file before the slow part
-    result = extract_paths(paths, on_error=on_error)
-    return evaluate(gold_dir, result["relations"], result["entities"])
