@@ -51,7 +51,7 @@ from kg.records import ENTITY_TYPES, SECTOR
 
 __all__ = [
     "HUB_MIN_DEGREE", "HUB_QUANTILE", "NameResolutionError", "UnknownName",
-    "AmbiguousName", "ConnectIndex", "build_index", "resolve", "connect",
+    "AmbiguousName", "ConnectIndex", "build_index", "resolve", "search", "connect",
 ]
 
 HUB_MIN_DEGREE = 50
@@ -244,6 +244,84 @@ def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None
                             + ", ".join(shown) + "?", query, shown)
     raise UnknownName(f"{query!r} matches no entity (tried names, aliases, "
                       "pinyin and fuzzy matching)", query, [])
+
+
+def search(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None,
+           limit: int = 10) -> list[dict]:
+    """The entities ``query`` may designate, best first: for a search box.
+
+    The steps of :func:`resolve` (name, alias, Traditional characters,
+    pinyin or its initials, part of a name or of a pinyin, near miss), but
+    every match is kept instead of one being chosen: exact matches first,
+    then entities whose name, alias or pinyin starts with the query, then
+    those that contain it, then near misses; within each, better-known
+    entities (higher degree) first.
+
+    Returns
+    -------
+    list of dict
+        ``{"name", "type", "sector", "aliases", "degree", "match"}`` where
+        ``match`` says how it was found (``"name"``, ``"alias"``,
+        ``"pinyin"``, ``"prefix"``, ``"part"``, ``"fuzzy"``).
+
+    Examples
+    --------
+    >>> from kg.graph import project
+    >>> G = project([{"name": "西安交通大学", "type": "University",
+    ...               "aliases": ["西安交大"], "docs": []},
+    ...              {"name": "西安市政府", "type": "Government", "docs": []}], [])
+    >>> [(r["name"], r["match"]) for r in search(G, "西安交大")]
+    [('西安交通大学', 'alias')]
+    >>> [r["name"] for r in search(G, "xian")]
+    ['西安市政府', '西安交通大学']
+    """
+    index = index or build_index(G)
+    q = _norm(query)
+    if not q or limit < 1:
+        return []
+    found: dict[str, tuple] = {}
+
+    def add(names, rank, how):
+        for n in names:
+            if n not in found or found[n][0] > rank:
+                found[n] = (rank, how)
+
+    from kg.extraction.cleaning import to_simplified
+
+    keys = {q, _norm(to_simplified(query))}
+    for k in keys:
+        add(index.names.get(k, ()), 0, "name")
+        add(index.aliases.get(k, ()), 1, "alias")
+    ascii_query = q.isascii()
+    if ascii_query:
+        key = _NON_ALNUM.sub("", q)
+        add(index.pinyin.get(key, ()), 2, "pinyin")
+        if key:
+            for k, ns in index.pinyin.items():
+                if k.startswith(key):
+                    add(ns, 3, "prefix")
+                elif len(key) >= 2 and key in k:
+                    add(ns, 4, "part")
+    for k, n in index.keys:
+        for typed in keys:
+            if k.startswith(typed):
+                add((n,), 3, "prefix")
+            elif len(typed) >= 2 and typed in k:
+                add((n,), 4, "part")
+    if len(found) < limit:
+        pool = {}
+        for k, n in index.keys:
+            pool.setdefault(k, set()).add(n)
+        for k in difflib.get_close_matches(q, list(pool), n=limit, cutoff=FUZZY_CUTOFF):
+            add(pool[k], 5, "fuzzy")
+    ranked = sorted(found, key=lambda n: (found[n][0], -G.degree(n), len(n), n))[:limit]
+    out = []
+    for n in ranked:
+        data = G.nodes[n]
+        out.append({"name": n, "type": data.get("type"), "sector": data.get("sector"),
+                    "aliases": list(data.get("aliases") or []), "degree": G.degree(n),
+                    "match": found[n][1]})
+    return out
 
 
 def _via_matches(G, via: str | None):

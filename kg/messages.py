@@ -45,7 +45,8 @@ EXIT_POLICY = ("Exit status: 0 everything was done; 1 some inputs failed (each "
 class Messages:
     """The templates, by code.  ``E0xx`` usage, ``E1xx`` store, ``E2xx``
     documents and input, ``E3xx`` SPARQL, ``E4xx`` output files, ``E5xx``
-    analysis and names, ``E6xx`` evaluation; ``W2xx`` skipped inputs."""
+    analysis and names, ``E6xx`` evaluation, ``E7xx`` ``kg serve``; ``W2xx``
+    skipped inputs."""
 
     # usage (option and argument errors found by the command line parser)
     E001 = "{detail}{usage}"
@@ -95,6 +96,17 @@ class Messages:
             "applies to SELECT and ASK (use `kg export` for other RDF formats)")
     E305 = "cannot read query file {path}: {detail}"
 
+    # the SPARQL endpoint of `kg serve` (SPARQL 1.1 Protocol)
+    E306 = ("the query ran longer than this endpoint's limit of {limit:g} s and was "
+            "stopped (narrow it, or start `kg serve --query-timeout S`)")
+    E307 = ("every query worker of this endpoint is busy ({workers} running); "
+            "try again in a moment")
+    E308 = ("no result format acceptable to the client ({accept}); this endpoint "
+            "gives {offered}")
+    E309 = "{detail}"     # a request the SPARQL protocol does not allow
+    E310 = ("updates are refused: this endpoint is read-only (start `kg serve "
+            "--allow-update` to accept them)")
+
     # output files
     E401 = "cannot write {path}: {detail}"
 
@@ -103,6 +115,11 @@ class Messages:
     E502 = "no cluster {cluster} (`kg clusters` lists {known})"
     E503 = "{detail}"
     E504 = "cannot load the graph: {detail}"
+
+    # kg serve
+    E701 = "bad parameter {name}: {detail}"
+    E702 = "no such page or API: {path} (the API is under /api/, SPARQL at /sparql)"
+    E703 = "cannot serve on {host}:{port}: {detail}"
 
     # evaluation
     E601 = "no gold file (*.json) in {gold_dir}"

@@ -196,6 +196,20 @@ class Result:
         return [tuple(term_value(c) for c in row) for row in self.rows]
 
 
+@dataclass
+class Stream:
+    """A query's answer read lazily (:meth:`KGStore.stream`): ``rows`` an
+    iterator of SELECT rows (SPARQL-JSON term dicts, ``None`` unbound),
+    ``triples`` an iterator of :class:`pyoxigraph.Triple` for CONSTRUCT and
+    DESCRIBE, ``boolean`` for ASK."""
+
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    rows: Iterator = field(default_factory=lambda: iter(()))
+    boolean: bool | None = None
+    triples: Iterator = field(default_factory=lambda: iter(()))
+
+
 def term_value(term: dict | None):
     """The Python value of a SPARQL-JSON term: IRI or string, int, float."""
     if term is None:
@@ -406,6 +420,28 @@ class KGStore:
         if kind == "ask":
             return Result(kind=kind, boolean=self._ask(full, union))
         return Result(kind=kind, ntriples=self._construct(full, union))
+
+    def stream(self, sparql: str, *, union: bool = True) -> "Stream":
+        """Run a query (never an update: E303) and give its answer lazily.
+
+        For a caller that stops reading early: the SPARQL endpoint of ``kg
+        serve`` stops at its row limit or its deadline without holding the
+        whole answer.  On a directory store the rows come from Oxigraph as
+        they are found; a server's answer is read whole, then streamed.
+
+        >>> import os, tempfile
+        >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+        >>> answer = store.stream("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }")
+        >>> answer.kind, answer.vars, next(answer.rows)
+        ('select', ['x'], [{'type': 'literal', 'value': '1', 'datatype': 'http://www.w3.org/2001/XMLSchema#integer'}])
+        """
+        result = self.query(sparql, union=union)
+        triples = iter(())
+        if result.ntriples:
+            triples = iter(list(ox.parse(result.ntriples.encode("utf-8"),
+                                         format=ox.RdfFormat.N_TRIPLES)))
+        return Stream(kind=result.kind, vars=result.vars, rows=iter(result.rows),
+                      boolean=result.boolean, triples=triples)
 
     def select(self, sparql: str, union: bool = False) -> list[dict]:
         """SELECT rows as dicts of Python values (unbound variables omitted)."""
@@ -1126,6 +1162,21 @@ class LocalStore(KGStore):
     def _construct(self, query, union):
         triples = self._run(query, union)
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+    def stream(self, sparql, *, union=True):
+        kind = check_query(sparql)
+        result = self._run(sparql_prefixes() + sparql, union)
+        if kind == "select":
+            names = [v.value for v in result.variables]
+            width = len(names)
+
+            def rows():
+                for solution in result:
+                    yield [_json_term(solution[i]) for i in range(width)]
+            return Stream(kind=kind, vars=names, rows=rows())
+        if kind == "ask":
+            return Stream(kind=kind, boolean=bool(result))
+        return Stream(kind=kind, triples=iter(result))
 
     def update(self, update):
         try:

@@ -67,7 +67,7 @@ from kg.records import SECTOR, SYMMETRIC
 __all__ = [
     "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge", "find_node",
     "select_view", "layout_positions", "cluster_ids", "broker_scores", "overlays",
-    "check_size", "page_data", "connect_page_data",
+    "check_size", "page_data", "connect_page_data", "path_positions",
     "render_html", "write_view", "write_connect_page",
 ]
 
@@ -81,6 +81,10 @@ MAX_EVIDENCE = 5
 MAX_NODE_EVIDENCE = 3
 #: Document names kept per node.
 MAX_DOCS = 10
+#: Entities labelled at every zoom: the most central ones (broker score,
+#: else number of relations), their labels drawn at a readable size even
+#: when the overview is zoomed out too far for the others'.
+CENTRAL_LABELS = 25
 
 ASSETS = Path(__file__).with_name("viewer_assets")
 
@@ -465,6 +469,12 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
         weights = {n: float(graph.degree(n)) for n in graph}
         size_note = "Node size: number of relations (no broker scores given). Colour: sector. Shape: type."
     top = max((w for w in weights.values() if w > 0), default=1.0)
+    # the most central entities keep a label at every zoom (viewer_assets/labels.js)
+    central = sorted((n for n in graph if weights[n] > 0 or graph.degree(n)),
+                     key=lambda n: (-weights[n], -graph.degree(n), str(n)))
+    if connect:      # a connect page labels its paths first
+        central = [n for n in central if n in hl_nodes] + [n for n in central if n not in hl_nodes]
+    rank = {n: i for i, n in enumerate(central[:CENTRAL_LABELS])}
 
     net = Network(directed=True)
     ids = {}
@@ -483,7 +493,7 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
             "color": style["faded_colour"] if faded else colour,
         }
         if faded:
-            options["font"] = {"color": "#b0b0b0"}
+            options["font"] = {"color": "#c4c4c4", "size": 11}
         if connect and node in hl_nodes:
             options["borderWidth"] = 3
             options["color"] = {"background": colour, "border": style["highlight_colour"]}
@@ -508,6 +518,7 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
             "evidence": _evidence(node_evidence, MAX_NODE_EVIDENCE),
             "evidence_total": len(node_evidence),
             "highlight": node in hl_nodes,
+            "rank": rank.get(node),
         })
     for node_record, vis_options in zip(nodes, net.nodes):
         node_record["vis"] = vis_options
@@ -561,7 +572,8 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
         "sectors": [{"sector": s, "colour": colours[s],
                      "label": style["sector_labels"].get(s, s)}
                     for s in colours if s in present_sectors],
-        "types": [{"type": t, "symbol": symbols.get(shapes.get(t, style["default_shape"]), "●")}
+        "types": [{"type": t, "symbol": symbols.get(shapes.get(t, style["default_shape"]), "●"),
+                   "colour": colours.get(SECTOR.get(t, "unknown"), colours["unknown"])}
                   for t in present_types],
         "predicates": sorted({e["predicate"] for e in edges}),
         "clusters": sorted({n["cluster"] for n in nodes if n["cluster"] is not None},
@@ -628,6 +640,8 @@ def connect_page_data(graph: nx.MultiDiGraph, answer: Mapping, *,
         room = max(LAYOUT_THRESHOLD - len(keep), 0)
         keep |= set(sorted(neighbours, key=lambda n: (-graph.degree(n), str(n)))[:room])
     view = graph.subgraph(keep)
+    positions = path_positions(view, [p.get("nodes") or () for p in raw_paths],
+                               source=source, target=target, cluster=cluster)
     order = {n: i for i, n in enumerate(view)}
     edge_order = {e: f"e{i}" for i, e in enumerate(view.edges(keys=True))}
 
@@ -652,7 +666,70 @@ def connect_page_data(graph: nx.MultiDiGraph, answer: Mapping, *,
     title = f"{source} ↔ {target}"
     return page_data(view, cluster=cluster, score=score, title=title,
                      highlight_nodes=hl_nodes, highlight_edges=hl_edges,
-                     paths=paths, message=message)
+                     paths=paths, message=message, positions=positions)
+
+
+#: Space between the lanes of two paths, and below them for the faded rest.
+PATH_LANE = 130.0
+#: Least horizontal distance between two entities of a path.
+PATH_STEP = 170.0
+
+
+def _label_width(name) -> float:
+    """Width in screen units of a node label (14 px font: CJK characters
+    about 14 px wide, others about 8)."""
+    return sum(14.0 if ord(c) > 0x2e80 else 8.0 for c in str(name))
+
+
+def path_positions(graph: nx.MultiDiGraph, paths: Iterable[Iterable], *,
+                   source=None, target=None, cluster: Mapping | None = None) -> dict:
+    """Positions that lay a ``kg connect`` answer out as its paths.
+
+    The source sits at the left, the target at the right; each path runs
+    left to right on a lane of its own (the first in the middle, the others
+    alternately below and above), its entities spread evenly and at least
+    their label's width apart, so no path entity covers another.  An
+    entity on several paths stays where its first path put it.  The other
+    entities of ``graph`` are laid out (:func:`layout_positions`) in a
+    block below the lanes, where the page fades them.
+
+    >>> G = nx.MultiDiGraph([("甲", "乙"), ("乙", "丙"), ("甲", "丁"), ("丁", "丙"), ("丙", "戊")])
+    >>> pos = path_positions(G, [["甲", "乙", "丙"], ["甲", "丁", "丙"]])
+    >>> pos["甲"][0] < pos["乙"][0] < pos["丙"][0], pos["甲"][1] == pos["丙"][1] != pos["丁"][1]
+    (True, True)
+    >>> pos["戊"][1] > max(pos[n][1] for n in "甲乙丙丁")
+    True
+    """
+    paths = [[n for n in p if n in graph] for p in paths]
+    paths = [p for p in paths if p]
+    if not paths:
+        return layout_positions(graph, cluster)
+    source = source if source in graph else paths[0][0]
+    target = target if target in graph else paths[0][-1]
+    on_paths = {n for p in paths for n in p} | {source, target}
+    step = max(PATH_STEP, max(_label_width(n) for n in on_paths) + 40.0)
+    longest = max(len(p) for p in paths)
+    width = step * max(longest - 1, 1)
+    pos: dict = {source: (0.0, 0.0), target: (width, 0.0)}
+    for i, p in enumerate(paths):
+        lane = PATH_LANE * ((i + 1) // 2) * (1 if i % 2 else -1)
+        inner = [n for n in p if n not in (source, target)]
+        # evenly spread between the two ends; every entity a step apart at least
+        gap = width / (len(inner) + 1)
+        for j, n in enumerate(inner, 1):
+            if n not in pos:
+                pos[n] = (round(gap * j, 1), lane)
+    rest = [n for n in graph if n not in pos]
+    if rest:
+        lanes = [y for _, y in pos.values()]
+        placed = layout_positions(graph.subgraph(rest), cluster)
+        xs = [x for x, _ in placed.values()]
+        ys = [y for _, y in placed.values()]
+        dx = width / 2 - (min(xs) + max(xs)) / 2
+        dy = max(lanes) + 2 * PATH_LANE - min(ys)
+        for n, (x, y) in placed.items():
+            pos[n] = (round(x + dx, 1), round(y + dy, 1))
+    return pos
 
 
 def cluster_ids(graph: nx.MultiDiGraph) -> dict:
@@ -720,7 +797,7 @@ def render_html(data: dict) -> str:
     (True, False)
     """
     vis_js = _asset("vis-network.min.js")
-    viewer_js = _asset("viewer.js")
+    viewer_js = _asset("labels.js") + _asset("viewer.js")
     for script in (vis_js, viewer_js):
         if "</script" in script.lower() or "<!--" in script:  # pragma: no cover
             raise ValueError("an inline script contains </script or <!--")

@@ -117,6 +117,12 @@
   var container = document.getElementById("kg-graph");
   var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
 
+  // the most central entities are named at every zoom (labels.js)
+  window.kgLabelCentral(network, data.nodes.filter(function (n) { return n.rank !== null && n.rank !== undefined; })
+    .sort(function (a, b) { return a.rank - b.rank; })
+    .map(function (n) { return { id: n.id, label: n.name }; }),
+    { fontSize: 14, drawThreshold: options.nodes.scaling.label.drawThreshold });
+
   window.kgReady = false;
   function markReady() {
     if (window.kgReady) { return; }
@@ -168,7 +174,7 @@
   });
 
   var checkboxes = { type: {}, predicate: {}, cluster: {} };
-  function addFilter(listId, kind, value, text, count, symbol, state, view) {
+  function addFilter(listId, kind, value, text, count, symbol, state, view, colour) {
     var li = el("li");
     var label = el("label");
     label.style.display = "inline";
@@ -183,7 +189,11 @@
     });
     checkboxes[kind][value] = box;
     label.appendChild(box);
-    if (symbol) { label.appendChild(el("span", symbol, "kg-shape")); }
+    if (symbol) {
+      var mark = el("span", symbol, "kg-shape");
+      if (colour) { mark.style.color = colour; }
+      label.appendChild(mark);
+    }
     label.appendChild(el("span", text + " "));
     label.appendChild(el("span", "(" + count + ")", "kg-count"));
     li.appendChild(label);
@@ -191,7 +201,7 @@
   }
   var typeCounts = counts(data.nodes, "type");
   data.legend.types.forEach(function (t) {
-    addFilter("kg-filter-types", "type", t.type, t.type, typeCounts[t.type] || 0, t.symbol, typeOn, nodesView);
+    addFilter("kg-filter-types", "type", t.type, t.type, typeCounts[t.type] || 0, t.symbol, typeOn, nodesView, t.colour);
   });
   var predicateCounts = counts(data.edges, "predicate");
   data.legend.predicates.forEach(function (p) {
