@@ -700,6 +700,29 @@ def show_cmd(store, graph_file, name, as_json) -> None:
             _echo_relation(r, indent="  ")
 
 
+@main.command("search")
+@store_option
+@graph_option
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many entities.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search_cmd(store, graph_file, query, limit, as_json) -> None:
+    """Entities a name, alias, pinyin or part of one may designate, best first."""
+    from kg.connect import search
+
+    analysed = _analysis(store, graph_file, graph_only=True)
+    rows = search(analysed.graph, query, index=analysed.connect_index(), limit=limit)
+    if as_json:
+        return _echo_json(rows)
+    if not rows:
+        raise KGError("E501", detail=f"{query!r} matches no entity (tried names, aliases, "
+                                     "pinyin and fuzzy matching)")
+    for r in rows:
+        aliases = f"  ({'、'.join(r['aliases'][:3])})" if r["aliases"] else ""
+        click.echo(f"{r['name']}  [{r['type']}, {r['match']}]{aliases}")
+
+
 # --- viewer -------------------------------------------------------------------
 
 def _view_help(text: str) -> str:
@@ -762,6 +785,30 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
     click.echo(f"{plural(view.number_of_nodes(), 'entity', 'entities')}, "
                f"{plural(view.number_of_edges(), 'relation')} → {out}")
 
+
+
+@main.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--allow-update", is_flag=True,
+              help="Accept SPARQL updates at /sparql (refused by default).")
+@click.option("--query-timeout", default=30.0, show_default=True,
+              type=click.FloatRange(min=0.1), help="Seconds a SPARQL query may run.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows (or triples) a SPARQL answer holds; longer ones are cut.")
+def serve_cmd(store, host, port, allow_update, query_timeout, max_rows) -> None:
+    """Explore the store in the browser, with a JSON API and a SPARQL endpoint.
+
+    Serves http://HOST:PORT/ (search, entity cards, who connects, brokers,
+    clusters, a SPARQL box), /api/… (the JSON of the --json options) and
+    /sparql (SPARQL 1.1 Protocol, read-only unless --allow-update).
+    """
+    from kg.server import serve
+
+    serve(store, host, port, allow_update=allow_update, query_timeout=query_timeout,
+          max_rows=max_rows, echo=lambda text: click.echo(text, err=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -112,3 +112,94 @@ def pytest_collection_modifyitems(config, items):
         if item.nodeid in gaps:
             item.add_marker(pytest.mark.xfail(
                 reason="known extractor gap (tests/known_gaps.txt)", strict=True))
+
+
+# --- kg serve: one seeds store and one server per session ----------------------
+
+#: An entity whose name would run code if a page inserted it as markup.
+HOSTILE_NAME = "<script>window.__pwned=1</script>星火<img src=x onerror=\"window.__pwned=2\">研究院"
+#: Its evidence sentence, hostile too.
+HOSTILE_SENTENCE = f"西安交通大学与{HOSTILE_NAME}共建<b onmouseover=alert(1)>平台</b>。"
+
+
+def _hostile_result() -> dict:
+    """One made-up document whose entity and sentence are markup."""
+    import hashlib
+
+    text = HOSTILE_SENTENCE + "\n"
+    start = 0
+    return {"document": {"doc": "hostile<i>.txt", "path": "hostile<i>.txt",
+                         "doc_id": hashlib.sha256(text.encode()).hexdigest()[:16],
+                         "encoding": "utf-8", "text": text},
+            "entities": [{"name": "西安交通大学", "type": "University", "aliases": ["西安交大"]},
+                         {"name": HOSTILE_NAME, "type": "Platform",
+                          "aliases": ["<svg onload=alert(3)>"]}],
+            "relations": [{"doc": "hostile<i>.txt", "subject": "西安交通大学", "predicate": "builds",
+                           "object": HOSTILE_NAME, "subject_type": "University",
+                           "object_type": "Platform", "evidence": HOSTILE_SENTENCE,
+                           "start": start, "end": len(HOSTILE_SENTENCE), "trigger": "共建",
+                           "confidence": 1.0, "title": None}]}
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory, gold_seed_results) -> Path:
+    """A store of the seeds' gold annotations plus one hostile document,
+    with its analysis saved (built once per session)."""
+    from kg.analysis import analysis
+    from kg.rdf import document_quads
+    from kg.store import open_store
+
+    path = tmp_path_factory.mktemp("served") / "store"
+    store = open_store(path, create=True)
+    for result in [*gold_seed_results, _hostile_result()]:
+        store.replace_document(result["document"]["doc_id"],
+                               document_quads(result, store.resolver(result)))
+    from kg.graph import save_graph
+
+    save_graph(analysis(store).graph, path.parent / "graph.pickle")   # for `kg … --graph`
+    store.close()
+    return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def kg_server(seeds_store, kg_command, subprocess_env):
+    """``kg serve`` on the seeds store, on a free loopback port, for the
+    session: its base URL (``http://127.0.0.1:PORT``)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    proc = subprocess.Popen([*kg_command, "serve", "--store", str(seeds_store),
+                             "--port", str(port), "--query-timeout", "3", "--max-rows", "500"],
+                            env=subprocess_env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/api/stats", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("kg serve exited: " + proc.stderr.read().decode())
+            if time.time() > deadline:
+                proc.kill()
+                raise RuntimeError("kg serve did not answer within 60 s")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,632 @@
+"""``kg serve``: the whole store in the browser, a JSON API and a SPARQL endpoint.
+
+A static page (``kg view``) is right for mailing one picture around; an
+analyst working on a store day to day wants to ask new questions of all of
+it.  :func:`create_app` builds a small Starlette application over one store
+and its saved analysis (:mod:`kg.analysis`: the projection, broker and
+cluster scores, loaded once), serving
+
+* ``/`` — one page: search an entity (name, alias, pinyin, Traditional
+  characters), see its neighbourhood drawn with the viewer's vis-network
+  assets beside its card (type, aliases, broker scores, cluster, every
+  statement with its sentence and document), walk from entity to entity;
+  "who connects" two entities, the paths drawn and listed with evidence;
+  the brokers and clusters tables; a SPARQL box whose results download as
+  CSV or JSON.  Filters by entity type and predicate apply to the drawings
+  and paths (:class:`kg.filters.GraphFilter`);
+* ``/api/…`` — the JSON behind the page, in the shapes the CLI prints with
+  ``--json`` (the same library functions make both):
+
+  ========================  ===============================================
+  ``/api/search?q=``        :func:`kg.connect.search` (``kg search --json``)
+  ``/api/entity/{name}``    :func:`kg.card.card` (``kg show --json``)
+  ``/api/connect?x=&y=``    :func:`kg.connect.connect` (``kg connect --json``)
+  ``/api/brokers``          :func:`kg.brokerage.rank_brokers` (``kg brokers --json``)
+  ``/api/clusters``         :func:`kg.clusters.clusters` (``kg clusters --json``)
+  ``/api/view``             :func:`kg.viewer.page_data`: what the page draws
+  ========================  ===============================================
+
+* ``/sparql`` — the SPARQL 1.1 Protocol (:mod:`kg.endpoint`), read-only
+  unless ``allow_update``, with a query timeout and a row limit.
+
+Safe by default: :func:`serve` binds 127.0.0.1 and then only answers
+requests addressed to a loopback name (a web page elsewhere cannot reach it
+by DNS rebinding); the page loads nothing from elsewhere (its
+Content-Security-Policy allows only this server) and inserts every name and
+sentence as text; a bad parameter gets a 4xx answer with one coded line
+(:mod:`kg.messages`), never a traceback.
+
+Why Starlette: the API is a handful of routes over plain functions, so the
+smallest well-kept ASGI toolkit will do (FastAPI is Starlette plus pydantic
+models and generated docs, more than this needs); uvicorn runs it.
+
+Example
+-------
+::
+
+    kg serve --store kg-store            # http://127.0.0.1:8765/
+    curl 'http://127.0.0.1:8765/api/search?q=xajtdx'
+    curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a uic:University }' \\
+         http://127.0.0.1:8765/sparql
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import socket
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import networkx as nx
+
+from kg.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
+from kg.filters import FilterError, GraphFilter
+from kg.messages import KGError
+
+__all__ = ["Explorer", "create_app", "serve", "DEFAULT_HOST", "DEFAULT_PORT"]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+#: Most entities one drawing holds (an entity's neighbourhood is cut there,
+#: nearest and most central first).
+MAX_VIEW = 400
+#: Entities of the opening overview: the most central ones.
+OVERVIEW = 150
+#: Largest request body accepted (a SPARQL query or update).
+MAX_BODY = 1 << 20
+
+ASSETS = Path(__file__).with_name("server_assets")
+VIEWER_ASSETS = Path(__file__).with_name("viewer_assets")
+#: The files the page loads, and their media types.
+STATIC = {
+    "app.js": (ASSETS, "text/javascript"),
+    "app.css": (ASSETS, "text/css"),
+    "labels.js": (VIEWER_ASSETS, "text/javascript"),
+    "vis-network.min.js": (VIEWER_ASSETS, "text/javascript"),
+}
+#: Content-Security-Policy of the page: nothing but this server.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+class BadParameter(KGError):
+    """A query parameter that cannot be used (400, E701)."""
+
+    http_status = 400
+
+    def __init__(self, name: str, detail: str):
+        super().__init__("E701", name=name, detail=detail)
+
+
+class Explorer:
+    """One store and its analysis, answering the API's questions.
+
+    The analysis (:func:`kg.analysis.analysis`) is loaded once — computed
+    and saved first if this store state has none — and reloaded only after
+    an update through the endpoint changes the store.  Answers on a
+    filtered graph reuse one :class:`kg.connect.ConnectIndex` per filter
+    (the last few are kept).
+
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> ex = Explorer(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True))
+    >>> ex.search("x"), ex.clusters()["clusters"]
+    ([], [])
+    """
+
+    def __init__(self, store, *, limits: Limits = Limits(), allow_update: bool = False,
+                 workers: int = 2):
+        self.store = store
+        self.limits = limits
+        self.allow_update = allow_update
+        self.workers = workers
+        self._lock = threading.RLock()
+        self._analysis = None
+        self._indexes: OrderedDict = OrderedDict()
+        self._overlays = None
+        self.load()
+
+    # -- the analysis --
+    def load(self):
+        """The analysis of the store's current state (loaded once)."""
+        with self._lock:
+            if self._analysis is None:
+                from kg.analysis import analysis
+
+                self._analysis = analysis(self.store)
+                self._indexes.clear()
+                self._overlays = None
+            return self._analysis
+
+    def changed(self) -> None:
+        """The store was changed (an update): reload the analysis when next asked."""
+        with self._lock:
+            self._analysis = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        return self.load().graph
+
+    def _index(self, flt: GraphFilter):
+        a = self.load()
+        if not flt.active:
+            return a.graph, a.connect_index()
+        with self._lock:
+            if flt not in self._indexes:
+                from kg.connect import build_index
+
+                view = flt.apply(a.graph)
+                self._indexes[flt] = (view, build_index(view))
+                while len(self._indexes) > 8:
+                    self._indexes.popitem(last=False)
+            self._indexes.move_to_end(flt)
+            return self._indexes[flt]
+
+    def overlays(self) -> tuple[dict, dict]:
+        """``(cluster ids, broker scores)`` of every entity, for drawings."""
+        with self._lock:
+            if self._overlays is None:
+                a = self.load()
+                self._overlays = (a.cluster_ids(), a.broker_scores())
+            return self._overlays
+
+    # -- the answers (the shapes of the CLI's --json) --
+    def search(self, q: str, limit: int = 10) -> list[dict]:
+        """:func:`kg.connect.search` (``kg search --json``)."""
+        from kg.connect import search
+
+        a = self.load()
+        return search(a.graph, q, index=a.connect_index(), limit=limit)
+
+    def entity(self, name: str) -> dict:
+        """:func:`kg.card.card` (``kg show --json``)."""
+        from kg.card import card
+
+        a = self.load()
+        return card(a.graph, name, cluster_result=a.clusters, broker_rows=a.brokers,
+                    index=None if name in a.graph else a.connect_index())
+
+    def connect(self, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
+                via: str | None = None, flt: GraphFilter = GraphFilter()) -> dict:
+        """:func:`kg.connect.connect` on the filtered graph (``kg connect --json``)."""
+        from kg.connect import connect
+
+        G, index = self._index(flt)
+        return connect(G, x, y, max_hops=max_hops, paths=paths, via=via, index=index)
+
+    def brokers(self, *, top: int = 20, sort: str = "triple_helix", all_types: bool = False,
+                flt: GraphFilter = GraphFilter()) -> list[dict]:
+        """:func:`kg.brokerage.rank_brokers` of the saved scores (``kg brokers
+        --json``); with a type filter, only entities of those types."""
+        from kg.brokerage import rank_brokers
+
+        a = self.load()
+        rows = a.brokers
+        if flt.types is not None:
+            rows = [r for r in rows if r.get("type") in flt.types]
+        return rank_brokers(rows, a.graph, top=top, sort=sort, actors_only=not all_types)
+
+    def clusters(self, *, min_size: int = 3) -> dict:
+        """The saved :func:`kg.clusters.clusters` (``kg clusters --json``)."""
+        result = dict(self.load().clusters or {"method": "louvain", "clusters": [],
+                                                "modularity": 0.0})
+        result["clusters"] = [c for c in result.get("clusters", []) if c["size"] >= min_size]
+        return result
+
+    def view(self, *, around: str | None = None, hops: int = 1, x: str | None = None,
+             y: str | None = None, max_hops: int = 5, paths: int = 3, via: str | None = None,
+             flt: GraphFilter = GraphFilter(), limit: int = MAX_VIEW) -> dict:
+        """What the page draws (:func:`kg.viewer.page_data`): the overview
+        (the most central entities), an entity's neighbourhood, or a "who
+        connects" answer laid out as its paths."""
+        from kg import viewer
+
+        cluster, score = self.overlays()
+        if x is not None or y is not None:
+            if x is None or y is None:
+                raise BadParameter("x, y", "give both ends of the question")
+            answer = self.connect(x, y, max_hops=max_hops, paths=paths, via=via, flt=flt)
+            G, _ = self._index(flt)
+            data = viewer.connect_page_data(G, answer, cluster=cluster, score=score)
+            data["answer"] = {"source": answer["source"], "target": answer["target"]}
+            return data
+        G, index = self._index(flt)
+        if around is not None:
+            from kg.connect import resolve
+
+            centre = resolve(G, around, index=index)
+            keep = _neighbourhood(G, centre, hops, limit, score)
+            sub = G.subgraph(keep)
+            title = f"{centre}: {hops} hop{'s' if hops != 1 else ''}"
+            data = viewer.page_data(sub, cluster=cluster, score=score, title=title)
+            data["centre"] = centre
+            if len(keep) < _ball_size(G, centre, hops, limit + 1):
+                data["message"] = (f"showing the {len(keep)} nearest and most central "
+                                   f"entities of more within {hops} hops")
+            return data
+        ranked = sorted(G, key=lambda n: (-(score.get(n) or 0.0), -G.degree(n), str(n)))
+        sub = G.subgraph(ranked[:min(limit, OVERVIEW)])
+        return viewer.page_data(sub, cluster=cluster, score=score,
+                                title=f"The {sub.number_of_nodes()} most central entities")
+
+    def sparql(self, text: str, deadline: float):
+        """Evaluate a query within the limits (:func:`kg.endpoint.evaluate`)."""
+        return evaluate(self.store, text, self.limits, deadline=deadline)
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL update (only with ``allow_update``)."""
+        if not self.allow_update:
+            raise ProtocolError("E310", 403)
+        try:
+            self.store.query(text, allow_update=True)
+        except KGError as exc:
+            raise ProtocolError("E309", 400, detail=exc.message) from None
+        finally:
+            self.changed()
+
+
+def _neighbourhood(G, centre, hops: int, limit: int, score: dict) -> list:
+    """``centre`` and the entities within ``hops`` relations, nearest
+    first, then most central, at most ``limit``."""
+    U = G.to_undirected(as_view=True)
+    keep = [centre]
+    seen = {centre}
+    frontier = [centre]
+    for _ in range(hops):
+        layer = {v for u in frontier for v in U[u] if v not in seen}
+        ordered = sorted(layer, key=lambda n: (-(score.get(n) or 0.0), -G.degree(n), str(n)))
+        room = limit - len(keep)
+        keep += ordered[:max(room, 0)]
+        seen |= layer
+        frontier = ordered
+        if len(keep) >= limit or not frontier:
+            break
+    return keep
+
+
+def _ball_size(G, centre, hops: int, cap: int) -> int:
+    """How many entities lie within ``hops`` of ``centre`` (counting stops at ``cap``)."""
+    U = G.to_undirected(as_view=True)
+    seen = {centre}
+    frontier = [centre]
+    for _ in range(hops):
+        frontier = [v for u in frontier for v in U[u] if v not in seen and not seen.add(v)]
+        if len(seen) >= cap or not frontier:
+            break
+    return len(seen)
+
+
+# --- HTTP ------------------------------------------------------------------------
+
+def _clean(value):
+    """JSON-safe: NaN and infinities become null, sets and tuples lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "__len__") and hasattr(value, "__getitem__") and not isinstance(value, str):
+        return [_clean(v) for v in value]     # LazyEvidence and other sequences
+    return value
+
+
+def to_json(data) -> str:
+    """``data`` as compact JSON, every non-finite number ``null``."""
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return json.dumps(_clean(data), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":"))
+
+
+def _int(params, name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise BadParameter(name, f"{value} is outside {low}–{high}")
+    return value
+
+
+def _flag(params, name: str) -> bool:
+    return (params.get(name) or "").lower() in ("1", "true", "yes", "on")
+
+
+def _text(params, name: str, required: bool = False) -> str | None:
+    value = params.get(name)
+    if value is not None:
+        value = value.strip()
+    if required and not value:
+        raise BadParameter(name, "missing: give a name, alias or pinyin")
+    return value or None
+
+
+def _filter(params) -> GraphFilter:
+    try:
+        return GraphFilter.from_params(params)
+    except FilterError as exc:
+        raise BadParameter("types" if "type" in str(exc) else "predicates", str(exc)) from None
+
+
+def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None):
+    """The Starlette application serving ``explorer``'s store.
+
+    ``trusted_hosts``: the ``Host`` names answered (``None``: any); see
+    :func:`serve`.
+    """
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    def json_response(data, status: int = 200) -> Response:
+        return Response(to_json(data), status_code=status,
+                        media_type="application/json")
+
+    def problem(exc: KGError, status: int, api: bool = True) -> Response:
+        if api:
+            return json_response({"error": {"code": exc.code, "message": exc.message,
+                                            "line": exc.line()}}, status)
+        return Response(exc.line() + "\n", status_code=status, media_type="text/plain")
+
+    def api(handler: Callable) -> Callable:
+        """Run ``handler(params, request)`` in a worker thread; its errors
+        become 4xx answers with one coded line."""
+        from starlette.concurrency import run_in_threadpool
+
+        from kg.connect import AmbiguousName, NameResolutionError
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                data = await run_in_threadpool(handler, request.query_params, request)
+            except AmbiguousName as exc:
+                err = KGError("E501", detail=str(exc))
+                body = {"error": {"code": err.code, "message": err.message, "line": err.line(),
+                                  "suggestions": exc.suggestions}}
+                return json_response(body, 409)
+            except NameResolutionError as exc:
+                return problem(KGError("E501", detail=str(exc)), 404)
+            except BadParameter as exc:
+                return problem(exc, 400)
+            except KGError as exc:
+                return problem(exc, getattr(exc, "http_status", 400))
+            except ValueError as exc:       # connect's and rank_brokers' own checks
+                return problem(KGError("E503", detail=str(exc)), 400)
+            return json_response(data)
+
+        return endpoint
+
+    def search(params, request):
+        q = _text(params, "q", required=True)
+        return explorer.search(q, _int(params, "limit", 10, 1, 100))
+
+    def entity(params, request):
+        return explorer.entity(request.path_params["name"])
+
+    def connect(params, request):
+        return explorer.connect(_text(params, "x", True), _text(params, "y", True),
+                                max_hops=_int(params, "max_hops", 5, 1, 8),
+                                paths=_int(params, "paths", 3, 1, 20),
+                                via=_text(params, "via"), flt=_filter(params))
+
+    def brokers(params, request):
+        return explorer.brokers(top=_int(params, "top", 20, 1, 1000),
+                                sort=_text(params, "sort") or "triple_helix",
+                                all_types=_flag(params, "all_types"), flt=_filter(params))
+
+    def clusters(params, request):
+        return explorer.clusters(min_size=_int(params, "min_size", 3, 1, 1_000_000))
+
+    def view(params, request):
+        return explorer.view(around=_text(params, "around"),
+                             hops=_int(params, "hops", 1, 0, 3),
+                             x=_text(params, "x"), y=_text(params, "y"),
+                             max_hops=_int(params, "max_hops", 5, 1, 8),
+                             paths=_int(params, "paths", 3, 1, 20), via=_text(params, "via"),
+                             flt=_filter(params), limit=_int(params, "limit", MAX_VIEW, 1, 2000))
+
+    def stats(params, request):
+        from kg.analysis import cached_stats
+
+        return {"store": str(explorer.store.location), **cached_stats(explorer.store),
+                "read_only": not explorer.allow_update, "query_timeout": explorer.limits.timeout,
+                "max_rows": explorer.limits.max_rows}
+
+    async def page(request: Request) -> Response:
+        html = (ASSETS / "app.html").read_text(encoding="utf-8")
+        return Response(html, media_type="text/html",
+                        headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return problem(KGError("E702", path=request.url.path), 404, api=False)
+        folder, media = STATIC[name]
+        return Response((folder / name).read_bytes(), media_type=media,
+                        headers={"Cache-Control": "max-age=300"})
+
+    pool = ThreadPoolExecutor(max_workers=explorer.workers, thread_name_prefix="kg-sparql")
+    running = {"n": 0}
+    guard = threading.Lock()
+
+    async def sparql(request: Request) -> Response:
+        body = await request.body()
+        try:
+            if len(body) > MAX_BODY:
+                raise ProtocolError("E309", 413, detail=f"the request is larger than {MAX_BODY} bytes")
+            params = dict(request.query_params)
+            op, text = parse_request(request.method, params, request.headers.get("content-type"),
+                                     body)
+            loop = asyncio.get_running_loop()
+            if op == "update":
+                if not explorer.allow_update:
+                    raise ProtocolError("E310", 403)
+                await loop.run_in_executor(pool, explorer.update, text)
+                return Response(status_code=204)
+            with guard:
+                if running["n"] >= explorer.workers:
+                    raise ProtocolError("E307", 503, workers=explorer.workers)
+                running["n"] += 1
+            deadline = time.monotonic() + explorer.limits.timeout
+            accept = request.headers.get("accept")
+            fmt = params.get("format")
+
+            def job():
+                try:
+                    answer = explorer.sparql(text, deadline)
+                    media, name = negotiate(answer.kind, accept, fmt)
+                    return answer, media, name, serialize(answer, name)
+                finally:
+                    with guard:
+                        running["n"] -= 1
+
+            future = loop.run_in_executor(pool, job)
+            try:
+                answer, media, name, payload = await asyncio.wait_for(
+                    asyncio.shield(future), explorer.limits.timeout + 0.5)
+            except asyncio.TimeoutError:
+                # Oxigraph cannot be interrupted: the worker finishes in the
+                # background and stays counted as busy until then
+                future.add_done_callback(lambda f: f.exception())
+                raise ProtocolError("E306", 503, limit=explorer.limits.timeout) from None
+        except ProtocolError as exc:
+            return problem(exc, exc.http_status, api=False)
+        headers = {}
+        if answer.truncated:
+            headers["X-KG-Truncated"] = f"the answer was cut at {explorer.limits.max_rows} rows"
+        if "download" in params:
+            ext = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "ttl",
+                   "ntriples": "nt", "rdfxml": "rdf"}[name]
+            headers["Content-Disposition"] = f'attachment; filename="kg-query.{ext}"'
+        return Response(payload, media_type=media, headers=headers)
+
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            err = KGError("E702", path=request.url.path)
+        else:
+            err = KGError("E309", detail=f"{request.method} {request.url.path}: {exc.detail}")
+        return problem(err, exc.status_code, api=not request.url.path.startswith("/sparql"))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        traceback.print_exception(exc)          # for the server's log, not the client
+        err = KGError("E503", detail=f"the server failed on {request.url.path}: "
+                                     f"{type(exc).__name__} (details in the server's log)")
+        return problem(err, 500, api=True)
+
+    routes = [
+        Route("/", page),
+        Route("/static/{name}", static),
+        Route("/api/search", api(search)),
+        Route("/api/entity/{name:path}", api(entity)),
+        Route("/api/connect", api(connect)),
+        Route("/api/brokers", api(brokers)),
+        Route("/api/clusters", api(clusters)),
+        Route("/api/view", api(view)),
+        Route("/api/stats", api(stats)),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+    ]
+    middleware = [Middleware(_Headers)]
+    if trusted_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=trusted_hosts))
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={HTTPException: not_found, Exception: server_error})
+    app.state.explorer = explorer
+    return app
+
+
+class _Headers:
+    """Headers every answer carries: no MIME sniffing, no framing, no referrer."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"x-content-type-options", b"nosniff"),
+                            (b"x-frame-options", b"DENY"),
+                            (b"referrer-policy", b"no-referrer")]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
+          allow_update: bool = False, query_timeout: float = 30.0, max_rows: int = 100_000,
+          workers: int = 2, echo: Callable[[str], None] = print) -> None:
+    """Open the store at ``location`` and serve it until interrupted.
+
+    Bound to a loopback address (the default), the server answers only
+    requests whose ``Host`` is a loopback name.  Raises
+    :class:`kg.messages.KGError` when the store cannot be opened (E1xx) or
+    the address cannot be listened on (E703).
+    """
+    import uvicorn
+
+    from kg.store import open_store
+
+    _check_address(host, port)
+    store = open_store(location)
+    try:
+        start = time.perf_counter()
+        explorer = Explorer(store, limits=Limits(timeout=query_timeout, max_rows=max_rows),
+                            allow_update=allow_update, workers=workers)
+        a = explorer.load()
+        if a.computed:
+            echo(f"(scores of this store state computed in {time.perf_counter() - start:.1f} s "
+                 "and saved)")
+        trusted = None
+        if host in _LOOPBACK:
+            trusted = ["127.0.0.1", "localhost", "[::1]", "::1"]
+        app = create_app(explorer, trusted_hosts=trusted)
+        shown = f"[{host}]" if ":" in host else host
+        echo(f"kg serve: {a.graph.number_of_nodes()} entities of {location} at "
+             f"http://{shown}:{port}/  — SPARQL endpoint http://{shown}:{port}/sparql"
+             f"{' (updates allowed)' if allow_update else ' (read-only)'}; Ctrl-C stops")
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                                access_log=False, lifespan="off")
+        uvicorn.Server(config).run()
+    finally:
+        store.close()
+
+
+def _check_address(host: str, port: int) -> None:
+    """E703 unless ``host:port`` can be listened on now."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise KGError("E703", host=host, port=port, detail=exc.strerror or str(exc)) from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise KGError("E703", host=host, port=port,
+                          detail=(exc.strerror or str(exc)).lower()) from None
+
