@@ -531,6 +531,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None):
     routes = [
         Route("/", page),
         Route("/static/{name}", static),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/search", api(search)),
         Route("/api/entity/{name:path}", api(entity)),
         Route("/api/connect", api(connect)),

@@ -128,7 +128,8 @@
   function evidenceList(items) {
     var ul = el("ul", null, "kg-ev");
     items.forEach(function (ev) {
-      var li = el("li", ev.sentence || "");
+      // as the CLI prints them: the line breaks of PDF text dropped
+      var li = el("li", (ev.sentence || "").replace(/\s*\n\s*/g, ""));
       li.appendChild(el("div", ev.doc || "", "kg-doc"));
       ul.appendChild(li);
     });
