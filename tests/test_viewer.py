@@ -376,3 +376,45 @@ def test_kg_connect_html_highlights_the_answer(tmp_path, graph_file):
     assert BAD_SCRIPT not in strong
     assert {e["predicate"] for e in data["edges"] if e["highlight"]} >= {"partOf"}
     assert data["paths"] and "清远市政府" in data["paths"][0]["text"]
+
+
+def test_every_entity_type_has_its_own_shape_and_colour():
+    """No two types share a (shape, colour) pair, a Department (which takes
+    the sector of what it is part of) included in each of those sectors."""
+    from kg.records import ENTITY_TYPES, SECTOR
+
+    style = viewer.load_style()
+    shapes, colours = style["type_shapes"], style["sector_colours"]
+    drawn = {}
+    for etype in ENTITY_TYPES:
+        sectors = [SECTOR[etype]]
+        if etype == "Department":
+            sectors = ["university", "industry", "government", "intermediary"]
+        for sector in sectors:
+            pair = (shapes[etype], colours[sector])
+            assert drawn.setdefault(pair, etype) == etype, f"{etype} looks like {drawn[pair]}"
+    assert shapes["Platform"] != shapes["ResearchInstitute"]
+    assert shapes["Department"] != shapes["University"]
+
+
+def test_the_most_central_entities_are_ranked_for_labels():
+    G = nx.MultiDiGraph()
+    for i in range(60):
+        G.add_edge("中心", f"机构{i}", key="cooperatesWith", predicate="cooperatesWith")
+    data = viewer.page_data(G, score={"中心": 5.0, "机构3": 1.0})
+    ranks = {n["name"]: n["rank"] for n in data["nodes"]}
+    assert ranks["中心"] == 0 and ranks["机构3"] == 1
+    assert sum(r is not None for r in ranks.values()) == viewer.CENTRAL_LABELS
+
+
+def test_connect_answer_is_laid_out_as_its_paths():
+    G = nx.barabasi_albert_graph(120, 2, seed=3)
+    M = nx.MultiDiGraph()
+    for u, v in G.edges():
+        M.add_edge(f"机构{u}", f"机构{v}", key="cooperatesWith", predicate="cooperatesWith")
+    paths = [["机构50", "机构0", "机构1", "机构90"], ["机构50", "机构7", "机构90"]]
+    pos = viewer.path_positions(M, paths, source="机构50", target="机构90")
+    assert pos["机构50"][0] < pos["机构0"][0] < pos["机构1"][0] < pos["机构90"][0]
+    assert pos["机构50"][1] == pos["机构90"][1] == pos["机构0"][1] != pos["机构7"][1]
+    lanes = {pos[n][1] for p in paths for n in p}
+    assert all(pos[n][1] > max(lanes) for n in M if n not in {m for p in paths for m in p})

@@ -372,3 +372,62 @@ def test_screenshot_of_the_graph_is_not_blank(tmp_path, opener):
     assert len(colours) > 5, "the canvas is blank"
     sector_rgb = bytes.fromhex(viewer.load_style()["sector_colours"]["university"][1:])
     assert sector_rgb in colours  # the university node is drawn in its sector colour
+
+
+def dark_pixels(png: bytes) -> int:
+    """Distinct near-black colours (label text, anti-aliased) of a screenshot:
+    nodes, edges and the background are all lighter."""
+    return sum(1 for c in png_colours(png) if max(c) < 90)
+
+
+def test_overview_names_its_central_entities_at_the_default_zoom(tmp_path, opener):
+    G = nx.MultiDiGraph()
+    for u, v in nx.barabasi_albert_graph(400, 2, seed=5).edges():
+        G.add_edge(f"机构{u}", f"机构{v}", key="cooperatesWith", predicate="cooperatesWith")
+    score = {n: G.degree(n) for n in G}
+    o = opener(viewer.write_view(G, tmp_path / "big.html", score=score))
+    # at the default zoom vis-network draws no label of its own ...
+    assert o.js("kgNetwork.getScale()") * 14 < 5
+    # ... and the central entities are labelled all the same, as text pixels
+    drawn = o.js("window.kgCentralDrawn.map(id => kgNodes.get(id).label)")
+    assert "机构0" in drawn and len(drawn) >= 5
+    shot = o.page.locator("#kg-graph canvas").screenshot()
+    assert dark_pixels(shot) > 10
+    o.js("window.kgLabelCentral = null; kgNetwork.off('afterDrawing'); kgNetwork.redraw()")
+    o.page.wait_for_timeout(100)
+    assert dark_pixels(o.page.locator("#kg-graph canvas").screenshot()) < dark_pixels(shot) / 4
+    assert_clean(o)
+
+
+def test_connect_page_path_nodes_are_not_overlapped(tmp_path, opener):
+    G = nx.MultiDiGraph()
+    for u, v in nx.barabasi_albert_graph(150, 2, seed=2).edges():
+        G.add_edge(f"研究院{u}", f"科技有限公司{v}" if v % 3 else f"研究院{v}",
+                   key="cooperatesWith", predicate="cooperatesWith")
+    from kg.connect import connect
+
+    source = min(G, key=lambda n: (G.degree(n), n))
+    far = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), source)
+    target = min((n for n, d in far.items() if d == 3), key=lambda n: (-G.degree(n), n))
+    answer = connect(G, source, target, paths=3, max_hops=5)
+    assert len(answer["paths"]) >= 2
+    o = opener(viewer.write_connect_page(G, answer, tmp_path / "c.html"))
+    on_path = o.js("kgNodes.get({filter: n => n.borderWidth === 3}).map(n => n.id)")
+    assert len(on_path) >= 4
+    boxes = o.js("""() => { const out = {};
+        kgNetwork.body.nodeIndices.forEach(id => {
+            const b = kgNetwork.getBoundingBox(id);
+            out[id] = [b.left, b.top, b.right, b.bottom]; });
+        return out; }""")
+    for i in on_path:
+        a = boxes[str(i)]
+        for j, b in boxes.items():
+            if j != str(i):
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), \
+                    f"path node {i} overlaps node {j}"
+    # left to right: the source at the left end, the target at the right
+    x = o.js("(() => { const p = kgNetwork.getPositions(); const out = {};"
+             " kgNodes.forEach(n => { out[n.label] = p[n.id].x; }); return out; })()")
+    ends = [x[answer["source"]], x[answer["target"]]]
+    assert all(ends[0] <= x[n] <= ends[1] for p in answer["paths"] for n in p["nodes"])
+    assert_clean(o)
