@@ -14,6 +14,9 @@ next), with sizes chosen to finish in under 15 minutes on a 2-core machine:
 ``bench/connect.py``  ``kg connect`` at 10 k, 100 k and 1 M edges: warm,
                       cold and whole-command latency
 ``bench/view.py``     time to interactive of a 2 000-entity viewer page
+``bench/serve.py``    ``kg serve`` on the 1 000-article store: 8 clients for
+                      30 s asking search, entity and connect; requests/s,
+                      p50/p99 latency, server memory before/after
 ``bench/query.py``    every analysis command and example query, cold, at
                       1 000 and 10 000 articles (the stores ``build`` kept):
                       latency, peak RSS, store bytes per quad
@@ -174,6 +177,16 @@ def query_rows(text: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def serve_rows(text: str) -> list[tuple[str, str, str]]:
+    (r,) = _json_lines(text)[-1:]
+    return [(f"`kg serve`, {r['articles']:,} articles",
+             f"{r['clients']} clients on loopback for {r['seconds']:.0f} s: search, entity, "
+             "connect in turn",
+             f"{r['rps']:,.0f} requests/s, p50 {r['p50_ms']:,.0f} ms, p99 {r['p99_ms']:,.0f} ms, "
+             f"{r['errors']} errors; server RSS {r['rss_before_mb']:,.0f} MB before, "
+             f"{r['rss_after_mb']:,.0f} MB after (peak {r['rss_peak_mb']:,.0f} MB)")]
+
+
 def parts(python: str) -> list[Part]:
     b = str(ROOT / "bench")
     return [
@@ -198,6 +211,10 @@ def parts(python: str) -> list[Part]:
              connect_rows),
         Part("view", [python, f"{b}/view.py", "--runs", "3"],
              [python, f"{b}/view.py", "--nodes", "300", "--runs", "1"], view_rows),
+        Part("serve", [python, f"{b}/serve.py", "--size", "1000", "--clients", "8",
+                       "--seconds", "30", "--json"],
+             [python, f"{b}/serve.py", "--size", "100", "--clients", "4", "--seconds", "5",
+                       "--json"], serve_rows),
     ]
 
 
@@ -295,7 +312,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     ap.add_argument("--only", nargs="+", metavar="PART",
-                    help="run only these parts (extract build build-10k query store connect view)")
+                    help="run only these parts (extract build build-10k query store connect view "
+                         "serve)")
     ap.add_argument("--out", help="write the results here (default: bench/RESULTS.md, "
                                   "for a full run only)")
     args = ap.parse_args(argv)

@@ -8,10 +8,16 @@ clusters and broker scores ``kg view`` uses, writes the page with
 (``/usr/bin/chromium``, driven by Playwright), zoomed to the largest
 connected piece of the graph.
 
+With ``--serve``, it photographs ``kg serve``'s page instead
+(``docs/serve.png``): the seeds built into a temporary store, ``kg serve``
+started on a free loopback port, the page opened on an entity (its
+neighbourhood drawn beside its card).
+
 Usage::
 
     .venv/bin/python scripts/screenshot.py                  # → docs/seeds-graph.png
     .venv/bin/python scripts/screenshot.py --html seeds.html --out shot.png
+    .venv/bin/python scripts/screenshot.py --serve          # → docs/serve.png
 
 ``--from DIR`` reads ``entities.jsonl``/``relations.jsonl`` written by
 ``kg extract seeds --out DIR`` instead of extracting again.
@@ -77,13 +83,73 @@ def photograph(page: Path, png: Path, focus: list | None = None,
         browser.close()
 
 
+def photograph_server(png: Path, entity: str = "西安交通大学",
+                      width: int = 1600, height: int = 950) -> None:
+    """Build the seeds into a temporary store, serve it with ``kg serve``
+    and photograph the page opened on ``entity``."""
+    import socket
+    import subprocess
+    import time
+    import urllib.parse
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from kg.build import build
+    from kg.store import open_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "store"
+        with open_store(store, create=True) as opened:
+            build([ROOT / "seeds"], opened, progress=False)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        kg = Path(sys.executable).with_name("kg")
+        proc = subprocess.Popen([str(kg), "serve", "--store", str(store), "--port", str(port)],
+                                stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(base + "/api/stats", timeout=2).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                tab = browser.new_page(viewport={"width": width, "height": height},
+                                       device_scale_factor=1)
+                errors = []
+                tab.on("pageerror", lambda e: errors.append(str(e)))
+                tab.goto(base + "/#entity/" + urllib.parse.quote(entity))
+                tab.wait_for_function("(s) => window.kgApp && kgApp.state === s",
+                                      arg="entity:" + entity, timeout=60000)
+                if errors:
+                    raise RuntimeError(f"the page failed: {errors}")
+                tab.wait_for_timeout(300)
+                tab.screenshot(path=str(png))
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "seeds-graph.png")
     parser.add_argument("--html", type=Path, default=None, help="Keep the page here.")
     parser.add_argument("--from", dest="source", type=Path, default=None,
                         help="Directory with entities.jsonl and relations.jsonl.")
+    parser.add_argument("--serve", action="store_true",
+                        help="Photograph kg serve's page (default --out docs/serve.png).")
     args = parser.parse_args(argv)
+    if args.serve:
+        out = args.out if "--out" in (argv or sys.argv) else ROOT / "docs" / "serve.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        photograph_server(out)
+        print(f"kg serve's page → {out}")
+        return 0
 
     from kg import viewer
 

@@ -300,3 +300,88 @@ def test_a_long_query_is_stopped_and_the_server_keeps_answering(kg_server, unive
     assert api(kg_server, "/api/search", q="西安交大")[0] == 200
     status, _, body = sparql_get(kg_server, UNIVERSITIES)
     assert status == 200 and names(body) == universities
+
+
+# --- the library behind it ---------------------------------------------------------
+
+def test_doctests_of_the_server_modules():
+    import doctest
+
+    import kg.connect
+    import kg.endpoint
+    import kg.filters
+    import kg.server
+    import kg.store
+    import kg.viewer
+
+    for module in (kg.endpoint, kg.filters, kg.server, kg.connect, kg.viewer, kg.store):
+        assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_kg_search_prints_candidates_and_says_when_none(seeds_store):
+    graph = str(seeds_store.parent / "graph.pickle")
+    result = CliRunner().invoke(main, ["search", "西安交大", "--graph", graph])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith("西安交通大学  [University, alias]")
+    result = CliRunner().invoke(main, ["search", "zzzzqqqq", "--graph", graph])
+    assert result.exit_code == 2
+    assert result.output.startswith("kg: E501 'zzzzqqqq' matches no entity")
+
+
+@pytest.mark.parametrize("accept, kind, expected", [
+    (None, "select", "json"),
+    ("*/*", "construct", "turtle"),
+    ("application/json", "select", "json"),
+    ("text/*;q=0.9, application/sparql-results+xml;q=0.8", "select", "csv"),
+    ("application/rdf+xml", "describe", "rdfxml"),
+    ("application/n-triples;q=0.1, text/turtle;q=0", "construct", "ntriples"),
+])
+def test_content_negotiation(accept, kind, expected):
+    from kg.endpoint import negotiate
+
+    assert negotiate(kind, accept)[1] == expected
+
+
+def test_an_update_with_allow_update_changes_the_store_and_the_answers(tmp_path):
+    """Through the app (in process): the update runs, the analysis is reloaded."""
+    import asyncio
+
+    from kg.endpoint import Limits
+    from kg.server import Explorer, create_app
+    from kg.store import open_store
+
+    store = open_store(tmp_path / "s", create=True)
+    explorer = Explorer(store, limits=Limits(timeout=5, max_rows=10), allow_update=True)
+    app = create_app(explorer)
+
+    async def call(method, path, body=b"", headers=()):
+        sent = []
+        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
+                 "query_string": b"", "headers": [(k.encode(), v.encode()) for k, v in headers],
+                 "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "scheme": "http",
+                 "http_version": "1.1", "root_path": ""}
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        await app(scope, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    before = explorer.load()
+    update = ('INSERT DATA { GRAPH kg:entities { entity:x a uic:University ; '
+              'skos:prefLabel "新大学"@zh } }').encode()
+    status, _ = asyncio.run(call("POST", "/sparql", update,
+                                 [("content-type", "application/sparql-update")]))
+    assert status == 204
+    status, body = asyncio.run(call(
+        "POST", "/sparql", 'ASK { ?u skos:prefLabel "新大学"@zh }'.encode(),
+        [("content-type", "application/sparql-query"), ("accept", "application/json")]))
+    assert status == 200 and json.loads(body)["boolean"] is True
+    # the saved analysis was of the previous state: the next answer reloads it
+    after = explorer.load()
+    assert after is not before and after.computed     # dropped by the update, computed again
+    store.close()
