@@ -7,8 +7,8 @@ and its saved analysis (:mod:`kg.analysis`: the projection, broker and
 cluster scores, loaded once), serving
 
 * ``/`` — one page: search an entity (name, alias, pinyin, Traditional
-  characters), see its neighbourhood drawn with the viewer's vis-network
-  assets beside its card (type, aliases, broker scores, cluster, every
+  characters), see its neighbourhood (drawn in rings around it with the
+  viewer's vis-network assets) beside its card (type, aliases, broker scores, cluster, every
   statement with its sentence and document), walk from entity to entity;
   "who connects" two entities, the paths drawn and listed with evidence;
   the brokers and clusters tables; a SPARQL box whose results download as
@@ -246,7 +246,8 @@ class Explorer:
             keep = _neighbourhood(G, centre, hops, limit, score)
             sub = G.subgraph(keep)
             title = f"{centre}: {hops} hop{'s' if hops != 1 else ''}"
-            data = viewer.page_data(sub, cluster=cluster, score=score, title=title)
+            data = viewer.page_data(sub, cluster=cluster, score=score, title=title,
+                                    positions=viewer.ring_positions(sub, centre))
             data["centre"] = centre
             if len(keep) < _ball_size(G, centre, hops, limit + 1):
                 data["message"] = (f"showing the {len(keep)} nearest and most central "

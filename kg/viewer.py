@@ -67,7 +67,7 @@ from kg.records import SECTOR, SYMMETRIC
 __all__ = [
     "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge", "find_node",
     "select_view", "layout_positions", "cluster_ids", "broker_scores", "overlays",
-    "check_size", "page_data", "connect_page_data", "path_positions",
+    "check_size", "page_data", "connect_page_data", "path_positions", "ring_positions",
     "render_html", "write_view", "write_connect_page",
 ]
 
@@ -729,6 +729,61 @@ def path_positions(graph: nx.MultiDiGraph, paths: Iterable[Iterable], *,
         dy = max(lanes) + 2 * PATH_LANE - min(ys)
         for n, (x, y) in placed.items():
             pos[n] = (round(x + dx, 1), round(y + dy, 1))
+    return pos
+
+
+def ring_positions(graph: nx.MultiDiGraph, centre, *, gap: float = 36.0,
+                   step: float = 220.0) -> dict:
+    """Positions that lay an entity's neighbourhood out around it.
+
+    ``centre`` at the origin, the entities one relation away on a ring
+    around it, those two away on a wider ring, and so on; each ring wide
+    enough that its entities sit at least their label's width (plus
+    ``gap``) apart, so no label covers another on the same ring.  The first
+    ring is ordered by type (alike entities side by side), each later ring
+    by the angle of the entities it is reached from, which keeps the
+    relations between rings short and uncrossed.  Entities ``centre`` does
+    not reach are put on the outermost ring.
+
+    >>> G = nx.MultiDiGraph([("甲", "乙"), ("甲", "丙"), ("乙", "丁")])
+    >>> pos = ring_positions(G, "甲")
+    >>> pos["甲"], round(math.dist(pos["甲"], pos["乙"])) == round(math.dist(pos["甲"], pos["丙"]))
+    ((0.0, 0.0), True)
+    >>> math.dist(pos["甲"], pos["丁"]) > math.dist(pos["甲"], pos["乙"])
+    True
+    """
+    U = graph.to_undirected(as_view=True)
+    dist = nx.single_source_shortest_path_length(U, centre)
+    far = max(dist.values(), default=0)
+    rings: dict[int, list] = {}
+    for node in graph:
+        rings.setdefault(dist.get(node, far + 1), []).append(node)
+    pos = {centre: (0.0, 0.0)}
+    angle = {centre: 0.0}
+    radius = 0.0
+    for k in sorted(r for r in rings if r > 0):
+        ring = rings[k]
+
+        def order(node):
+            before = [angle[p] for p in U[node] if p in angle and dist.get(p, -1) < k]
+            if k == 1 or not before:
+                return (0.0, str(graph.nodes[node].get("type") or ""), str(node))
+            x = sum(math.cos(a) for a in before)
+            y = sum(math.sin(a) for a in before)
+            return (math.atan2(y, x) % (2 * math.pi), "", str(node))
+
+        ring.sort(key=order)
+        # a node is at most 80 units wide, its label about 20 high: on the
+        # sides of a ring, where neighbours stack up, 90 keeps them apart
+        widths = [max(_label_width(n), 90.0) + gap for n in ring]
+        total = sum(widths)
+        radius = max(radius + step, total / (2 * math.pi))
+        along = 0.0
+        for node, width in zip(ring, widths):
+            theta = 2 * math.pi * (along + width / 2) / total - math.pi / 2
+            along += width
+            angle[node] = theta % (2 * math.pi)
+            pos[node] = (round(radius * math.cos(theta), 1), round(radius * math.sin(theta), 1))
     return pos
 
 

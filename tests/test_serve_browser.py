@@ -87,7 +87,7 @@ def test_overview_opens_with_central_entities_named(app):
     app.open()
     assert app.js("kgApp.nodes.length") > 10
     assert app.js("window.kgCentralDrawn.length") > 0 or \
-        app.js("kgApp.network.getScale()") * 14 >= 5       # vis draws every label itself
+        app.js("kgApp.network.getScale()") * 14 >= 10      # vis draws every label itself
     app.assert_clean()
 
 
@@ -112,6 +112,9 @@ def test_search_by_alias_opens_the_entity_and_its_evidence(app):
     # the neighbourhood is drawn with the entity selected
     selected = app.js("kgApp.network.getSelectedNodes()")
     assert app.js("(id) => kgApp.nodes.get(id).label", selected[0]) == "西安交通大学"
+    # laid out in rings around it: no entity covers another
+    assert app.js("kgApp.network.getPositions()")[str(selected[0])] == {"x": 0, "y": 0}
+    assert_not_overlapped(app, app.js("kgApp.nodes.getIds()"))
     # walking: a link of the card opens the entity at its other end
     link = app.page.locator("#kg-card a[href^='#entity/']").first
     name = link.inner_text()

@@ -67,7 +67,7 @@
   function withFilters(params) { return Object.assign({}, params, filters()); }
 
   // --- the graph -----------------------------------------------------------------
-  var drawThreshold = 6;
+  var drawThreshold = 11;   // as the viewer: labels under 10 px are left to labels.js
   function draw(data) {
     app.data = data;
     var tips = {};

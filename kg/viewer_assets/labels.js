@@ -2,8 +2,9 @@
  * every zoom.
  *
  * vis-network stops drawing a node's label once its font would be smaller
- * than scaling.label.drawThreshold - 1 pixels on screen, so a zoomed-out
- * overview of a few hundred entities shows no name at all.  When that is
+ * than scaling.label.drawThreshold - 1 pixels on screen (the pages set it so
+ * that no label under 10 px is drawn), so a zoomed-out overview of a few
+ * hundred entities would show no name at all.  When that is
  * the case, kgLabelCentral draws the labels of the given entities (most
  * central first) itself, after vis has drawn, at a fixed screen size,
  * skipping a label that would cover one already drawn.

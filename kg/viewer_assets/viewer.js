@@ -100,7 +100,8 @@
     nodes: {
       borderWidth: 1,
       font: { size: 14, face: "system-ui, Noto Sans CJK SC, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { enabled: false, drawThreshold: 6 } }
+      // labels smaller than 10 px on screen are not drawn: the central ones are (labels.js)
+      scaling: { label: { enabled: false, drawThreshold: 11 } }
     },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.5 } },
