@@ -798,7 +798,10 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
               type=click.FloatRange(min=0.1), help="Seconds a SPARQL query may run.")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Most rows (or triples) a SPARQL answer holds; longer ones are cut.")
-def serve_cmd(store, host, port, allow_update, query_timeout, max_rows) -> None:
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages of this web origin (e.g. https://yasgui.triply.cc) read "
+                   "/sparql answers from a browser; repeat for several (none by default).")
+def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_origins) -> None:
     """Explore the store in the browser, with a JSON API and a SPARQL endpoint.
 
     Serves http://HOST:PORT/ (search, entity cards, who connects, brokers,
@@ -808,7 +811,8 @@ def serve_cmd(store, host, port, allow_update, query_timeout, max_rows) -> None:
     from kg.server import serve
 
     serve(store, host, port, allow_update=allow_update, query_timeout=query_timeout,
-          max_rows=max_rows, echo=lambda text: click.echo(text, err=True))
+          max_rows=max_rows, cors_origins=cors_origins,
+          echo=lambda text: click.echo(text, err=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -362,11 +362,14 @@ def _filter(params) -> GraphFilter:
         raise BadParameter("types" if "type" in str(exc) else "predicates", str(exc)) from None
 
 
-def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None):
+def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
+               cors_origins: tuple[str, ...] = ()):
     """The Starlette application serving ``explorer``'s store.
 
     ``trusted_hosts``: the ``Host`` names answered (``None``: any); see
-    :func:`serve`.
+    :func:`serve`.  ``cors_origins``: web origins (``https://yasgui.triply.cc``)
+    whose pages may read ``/sparql`` answers from a browser (none by
+    default: any site the user visits could otherwise read the store).
     """
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
@@ -465,7 +468,27 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None):
     running = {"n": 0}
     guard = threading.Lock()
 
+    def cors(request: Request) -> dict:
+        origin = request.headers.get("origin")
+        if origin and ("*" in cors_origins or origin in cors_origins):
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
+                    "Access-Control-Expose-Headers": "X-KG-Truncated"}
+        return {}
+
+    async def preflight(request: Request) -> Response:
+        headers = cors(request)
+        if headers:
+            headers.update({"Access-Control-Allow-Methods": "GET, POST",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept",
+                            "Access-Control-Max-Age": "600"})
+        return Response(status_code=204, headers=headers)
+
     async def sparql(request: Request) -> Response:
+        response = await _sparql(request)
+        response.headers.update(cors(request))
+        return response
+
+    async def _sparql(request: Request) -> Response:
         body = await request.body()
         try:
             if len(body) > MAX_BODY:
@@ -541,6 +564,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None):
         Route("/api/view", api(view)),
         Route("/api/stats", api(stats)),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql", preflight, methods=["OPTIONS"]),
     ]
     middleware = [Middleware(_Headers)]
     if trusted_hosts:
@@ -580,7 +604,8 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           allow_update: bool = False, query_timeout: float = 30.0, max_rows: int = 100_000,
-          workers: int = 2, echo: Callable[[str], None] = print) -> None:
+          workers: int = 2, cors_origins: tuple[str, ...] = (),
+          echo: Callable[[str], None] = print) -> None:
     """Open the store at ``location`` and serve it until interrupted.
 
     Bound to a loopback address (the default), the server answers only
@@ -605,7 +630,7 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
         trusted = None
         if host in _LOOPBACK:
             trusted = ["127.0.0.1", "localhost", "[::1]", "::1"]
-        app = create_app(explorer, trusted_hosts=trusted)
+        app = create_app(explorer, trusted_hosts=trusted, cors_origins=tuple(cors_origins))
         shown = f"[{host}]" if ":" in host else host
         echo(f"kg serve: {a.graph.number_of_nodes()} entities of {location} at "
              f"http://{shown}:{port}/  — SPARQL endpoint http://{shown}:{port}/sparql"

@@ -179,7 +179,8 @@ def kg_server(seeds_store, kg_command, subprocess_env):
 
     port = free_port()
     proc = subprocess.Popen([*kg_command, "serve", "--store", str(seeds_store),
-                             "--port", str(port), "--query-timeout", "3", "--max-rows", "500"],
+                             "--port", str(port), "--query-timeout", "3", "--max-rows", "500",
+                             "--cors-origin", "https://yasgui.example"],
                             env=subprocess_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

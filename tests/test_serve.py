@@ -277,6 +277,25 @@ def test_bad_queries_get_a_4xx_and_one_line(kg_server):
     assert status == 415
 
 
+def test_only_the_origins_given_may_read_answers_from_a_browser(kg_server):
+    """Yasgui in a browser tab reads the endpoint only when its origin was
+    given (--cors-origin); any other site gets no CORS header, so the
+    browser keeps the store's answers from it."""
+    allowed, other = "https://yasgui.example", "https://evil.example"
+    _, headers, _ = get(kg_server + "/sparql?" + urllib.parse.urlencode({"query": UNIVERSITIES}),
+                        headers={"Accept": JSON, "Origin": allowed})
+    assert headers["Access-Control-Allow-Origin"] == allowed
+    assert headers["Access-Control-Expose-Headers"] == "X-KG-Truncated"
+    _, headers, _ = get(kg_server + "/sparql?" + urllib.parse.urlencode({"query": UNIVERSITIES}),
+                        headers={"Accept": JSON, "Origin": other})
+    assert headers.get("Access-Control-Allow-Origin") is None
+    status, headers, _ = get(kg_server + "/sparql", method="OPTIONS", headers={
+        "Origin": allowed, "Access-Control-Request-Method": "POST"})
+    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+    _, headers, _ = get(kg_server + "/api/search?q=x", headers={"Origin": allowed})
+    assert headers.get("Access-Control-Allow-Origin") is None
+
+
 def test_answers_are_cut_at_the_row_limit(kg_server):
     status, headers, body = sparql_get(kg_server, "SELECT * WHERE { ?s ?p ?o }")
     assert status == 200
