@@ -254,8 +254,8 @@ def search(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None,
     pinyin or its initials, part of a name or of a pinyin, near miss), but
     every match is kept instead of one being chosen: exact matches first,
     then entities whose name, alias or pinyin starts with the query, then
-    those that contain it, then near misses; within each, better-known
-    entities (higher degree) first.
+    those that contain it; near misses only when nothing else matches;
+    within each, better-known entities (higher degree) first.
 
     Returns
     -------
@@ -308,7 +308,7 @@ def search(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None,
                 add((n,), 3, "prefix")
             elif len(typed) >= 2 and typed in k:
                 add((n,), 4, "part")
-    if len(found) < limit:
+    if not found:         # a typo: near misses (difflib over every key: the slow step)
         pool = {}
         for k, n in index.keys:
             pool.setdefault(k, set()).add(n)
