@@ -168,6 +168,27 @@ def test_safe_by_default(kg_server, kg_command):
     assert "127.0.0.1" in result.output and "--allow-update" in result.output
 
 
+def test_it_listens_on_127_0_0_1_only(kg_server):
+    """Bound to 127.0.0.1 (the default), not to every address: another
+    address of this machine gets no answer."""
+    import socket
+
+    port = urllib.parse.urlsplit(kg_server).port
+    others = {"127.0.1.1"}
+    try:
+        others |= {a[4][0] for a in socket.getaddrinfo(socket.gethostname(), None,
+                                                       socket.AF_INET)}
+    except OSError:
+        pass
+    others.discard("127.0.0.1")
+    for address in others:
+        with socket.socket() as sock:
+            sock.settimeout(2)
+            assert sock.connect_ex((address, port)) != 0, f"answered on {address}"
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
+
+
 def test_a_port_in_use_is_one_line(kg_server, seeds_store):
     port = urllib.parse.urlsplit(kg_server).port
     result = CliRunner().invoke(main, ["serve", "--store", str(seeds_store), "--port", str(port)])
