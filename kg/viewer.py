@@ -546,8 +546,10 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
             options["color"] = {"color": style["highlight_colour"], "inherit": False}
             options["font"] = {"color": style["highlight_colour"], "size": 12}
         elif faded:
+            # off the paths: faded, and no predicate written over the paths
+            # (hovering still names it)
             options["color"] = {"color": style["faded_colour"], "inherit": False}
-            options["font"] = {"color": "#c8c8c8"}
+            del options["label"]
         if k:
             flip = (ids[u], ids[v]) != pair
             clockwise = (k % 2 == 1) != flip

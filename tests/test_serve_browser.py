@@ -87,7 +87,7 @@ def test_overview_opens_with_central_entities_named(app):
     app.open()
     assert app.js("kgApp.nodes.length") > 10
     assert app.js("window.kgCentralDrawn.length") > 0 or \
-        app.js("kgApp.network.getScale()") * 14 >= 10      # vis draws every label itself
+        app.js("kgApp.network.getScale()") * 14 >= 11      # vis draws every label itself
     app.assert_clean()
 
 

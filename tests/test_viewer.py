@@ -256,6 +256,7 @@ def test_connect_page_highlights_paths_and_fades_the_rest():
     assert [p for p, e in edges.items() if e["highlight"]] == ["supports"]
     assert edges["supports"]["vis"]["color"]["color"] == style["highlight_colour"]
     assert edges["builds"]["vis"]["color"]["color"] == style["faded_colour"]
+    assert "label" not in edges["builds"]["vis"] and edges["supports"]["vis"]["label"] == "supports"
     [path] = data["paths"]
     assert path["text"] == "西安交通大学 ←supports— 清远高新区"
     assert path["edges"] == [edges["supports"]["id"]]

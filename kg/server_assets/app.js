@@ -107,7 +107,10 @@
     app.network = network;
     window.kgLabelCentral(network, data.nodes.filter(function (n) { return n.rank !== null && n.rank !== undefined; })
       .sort(function (a, b) { return a.rank - b.rank; })
-      .map(function (n) { return { id: n.id, label: n.name }; }),
+      .map(function (n) {
+      var faded = data.paths && data.paths.length && !n.highlight;
+      return { id: n.id, label: n.name, colour: faded ? "#9a9a9a" : null };
+    }),
       { fontSize: 14, drawThreshold: drawThreshold });
     network.on("click", function (params) {
       if (params.nodes.length) {

@@ -7,7 +7,8 @@
  * hundred entities would show no name at all.  When that is
  * the case, kgLabelCentral draws the labels of the given entities (most
  * central first) itself, after vis has drawn, at a fixed screen size,
- * skipping a label that would cover one already drawn.
+ * skipping a label that would cover one already drawn.  Each item is
+ * {id, label, colour (optional: a faded entity's is grey)}.
  *
  * Used by the kg view and connect pages (inlined before viewer.js) and by
  * kg serve's page (/static/labels.js).  Text reaches the canvas only through
@@ -25,7 +26,9 @@
       var scale = network.getScale();
       var drawn = [];
       window.kgCentralDrawn = drawn;
-      if (fontSize * scale >= threshold - 1) { return; }  // vis draws them all
+      // vis draws every label at full strength from `threshold` px on screen,
+      // fades them in over the pixel below, and draws none under that
+      if (fontSize * scale >= threshold) { return; }
       var px = screenSize / scale;
       var shown = {};
       network.body.nodeIndices.forEach(function (id) { shown[id] = true; });
@@ -37,7 +40,6 @@
       ctx.lineJoin = "round";
       ctx.lineWidth = 4 / scale;
       ctx.strokeStyle = "#ffffff";
-      ctx.fillStyle = settings.colour || "#222222";
       list.forEach(function (item) {
         var node = network.body.nodes[item.id];
         if (!node || !shown[item.id]) { return; }
@@ -51,6 +53,7 @@
         });
         if (clash) { return; }
         boxes.push(box);
+        ctx.fillStyle = item.colour || settings.colour || "#222222";
         ctx.strokeText(text, x, y);
         ctx.fillText(text, x, y);
         drawn.push(item.id);

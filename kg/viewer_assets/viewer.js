@@ -121,7 +121,10 @@
   // the most central entities are named at every zoom (labels.js)
   window.kgLabelCentral(network, data.nodes.filter(function (n) { return n.rank !== null && n.rank !== undefined; })
     .sort(function (a, b) { return a.rank - b.rank; })
-    .map(function (n) { return { id: n.id, label: n.name }; }),
+    .map(function (n) {
+      var faded = data.paths && data.paths.length && !n.highlight;
+      return { id: n.id, label: n.name, colour: faded ? "#9a9a9a" : null };
+    }),
     { fontSize: 14, drawThreshold: options.nodes.scaling.label.drawThreshold });
 
   window.kgReady = false;
