@@ -105,6 +105,19 @@ def _nothing_read(paths, unsupported) -> KGError:
     return KGError("E203", paths=", ".join(paths), why=why)
 
 
+def _date_option(value: str | None, option: str) -> str | None:
+    """A date option's value as a date string; a usage error (E001) otherwise."""
+    if value is None:
+        return None
+    from kg.extraction.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.UsageError(f"Invalid value for '{option}': {exc}",
+                               ctx=click.get_current_context(silent=True)) from None
+
+
 def _writable(path: str, what: str = "file") -> None:
     """E401 unless ``path`` can be written: its folder must exist."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -280,9 +293,12 @@ def _open(location: str, create: bool = False):
 @click.option("--scores", is_flag=True,
               help="Also compute the projection and broker/cluster scores now (otherwise "
                    "the first analysis command after the build does).")
+@click.option("--date", "date", default=None, metavar="DATE",
+              help="YYYY, YYYY-MM or YYYY-MM-DD: the date of the documents whose page, "
+                   "text and file name give none (never the file's modification time).")
 @timeout_option
 @verbose_option
-def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
+def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
     """Extract PATHS (files or folders) into the store, incrementally.
 
     A document is its text: a path already stored with the same text is
@@ -301,13 +317,15 @@ def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
     from kg.extracted import ExtractedError
     from kg.extraction.document import DEFAULT_TIMEOUT
 
+    date = _date_option(date, "--date")
     with _open(store, create=True) as kg_store:
         try:
             if extracted:
-                report = build_extracted(paths, kg_store, progress=not quiet)
+                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
             else:
                 report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                                   date=date)
         except ExtractedError as exc:
             raise KGError("E205", detail=str(exc)) from None
         stats = cached_stats(kg_store)

@@ -656,13 +656,17 @@ class KGStore:
     # -- records --
     def documents(self) -> list[dict]:
         """Document records ``{"doc", "doc_id", "path", "paths", "chars",
-        "encoding", "text"}``; ``path`` is the first of ``paths``."""
+        "encoding", "text", "date", "date_precision", "date_source",
+        "date_missing"}``; ``path`` is the first of ``paths``."""
         rows = self.select("""
-            SELECT ?file ?hash ?path ?chars ?encoding ?format ?text WHERE { GRAPH ?g {
+            SELECT ?file ?hash ?path ?chars ?encoding ?format ?text ?date ?precision ?source
+                   ?missing WHERE { GRAPH ?g {
               ?g a uic:Document ; uic:fileName ?file ; uic:contentHash ?hash .
               OPTIONAL { ?g uic:path ?path } OPTIONAL { ?g uic:chars ?chars }
               OPTIONAL { ?g uic:encoding ?encoding } OPTIONAL { ?g uic:format ?format }
-              OPTIONAL { ?g uic:text ?text } } } ORDER BY ?file""")
+              OPTIONAL { ?g uic:text ?text } OPTIONAL { ?g dcterms:issued ?date }
+              OPTIONAL { ?g uic:datePrecision ?precision } OPTIONAL { ?g uic:dateSource ?source }
+              OPTIONAL { ?g uic:undatedBecause ?missing } } } ORDER BY ?file""")
         out: dict[str, dict] = {}
         for r in rows:
             rec = out.get(r["hash"])
@@ -670,7 +674,9 @@ class KGStore:
                 rec = out[r["hash"]] = {
                     "doc": r["file"], "doc_id": r["hash"], "path": None, "paths": [],
                     "chars": r.get("chars"), "encoding": r.get("encoding"),
-                    "text": r.get("text")}
+                    "text": r.get("text"), "date": r.get("date"),
+                    "date_precision": r.get("precision"), "date_source": r.get("source"),
+                    "date_missing": r.get("missing")}
                 if "format" in r:
                     rec["format"] = r["format"]
             if r.get("path") and r["path"] not in rec["paths"]:
@@ -726,7 +732,9 @@ class KGStore:
         """Relation records with their evidence, one per evidence node.
 
         Keys: ``doc, doc_id, subject, predicate, object, subject_type,
-        object_type, evidence, start, end, trigger, confidence, title``.
+        object_type, evidence, start, end, trigger, confidence, title,
+        date, date_precision, date_source`` (the date of the statement,
+        ``None`` when nothing dates it).
         """
         # Evidence from the document graphs, then names and types from the
         # entity graph by lookup (joining the two in one query lets the
@@ -734,12 +742,15 @@ class KGStore:
         names = {e: (r["name"], r["type"]) for e, r in self._entity_names().items()}
         rows = self.select("""
             SELECT ?file ?hash ?s ?p ?o ?sentence ?start ?end ?trigger ?confidence ?title
+                   ?date ?precision ?source
             WHERE { GRAPH ?g {
               ?ev a uic:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
               ?g uic:fileName ?file ; uic:contentHash ?hash .
               OPTIONAL { ?ev uic:sentence ?sentence } OPTIONAL { ?ev uic:start ?start }
               OPTIONAL { ?ev uic:end ?end } OPTIONAL { ?ev uic:trigger ?trigger }
-              OPTIONAL { ?ev uic:confidence ?confidence } OPTIONAL { ?ev uic:title ?title } } }""")
+              OPTIONAL { ?ev uic:confidence ?confidence } OPTIONAL { ?ev uic:title ?title }
+              OPTIONAL { ?ev dcterms:date ?date } OPTIONAL { ?ev uic:datePrecision ?precision }
+              OPTIONAL { ?ev uic:dateSource ?source } } }""")
         rows = [dict(r, sname=names[r["s"]][0], stype=names[r["s"]][1],
                      oname=names[r["o"]][0], otype=names[r["o"]][1])
                 for r in rows if r["s"] in names and r["o"] in names]
@@ -749,18 +760,24 @@ class KGStore:
                 "object_type": r["otype"][len(UIC):],
                 "evidence": r.get("sentence"), "start": r.get("start"),
                 "end": r.get("end"), "trigger": r.get("trigger"),
-                "confidence": r.get("confidence"), "title": r.get("title")}
+                "confidence": r.get("confidence"), "title": r.get("title"),
+                "date": r.get("date"), "date_precision": r.get("precision"),
+                "date_source": r.get("source")}
                for r in rows]
         return sorted(out, key=lambda r: (r["doc"], r["start"] if r["start"] is not None else -1,
                                           r["subject"], r["predicate"], r["object"]))
 
     def stats(self) -> dict:
-        """Counts: documents, entities per type, relations per predicate.
+        """Counts: documents (and per year of publication, and how many are
+        undated), entities per type, relations per predicate.
 
         ``relations`` counts distinct (subject, predicate, object) triples,
         ``evidence`` the statements supporting them.
         """
         docs = self.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a uic:Document } }")
+        years = self.select("""SELECT ?year (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g {
+            ?g a uic:Document OPTIONAL { ?g dcterms:issued ?date } }
+            BIND(COALESCE(SUBSTR(STR(?date), 1, 4), "undated") AS ?year) } GROUP BY ?year""")
         ents = self.select(f"""SELECT ?type (COUNT(?e) AS ?n) WHERE {{
             GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?type {{ {_TYPES} }} ?e a ?type }} }} GROUP BY ?type""")
         rels = self.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
@@ -769,7 +786,11 @@ class KGStore:
         quads = [{"n": self.quad_count()}]
         entities = {r["type"][len(UIC):]: r["n"] for r in ents}
         relations = {r["p"][len(UIC):]: r["n"] for r in rels}
+        by_year = {r["year"]: r["n"] for r in years}
+        undated = by_year.pop("undated", 0)
         return {"documents": docs[0]["n"] if docs else 0,
+                "documents_by_year": dict(sorted(by_year.items())),
+                "undated": undated,
                 "entities": sum(entities.values()),
                 "entities_by_type": dict(sorted(entities.items())),
                 "relations": sum(relations.values()),
