@@ -663,6 +663,11 @@ def _broker_trend(store, graph_file, by, top, sort, all_types, as_json, period,
                   if trend.get("left_out") else ""))
 
 
+def _in_period(detail: str, period) -> str:
+    """A name error's detail, saying it was looked up in a period's statements."""
+    return f"{detail}, among the statements of {period}" if period else detail
+
+
 def _display_width(text: str) -> int:
     import unicodedata
 
@@ -689,7 +694,7 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
         result = timeline(analysed.graph, name, period=period,
                           index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
-        raise KGError("E501", detail=str(exc)) from None
+        raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if as_json:
         return _echo_json(result)
     import re
@@ -802,7 +807,7 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
                          index=analysed.connect_index())
     except (NameResolutionError, ValueError) as exc:
-        raise KGError("E501", detail=str(exc)) from None
+        raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if html_file:
         from kg.viewer import write_connect_page
 
@@ -848,7 +853,7 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
                  broker_rows=_broker_rows(analysed),
                  index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
-        raise KGError("E501", detail=str(exc)) from None
+        raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")

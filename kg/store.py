@@ -164,7 +164,7 @@ def load_query(query: str) -> str:
     path = Path(query)
     looks_like_file = len(query.split()) == 1 and "{" not in query
     try:
-        if path.is_file():
+        if (looks_like_file or len(query) < 256) and path.is_file():
             return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError("E305", path=query,
