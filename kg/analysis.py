@@ -150,7 +150,9 @@ def cached_stats(store, period=None) -> dict:
     if period:
         from kg.period import period_stats
 
-        return period_stats(store.documents(), store.relations(), period)
+        counts = period_stats(store.documents(), store.relations(), period)
+        counts["quads"] = store.quad_count()      # the store's: same keys as without a period
+        return counts
 
     key = store_key(store)
     folder = cache_dir(store)
@@ -269,14 +271,28 @@ def analysis(store, *, graph_only: bool = False, period=None) -> Analysis:
             pass  # a damaged or half-written analysis is computed again
     if period:
         start = time.perf_counter()
-        whole = analysis(store, graph_only=True)
-        result = compute_graph(_graph_in_period(whole.graph, period), key)
+        result = compute_graph(_graph_in_period(_whole_graph(store), period), key)
         result.seconds = time.perf_counter() - start
     else:
         result = compute(store, key)
     if folder is not None:
         _write(folder, result)
     return result
+
+
+def _whole_graph(store):
+    """The store's projection: the saved one if there is one, else projected
+    now (a period's scores need no scores of the whole store)."""
+    folder = cache_dir(store)
+    key = store_key(store)
+    if folder is not None and is_cached(store, key):
+        try:
+            return _read(folder, key, graph_only=True).graph
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            pass
+    from kg.graph import project
+
+    return project(store.entities(), store.relations())
 
 
 def _graph_in_period(G, period):

@@ -473,8 +473,7 @@ def stats(store, as_json, since, until):
     click.echo(f"relations  {counts['relations']}  (evidence {counts['evidence']})")
     for name, n in counts["relations_by_predicate"].items():
         click.echo(f"  {name:<20}{n}")
-    if "quads" in counts:
-        click.echo(f"quads      {counts['quads']}")
+    click.echo(f"quads      {counts['quads']}" + ("  (the whole store)" if period else ""))
 
 
 # --- graph analysis -----------------------------------------------------------

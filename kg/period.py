@@ -156,8 +156,9 @@ def period_stats(documents: list[dict], relations: list[dict], period: Period) -
     Returns
     -------
     dict
-        The keys of :meth:`kg.store.KGStore.stats` (``quads`` excepted: a
-        period has statements, not quads): ``documents`` dated in the period
+        The keys of :meth:`kg.store.KGStore.stats` (but ``quads``, which
+        the caller adds: the store's, a period has statements, not quads of
+        its own) and ``period``: ``documents`` dated in the period
         (``documents_by_year``; ``undated`` is 0, undated documents are in
         no period), ``entities`` the ends of the period's relations,
         ``relations`` its distinct triples, ``evidence`` its statements.

@@ -58,6 +58,10 @@ HEAD_LINES, TAIL_LINES = 10, 6
 #: January about 12月30日 means the previous December).
 AHEAD_DAYS = 60
 
+#: A date opens its paragraph when it starts within this many characters
+#: of it (after quotes and spaces only) and is followed by a comma.
+OPENING_CHARS = 40
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
 
 
@@ -536,7 +540,8 @@ def statement_date(text: str, start: int, end: int, *, trigger: str | None = Non
         if chosen is not None:
             return _dated(chosen, "sentence")
     line_start = text.rfind("\n", 0, start) + 1
-    opening = find_dates(text[line_start:start], year, ref)
+    # only the head of the paragraph can open it (a long paragraph is not rescanned)
+    opening = find_dates(text[line_start:min(start, line_start + OPENING_CHARS)], year, ref)
     if opening and _OPENING.match(text[line_start:line_start + opening[0].start]) \
             and re.match(r"\s*[，,、\s]", text[line_start + opening[0].end:start] or " "):
         return _dated(opening[0], "paragraph")
