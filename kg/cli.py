@@ -375,6 +375,12 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
         click.echo("note: the first analysis command (brokers, clusters, show, connect, view) "
                    "computes and saves the scores of this store state, so it takes longer; "
                    "`kg build --scores` computes them now", err=True)
+    if stats.get("undated") and report.read and not quiet:
+        n = stats["undated"]
+        click.echo(f"note: {n} of {plural(stats['documents'], 'stored document')} "
+                   f"{'has' if n == 1 else 'have'} no date (`kg sparql "
+                   "ontology/queries/undated_documents.rq` says why; `kg build --date DATE` "
+                   "dates new ones)", err=True)
     if report.failed:
         sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 

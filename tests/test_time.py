@@ -215,6 +215,9 @@ def test_build_date_dates_undated_documents_only(tmp_path):
         rels = {r["evidence"]: (r["date"], r["date_source"]) for r in s.relations()}
     assert dates == {"a.txt": ("2019-04-02", "date line"), "u.txt": ("2022-07", "given")}
     assert rels["5月6日，南山大学与北海科技有限公司签约。"] == ("2022-05-06", "sentence")
+    plain = kg("build", docs, "--store", str(tmp_path / "s2"))
+    assert "note: 1 of 2 stored documents has no date (`kg sparql " \
+        "ontology/queries/undated_documents.rq` says why" in plain.stderr
     bad = kg("build", docs, "--store", store, "--date", "July", ok=False)
     assert bad.exit_code == 2 and bad.stderr.startswith("kg: E001 Invalid value for '--date'")
 
