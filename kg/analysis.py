@@ -54,8 +54,9 @@ __all__ = ["Analysis", "analysis", "compute", "compute_graph", "store_key", "cac
            "cache_dir",
            "invalidate", "is_cached", "FORMAT"]
 
-#: Version of the saved files; bump it when their content changes.
-FORMAT = 1
+#: Version of the saved files; bump it when their content changes (2: the
+#: evidence of the projection carries its date).
+FORMAT = 2
 
 #: Directory, inside an on-disk store, holding the saved analysis.
 CACHE_DIR = "kg-analysis"

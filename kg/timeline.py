@@ -13,12 +13,12 @@ the dates of :mod:`kg.extraction.dates`.
 Examples
 --------
 >>> from kg.graph import project
->>> rel = dict(subject="甲大学", subject_type="University", object_type="Company",
-...            predicate="signsWith")
->>> G = project([], [dict(rel, object="丙公司", date="2023-05-01", evidence="s2", doc="b"),
-...                  dict(rel, object="乙公司", date="2019", evidence="s1", doc="a")])
+>>> rel = dict(subject="甲大学", subject_type="University", object_type="Platform",
+...            predicate="builds")
+>>> G = project([], [dict(rel, object="丙平台", date="2023-05-01", evidence="s2", doc="b"),
+...                  dict(rel, object="乙平台", date="2019", evidence="s1", doc="a")])
 >>> [(e["date"], e["object"]) for e in timeline(G, "甲大学")["entries"]]
-[('2019', '乙公司'), ('2023-05-01', '丙公司')]
+[('2019', '乙平台'), ('2023-05-01', '丙平台')]
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def periods_of(G: nx.MultiDiGraph, by: str = "year", period: Period | None = Non
 
     >>> from kg.graph import project
     >>> r = dict(subject="甲", object="乙", predicate="builds")
-    >>> G = project([], [dict(r, date="2021-08-02"), dict(r, date="2019")])
+    >>> G = project([], [dict(r, date="2021-08-02", evidence="s1"),
+    ...                  dict(r, date="2019", evidence="s2")])
     >>> periods_of(G), periods_of(G, "quarter")
     (['2019', '2021'], ['2021-Q3'])
     """
@@ -192,7 +193,7 @@ def broker_trend(G: nx.MultiDiGraph, *, by: str = "year", top: int = 5,
     ...                  rel("甲大学", "University", "戊局", "Government", "2021")])
     >>> t = broker_trend(G, top=2)
     >>> t["periods"], [(b["name"], b["ranks"]) for b in t["brokers"]]
-    (['2020', '2021'], [('甲大学', [2, 1]), ('乙园区', [1, None])])
+    (['2020', '2021'], [('乙园区', [1, None]), ('甲大学', [3, 1])])
     """
     from kg.brokerage import broker_measures, rank_brokers
 

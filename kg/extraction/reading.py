@@ -654,7 +654,7 @@ def _is_chrome_line(line: str) -> bool:
     return any(lowered.startswith(p) for p in _BOILERPLATE["line_prefixes"])
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: "str | BeautifulSoup") -> str:
     """Reduce an HTML page to the text of its article.
 
     Drops scripts, styles, forms, navigation, page headers and footers,
@@ -667,8 +667,8 @@ def html_to_text(html: str) -> str:
 
     Parameters
     ----------
-    html : str
-        The decoded page.
+    html : str or BeautifulSoup
+        The decoded page (or its parse, which is then consumed).
 
     Returns
     -------
@@ -681,7 +681,7 @@ def html_to_text(html: str) -> str:
     ...              "<article><p>大学与企业签约。</p><p>双方共建实验室。</p></article>")
     '大学与企业签约。\\n双方共建实验室。'
     """
-    soup = BeautifulSoup(html, "lxml")
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
     root = soup.body or soup
     _drop_boilerplate(root)
     main = _main_element(root)
@@ -700,7 +700,7 @@ _DATE_META = ("article:published_time", "og:published_time", "datepublished", "p
               "dcterms.date", "date")
 
 
-def html_date(html: str) -> str | None:
+def html_date(html: "str | BeautifulSoup") -> str | None:
     """The publication date an HTML page's metadata gives, as written
     (``article:published_time``, ``pubdate``, ``itemprop="datePublished"``,
     Dublin Core, ``<time datetime>`` or ``<time pubdate>``), or ``None``.
@@ -712,7 +712,7 @@ def html_date(html: str) -> str | None:
     >>> html_date("<p>无日期</p>") is None
     True
     """
-    soup = BeautifulSoup(html, "lxml")
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
@@ -926,12 +926,14 @@ def read_document(path: str | os.PathLike) -> dict:
         return {**_record(path_obj, doc_id, encoding, fmt), "raw": raw}
     text, encoding = decode_bytes(data, name)
     del data
+    published = None
+    if fmt == "html":           # parsed once: its date, then its article
+        text = BeautifulSoup(text, "lxml")
+        published = html_date(text)
     raw = _reduce(text, fmt, name)
     record = {**_record(path_obj, make_doc_id(raw), encoding, fmt), "raw": raw}
-    if fmt == "html":
-        published = html_date(text)
-        if published:
-            record["published"] = published    # the page's own date (not in doc_id)
+    if published:
+        record["published"] = published    # the page's own date (not in doc_id)
     return record
 
 
