@@ -763,7 +763,8 @@ def _echo_relation(r, indent="    ") -> None:
     click.echo(f"{indent}{r['subject']} —{r['predicate']}→ {r['object']}{title}")
     for ev in r["evidence"][:2]:
         sentence = re.sub(r"\s*\n\s*", "", ev.get("sentence") or "")
-        click.echo(f"{indent}    {_quoted(sentence)} [{ev.get('doc')}]")
+        when = f", {ev['date']}" if ev.get("date") else ""
+        click.echo(f"{indent}    {_quoted(sentence)} [{ev.get('doc')}{when}]")
     if len(r["evidence"]) > 2:
         click.echo(f"{indent}    … {len(r['evidence']) - 2} more sentences")
 

@@ -130,6 +130,8 @@ def test_show_by_period(corpus):
     assert partners("--since", "2021") == {"东岳科技有限公司", "西岭科技有限公司"}
     card = as_json("show", "星河大学", "--store", corpus, "--since", "2023")
     assert [e["date"] for r in card["out"] + card["in"] for e in r["evidence"]] == ["2023-09-03"]
+    text = kg("show", "星河大学", "--store", corpus, "--since", "2023").stdout
+    assert "“9月3日，星河大学与西岭科技有限公司签约。” [c.txt, 2023-09-03]" in text
 
 
 def test_view_by_period(corpus, tmp_path):
