@@ -50,11 +50,13 @@ from kg import __version__
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Analysis", "analysis", "compute", "store_key", "cached_stats", "cache_dir",
+__all__ = ["Analysis", "analysis", "compute", "compute_graph", "store_key", "cached_stats",
+           "cache_dir",
            "invalidate", "is_cached", "FORMAT"]
 
-#: Version of the saved files; bump it when their content changes.
-FORMAT = 1
+#: Version of the saved files; bump it when their content changes (2: the
+#: evidence of the projection carries its date).
+FORMAT = 2
 
 #: Directory, inside an on-disk store, holding the saved analysis.
 CACHE_DIR = "kg-analysis"
@@ -136,13 +138,22 @@ def store_key(store) -> str:
                           ).hexdigest()
 
 
-def cached_stats(store) -> dict:
+def cached_stats(store, period=None) -> dict:
     """:meth:`kg.store.KGStore.stats`, saved for the store's state.
 
     Counting every quad of a large store takes a second or more; the counts
     only change with the state.  ``kg build`` saves them as it reports them.
+    With a :class:`kg.period.Period`, the counts of that period's statements
+    (:func:`kg.period.period_stats`), computed each time.
     """
     import json
+
+    if period:
+        from kg.period import period_stats
+
+        counts = period_stats(store.documents(), store.relations(), period)
+        counts["quads"] = store.quad_count()      # the store's: same keys as without a period
+        return counts
 
     key = store_key(store)
     folder = cache_dir(store)
@@ -204,13 +215,22 @@ def compute(store, key: str | None = None) -> Analysis:
     -------
     Analysis
     """
-    from kg.brokerage import broker_measures, rank_brokers
-    from kg.clusters import clusters
     from kg.graph import project
 
     start = time.perf_counter()
     key = key or store_key(store)
-    G = project(store.entities(), store.relations())
+    result = compute_graph(project(store.entities(), store.relations()), key)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def compute_graph(G: "nx.MultiDiGraph", key: str = "") -> Analysis:
+    """Score the brokers and clusters of a projection (no saving): the
+    scores of :func:`compute` for any graph (a period's, a saved one)."""
+    from kg.brokerage import broker_measures, rank_brokers
+    from kg.clusters import clusters
+
+    start = time.perf_counter()
     rows = broker_measures(G) if len(G) else []
     ranked = rank_brokers(rows, G, top=None, actors_only=False, bridges=0)
     result = clusters(G) if len(G) else {"method": "louvain", "clusters": [], "modularity": 0.0}
@@ -218,7 +238,7 @@ def compute(store, key: str | None = None) -> Analysis:
                     seconds=time.perf_counter() - start, computed=True)
 
 
-def analysis(store, *, graph_only: bool = False) -> Analysis:
+def analysis(store, *, graph_only: bool = False, period=None) -> Analysis:
     """The analysis of the store's current state: read back if saved,
     otherwise computed and saved.
 
@@ -228,6 +248,12 @@ def analysis(store, *, graph_only: bool = False) -> Analysis:
     graph_only : bool
         Read only the projection (``brokers`` and ``clusters`` are then
         empty) when it is saved: for commands that need no scores.
+    period : kg.period.Period, optional
+        Analyse only the statements of this period
+        (:func:`kg.period.graph_in_period` of the whole projection).  Saved
+        apart (``kg-analysis/period-<since>_<until>/``, keyed by the store
+        state and the period), so it never stands for the analysis of the
+        whole store, and dropped with it when the store changes.
 
     Returns
     -------
@@ -236,15 +262,51 @@ def analysis(store, *, graph_only: bool = False) -> Analysis:
     """
     key = store_key(store)
     folder = cache_dir(store)
-    if folder is not None and is_cached(store, key):
+    if period:
+        key = hashlib.sha256(f"{key}\nperiod {period.since} {period.until}".encode()).hexdigest()
+        folder = folder / f"period-{period.key}" if folder is not None else None
+    if folder is not None and _is_saved(folder, key):
         try:
             return _read(folder, key, graph_only)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):
             pass  # a damaged or half-written analysis is computed again
-    result = compute(store, key)
+    if period:
+        start = time.perf_counter()
+        result = compute_graph(_graph_in_period(_whole_graph(store), period), key)
+        result.seconds = time.perf_counter() - start
+    else:
+        result = compute(store, key)
     if folder is not None:
         _write(folder, result)
     return result
+
+
+def _whole_graph(store):
+    """The store's projection: the saved one if there is one, else projected
+    now (a period's scores need no scores of the whole store)."""
+    folder = cache_dir(store)
+    key = store_key(store)
+    if folder is not None and is_cached(store, key):
+        try:
+            return _read(folder, key, graph_only=True).graph
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            pass
+    from kg.graph import project
+
+    return project(store.entities(), store.relations())
+
+
+def _graph_in_period(G, period):
+    from kg.period import graph_in_period
+
+    return graph_in_period(G, period)
+
+
+def _is_saved(folder: Path, key: str) -> bool:
+    try:
+        return (folder / "key").read_text() == key
+    except OSError:
+        return False
 
 
 #: While a saved projection is written or read: its evidence file.
@@ -355,7 +417,7 @@ def _write(folder: Path, result: Analysis) -> None:
     """Write the files, then the key last: a key on disk means complete files."""
     tag = f".tmp{os.getpid()}"
     try:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / "key").unlink(missing_ok=True)
         _write_evidence(result.graph, folder / ("evidence.bin" + tag))
         _EVIDENCE_FILE["saving"] = True

@@ -57,6 +57,7 @@ from typing import Callable, Iterable, Iterator
 from kg.extraction.document import (DEFAULT_TIMEOUT, ExtractionTimeout, document_limit,
                                     time_limit)
 from kg.extraction.coreference import qualify_generic
+from kg.extraction.dates import apply_document_date
 from kg.messages import Skip
 from kg.rdf import document_quads, store_path
 from kg.store import KGStore, LabelIndex
@@ -107,7 +108,7 @@ def default_extractor() -> Extractor:
 def ingest_document(store: KGStore, doc: dict, extract: Extractor,
                     known: dict[str, str] | None = None,
                     labels: "LabelIndex | None" = None,
-                    ids: set[str] | None = None) -> str:
+                    ids: set[str] | None = None, date: str | None = None) -> str:
     """Store one document unless its text is already stored.
 
     The document's path (``path``, in :func:`kg.rdf.store_path` form) is
@@ -135,6 +136,10 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
     ids : set, optional
         The ``doc_id`` of every stored document, kept up to date; looked up
         from the store when omitted.
+    date : str, optional
+        The date of the document if its page gives none (``kg build
+        --date``; :func:`kg.extraction.dates.apply_document_date`): it
+        also dates its statements that have no date of their own.
 
     Returns
     -------
@@ -157,6 +162,8 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
         status = "linked"
     else:
         result = qualify_generic(extract(doc))
+        if date:
+            result = apply_document_date(result, date)
         result["document"].setdefault("doc", doc["doc"])
         result["document"].setdefault("doc_id", doc_id)
         result["document"]["paths"] = [path]
@@ -179,7 +186,8 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
 
 def build(paths: Iterable[str | Path], store: KGStore, *,
           extract: Extractor | None = None, progress: bool = True,
-          jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT) -> BuildReport:
+          jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
+          date: str | None = None) -> BuildReport:
     """Ingest the documents under ``paths`` into ``store``, incrementally.
 
     Parameters
@@ -202,6 +210,11 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         (default :data:`kg.extraction.document.DEFAULT_TIMEOUT`; 0 or None: no limit;
         see :func:`kg.extraction.document.document_limit`); a slower one is listed in
         ``failed`` and the build goes on.
+    date : str, optional
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: the date of the documents
+        whose page, text and file name give none (their statements without
+        a date of their own take it too).  Documents already stored keep
+        theirs.
 
     Returns
     -------
@@ -286,7 +299,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
                     extractor = default_extractor()   # built only if a document needs it
                 step = _Limited(extractor, timeout, name)
             try:
-                status = ingest_document(store, doc, step, known, labels, ids)
+                status = ingest_document(store, doc, step, known, labels, ids, date)
             except ExtractionTimeout as exc:
                 report.failed.append(Skip(str(exc), exc.code))
                 return
@@ -329,7 +342,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
 
 
 def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
-                    progress: bool = True) -> BuildReport:
+                    progress: bool = True, date: str | None = None) -> BuildReport:
     """Load what ``kg extract`` (or :func:`kg.extracted.write_results`, run
     anywhere) wrote into ``store``, incrementally.
 
@@ -341,6 +354,8 @@ def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
     store : KGStore
     progress : bool
         Show a progress bar (on standard error).
+    date : str, optional
+        As for :func:`build`.
 
     Returns
     -------
@@ -375,7 +390,7 @@ def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
         for result in read_results(dirs):
             doc = result["document"]
             bar.update()
-            status = ingest_document(store, doc, _Ready(result), known, labels, ids)
+            status = ingest_document(store, doc, _Ready(result), known, labels, ids, date)
             written = written or status != "skipped"
             getattr(report, status).append(doc["doc"])
     finally:

@@ -33,6 +33,34 @@ verbose_option = click.option(
     "--verbose", "-v", is_flag=True, help="List every file of an unsupported type left out.")
 
 
+def period_options(command):
+    """``--since DATE`` and ``--until DATE``: the command reads the
+    statements of that period only (their value becomes ``period``, a
+    :class:`kg.period.Period`)."""
+    command = click.option(
+        "--until", default=None, metavar="DATE",
+        help="Only statements dated up to DATE (YYYY, YYYY-MM or YYYY-MM-DD, included).")(command)
+    command = click.option(
+        "--since", default=None, metavar="DATE",
+        help="Only statements dated from DATE (YYYY, YYYY-MM or YYYY-MM-DD); "
+             "undated statements are left out of any period.")(command)
+    return command
+
+
+def _period(since: str | None, until: str | None):
+    """The :class:`kg.period.Period` of --since/--until; a usage error (E001)
+    for a value that is not a date."""
+    from kg.period import Period
+
+    try:
+        return Period.parse(since, until)
+    except ValueError as exc:
+        option = "--since" if since and str(exc).startswith(repr(since)) else \
+            "--until" if until and str(exc).startswith(repr(until)) else "--since/--until"
+        raise click.UsageError(f"Invalid value for '{option}': {exc}",
+                               ctx=click.get_current_context(silent=True)) from None
+
+
 #: click ≥ 8.2 raises this for a group called without a command.
 _NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
@@ -103,6 +131,19 @@ def _nothing_read(paths, unsupported) -> KGError:
     why = ("only files of unsupported types" if unsupported
            else "no .txt, .html, .htm or .md file")
     return KGError("E203", paths=", ".join(paths), why=why)
+
+
+def _date_option(value: str | None, option: str) -> str | None:
+    """A date option's value as a date string; a usage error (E001) otherwise."""
+    if value is None:
+        return None
+    from kg.extraction.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.UsageError(f"Invalid value for '{option}': {exc}",
+                               ctx=click.get_current_context(silent=True)) from None
 
 
 def _writable(path: str, what: str = "file") -> None:
@@ -280,9 +321,12 @@ def _open(location: str, create: bool = False):
 @click.option("--scores", is_flag=True,
               help="Also compute the projection and broker/cluster scores now (otherwise "
                    "the first analysis command after the build does).")
+@click.option("--date", "date", default=None, metavar="DATE",
+              help="YYYY, YYYY-MM or YYYY-MM-DD: the date of the documents whose page, "
+                   "text and file name give none (never the file's modification time).")
 @timeout_option
 @verbose_option
-def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
+def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
     """Extract PATHS (files or folders) into the store, incrementally.
 
     A document is its text: a path already stored with the same text is
@@ -301,13 +345,15 @@ def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
     from kg.extracted import ExtractedError
     from kg.extraction.document import DEFAULT_TIMEOUT
 
+    date = _date_option(date, "--date")
     with _open(store, create=True) as kg_store:
         try:
             if extracted:
-                report = build_extracted(paths, kg_store, progress=not quiet)
+                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
             else:
                 report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                                   date=date)
         except ExtractedError as exc:
             raise KGError("E205", detail=str(exc)) from None
         stats = cached_stats(kg_store)
@@ -329,6 +375,12 @@ def build(paths, store, quiet, jobs, extracted, scores, timeout, verbose):
         click.echo("note: the first analysis command (brokers, clusters, show, connect, view) "
                    "computes and saves the scores of this store state, so it takes longer; "
                    "`kg build --scores` computes them now", err=True)
+    if stats.get("undated") and report.read and not quiet:
+        n = stats["undated"]
+        click.echo(f"note: {n} of {plural(stats['documents'], 'stored document')} "
+                   f"{'has' if n == 1 else 'have'} no date (`kg sparql "
+                   "ontology/queries/undated_documents.rq` says why; `kg build --date DATE` "
+                   "dates new ones)", err=True)
     if report.failed:
         sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 
@@ -376,8 +428,13 @@ def sparql(query, store, fmt, allow_update):
               type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
 @click.option("--out", type=click.Path(), default=None,
               help="Output file (a directory for csv); standard output if omitted.")
-def export_(store, fmt, out):
-    """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j)."""
+@period_options
+def export_(store, fmt, out, since, until):
+    """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j).
+
+    With --since/--until, only the statements of that period (their
+    evidence, their triples, the entities they relate, their documents)."""
+    period = _period(since, until)
     if fmt == "csv" and not out:
         raise KGError("E503", detail="csv export writes nodes.csv and relationships.csv: "
                                      "give --out DIR")
@@ -385,7 +442,7 @@ def export_(store, fmt, out):
         _writable(out, "folder" if fmt == "csv" else "file")
     with _open(store) as kg_store:
         try:
-            data = kg_store.export(fmt, out)
+            data = kg_store.export(fmt, out, period=period)
         except OSError as exc:
             raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     if data is not None:
@@ -395,25 +452,34 @@ def export_(store, fmt, out):
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def stats(store, as_json):
-    """Documents, entities per type and relations per predicate."""
+@period_options
+def stats(store, as_json, since, until):
+    """Documents (per year, and how many undated), entities per type and
+    relations per predicate; with --since/--until, of that period's statements."""
     import json
 
     from kg.analysis import cached_stats
 
+    period = _period(since, until)
     with _open(store) as kg_store:
-        counts = cached_stats(kg_store)
+        counts = cached_stats(kg_store, period)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=1))
         return
+    if period:
+        click.echo(f"period     {period}  (statements dated in it; undated ones left out)")
     click.echo(f"documents  {counts['documents']}")
+    for year, n in counts.get("documents_by_year", {}).items():
+        click.echo(f"  {year:<20}{n}")
+    if counts.get("undated"):
+        click.echo(f"  {'undated':<20}{counts['undated']}")
     click.echo(f"entities   {counts['entities']}")
     for name, n in counts["entities_by_type"].items():
         click.echo(f"  {name:<20}{n}")
     click.echo(f"relations  {counts['relations']}  (evidence {counts['evidence']})")
     for name, n in counts["relations_by_predicate"].items():
         click.echo(f"  {name:<20}{n}")
-    click.echo(f"quads      {counts['quads']}")
+    click.echo(f"quads      {counts['quads']}" + ("  (the whole store)" if period else ""))
 
 
 # --- graph analysis -----------------------------------------------------------
@@ -423,10 +489,11 @@ graph_option = click.option(
     help="Read a projection saved by `kg project --out` instead of the store.")
 
 
-def _analysis(store: str, graph_file: str | None, graph_only: bool = False):
+def _analysis(store: str, graph_file: str | None, graph_only: bool = False, period=None):
     """The projection and its scores (:class:`kg.analysis.Analysis`): the
-    store's, computed once per store state and read back; or, with
-    ``graph_file``, a saved projection whose scores are computed here."""
+    store's, computed once per store state (and period) and read back; or,
+    with ``graph_file``, a saved projection whose scores are computed here.
+    With a non-empty ``period``, of the statements of that period."""
     import gc
     import pickle
 
@@ -435,16 +502,24 @@ def _analysis(store: str, graph_file: str | None, graph_only: bool = False):
 
     try:
         if graph_file:
-            result = Analysis(key="", graph=load_graph(graph_file))
+            from kg.period import graph_in_period
+
+            graph = load_graph(graph_file)
+            result = Analysis(key="", graph=graph_in_period(graph, period) if period else graph)
             result.brokers = result.clusters = None      # computed when asked for
         else:
             with _open(store) as kg_store:
-                result = analysis(kg_store, graph_only=graph_only)
+                result = analysis(kg_store, graph_only=graph_only, period=period)
     except (OSError, ValueError, ImportError, EOFError, pickle.UnpicklingError) as exc:
         raise KGError("E504", detail=str(exc) or type(exc).__name__) from None
     if result.computed and result.graph.number_of_nodes():
-        click.echo(f"(scores of this store state computed in {result.seconds:.1f} s and "
+        what = f"the period {period}" if period else "this store state"
+        click.echo(f"(scores of {what} computed in {result.seconds:.1f} s and "
                    "saved; the next commands read them)", err=True)
+    if period:
+        click.echo(f"(period {period}: {plural(result.graph.number_of_nodes(), 'entity', 'entities')}"
+                   f", {plural(result.graph.number_of_edges(), 'relation')} with statements "
+                   "dated in it)", err=True)
     gc.freeze()     # what is loaded now lives until exit: keep the collector off it
     return result
 
@@ -501,8 +576,8 @@ def project_cmd(store: str, out: str) -> None:
 @main.command("brokers")
 @store_option
 @graph_option
-@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
-              help="How many brokers.")
+@click.option("--top", default=None, type=click.IntRange(min=1),
+              help="How many brokers [default: 20; with --by: 5].")
 @click.option("--sort", default="triple_helix", show_default=True,
               help="Measure to rank by: triple_helix, university_industry, "
                    "university_government, betweenness, effective_size, or a "
@@ -511,11 +586,26 @@ def project_cmd(store: str, out: str) -> None:
 @click.option("--all-types", is_flag=True,
               help="Also list events, roles and projects.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
+@period_options
+@click.option("--by", "by", type=click.Choice(["year", "quarter"], case_sensitive=False),
+              default=None, help="How the top brokers' scores and ranks change from one "
+                                 "year (or quarter) to the next: a table.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False), default=None,
+              help="With --by: also draw the scores as a line chart (PNG).")
+def brokers_cmd(store, graph_file, top, sort, all_types, as_json, since, until, by,
+                plot_file) -> None:
     """Who brokers between universities, industry and government."""
     from kg.brokerage import ROLES, rank_brokers
 
-    result = _analysis(store, graph_file)
+    period = _period(since, until)
+    if plot_file and not by:
+        raise click.UsageError("--plot draws the scores by period: give --by year or "
+                               "--by quarter", ctx=click.get_current_context(silent=True))
+    if by:
+        return _broker_trend(store, graph_file, by.lower(), top or 5, sort, all_types, as_json,
+                             period, plot_file)
+    top = top or 20
+    result = _analysis(store, graph_file, period=period)
     try:
         rows = rank_brokers(_broker_rows(result), result.graph, top=top, sort=sort,
                             actors_only=not all_types)
@@ -538,6 +628,94 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
                        f"e.g. {' – '.join(b['example'])}")
 
 
+def _broker_trend(store, graph_file, by, top, sort, all_types, as_json, period,
+                  plot_file) -> None:
+    """``kg brokers --by``: :func:`kg.timeline.broker_trend`, as a table."""
+    from kg.timeline import broker_trend, plot_broker_trend
+
+    if plot_file:
+        _writable(plot_file)
+    G = _analysis(store, graph_file, graph_only=True).graph
+    try:
+        trend = broker_trend(G, by=by, top=top, sort=sort,
+                             actors_only=not all_types, period=period)
+    except ValueError as exc:
+        raise KGError("E503", detail=str(exc)) from None
+    if plot_file:
+        try:
+            plot_broker_trend(trend, plot_file)
+        except OSError as exc:
+            raise KGError("E401", path=plot_file, detail=exc.strerror or str(exc)) from None
+        click.echo(f"chart → {plot_file}", err=True)
+    if as_json:
+        return _echo_json(trend)
+    if not trend["periods"]:
+        click.echo("No dated statements" + (f" in {period}" if period else "") + ".")
+        return
+    click.echo(f"{trend['measure']} by {by} (score, rank in the {by}; - : no dated statement "
+               f"of it that {by})")
+    width = max(12, *(_display_width(b["name"]) for b in trend["brokers"]))
+    cells = [[f"{_num(sc)} ({rk})" if rk else "-" for sc, rk in zip(b["scores"], b["ranks"])]
+             for b in trend["brokers"]]
+    col = max([len(p) for p in trend["periods"]] + [len(c) for row in cells for c in row]) + 2
+    click.echo(" " * width + "".join(p.rjust(col) for p in trend["periods"]))
+    for b, row in zip(trend["brokers"], cells):
+        click.echo(b["name"] + " " * (width - _display_width(b["name"]))
+                   + "".join(c.rjust(col) for c in row))
+    click.echo("statements: " + ", ".join(f"{p} {n}" for p, n in
+                                          zip(trend["periods"], trend["statements"]))
+               + (f"; {trend['left_out']} left out (dated to the year only)"
+                  if trend.get("left_out") else ""))
+
+
+def _in_period(detail: str, period) -> str:
+    """A name error's detail, saying it was looked up in a period's statements."""
+    return f"{detail}, among the statements of {period}" if period else detail
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@main.command("timeline")
+@store_option
+@graph_option
+@click.argument("name")
+@period_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
+    """What the articles say about NAME, in date order, with evidence.
+
+    Each statement is dated by its sentence, its paragraph or its document
+    (the source is shown); undated statements come last."""
+    from kg.connect import NameResolutionError
+    from kg.timeline import timeline
+
+    period = _period(since, until)
+    analysed = _analysis(store, graph_file, graph_only=True)
+    try:
+        result = timeline(analysed.graph, name, period=period,
+                          index=None if name in analysed.graph else analysed.connect_index())
+    except NameResolutionError as exc:
+        raise KGError("E501", detail=_in_period(str(exc), period)) from None
+    if as_json:
+        return _echo_json(result)
+    import re
+
+    click.echo(f"{result['name']}  [{result['type']}]: "
+               f"{plural(len(result['entries']), 'statement')}"
+               + (f" ({period})" if period else ""))
+    for e in result["entries"]:
+        when = e["date"] or "undated"
+        title = f" ({e['title']})" if e.get("title") else ""
+        click.echo(f"{when:<11} {e['subject']} —{e['predicate']}→ {e['object']}{title}"
+                   f"  [{e['date_source'] or '-'}]")
+        sentence = re.sub(r"\s*\n\s*", "", e.get("sentence") or "")
+        click.echo(f"{'':<11}   {_quoted(sentence)} [{e.get('doc')}]")
+
+
 @main.command("clusters")
 @store_option
 @graph_option
@@ -548,12 +726,15 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json) -> None:
 @click.option("--min-size", default=3, show_default=True, type=click.IntRange(min=1),
               help="Leave out smaller clusters.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json) -> None:
+@period_options
+def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json,
+                 since, until) -> None:
     """Clusters of collaborating actors, labelled by their central members."""
     from kg.clusters import ClusterBackendError, clusters
 
+    period = _period(since, until)
     default = (method, seed, resolution) == ("louvain", 42, 1.0)
-    analysed = _analysis(store, graph_file, graph_only=not default)
+    analysed = _analysis(store, graph_file, graph_only=not default, period=period)
     try:
         if default:
             result = dict(_cluster_result(analysed))
@@ -582,7 +763,8 @@ def _echo_relation(r, indent="    ") -> None:
     click.echo(f"{indent}{r['subject']} —{r['predicate']}→ {r['object']}{title}")
     for ev in r["evidence"][:2]:
         sentence = re.sub(r"\s*\n\s*", "", ev.get("sentence") or "")
-        click.echo(f"{indent}    {_quoted(sentence)} [{ev.get('doc')}]")
+        when = f", {ev['date']}" if ev.get("date") else ""
+        click.echo(f"{indent}    {_quoted(sentence)} [{ev.get('doc')}{when}]")
     if len(r["evidence"]) > 2:
         click.echo(f"{indent}    … {len(r['evidence']) - 2} more sentences")
 
@@ -616,19 +798,22 @@ def _quoted(sentence: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
               help="Also write an interactive page with the paths highlighted.")
-def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_file) -> None:
+@period_options
+def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_file,
+                since, until) -> None:
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.connect import NameResolutionError, connect
 
+    period = _period(since, until)
     if html_file:
         _writable(html_file)
-    analysed = _analysis(store, graph_file, graph_only=not html_file)
+    analysed = _analysis(store, graph_file, graph_only=not html_file, period=period)
     G = analysed.graph
     try:
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
                          index=analysed.connect_index())
     except (NameResolutionError, ValueError) as exc:
-        raise KGError("E501", detail=str(exc)) from None
+        raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if html_file:
         from kg.viewer import write_connect_page
 
@@ -661,18 +846,20 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
 @graph_option
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show_cmd(store, graph_file, name, as_json) -> None:
+@period_options
+def show_cmd(store, graph_file, name, as_json, since, until) -> None:
     """Entity card: type, sector, aliases, relations with evidence, cluster, broker scores."""
     from kg.card import card
     from kg.connect import NameResolutionError
 
-    analysed = _analysis(store, graph_file)
+    period = _period(since, until)
+    analysed = _analysis(store, graph_file, period=period)
     try:
         c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
                  broker_rows=_broker_rows(analysed),
                  index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
-        raise KGError("E501", detail=str(exc)) from None
+        raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -736,6 +923,8 @@ def _view_help(text: str) -> str:
     Opens offline: colours by sector, sizes by broker score, hover for
     evidence, search by name, alias, pinyin or Traditional characters.
     Above MAX_NODES entities it asks you to narrow the view instead.
+    A period filter (from year, to year) hides the relations stated outside
+    it; --since/--until leave them out of the page.
     """))
 @store_option
 @graph_option
@@ -749,11 +938,13 @@ def _view_help(text: str) -> str:
               help="Only this cluster (ids as printed by `kg clusters`).")
 @click.option("--min-degree", default=0, show_default=True, type=click.IntRange(0),
               help="Only entities with at least this many relations.")
-def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> None:
+@period_options
+def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since, until) -> None:
     from kg import viewer
 
+    period = _period(since, until)
     _writable(out)
-    analysed = _analysis(store, graph_file)
+    analysed = _analysis(store, graph_file, period=period)
     G = analysed.graph
     try:
         # clusters are computed (for a saved projection) only when selecting
@@ -770,7 +961,8 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree) -> No
         score = analysed.broker_scores()
         parts = [f"around {around} ({hops} hops)" if around else "",
                  f"cluster {cluster_id}" if cluster_id is not None else "",
-                 f"degree ≥ {min_degree}" if min_degree else ""]
+                 f"degree ≥ {min_degree}" if min_degree else "",
+                 str(period) if period else ""]
         title = "Knowledge graph" + (": " + ", ".join(p for p in parts if p)
                                      if any(parts) else "")
         viewer.write_view(view, out, cluster=cluster, score=score, title=title)

@@ -81,6 +81,8 @@ def _evidence_items(relation: dict) -> list[dict]:
         "sentence": None, "start": relation.get("start"),
         "end": relation.get("end"), "trigger": relation.get("trigger"),
         "confidence": relation.get("confidence"),
+        "date": relation.get("date"), "date_precision": relation.get("date_precision"),
+        "date_source": relation.get("date_source"),
     }
     if isinstance(ev, list):
         items = []
@@ -122,7 +124,8 @@ def project(entities: Iterable[dict], relations: Iterable[dict]) -> nx.MultiDiGr
         One edge per (subject, object, predicate), keyed by the predicate,
         with attributes ``predicate``, ``evidence`` (list of dicts
         ``{"doc", "doc_id", "sentence", "start", "end", "trigger",
-        "confidence"}``, duplicates dropped), ``count`` (number of distinct
+        "confidence", "date", "date_precision", "date_source"}``,
+        duplicates dropped), ``count`` (number of distinct
         evidence items) and ``title`` (distinct titles joined by "；", or
         ``None``).
 

@@ -6,15 +6,20 @@ The store holds two kinds of named graph (see ``ontology/uic.ttl``):
   that document states and nothing else, so a document can be removed or
   re-ingested without touching the others:
 
-  - the document itself (file name, content hash = ``doc_id``, path, text)
-    and the extraction activity that read it;
+  - the document itself (file name, content hash = ``doc_id``, path, text,
+    and its publication date: ``dcterms:issued`` typed by its precision,
+    with ``uic:datePrecision``, ``uic:dateSource`` and ``uic:dateEvidence``;
+    or ``uic:undatedBecause`` saying why it has none) and the extraction
+    activity that read it;
   - ``<document> uic:mentions <entity>`` for every entity it mentions, and
     ``<entity> uic:mentionedAs "name"@zh`` for every name it used other
     than the canonical one;
   - every relation as an evidence node (``uic:Evidence``, an
     ``rdf:Statement`` and ``prov:Entity``) naming the statement with
     ``rdf:subject/predicate/object``, with the sentence, offsets, trigger,
-    confidence and extractor version;
+    confidence and extractor version, and the date of what it states
+    (``dcterms:date``, ``uic:datePrecision``, ``uic:dateSource``: sentence,
+    paragraph or document);
   - ``<membership> prov:wasDerivedFrom <document>`` for every title it
     states.
 
@@ -78,12 +83,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
+DCTERMS = "http://purl.org/dc/terms/"
 
 #: Prefixes for SPARQL queries and compact display.
 PREFIXES = {
     "uic": UIC, "kg": KG, "entity": KG + "entity/", "doc": KG + "document/",
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV,
-    "org": ORG,
+    "org": ORG, "dcterms": DCTERMS,
 }
 
 #: Language tags of the labels.
@@ -222,6 +228,29 @@ def _lit(value: object, lang: str | None = None) -> Literal:
     return Literal(str(value))
 
 
+def date_literal(date: str) -> Literal:
+    """A date string (:mod:`kg.extraction.dates`) as a typed literal of its
+    precision: ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``.
+
+    >>> str(date_literal("2024-09"))
+    '"2024-09"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>'
+    """
+    from kg.extraction.dates import xsd_datatype
+
+    return Literal(date, datatype=_n(XSD + xsd_datatype(date)))
+
+
+def _date_details(g: "_Graph", node: str, record: dict) -> None:
+    """``uic:datePrecision`` and ``uic:dateSource`` of a dated document or
+    statement (``date_precision``, ``date_source`` of its record)."""
+    from kg.extraction.dates import precision_of
+
+    g.add(node, UIC + "datePrecision", _lit(record.get("date_precision")
+                                             or precision_of(record["date"])))
+    if record.get("date_source"):
+        g.add(node, UIC + "dateSource", _lit(record["date_source"]))
+
+
 #: ``resolve(type_, name, aliases) -> (iri, canonical name) | None`` looks an
 #: entity up among those already stored (see :meth:`kg.store.KGStore.resolver`).
 Resolver = Callable[[str, str, list], "tuple[str, str] | None"]
@@ -358,6 +387,13 @@ def document_quads(result: dict, resolve: Resolver | None = None,
         g.add(doc_iri, UIC + "chars", _lit(len(text)))
     elif doc.get("chars") is not None:
         g.add(doc_iri, UIC + "chars", _lit(int(doc["chars"])))
+    if doc.get("date"):
+        g.add(doc_iri, DCTERMS + "issued", date_literal(doc["date"]))
+        _date_details(g, doc_iri, doc)
+        if doc.get("date_evidence"):
+            g.add(doc_iri, UIC + "dateEvidence", _lit(doc["date_evidence"]))
+    elif doc.get("date_missing"):
+        g.add(doc_iri, UIC + "undatedBecause", _lit(doc["date_missing"]))
 
     # The extraction that produced the evidence, by which extractor.
     activity = doc_iri + "#extraction"
@@ -425,6 +461,9 @@ def document_quads(result: dict, resolve: Resolver | None = None,
             g.add(ev, UIC + "trigger", _lit(rel["trigger"]))
         if rel.get("confidence") is not None:
             g.add(ev, UIC + "confidence", _lit(float(rel["confidence"])))
+        if rel.get("date"):
+            g.add(ev, DCTERMS + "date", date_literal(rel["date"]))
+            _date_details(g, ev, rel)
         title = rel.get("title")
         if title:
             g.add(ev, UIC + "title", _lit(title, ZH))

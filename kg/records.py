@@ -6,7 +6,13 @@ so each stage can be tested, cached and replaced on its own.
 Document record (``documents.jsonl``)::
 
     {"doc": "000_x.txt", "doc_id": "3f2a…", "path": "seeds/000_x.txt",
-     "chars": 10873, "encoding": "utf-8", "text": "…cleaned text…"}
+     "chars": 10873, "encoding": "utf-8", "text": "…cleaned text…",
+     "date": "2024-07-15", "date_precision": "day", "date_source": "date line",
+     "date_evidence": "2024-07-15", "date_missing": null}
+
+``date`` is the publication date (``"2024"``, ``"2024-07"`` or
+``"2024-07-15"`` by its precision; see :mod:`kg.extraction.dates`), or
+``null`` with ``date_missing`` saying why.
 
 Entity record (``entities.jsonl``; the format ``score.py`` reads)::
 
@@ -21,10 +27,14 @@ provenance)::
      "object": "清远高新区招才引智大使",
      "subject_type": "Person", "object_type": "Role",
      "evidence": "…the sentence…", "start": 1234, "end": 1301,
-     "trigger": "获聘", "confidence": 0.9, "title": null}
+     "trigger": "获聘", "confidence": 0.9, "title": null,
+     "date": "2021-05", "date_precision": "month", "date_source": "sentence"}
 
 ``start``/``end`` are character offsets of ``evidence`` in the document's
-cleaned text (``text[start:end] == evidence``).
+cleaned text (``text[start:end] == evidence``).  ``date`` is the date of
+what the relation states (``date_source``: its ``sentence``, the date that
+opens its ``paragraph``, or its ``document``); an undated relation has no
+``date`` (and ``date_expr`` when its sentence names a day without a year).
 
 Example
 -------

@@ -53,8 +53,8 @@ from typing import IO, Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.messages import KGError
-from kg.rdf import (DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN, PREFIXES,
-                    RDF, SKOS, UIC, ZH, document_iri, entity_description,
+from kg.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
+                    PREFIXES, PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
                     insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
 
@@ -164,7 +164,7 @@ def load_query(query: str) -> str:
     path = Path(query)
     looks_like_file = len(query.split()) == 1 and "{" not in query
     try:
-        if path.is_file():
+        if (looks_like_file or len(query) < 256) and path.is_file():
             return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError("E305", path=query,
@@ -692,13 +692,17 @@ class KGStore:
     # -- records --
     def documents(self) -> list[dict]:
         """Document records ``{"doc", "doc_id", "path", "paths", "chars",
-        "encoding", "text"}``; ``path`` is the first of ``paths``."""
+        "encoding", "text", "date", "date_precision", "date_source",
+        "date_missing"}``; ``path`` is the first of ``paths``."""
         rows = self.select("""
-            SELECT ?file ?hash ?path ?chars ?encoding ?format ?text WHERE { GRAPH ?g {
+            SELECT ?file ?hash ?path ?chars ?encoding ?format ?text ?date ?precision ?source
+                   ?missing WHERE { GRAPH ?g {
               ?g a uic:Document ; uic:fileName ?file ; uic:contentHash ?hash .
               OPTIONAL { ?g uic:path ?path } OPTIONAL { ?g uic:chars ?chars }
               OPTIONAL { ?g uic:encoding ?encoding } OPTIONAL { ?g uic:format ?format }
-              OPTIONAL { ?g uic:text ?text } } } ORDER BY ?file""")
+              OPTIONAL { ?g uic:text ?text } OPTIONAL { ?g dcterms:issued ?date }
+              OPTIONAL { ?g uic:datePrecision ?precision } OPTIONAL { ?g uic:dateSource ?source }
+              OPTIONAL { ?g uic:undatedBecause ?missing } } } ORDER BY ?file""")
         out: dict[str, dict] = {}
         for r in rows:
             rec = out.get(r["hash"])
@@ -706,7 +710,9 @@ class KGStore:
                 rec = out[r["hash"]] = {
                     "doc": r["file"], "doc_id": r["hash"], "path": None, "paths": [],
                     "chars": r.get("chars"), "encoding": r.get("encoding"),
-                    "text": r.get("text")}
+                    "text": r.get("text"), "date": r.get("date"),
+                    "date_precision": r.get("precision"), "date_source": r.get("source"),
+                    "date_missing": r.get("missing")}
                 if "format" in r:
                     rec["format"] = r["format"]
             if r.get("path") and r["path"] not in rec["paths"]:
@@ -762,7 +768,9 @@ class KGStore:
         """Relation records with their evidence, one per evidence node.
 
         Keys: ``doc, doc_id, subject, predicate, object, subject_type,
-        object_type, evidence, start, end, trigger, confidence, title``.
+        object_type, evidence, start, end, trigger, confidence, title,
+        date, date_precision, date_source`` (the date of the statement,
+        ``None`` when nothing dates it).
         """
         # Evidence from the document graphs, then names and types from the
         # entity graph by lookup (joining the two in one query lets the
@@ -770,12 +778,15 @@ class KGStore:
         names = {e: (r["name"], r["type"]) for e, r in self._entity_names().items()}
         rows = self.select("""
             SELECT ?file ?hash ?s ?p ?o ?sentence ?start ?end ?trigger ?confidence ?title
+                   ?date ?precision ?source
             WHERE { GRAPH ?g {
               ?ev a uic:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
               ?g uic:fileName ?file ; uic:contentHash ?hash .
               OPTIONAL { ?ev uic:sentence ?sentence } OPTIONAL { ?ev uic:start ?start }
               OPTIONAL { ?ev uic:end ?end } OPTIONAL { ?ev uic:trigger ?trigger }
-              OPTIONAL { ?ev uic:confidence ?confidence } OPTIONAL { ?ev uic:title ?title } } }""")
+              OPTIONAL { ?ev uic:confidence ?confidence } OPTIONAL { ?ev uic:title ?title }
+              OPTIONAL { ?ev dcterms:date ?date } OPTIONAL { ?ev uic:datePrecision ?precision }
+              OPTIONAL { ?ev uic:dateSource ?source } } }""")
         rows = [dict(r, sname=names[r["s"]][0], stype=names[r["s"]][1],
                      oname=names[r["o"]][0], otype=names[r["o"]][1])
                 for r in rows if r["s"] in names and r["o"] in names]
@@ -785,18 +796,24 @@ class KGStore:
                 "object_type": r["otype"][len(UIC):],
                 "evidence": r.get("sentence"), "start": r.get("start"),
                 "end": r.get("end"), "trigger": r.get("trigger"),
-                "confidence": r.get("confidence"), "title": r.get("title")}
+                "confidence": r.get("confidence"), "title": r.get("title"),
+                "date": r.get("date"), "date_precision": r.get("precision"),
+                "date_source": r.get("source")}
                for r in rows]
         return sorted(out, key=lambda r: (r["doc"], r["start"] if r["start"] is not None else -1,
                                           r["subject"], r["predicate"], r["object"]))
 
     def stats(self) -> dict:
-        """Counts: documents, entities per type, relations per predicate.
+        """Counts: documents (and per year of publication, and how many are
+        undated), entities per type, relations per predicate.
 
         ``relations`` counts distinct (subject, predicate, object) triples,
         ``evidence`` the statements supporting them.
         """
         docs = self.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a uic:Document } }")
+        years = self.select("""SELECT ?year (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g {
+            ?g a uic:Document OPTIONAL { ?g dcterms:issued ?date } }
+            BIND(COALESCE(SUBSTR(STR(?date), 1, 4), "undated") AS ?year) } GROUP BY ?year""")
         ents = self.select(f"""SELECT ?type (COUNT(?e) AS ?n) WHERE {{
             GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?type {{ {_TYPES} }} ?e a ?type }} }} GROUP BY ?type""")
         rels = self.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
@@ -805,7 +822,11 @@ class KGStore:
         quads = [{"n": self.quad_count()}]
         entities = {r["type"][len(UIC):]: r["n"] for r in ents}
         relations = {r["p"][len(UIC):]: r["n"] for r in rels}
+        by_year = {r["year"]: r["n"] for r in years}
+        undated = by_year.pop("undated", 0)
         return {"documents": docs[0]["n"] if docs else 0,
+                "documents_by_year": dict(sorted(by_year.items())),
+                "undated": undated,
                 "entities": sum(entities.values()),
                 "entities_by_type": dict(sorted(entities.items())),
                 "relations": sum(relations.values()),
@@ -825,9 +846,14 @@ class KGStore:
         for s, p, o, g in rows:
             yield ox.Quad(_to_term(s), _to_term(p), _to_term(o), _to_term(g))
 
-    def export(self, fmt: str, out: str | Path | IO[bytes] | None = None) -> bytes | None:
+    def export(self, fmt: str, out: str | Path | IO[bytes] | None = None,
+               period=None) -> bytes | None:
         """Write the whole graph as ``ttl``, ``nq``, ``trig``, ``jsonld``,
         ``graphml`` or ``csv``.
+
+        With a :class:`kg.period.Period`, only what the statements of that
+        period support: their evidence and documents, their triples, the
+        entities they relate (see :func:`quads_in_period`).
 
         ``ttl`` is the union of the document graphs (one graph, for tools that
         know no datasets); ``nq``, ``trig`` and ``jsonld`` keep the named
@@ -840,11 +866,13 @@ class KGStore:
             if out is None or not isinstance(out, (str, Path)):
                 raise StoreError("E109", detail="csv export writes nodes.csv and "
                                  "relationships.csv: give a directory with --out DIR")
-            return _export_csv(self, Path(out))
+            return _export_csv(self, Path(out), period)
         if fmt == "graphml":
-            data = _graphml(self)
+            data = _graphml(self, period)
         elif fmt in ("ttl", "nq", "trig", "jsonld"):
             quads = list(self.quads())
+            if period:
+                quads = quads_in_period(quads, period)
             if fmt == "ttl":
                 items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object)
                                            for q in quads))
@@ -885,12 +913,73 @@ def _literal(value: str, lang: str | None = None) -> str:
     return str(ox.Literal(value, language=lang) if lang else ox.Literal(value))
 
 
-def _entity_graph(store: KGStore):
-    """Entities and relations as node and edge dicts keyed by IRI."""
+def quads_in_period(quads: Iterable[ox.Quad], period) -> list[ox.Quad]:
+    """The quads of what the statements of ``period`` support.
+
+    Kept: the evidence dated in the period, the plain triples they name, the
+    descriptions of the entities those relate, the documents of that
+    evidence (with their mentions of those entities), the memberships that
+    evidence states and their roles, the extractors.  Left out: everything
+    else (undated evidence included).
+    """
+    quads = list(quads)
+    evidence_type = ox.NamedNode(UIC + "Evidence")
+    rdf_type = ox.NamedNode(RDF + "type")
+    evidence = {q.subject for q in quads if q.predicate == rdf_type and q.object == evidence_type}
+    dates = {q.subject: q.object.value for q in quads
+             if q.subject in evidence and q.predicate.value == DCTERMS + "date"}
+    kept_ev = {e for e in evidence if period.contains(dates.get(e))}
+    parts: dict = defaultdict(dict)
+    for q in quads:
+        if q.subject in kept_ev:
+            parts[q.subject][q.predicate.value] = q.object
+    triples = {(p[RDF + "subject"], p[RDF + "predicate"], p[RDF + "object"])
+               for p in parts.values()}
+    entities = {t[0] for t in triples} | {t[2] for t in triples}
+    docs = {p.get(PROV + "wasDerivedFrom") for p in parts.values()}
+    memberships = {q.object for q in quads
+                   if q.subject in kept_ev and q.predicate.value == UIC + "membership"}
+    roles = {q.object for q in quads
+             if q.subject in memberships and q.predicate.value == ORG + "role"}
+    entity_prefix = KG + "entity/"
+    relation_preds = {UIC + p for p in PREDICATES}
+    out = []
+    for q in quads:
+        graph, s, p, o = q.graph_name.value, q.subject, q.predicate.value, q.object
+        if s in evidence:
+            if s in kept_ev:
+                out.append(q)
+            continue
+        if graph != ENTITIES_GRAPH and ox.NamedNode(graph) not in docs:
+            continue
+        if p in relation_preds:
+            if (s, q.predicate, o) in triples:
+                out.append(q)
+            continue
+        if s.value.startswith(entity_prefix) and s not in entities:
+            continue
+        if p == UIC + "mentions" and o not in entities:
+            continue
+        if s.value.startswith(KG + "membership/") and s not in memberships:
+            continue
+        if s.value.startswith(KG + "title/") and s not in roles:
+            continue
+        out.append(q)
+    return out
+
+
+def _entity_graph(store: KGStore, period=None):
+    """Entities and relations as node and edge dicts keyed by IRI (of the
+    statements of ``period``, if given)."""
     ents = store.entities()
+    relations = store.relations()
+    if period:
+        relations = [r for r in relations if period.contains(r.get("date"))]
+        ends = {(r[k], r[f"{k}_type"]) for r in relations for k in ("subject", "object")}
+        ents = [e for e in ents if (e["name"], e["type"]) in ends]
     by_key = {(e["name"], e["type"]): e["iri"] for e in ents}
     edges: dict[tuple, dict] = {}
-    for r in store.relations():
+    for r in relations:
         s = by_key[(r["subject"], r["subject_type"])]
         o = by_key[(r["object"], r["object_type"])]
         edge = edges.setdefault((s, o, r["predicate"]), {
@@ -901,11 +990,11 @@ def _entity_graph(store: KGStore):
     return ents, edges
 
 
-def _graphml(store: KGStore) -> bytes:
+def _graphml(store: KGStore, period=None) -> bytes:
     import networkx as nx
 
     from kg.records import SECTOR
-    ents, edges = _entity_graph(store)
+    ents, edges = _entity_graph(store, period)
     graph = nx.MultiDiGraph()
     for e in ents:
         graph.add_node(e["iri"], label=e["name"], type=e["type"],
@@ -920,8 +1009,8 @@ def _graphml(store: KGStore) -> bytes:
     return buf.getvalue()
 
 
-def _export_csv(store: KGStore, folder: Path) -> None:
-    ents, edges = _entity_graph(store)
+def _export_csv(store: KGStore, folder: Path, period=None) -> None:
+    ents, edges = _entity_graph(store, period)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "nodes.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

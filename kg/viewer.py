@@ -388,10 +388,24 @@ def _evidence(items: Iterable, limit: int) -> list[dict]:
         out.append({"doc": str(item.get("doc") or ""),
                     "sentence": str(item.get("sentence") or item.get("evidence") or ""),
                     "trigger": item.get("trigger") or None,
-                    "confidence": _finite(item.get("confidence"))})
+                    "confidence": _finite(item.get("confidence")),
+                    "date": str(item["date"]) if item.get("date") else None})
         if len(out) >= limit:
             break
     return out
+
+
+def _years(evidence) -> tuple[list[int], int]:
+    """The years of an edge's dated statements, and how many are undated
+    (for the page's period filter)."""
+    years, undated = set(), 0
+    for item in evidence or ():
+        date = item.get("date") if isinstance(item, Mapping) else None
+        if date and str(date)[:4].isdigit():
+            years.add(int(str(date)[:4]))
+        else:
+            undated += 1
+    return sorted(years), undated
 
 
 def _text_list(value) -> list[str]:
@@ -557,9 +571,11 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
                                  "type": "curvedCW" if clockwise else "curvedCCW",
                                  "roundness": round(0.2 * ((k + 1) // 2), 2)}
         net.add_edge(ids[u], ids[v], **options)
+        years, undated = _years(evidence)
         edges.append({
             "id": f"e{n}", "subject": str(u), "object": str(v),
             "predicate": predicate, "count": count,
+            "years": years, "undated": undated,
             "title": str(attrs["title"]) if attrs.get("title") else None,
             "evidence": _evidence(evidence, MAX_EVIDENCE),
             "highlight": strong,
@@ -580,6 +596,8 @@ def page_data(graph: nx.MultiDiGraph, *, cluster: Mapping | None = None,
         "predicates": sorted({e["predicate"] for e in edges}),
         "clusters": sorted({n["cluster"] for n in nodes if n["cluster"] is not None},
                            key=lambda c: (str(type(c)), c)),
+        "years": sorted({y for e in edges for y in e["years"]}),
+        "undated": sum(e["undated"] for e in edges),
     }
     return {
         "title": str(title), "large": large,

@@ -172,3 +172,22 @@ def test_a_department_without_parent_in_a_university_s_own_news(extract_text, tr
 def test_no_parent_from_a_bare_place(extract_text, triples):
     found = triples(extract_text("青山市人民政府与星河大学签约。青山市科技创新研究院同时揭牌。"))
     assert not {t for t in found if t[1] == "partOf" and t[2] in ("青山", "青山市")}
+
+
+def test_schools_by_their_form_are_departments_and_never_the_own_institution(extract_text, triples):
+    from kg.extraction.coreference import is_school
+
+    assert is_school("材料与化学工程学院") and is_school("机电工程学院")
+    assert not is_school("青山理工学院") and not is_school("星河大学机电工程学院")
+    result = extract_text("机电工程学院与蓝海科技有限公司共建联合实验室\n"
+                          "我校机电工程学院院长周明远与蓝海科技有限公司签署协议。")
+    assert result["document"].get("own") is None
+    types = {e["name"]: e["type"] for e in result["entities"]}
+    assert types.get("机电工程学院") == "Department"
+
+
+def test_an_office_named_on_its_own_before_a_post(extract_text, triples):
+    found = triples(extract_text("星河大学与蓝海科技有限公司签署合作协议\n"
+                                 "校科研处处长周明远、地方合作与服务部副部长林晓参加签约。"))
+    assert ("周明远", "affiliatedWith", "科研处") in found
+    assert ("林晓", "affiliatedWith", "地方合作与服务部") in found

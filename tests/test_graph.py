@@ -62,7 +62,8 @@ def test_one_edge_per_subject_object_predicate_with_all_evidence():
     assert data["title"] == "主任；副书记"
     assert [e["sentence"] for e in data["evidence"]] == ["管委会主任周岐贤", "党工委副书记周岐贤"]
     first = data["evidence"][0]
-    assert set(first) == {"doc", "doc_id", "sentence", "start", "end", "trigger", "confidence"}
+    assert set(first) == {"doc", "doc_id", "sentence", "start", "end", "trigger", "confidence",
+                          "date", "date_precision", "date_source"}
     assert first["doc"] == "a.txt" and first["doc_id"] == "a.txt-id"
     assert first["end"] - first["start"] == len(first["sentence"])
 

@@ -1,6 +1,6 @@
 """The walkthrough notebook runs top to bottom on a clean kernel and shows
 what it promises: the seeds graph built, SPARQL answers, brokers, clusters,
-two "who connects" answers, and the viewer inline."""
+two "who connects" answers, brokers by year as a chart, and the viewer inline."""
 
 from __future__ import annotations
 
@@ -32,3 +32,6 @@ def test_walkthrough_runs_and_shows_answers(tmp_path):
     # the appointed ambassador links the university to the zone (article 000)
     assert "殷晓练" in text
     assert "<iframe" in text
+    # time: the dated seed article, and brokers by year drawn as a chart
+    assert "003_60a6e2bfbe783274.txt 2024-07-15 date line" in text
+    assert any("image/png" in o.get("data", {}) for c in code for o in c.get("outputs", []))

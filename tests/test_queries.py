@@ -117,7 +117,8 @@ def expect_entity_evidence(results, name):
 def test_every_query_is_documented_and_tested():
     names = sorted(p.stem for p in QUERIES.glob("*.rq"))
     assert names == ["ambassadors", "documents", "entity_evidence", "incubated",
-                     "teams_companies", "universities_platforms"]
+                     "new_partners", "relations_in_period", "teams_companies",
+                     "undated_documents", "universities_platforms"]
     for name in names:
         first = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# ") and len(first) > 20, name

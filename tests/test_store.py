@@ -280,7 +280,8 @@ def test_records_follow_the_contract(tmp_path):
                    "iri": entity_iri("某某大学", "University")}
     rels = store.relations()
     keys = {"doc", "doc_id", "subject", "predicate", "object", "subject_type",
-            "object_type", "evidence", "start", "end", "trigger", "confidence", "title"}
+            "object_type", "evidence", "start", "end", "trigger", "confidence", "title",
+            "date", "date_precision", "date_source"}
     assert all(set(r) == keys for r in rels)
     aff = next(r for r in rels if r["predicate"] == "affiliatedWith")
     assert aff["title"] == "教授" and aff["object"] == "某某大学"

@@ -110,3 +110,20 @@ def test_shipped_model_file_is_in_the_package():
     import json
     meta = json.loads((default_model_dir() / "meta.json").read_text(encoding="utf-8"))
     assert meta["model"].startswith("names-crf/") and meta["documents"] >= 5
+
+
+def test_repair_span_makes_paired_marks_whole_and_drops_glue():
+    from kg.extraction.names import repair_span
+
+    def fix(text, name, etype="Event"):
+        s = text.index(name)
+        a, b = repair_span(text, s, s + len(name), etype)
+        return text[a:b]
+
+    assert fix("参加“青山杯”创业大赛的团队", "杯”创业大赛") == "“青山杯”创业大赛"
+    assert fix("落户蓝海高新区(东区)的企业", "蓝海高新区(东区", "Park") == "蓝海高新区"
+    assert fix("据介绍，“青山产学研对接活动”旨在", "“青山产学研对接活动") == "青山产学研对接活动"
+    assert fix("东区隆重举行星河大学科技园揭牌仪式", "东区隆重举行星河大学科技园揭牌仪式") == \
+        "星河大学科技园揭牌仪式"
+    assert fix("星河大学与蓝海公司签约", "星河大学与", "University") == "星河大学"
+    assert fix("以“科技特派员”身份", "“科技特派员”", "Role") == "科技特派员"

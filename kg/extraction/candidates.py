@@ -35,6 +35,8 @@ from kg.extraction.lexicon import load
 #: Types that can take part in an event.
 PARTY_TYPES = frozenset({"Person", "University", "Department", "ResearchInstitute", "Platform",
                          "Company", "Government", "Park", "Organization", "Team"})
+#: Marks that join the members of a list of names.
+LIST_MARKS = frozenset("、，,和及与;；")
 #: Pairs further apart than this (characters between them) get no word features.
 MAX_GAP_WORDS = 40
 
@@ -103,6 +105,23 @@ def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes) ->
             f[f"bw|{tt}|{w}"] = 1.0
     if gap == 0 and not nested:
         f[f"adjacent|{tt}"] = 1.0
+    if not nested:
+        hop_start = _skip_list(text, first, mentions, second["start"])
+        if hop_start > gap_start:
+            f["listed"] = 1.0
+            f[f"listed|{tt}"] = 1.0
+            hop = max(0, gap_end - hop_start)
+            f[f"cgap|{tt}|{_bucket(hop)}"] = 1.0
+            if hop <= MAX_GAP_WORDS:
+                for w in _words(text, tokens, hop_start, gap_end):
+                    f["cbw=" + w] = 1.0
+                    f[f"cbw|{tt}|{w}"] = 1.0
+        tail = _skip_list(text, second, mentions, len(text))
+        if tail > second["end"]:
+            f["second_listed"] = 1.0
+        for w in _words(text, tokens, tail, tail + 8)[:2]:
+            f["after_list=" + w] = 1.0
+            f[f"after_list|{tt}|{w}"] = 1.0
     left = _words(text, tokens, max(0, first["start"] - 6), first["start"])[-2:]
     right = _words(text, tokens, second["end"], second["end"] + 6)[:2]
     for w in left:
@@ -133,6 +152,24 @@ def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes) ->
     return f
 
 
+def _skip_list(text: str, first: dict, mentions, limit: int) -> int:
+    """The end of the list ``first`` heads: from its end, hop over the
+    mentions that follow it separated only by a list mark and at most a
+    short title (``甲、乙和丙``, ``书记甲，副书记乙``), up to ``limit``."""
+    end = first["end"]
+    later = sorted((m for m in mentions if m["start"] >= end and m["end"] <= limit),
+                   key=lambda m: m["start"])
+    for m in later:
+        if m["start"] < end:
+            continue
+        between = text[end:m["start"]]
+        if len(between) > 10 or not between or between[0] not in LIST_MARKS \
+                or any(w in between for w in cue_words()):
+            break
+        end = m["end"]
+    return end
+
+
 def sentence_candidates(text: str, mentions: list[dict], tokens, votes=None) -> list[dict]:
     """Every ordered pair of differently named mentions of one sentence,
     with features; ``votes`` as in :func:`pair_features`."""
@@ -147,6 +184,25 @@ def sentence_candidates(text: str, mentions: list[dict], tokens, votes=None) -> 
                         "subject_type": a["type"], "object_type": b["type"],
                         "features": pair_features(text, a, b, tokens, mentions, cues, votes)})
     return out
+
+
+def _event_reference(event: str, texts: list[str]) -> list[str]:
+    """Whether the party's sentences refer to the event by its kind (the
+    name's ending, e.g. ``仪式`` for a 揭牌仪式) and say someone attends."""
+    lex = load()
+    kind = next((w for w in lex.event_suffixes if event.endswith(w)), event[-2:])
+    attend = lex.triggers.get("participatesIn", ()) + lex.triggers.get("organizes", ())
+    out = []
+    for text in texts:
+        ref = kind in text or kind[-2:] in text
+        att = any(w in text for w in attend)
+        if ref:
+            out.append("xref")
+        if att:
+            out.append("xatt")
+        if ref and att:
+            out.append("xref_att")
+    return sorted(set(out))
 
 
 def event_candidates(sentences, votes=None) -> list[dict]:
@@ -188,6 +244,9 @@ def event_candidates(sentences, votes=None) -> list[dict]:
                 for w in _sentence_cues(sentences[i][0]):
                     f["xcue=" + w] = 1.0
                     f[f"xcue|{t}|{w}"] = 1.0
+            for name_ in _event_reference(event, [sentences[i][0] for i in sents]):
+                f[name_] = 1.0
+                f[f"{name_}|{t}"] = 1.0
             for p in votes.get((name, event), ()):
                 f["rule=" + p] = 1.0
             out.append({"subject": name, "object": event, "subject_type": t,

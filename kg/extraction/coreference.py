@@ -59,7 +59,7 @@ def own_institution(per_sentence) -> dict | None:
     first = {}
     for i, (_, _, mentions) in enumerate(per_sentence):
         for m in mentions:
-            if m["type"] == "University" and m.get("source") != "self":
+            if m["type"] == "University" and m.get("source") != "self" and not is_school(m["name"]):
                 counts[m["name"]] += 1
                 first.setdefault(m["name"], (i, m))
     if not counts:
@@ -69,14 +69,44 @@ def own_institution(per_sentence) -> dict | None:
     return dict(first[name][1])
 
 
+@lru_cache(maxsize=1)
+def disciplines() -> frozenset[str]:
+    """The stems of ``kg/data/disciplines.txt``."""
+    from kg.extraction.lexicon import _lines
+
+    return frozenset(w for line in _lines("disciplines.txt") for w in line.split())
+
+
+def is_school(name: str) -> bool:
+    """Whether ``name`` is a school of some university by its form alone: a
+    …学院, …学部 or …系 whose stem is made only of discipline words.
+
+    >>> is_school("交通与车辆工程学院"), is_school("星河理工学院"), is_school("化工学院")
+    (True, False, True)
+    """
+    suffix = next((s for s in ("学院", "学部", "系") if name.endswith(s)), None)
+    if suffix is None or "大学" in name:
+        return False
+    stem, words = name[: -len(suffix)], disciplines()
+    # longest-first cover of the stem by discipline words
+    reach = {0}
+    for i in range(len(stem)):
+        if i in reach:
+            reach |= {i + len(w) for w in words if stem.startswith(w, i)}
+    return bool(stem) and len(stem) in reach
+
+
 def schools_of(own: dict | None, entities: list[dict]) -> set[str]:
-    """Names typed University that are schools of the article's own
-    university: a …学院 without 大学 or a place in its name, in a 大学's
-    own news (机械工程学院 of 星河大学 is a Department, not a college)."""
-    if own is None or not own["name"].endswith("大学"):
-        return set()
-    return {e["name"] for e in entities if e["type"] == "University" and e["name"].endswith("学院")
-            and "大学" not in e["name"] and not _PLACE.match(e["name"]) and e["name"] != own["name"]}
+    """Names typed University that are schools of a university: by their
+    form (:func:`is_school`), or, in a 大学's own news, a …学院 without 大学
+    or a place in its name (机械工程学院 of 星河大学 is a Department, not a
+    college)."""
+    schools = {e["name"] for e in entities if e["type"] == "University" and is_school(e["name"])}
+    if own is None or not own["name"].endswith(("大学", "大")):
+        return schools - {own["name"]} if own else schools
+    return schools | {e["name"] for e in entities if e["type"] == "University"
+                      and e["name"].endswith("学院") and "大学" not in e["name"]
+                      and not _PLACE.match(e["name"]) and e["name"] != own["name"]}
 
 
 @lru_cache(maxsize=1)

@@ -185,21 +185,40 @@ def extract_document(record: dict, nlp=None) -> dict:
     text, original = normalise(record.get("raw", record.get("text", "")))
     document = dict(record, text=text, original=original, chars=len(text))
     document.pop("raw", None)
-    relations, entities, own = _extract_text(text, record, nlp, offset=0)
+    when = _dated_document(document, text)
+    relations, entities, own = _extract_text(text, record, nlp, offset=0, doc_date=when)
     if own:
         document["own"] = own
     return {"document": document, "entities": entities, "relations": relations}
 
 
-def _extract_text(text: str, record: dict, nlp, offset: int) -> tuple[list, list]:
+def _dated_document(document: dict, text: str | None) -> str | None:
+    """Set the document's date keys (:func:`kg.extraction.dates.document_date`)
+    and return its date (``None``: undated, ``date_missing`` says why)."""
+    from kg.extraction.dates import document_date
+
+    found = document_date(text, meta=document.pop("published", None),
+                          filename=document.get("doc"))
+    document.update(date=found["date"], date_precision=found["precision"],
+                    date_source=found["source"], date_evidence=found["evidence"],
+                    date_missing=found["missing"])
+    return found["date"]
+
+
+def _extract_text(text: str, record: dict, nlp, offset: int,
+                  doc_date: str | None = None) -> tuple[list, list]:
     """Relations and entity records of one cleaned text (a whole document
-    or one block of it, starting at ``offset``)."""
+    or one block of it, starting at ``offset``), each relation dated
+    (:func:`kg.extraction.dates.date_relations`)."""
+    from kg.extraction.dates import date_relations
+
     doc = nlp(text)
     relations = []
     for rel in _dedupe(doc._.relations or []):
         rel = dict(rel, doc=record["doc"], doc_id=record["doc_id"], extractor=EXTRACTOR,
                    start=rel["start"] + offset, end=rel["end"] + offset)
         relations.append(rel)
+    relations = date_relations(relations, text, doc_date, offset=offset)
     used = {r["subject"] for r in relations} | {r["object"] for r in relations}
     entities = []
     for ent in doc._.entities or []:
@@ -216,14 +235,18 @@ def _extract_streamed(record: dict, nlp) -> dict:
     from kg.extraction.reading import iter_blocks
 
     relations, entity_lists, offset = [], [], 0
+    document = dict(record, text=None, original=None)
+    when, first = None, True
     for block in iter_blocks(record["path"], record["encoding"]):
         text, _ = normalise(block)
-        block_relations, block_entities, _ = _extract_text(text, record, nlp, offset)
+        if first:       # the head of the file holds its date line
+            when, first = _dated_document(document, text), False
+        block_relations, block_entities, _ = _extract_text(text, record, nlp, offset, when)
         relations.extend(block_relations)
         entity_lists.append(block_entities)
         offset += len(text) + 1  # blocks are joined by a line break
     entities = [dict(e, docs=[record["doc"]]) for e in merge_entities(entity_lists)]
-    document = dict(record, text=None, original=None, chars=max(offset - 1, 0))
+    document["chars"] = max(offset - 1, 0)
     return {"document": document, "entities": entities, "relations": _dedupe(relations)}
 
 

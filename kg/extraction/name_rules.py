@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extraction.lexicon import load, segmenter_tags
+from kg.extraction.lexicon import _longest_first, _words, load, segmenter_tags
 
 #: Longest organisation or event name, in characters.
 MAX_NAME = 34
@@ -1118,6 +1118,51 @@ def _outermost(mentions: list[dict]) -> list[dict]:
     return keep
 
 
+@lru_cache(maxsize=1)
+def _unit_re() -> re.Pattern:
+    lex = load()
+    endings = _longest_first(_words("admin_units.txt"))
+    titles = "|".join(map(re.escape, lex.titles))
+    return re.compile(rf"(?:{'|'.join(map(re.escape, endings))})"
+                      rf"(?=(?:[\u4e00-\u9fff]{{2,3}})?(?:{titles}|负责人))")
+
+
+#: What may stand just before a unit named on its own.
+UNIT_BEFORE = re.compile(r"(^|[，,、。；;：:“（(\s]|我校|学校|本校|校|我院|院|由|和|及|与|以及)$")
+#: Words of the article's own institution that stand before its units (校科研处).
+SELF_PREFIXES = ("我校", "学校", "本校", "校", "我院", "院")
+#: Characters a unit's own name never holds (verbs, particles).
+NOT_IN_UNITS = frozenset("的了在是由为对向从将把被于等各位名")
+
+
+def find_units(text: str, known: list[dict]) -> list[dict]:
+    """Administrative units named on their own before a post (科研处处长,
+    教育培训部某某部长): Departments whose parent the article makes clear.
+
+    >>> [m["text"] for m in find_units("校科研部副部长、产学研与服务处处长某某出席", [])]
+    ['科研部', '产学研与服务处']
+    """
+    out = []
+    for match in _unit_re().finditer(text):
+        end = match.end()
+        if any(m["start"] < end and match.start() < m["end"] for m in known):
+            continue
+        best = None
+        for start in range(max(0, match.start() - 9), match.start() - 1):
+            stem = text[start:match.start()]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or set(stem) & NOT_IN_UNITS:
+                continue
+            if stem[0] in "与和及" or stem[-1] in "与和及" or stem.startswith(SELF_PREFIXES):
+                continue
+            if UNIT_BEFORE.search(text[:start]):
+                best = start
+                break
+        if best is not None:
+            out.append({"start": best, "end": end, "text": text[best:end], "name": text[best:end],
+                        "type": "Department", "source": "unit"})
+    return out
+
+
 def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> list[dict]:
     """All entity mentions of ``text``, sorted by start (nested ones included).
 
@@ -1150,6 +1195,7 @@ def recognize(text: str, token_spans: list[tuple[int, int]] | None = None) -> li
     orgs = orgs + find_described_firms(text, orgs + quoted + events)
     orgs = orgs + find_places(text, orgs + quoted, toks)
     orgs = orgs + expand_elided_units(text, orgs)
+    orgs = orgs + find_units(text, orgs + quoted + events)
     persons = find_persons(text, orgs)
     persons += find_bare_persons(text, orgs + quoted + events + persons)
     teams = find_teams(text, orgs)

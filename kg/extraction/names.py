@@ -201,6 +201,90 @@ class NameTagger:
         return cls()._open(Path(folder) / MODEL_FILE)
 
 
+#: Paired marks a name holds whole or not at all.
+PAIRS = (("“", "”"), ("《", "》"), ("(", ")"), ("（", "）"), ("「", "」"), ("‘", "’"))
+#: How far outside a span its missing partner mark is looked for.
+PAIR_REACH = 12
+#: Characters that join names, never start or end one (LAC glues them on).
+JOINERS = frozenset("与和及、，,")
+#: Verbs that open a clause before an event's name (``某区隆重举行某仪式``).
+EVENT_OPENERS = ("举行", "举办", "召开")
+
+
+def _unmatched(name: str, opening: str, closing: str) -> tuple[int | None, int | None]:
+    """Index of the first closing mark without its opening one, and of the
+    last opening mark left open."""
+    stack, first_close = [], None
+    for i, ch in enumerate(name):
+        if ch == opening:
+            stack.append(i)
+        elif ch == closing:
+            if stack:
+                stack.pop()
+            elif first_close is None:
+                first_close = i
+    return first_close, (stack[-1] if stack else None)
+
+
+def repair_span(text: str, start: int, end: int, etype: str) -> tuple[int, int]:
+    """A tagger span with its paired marks made whole and its glue removed.
+
+    A closing quote or bracket without its opening one takes the opening
+    mark in from just before the span (``杯”某大赛`` → ``“某某杯”某大赛``) or
+    is cut off; an opening mark left open is closed from just after the
+    span when the name starts with it, else the name ends before it
+    (``某高新区(某区`` → ``某高新区``); a name wholly in quotes loses them;
+    joining characters at either end go; an event's name starts after the
+    verb that opens its clause (``某区隆重举行某仪式`` → ``某仪式``).
+
+    >>> t = "在“星河杯”创新大赛上"
+    >>> s, e = repair_span(t, 5, 10, "Event"); t[s:e]
+    '“星河杯”创新大赛'
+    >>> t = "蓝海高新区(东区)的企业"
+    >>> s, e = repair_span(t, 0, 8, "Park"); t[s:e]
+    '蓝海高新区'
+    >>> t = "据悉，“星河科技对接活动”旨在"
+    >>> s, e = repair_span(t, 3, 12, "Event"); t[s:e]
+    '星河科技对接活动'
+    >>> t = "东区隆重举行星河大学科技园揭牌仪式"
+    >>> s, e = repair_span(t, 0, 17, "Event"); t[s:e]
+    '星河大学科技园揭牌仪式'
+    """
+    for opening, closing in PAIRS:
+        close_at, open_at = _unmatched(text[start:end], opening, closing)
+        if close_at is not None:
+            left = text[max(0, start - PAIR_REACH):start]
+            j = left.rfind(opening)
+            if j >= 0 and closing not in left[j:] and opening not in "(（":
+                start = start - len(left) + j
+            else:
+                start = start + close_at + 1
+        close_at, open_at = _unmatched(text[start:end], opening, closing)
+        if open_at is not None:
+            right = text[end:end + PAIR_REACH]
+            k = right.find(closing)
+            if open_at == 0 and k >= 0 and opening not in right[:k]:
+                end = end + k + 1
+            elif open_at == 0:
+                start += 1
+            else:
+                end = start + open_at
+        name = text[start:end]
+        if len(name) > 2 and name[0] == opening and name[-1] == closing \
+                and _unmatched(name[1:-1], opening, closing) == (None, None):
+            start, end = start + 1, end - 1
+    while end - start > 1 and text[start] in JOINERS:
+        start += 1
+    while end - start > 1 and text[end - 1] in JOINERS:
+        end -= 1
+    if etype == "Event":
+        name = text[start:end]
+        cut = max((name.rfind(v) + len(v) for v in EVENT_OPENERS if v in name[1:]), default=0)
+        if cut and len(name) - cut >= 4:
+            start += cut
+    return start, end
+
+
 def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     """Mention dicts of one sentence from the tagger's ``(start, end, type)``
     spans.
@@ -225,6 +309,7 @@ def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     out = []
     by_span = {(m["start"], m["end"]): m for m in rules}
     for s, e, etype in spans:
+        s, e = repair_span(text, s, e, etype)
         surface = text[s:e]
         if len(surface.strip()) < 2:
             continue

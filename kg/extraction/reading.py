@@ -12,6 +12,9 @@ Document record::
     {"doc": "a.txt", "doc_id": "6e1f…", "path": "news/a.txt",
      "encoding": "gb18030", "format": "txt", "raw": "西安交通大学与…"}
 
+An HTML page whose metadata gives its publication date also has
+``"published"`` (that date as written; see :func:`html_date`).
+
 ``doc_id`` is the first 16 hex digits of the SHA-256 of ``raw`` encoded as
 UTF-8. It is computed over the *decoded* text, so the same article saved in
 GBK and in UTF-8 gets the same id, and it does not change when a file is
@@ -64,7 +67,7 @@ __all__ = [
     "IngestError", "SUFFIXES", "HUGE_FILE_BYTES", "BLOCK_CHARS",
     "read_document", "describe_document", "iter_documents", "iter_blocks",
     "sniff_encoding", "decode_bytes", "plausibility", "make_doc_id",
-    "html_to_text", "markdown_to_text",
+    "html_to_text", "html_date", "markdown_to_text",
 ]
 
 #: File suffix → ``format`` of the record. Only these are read from folders.
@@ -651,7 +654,7 @@ def _is_chrome_line(line: str) -> bool:
     return any(lowered.startswith(p) for p in _BOILERPLATE["line_prefixes"])
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: "str | BeautifulSoup") -> str:
     """Reduce an HTML page to the text of its article.
 
     Drops scripts, styles, forms, navigation, page headers and footers,
@@ -664,8 +667,8 @@ def html_to_text(html: str) -> str:
 
     Parameters
     ----------
-    html : str
-        The decoded page.
+    html : str or BeautifulSoup
+        The decoded page (or its parse, which is then consumed).
 
     Returns
     -------
@@ -678,7 +681,7 @@ def html_to_text(html: str) -> str:
     ...              "<article><p>大学与企业签约。</p><p>双方共建实验室。</p></article>")
     '大学与企业签约。\\n双方共建实验室。'
     """
-    soup = BeautifulSoup(html, "lxml")
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
     root = soup.body or soup
     _drop_boilerplate(root)
     main = _main_element(root)
@@ -688,6 +691,46 @@ def html_to_text(html: str) -> str:
     if headline and headline not in lines[:1]:
         lines.insert(0, headline)
     return "\n".join(lines)
+
+
+#: HTML metadata that gives a page's publication date, in order of trust:
+#: ``<meta property|name|itemprop=…>`` values, then ``<time datetime>``.
+_DATE_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
+              "publishdate", "publish_date", "dc.date.issued", "dc.date", "dcterms.issued",
+              "dcterms.date", "date")
+
+
+def html_date(html: "str | BeautifulSoup") -> str | None:
+    """The publication date an HTML page's metadata gives, as written
+    (``article:published_time``, ``pubdate``, ``itemprop="datePublished"``,
+    Dublin Core, ``<time datetime>`` or ``<time pubdate>``), or ``None``.
+
+    >>> html_date('<meta property="article:published_time" content="2024-01-15T08:00:00+08:00">')
+    '2024-01-15T08:00:00+08:00'
+    >>> html_date('<p>发布于 <time datetime="2019-03-21">3月21日</time></p>')
+    '2019-03-21'
+    >>> html_date("<p>无日期</p>") is None
+    True
+    """
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        value = (tag.get("content") or "").strip()
+        if key in _DATE_META and value and key not in found:
+            found[key] = value
+    for key in _DATE_META:
+        if key in found:
+            return found[key]
+    for tag in soup.find_all(attrs={"itemprop": re.compile("^datePublished$", re.I)}):
+        value = (tag.get("datetime") or tag.get("content") or tag.get_text()).strip()
+        if value:
+            return value
+    for tag in soup.find_all("time"):
+        value = (tag.get("datetime") or "").strip()
+        if value:
+            return value
+    return None
 
 
 # --- Markdown -----------------------------------------------------------------
@@ -883,8 +926,15 @@ def read_document(path: str | os.PathLike) -> dict:
         return {**_record(path_obj, doc_id, encoding, fmt), "raw": raw}
     text, encoding = decode_bytes(data, name)
     del data
+    published = None
+    if fmt == "html":           # parsed once: its date, then its article
+        text = BeautifulSoup(text, "lxml")
+        published = html_date(text)
     raw = _reduce(text, fmt, name)
-    return {**_record(path_obj, make_doc_id(raw), encoding, fmt), "raw": raw}
+    record = {**_record(path_obj, make_doc_id(raw), encoding, fmt), "raw": raw}
+    if published:
+        record["published"] = published    # the page's own date (not in doc_id)
+    return record
 
 
 def describe_document(path: str | os.PathLike) -> dict:

@@ -7,7 +7,8 @@
  *
  * What tests and benchmarks use is exposed on window: kgNetwork, kgNodes,
  * kgEdges (the full vis DataSets), kgNodesView, kgEdgesView (the filtered
- * DataViews), kgFind(query) -> node id, kgFocus(id), kgReady / kgReadyAt
+ * DataViews), kgFind(query) -> node id, kgFocus(id), kgSetPeriod(from, to,
+ * undated) (the period filter, when the data has dated statements), kgReady / kgReadyAt
  * (set after the first drawing once the layout is settled).
  */
 (function () {
@@ -37,6 +38,7 @@
       var source = [ev.doc];
       if (ev.trigger) { source.push("trigger " + ev.trigger); }
       if (ev.confidence !== null && ev.confidence !== undefined) { source.push("confidence " + ev.confidence); }
+      if (ev.date) { source.push("dated " + ev.date); }
       li.appendChild(el("div", source.join(" · "), "kg-tip-doc"));
       ul.appendChild(li);
     });
@@ -85,14 +87,36 @@
   });
 
   var typeOn = {}, predicateOn = {}, clusterOn = {};
+  // period filter: an edge shows when one of its statements is dated in
+  // [from, to] (or is undated, with the box ticked); a node with relations
+  // shows when one of them does
+  var period = { from: null, to: null, undated: true, active: false };
+  var periodNodes = {};
+  function edgeInPeriod(e) {
+    if (!period.active) { return true; }
+    if (e.undated && period.undated) { return true; }
+    return (e.years || []).some(function (y) {
+      return (period.from === null || y >= period.from) && (period.to === null || y <= period.to);
+    });
+  }
+  function updatePeriodNodes() {
+    periodNodes = {};
+    data.edges.forEach(function (e) {
+      if (edgeInPeriod(e)) { periodNodes[e.subject] = true; periodNodes[e.object] = true; }
+    });
+  }
+  var degree = {};
+  data.edges.forEach(function (e) { degree[e.subject] = 1; degree[e.object] = 1; });
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
   var nodesView = new vis.DataView(nodes, { filter: function (item) {
     var m = meta[item.id];
+    if (period.active && degree[m.name] && !periodNodes[m.name]) { return false; }
     return typeOn[m.type] !== false && (m.cluster === null || clusterOn[m.cluster] !== false);
   } });
   var edgesView = new vis.DataView(edges, { filter: function (item) {
-    return predicateOn[emeta[item.id].predicate] !== false;
+    var e = emeta[item.id];
+    return predicateOn[e.predicate] !== false && edgeInPeriod(e);
   } });
 
   var options = {
@@ -217,6 +241,46 @@
     data.legend.clusters.forEach(function (c) {
       addFilter("kg-filter-clusters", "cluster", c, "cluster " + c, clusterCounts[c] || 0, null, clusterOn, nodesView);
     });
+  }
+
+  // --- period ----------------------------------------------------------------
+  var years = data.legend.years || [];
+  if (years.length) {
+    document.getElementById("kg-period-section").hidden = false;
+    var fromBox = document.getElementById("kg-year-from");
+    var toBox = document.getElementById("kg-year-to");
+    var undatedBox = document.getElementById("kg-undated");
+    var periodStatus = document.getElementById("kg-period-status");
+    [fromBox, toBox].forEach(function (box) {
+      box.min = years[0]; box.max = years[years.length - 1];
+    });
+    fromBox.value = years[0];
+    toBox.value = years[years.length - 1];
+    function applyPeriod() {
+      var f = parseInt(fromBox.value, 10), t = parseInt(toBox.value, 10);
+      period.from = isNaN(f) ? null : f;
+      period.to = isNaN(t) ? null : t;
+      period.undated = undatedBox.checked;
+      period.active = period.from !== years[0] || period.to !== years[years.length - 1] || !period.undated;
+      updatePeriodNodes();
+      edgesView.refresh();
+      nodesView.refresh();
+      var shown = data.edges.filter(edgeInPeriod).length;
+      periodStatus.textContent = shown + " of " + data.edges.length + " relations shown";
+    }
+    [fromBox, toBox, undatedBox].forEach(function (box) {
+      box.addEventListener("change", applyPeriod);
+      box.addEventListener("input", applyPeriod);
+    });
+    window.kgSetPeriod = function (from, to, undated) {
+      fromBox.value = from === null ? "" : from;
+      toBox.value = to === null ? "" : to;
+      undatedBox.checked = undated !== false;
+      applyPeriod();
+    };
+    periodStatus.textContent = data.edges.length + " relations; statements dated " +
+      years[0] + (years.length > 1 ? "–" + years[years.length - 1] : "") +
+      (data.legend.undated ? ", " + data.legend.undated + " undated" : "");
   }
 
   // --- search ----------------------------------------------------------------
