@@ -1,16 +1,18 @@
-"""Which part of the graph a question looks at: filters by entity type and
-predicate, parsed once from what a user gave and applied to a projection.
+"""Which part of the graph a question looks at: a period, entity types and
+predicates, parsed once from what a user gave.
 
-``kg serve`` passes the same :class:`GraphFilter` to every answer it draws
-(an entity's neighbourhood, "who connects"): one parser validates the
-parameters (an unknown type is a one-line error, not an empty picture) and
-one method gives the filtered graph, a read-only view of the projection, so
-nothing is copied.
+``kg serve`` passes the same :class:`GraphFilter` to every answer: one
+parser validates the parameters (an unknown type or a date that is no date
+is a one-line error, not an empty picture).  The period (``since``,
+``until``: :class:`kg.period.Period`) chooses which statements are read —
+the server answers from that period's analysis (:func:`kg.analysis.analysis`
+with ``period``, saved apart), as the CLI's ``--since``/``--until`` do; the
+types and predicates then narrow what is drawn and searched
+(:meth:`GraphFilter.apply`: a read-only view, nothing copied).
 
 A new criterion is one more field: its parameter read in
 :meth:`GraphFilter.from_params`, its test in :meth:`GraphFilter.keeps_node`
-or :meth:`GraphFilter.keeps_edge`.  A period (``since``/``until``, once the
-evidence carries dates) is an edge test on the evidence of each relation.
+or :meth:`GraphFilter.keeps_edge`.
 
 Example
 -------
@@ -26,7 +28,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import networkx as nx
@@ -59,7 +61,9 @@ def _names(value, known: tuple[str, ...], what: str) -> frozenset | None:
 
 @dataclass(frozen=True)
 class GraphFilter:
-    """Entity types and predicates to keep (``None``: all of them).
+    """Entity types and predicates to keep (``None``: all of them), and the
+    period whose statements are read (``since``, ``until``: normalised date
+    strings, ``None``: open).
 
     Frozen and hashable, so an answer computed on a filtered graph can be
     cached under its filter.
@@ -67,15 +71,20 @@ class GraphFilter:
 
     types: frozenset | None = None
     predicates: frozenset | None = None
+    since: str | None = None
+    until: str | None = None
 
     @classmethod
     def from_params(cls, params: Mapping) -> "GraphFilter":
         """The filter of query parameters ``types`` and ``predicates``
-        (comma-separated, or repeated); raises :class:`FilterError` for a
-        name that is no entity type or predicate.
+        (comma-separated, or repeated), ``since`` and ``until`` (``YYYY``,
+        ``YYYY-MM`` or ``YYYY-MM-DD``); raises :class:`FilterError` for a
+        name that is no entity type or predicate, or a date that is none.
 
         >>> GraphFilter.from_params({"predicates": "builds, signswith"}).predicates == {"builds", "signsWith"}
         True
+        >>> GraphFilter.from_params({"since": "2021", "until": "2022-6"}).period
+        Period(since='2021', until='2022-06')
         """
         getlist = getattr(params, "getlist", None)
 
@@ -85,12 +94,37 @@ class GraphFilter:
                 return values or None
             return params.get(key)
 
+        from kg.period import Period
+
+        def one(key):
+            value = get(key)
+            value = value[0] if isinstance(value, list) else value
+            return value.strip() if value and value.strip() else None
+
+        try:
+            period = Period.parse(one("since"), one("until"))
+        except ValueError as exc:
+            raise FilterError(f"period: {exc}") from None
         return cls(types=_names(get("types"), ENTITY_TYPES, "entity type"),
-                   predicates=_names(get("predicates"), PREDICATES, "predicate"))
+                   predicates=_names(get("predicates"), PREDICATES, "predicate"),
+                   since=period.since, until=period.until)
+
+    @property
+    def period(self):
+        """The :class:`kg.period.Period` of ``since`` and ``until``
+        (empty: all time)."""
+        from kg.period import Period
+
+        return Period(self.since, self.until)
+
+    def without_period(self) -> "GraphFilter":
+        """The same types and predicates, over all time."""
+        return replace(self, since=None, until=None)
 
     @property
     def active(self) -> bool:
-        """Whether anything is filtered out."""
+        """Whether a type or a predicate is filtered out (the period is
+        applied by choosing the period's analysis, not here)."""
         return self.types is not None or self.predicates is not None
 
     def keeps_node(self, data: Mapping) -> bool:
@@ -118,4 +152,5 @@ class GraphFilter:
             out["types"] = ",".join(sorted(self.types))
         if self.predicates is not None:
             out["predicates"] = ",".join(sorted(self.predicates))
+        out.update({k: v for k, v in (("since", self.since), ("until", self.until)) if v})
         return out

@@ -12,8 +12,10 @@ cluster scores, loaded once), serving
   statement with its sentence and document), walk from entity to entity;
   "who connects" two entities, the paths drawn and listed with evidence;
   the brokers and clusters tables; a SPARQL box whose results download as
-  CSV or JSON.  Filters by entity type and predicate apply to the drawings
-  and paths (:class:`kg.filters.GraphFilter`);
+  CSV or JSON.  A period (``since``, ``until``) chooses the statements
+  every answer reads, as the CLI's ``--since``/``--until``; entity types
+  and predicates narrow the drawings and paths
+  (:class:`kg.filters.GraphFilter`);
 * ``/api/…`` — the JSON behind the page, in the shapes the CLI prints with
   ``--json`` (the same library functions make both):
 
@@ -130,21 +132,32 @@ class Explorer:
         self.workers = workers
         self._lock = threading.RLock()
         self._analysis = None
+        self._periods: OrderedDict = OrderedDict()
         self._indexes: OrderedDict = OrderedDict()
-        self._overlays = None
+        self._overlays: dict = {}
         self.load()
 
     # -- the analysis --
-    def load(self):
-        """The analysis of the store's current state (loaded once)."""
+    def load(self, period=None):
+        """The analysis of the store's current state (loaded once), or of
+        the statements of ``period`` (a :class:`kg.period.Period`: computed
+        and saved apart the first time it is asked for; the last few kept)."""
+        from kg.analysis import analysis
+
         with self._lock:
             if self._analysis is None:
-                from kg.analysis import analysis
-
                 self._analysis = analysis(self.store)
+                self._periods.clear()
                 self._indexes.clear()
-                self._overlays = None
-            return self._analysis
+                self._overlays = {}
+            if not period:
+                return self._analysis
+            if period not in self._periods:
+                self._periods[period] = analysis(self.store, period=period)
+                while len(self._periods) > 4:
+                    self._periods.popitem(last=False)
+            self._periods.move_to_end(period)
+            return self._periods[period]
 
     def changed(self) -> None:
         """The store was changed (an update): reload the analysis when next asked."""
@@ -156,7 +169,7 @@ class Explorer:
         return self.load().graph
 
     def _index(self, flt: GraphFilter):
-        a = self.load()
+        a = self.load(flt.period)
         if not flt.active:
             return a.graph, a.connect_index()
         with self._lock:
@@ -170,27 +183,30 @@ class Explorer:
             self._indexes.move_to_end(flt)
             return self._indexes[flt]
 
-    def overlays(self) -> tuple[dict, dict]:
-        """``(cluster ids, broker scores)`` of every entity, for drawings."""
+    def overlays(self, period=None) -> tuple[dict, dict]:
+        """``(cluster ids, broker scores)`` of every entity (of ``period``),
+        for drawings."""
         with self._lock:
-            if self._overlays is None:
-                a = self.load()
-                self._overlays = (a.cluster_ids(), a.broker_scores())
-            return self._overlays
+            a = self.load(period)
+            if id(a) not in self._overlays:
+                self._overlays[id(a)] = (a, a.cluster_ids(), a.broker_scores())
+            return self._overlays[id(a)][1:]
 
     # -- the answers (the shapes of the CLI's --json) --
-    def search(self, q: str, limit: int = 10) -> list[dict]:
-        """:func:`kg.connect.search` (``kg search --json``)."""
+    def search(self, q: str, limit: int = 10, *, flt: GraphFilter = GraphFilter()) -> list[dict]:
+        """:func:`kg.connect.search` (``kg search --json``), among the
+        entities of the filter's period."""
         from kg.connect import search
 
-        a = self.load()
+        a = self.load(flt.period)
         return search(a.graph, q, index=a.connect_index(), limit=limit)
 
-    def entity(self, name: str) -> dict:
-        """:func:`kg.card.card` (``kg show --json``)."""
+    def entity(self, name: str, *, flt: GraphFilter = GraphFilter()) -> dict:
+        """:func:`kg.card.card` (``kg show --json``, with ``--since``/``--until``
+        the filter's period)."""
         from kg.card import card
 
-        a = self.load()
+        a = self.load(flt.period)
         return card(a.graph, name, cluster_result=a.clusters, broker_rows=a.brokers,
                     index=None if name in a.graph else a.connect_index())
 
@@ -205,19 +221,21 @@ class Explorer:
     def brokers(self, *, top: int = 20, sort: str = "triple_helix", all_types: bool = False,
                 flt: GraphFilter = GraphFilter()) -> list[dict]:
         """:func:`kg.brokerage.rank_brokers` of the saved scores (``kg brokers
-        --json``); with a type filter, only entities of those types."""
+        --json``, of the filter's period); with a type filter, only entities
+        of those types."""
         from kg.brokerage import rank_brokers
 
-        a = self.load()
+        a = self.load(flt.period)
         rows = a.brokers
         if flt.types is not None:
             rows = [r for r in rows if r.get("type") in flt.types]
         return rank_brokers(rows, a.graph, top=top, sort=sort, actors_only=not all_types)
 
-    def clusters(self, *, min_size: int = 3) -> dict:
-        """The saved :func:`kg.clusters.clusters` (``kg clusters --json``)."""
-        result = dict(self.load().clusters or {"method": "louvain", "clusters": [],
-                                                "modularity": 0.0})
+    def clusters(self, *, min_size: int = 3, flt: GraphFilter = GraphFilter()) -> dict:
+        """The saved :func:`kg.clusters.clusters` (``kg clusters --json``, of
+        the filter's period)."""
+        result = dict(self.load(flt.period).clusters or {"method": "louvain", "clusters": [],
+                                                          "modularity": 0.0})
         result["clusters"] = [c for c in result.get("clusters", []) if c["size"] >= min_size]
         return result
 
@@ -229,7 +247,7 @@ class Explorer:
         connects" answer laid out as its paths."""
         from kg import viewer
 
-        cluster, score = self.overlays()
+        cluster, score = self.overlays(flt.period)
         if x is not None or y is not None:
             if x is None or y is None:
                 raise BadParameter("x, y", "give both ends of the question")
@@ -359,7 +377,10 @@ def _filter(params) -> GraphFilter:
     try:
         return GraphFilter.from_params(params)
     except FilterError as exc:
-        raise BadParameter("types" if "type" in str(exc) else "predicates", str(exc)) from None
+        text = str(exc)
+        name = ("since, until" if text.startswith("period:") else
+                "types" if "entity type" in text else "predicates")
+        raise BadParameter(name, text.removeprefix("period: ")) from None
 
 
 def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
@@ -417,10 +438,10 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
 
     def search(params, request):
         q = _text(params, "q", required=True)
-        return explorer.search(q, _int(params, "limit", 10, 1, 100))
+        return explorer.search(q, _int(params, "limit", 10, 1, 100), flt=_filter(params))
 
     def entity(params, request):
-        return explorer.entity(request.path_params["name"])
+        return explorer.entity(request.path_params["name"], flt=_filter(params))
 
     def connect(params, request):
         return explorer.connect(_text(params, "x", True), _text(params, "y", True),
@@ -434,7 +455,8 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
                                 all_types=_flag(params, "all_types"), flt=_filter(params))
 
     def clusters(params, request):
-        return explorer.clusters(min_size=_int(params, "min_size", 3, 1, 1_000_000))
+        return explorer.clusters(min_size=_int(params, "min_size", 3, 1, 1_000_000),
+                                 flt=_filter(params))
 
     def view(params, request):
         return explorer.view(around=_text(params, "around"),

@@ -138,7 +138,8 @@ def _hostile_result() -> dict:
                            "object": HOSTILE_NAME, "subject_type": "University",
                            "object_type": "Platform", "evidence": HOSTILE_SENTENCE,
                            "start": start, "end": len(HOSTILE_SENTENCE), "trigger": "共建",
-                           "confidence": 1.0, "title": None}]}
+                           "confidence": 1.0, "title": None,
+                           "date": "2023-05-01"}]}     # the only dated statement
 
 
 @pytest.fixture(scope="session")

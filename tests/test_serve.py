@@ -110,6 +110,25 @@ def test_filters_narrow_the_drawing_and_the_paths(kg_server):
     assert none["paths"] == []
 
 
+def test_a_period_reads_only_its_statements(kg_server, seeds_store):
+    """The hostile document's statement is the only one dated (2023-05-01):
+    in 2023, 西安交通大学 builds that platform and does nothing else."""
+    uni = "/api/entity/" + urllib.parse.quote("西安交通大学")
+    _, card = api(kg_server, uni, since="2023", until="2023-12")
+    assert [r["object"] for r in card["out"]] == [HOSTILE_NAME] and card["in"] == []
+    _, view = api(kg_server, "/api/view", around="西安交通大学", hops=2, since="2023")
+    assert sorted(n["name"] for n in view["nodes"]) == sorted(["西安交通大学", HOSTILE_NAME])
+    assert api(kg_server, "/api/brokers", top=5, all_types=1, since="2023")[1] == same(
+        cli_json(seeds_store, "brokers", "--top", "5", "--all-types", "--since", "2023"))
+    assert api(kg_server, "/api/search", q="西安交通大学", since="2023")[1][0]["name"] == "西安交通大学"
+    status, _ = api(kg_server, uni, until="2022")           # nothing dated before
+    assert status == 404
+    status, body = api(kg_server, uni, since="2023-13")
+    assert status == 400 and body["error"]["line"].startswith("kg: E701 bad parameter since, until")
+    status, body = api(kg_server, uni, since="2024", until="2023")
+    assert status == 400 and "before it starts" in body["error"]["message"]
+
+
 def test_views_for_the_page(kg_server):
     _, overview = api(kg_server, "/api/view")
     assert 0 < len(overview["nodes"]) <= 150

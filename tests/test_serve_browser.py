@@ -224,6 +224,20 @@ def test_type_filter_redraws_without_that_type(app):
     app.assert_clean()
 
 
+def test_period_boxes_redraw_with_that_period_only(app):
+    app.open("#entity/" + urllib.parse.quote("西安交通大学"), state="entity:西安交通大学")
+    assert app.js("kgApp.data.nodes.length") > 2
+    app.page.click("#kg-filters summary")
+    app.js("kgApp.state = 'refiltering'")
+    app.page.fill("#kg-since", "2023")
+    app.page.press("#kg-since", "Enter")
+    app.page.locator("#kg-until").focus()                 # a change event
+    app.wait("entity:西安交通大学")
+    assert sorted(app.js("kgApp.data.nodes.map(n => n.name)")) == sorted(["西安交通大学", HOSTILE_NAME])
+    assert app.page.locator("#kg-card .kg-stmt").count() == 1
+    app.assert_clean()
+
+
 def test_screenshot_of_the_page_is_drawn(app):
     app.open("#entity/" + urllib.parse.quote("清远高新区"), state="entity:清远高新区")
     colours = png_colours(app.page.locator("#kg-graph canvas").screenshot())

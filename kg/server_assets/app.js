@@ -64,7 +64,14 @@
     });
     return out;
   }
-  function withFilters(params) { return Object.assign({}, params, filters()); }
+  function withFilters(params) {
+    var out = Object.assign({}, params, filters());
+    ["since", "until"].forEach(function (k) {
+      var v = $("kg-" + k).value.trim();
+      if (v) { out[k] = v; }
+    });
+    return out;
+  }
 
   // --- the graph -----------------------------------------------------------------
   var drawThreshold = 11;   // as the viewer: labels under 10 px are left to labels.js
@@ -179,7 +186,7 @@
     $("kg-search").value = name;
     if (hops) { $("kg-hops").value = String(hops); }
     var h = $("kg-hops").value;
-    return Promise.all([api("/api/entity/" + encodeURIComponent(name)),
+    return Promise.all([api("/api/entity/" + encodeURIComponent(name), withFilters({})),
                         api("/api/view", withFilters({ around: name, hops: h }))])
       .then(function (got) {
         showCard(got[0]);
@@ -263,7 +270,7 @@
     }).catch(function (err) { status(err.message); });
   }
   function openClusters() {
-    return api("/api/clusters").then(function (result) {
+    return api("/api/clusters", withFilters({})).then(function (result) {
       var box = clear($("kg-clusters"));
       box.appendChild(el("h2", result.clusters.length + " clusters (" + result.method + ", modularity " + num(result.modularity) + ")"));
       box.appendChild(table(["id", "label", "members", "mostly", "central members"],
@@ -364,7 +371,7 @@
     }, 150);
   }
   function best(q) {
-    return api("/api/search", { q: q, limit: 1 }).then(function (found) {
+    return api("/api/search", withFilters({ q: q, limit: 1 })).then(function (found) {
       if (!found.length) { throw new Error("No entity matches “" + q + "”."); }
       return found[0].name;
     });
@@ -385,6 +392,7 @@
       if (location.hash === target) { route(); } else { location.hash = target; }
     }).catch(function (err) { status(err.message); });
   });
+  ["kg-since", "kg-until"].forEach(function (id) { $(id).addEventListener("change", route); });
   $("kg-sparql-form").addEventListener("submit", function (event) { event.preventDefault(); runSparql(); });
   $("kg-query").addEventListener("input", downloadLinks);
   $("kg-endpoint").textContent = location.origin + "/sparql";
