@@ -198,3 +198,11 @@ def test_unit_short_word_after_its_university():
     assert ("星河大学就创中心", "Department") in mentions("星河大学就创中心副主任王立新表示")
     found = mentions("星河大学和南湖高新区管委会签约")
     assert ("星河大学", "University") in found and ("南湖高新区管委会", "Government") in found
+
+
+def test_a_park_name_does_not_take_in_the_verb_of_coming():
+    from kg.extraction.name_rules import recognize
+
+    for text in ("青山区科委领导前来星光科技园调研。", "不少人到星光科技园参观。"):
+        assert [(m["text"], m["type"]) for m in recognize(text) if m["type"] == "Park"] == \
+            [("星光科技园", "Park")]

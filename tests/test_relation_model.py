@@ -67,6 +67,17 @@ def test_combine_keeps_rules_the_model_accepts_and_adds_its_own():
     assert got == {("甲", "signsWith", "乙"): 0.9, ("丁", "affiliatedWith", "甲"): 0.8}
 
 
+def test_combine_adds_one_post_per_person_and_sentence():
+    rules = [{"subject": "丁", "predicate": "affiliatedWith", "object": "甲", "confidence": 0.9,
+              "start": 0}]
+    cands = [{"subject": s, "object": o, "subject_type": "Person", "object_type": "University",
+              "evidence": "s", "start": 0, "end": 1} for s, o in (("丁", "乙"), ("戊", "乙"), ("戊", "丙"))]
+    probs = [{NONE: 0.1, "affiliatedWith": 0.9}, {NONE: 0.3, "affiliatedWith": 0.7},
+             {NONE: 0.2, "affiliatedWith": 0.8}]
+    got = {(r["subject"], r["object"]) for r in combine(rules, cands, probs, add=0.5, drop=0.05)}
+    assert got == {("丁", "甲"), ("戊", "丙")}
+
+
 def test_shipped_pipeline_scores_relations_with_the_model(tagged_nlp):
     assert "uic_relation_model" in tagged_nlp.pipe_names
     doc = tagged_nlp("星河大学与蓝海科技有限公司签署战略合作协议。星河大学副校长周明远出席签约仪式。")

@@ -1181,7 +1181,35 @@ def rule_supports(text, mentions, ms, ctx):
         for s in supporters:
             if s["name"] != supported["name"]:
                 out.append(_rel(s, "supports", supported, match.group(4), 0.65))
+    out.extend(_support_thanked(text, ms))
     out.extend(_support_promised(text, ms, ctx))
+    return out
+
+
+#: ``对X(…)的(关心、)支持``: the backing someone is thanked for.
+THANKED = re.compile(r"对([^，,。；]{1,30}?)的[^，,。；]{0,10}?(支持|帮助|扶持|资助)")
+THANKS = re.compile(r"(感谢|感激|谢谢|致谢)")
+
+
+def _support_thanked(text, ms):
+    """``(感谢)A、B对X(建设)的关心和支持``: each organisation before 对
+    (after the thanks when there are some) supports the one after it."""
+    out = []
+    for match in THANKED.finditer(text):
+        supported = next((m for m in ms if m["start"] >= match.start(1) and m["end"] <= match.end(1)
+                          and m["type"] in ORG_TYPES), None)
+        if supported is None:
+            continue
+        cstart = _clause(text, match.start())[0]
+        thanks = None
+        for thanks in THANKS.finditer(text, 0, match.start()):
+            pass
+        if thanks is not None and thanks.end() > cstart - 40:
+            cstart = max(thanks.end(), text.rfind("。", 0, match.start()) + 1)
+        for m in ms:
+            if cstart <= m["start"] and m["end"] <= match.start() and m["type"] in ORG_TYPES \
+                    and m["name"] != supported["name"]:
+                out.append(_rel(m, "supports", supported, match.group(2), 0.6))
     return out
 
 
@@ -1389,6 +1417,47 @@ def rule_educated(text, mentions, ms, ctx):
 RULES = (rule_joint_project, rule_part_of, rule_part_of_document, rule_subsidiary, rule_affiliated, rule_leads, rule_builds, rule_signs, rule_has_project,
          rule_appointed, rule_located, rule_cooperates, rule_organizes, rule_participates,
          rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
+
+
+#: The place a zone's or district's name starts with (蚌埠市高新区, 某市某区).
+NAME_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,6}?(?:市|县|州))(?=[\u4e00-\u9fff]{2})")
+
+
+def located_by_name(sentences) -> list[dict]:
+    """``locatedIn`` from the place a zone's name starts with, when the
+    article names that place on its own: 青山市高新区 is in 青山市, 青山市
+    东湖区 in 青山市. Document-level: ``sentences`` is a list of
+    ``(base, text, mentions)``; the evidence is the zone's sentence.
+
+    >>> ms = [{"start": 0, "end": 6, "name": "青山市高新区", "type": "Park", "text": "青山市高新区"}]
+    >>> ps = [{"start": 0, "end": 3, "name": "青山市", "type": "Government", "text": "青山市"}]
+    >>> [(r["subject"], r["object"]) for r in located_by_name([(0, "青山市高新区揭牌。", ms),
+    ...                                                        (9, "青山市将加大投入。", ps)])]
+    [('青山市高新区', '青山市')]
+    """
+    places = {}
+    for _, _, mentions in sentences:
+        for m in mentions:
+            if m["type"] == "Government" and m["name"] == m.get("text", m["name"]):
+                places.setdefault(m["name"], m)
+    out, seen = [], set()
+    for base, text, mentions in sentences:
+        for m in mentions:
+            match = NAME_PLACE.match(m["name"])
+            if match is None:
+                continue
+            district = m["type"] == "Government" and m["name"].endswith(("区", "县")) \
+                and len(m["name"]) - match.end() <= 4
+            if m["type"] != "Park" and not district:
+                continue
+            place = places.get(match.group(1)) or places.get(match.group(1)[:-1])
+            if place is None or place["name"] == m["name"] or (m["name"], place["name"]) in seen:
+                continue
+            seen.add((m["name"], place["name"]))
+            rel = _rel(m, "locatedIn", place, "name", 0.6)
+            rel.update(evidence=text, start=base, end=base + len(text))
+            out.append(rel)
+    return out
 
 
 def relate(text: str, mentions: list[dict], context: Context | None = None) -> list[dict]:

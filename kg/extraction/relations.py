@@ -39,6 +39,9 @@ MODEL_FILE = "relations.json.gz"
 PRUNE = 0.05
 #: The label of "no relation".
 NONE = "NONE"
+#: Predicates a sentence states at most once per subject, unless the rules
+#: read more (a person's post: the model adds one where the rules read none).
+SINGLE_PER_SENTENCE = frozenset({"affiliatedWith"})
 
 
 class RelationModel:
@@ -151,7 +154,8 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
 
     A rule relation is dropped when every candidate of its pair gives its
     predicate a probability below ``drop``; a candidate's best predicate is
-    added when its probability reaches ``add``. Relations carry the model's
+    added when its probability reaches ``add`` (a person gets one post per
+    sentence from the model, none where the rules read one). Relations carry the model's
     probability as ``confidence`` where it scored them.
     """
     best: dict[tuple, float] = {}
@@ -168,13 +172,20 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
             continue
         out.append(dict(rel, confidence=round(prob, 4)) if prob is not None else rel)
         seen.add(key)
-    for cand, p in zip(candidates, probs):
+    posts = {(rel["subject"], rel.get("start")) for rel in out if rel["predicate"] in SINGLE_PER_SENTENCE}
+    ranked = sorted(zip(candidates, probs), key=lambda cp: -max(
+        (v for k, v in cp[1].items() if k != NONE), default=0.0))
+    for cand, p in ranked:
         label = max((lab for lab in p if lab != NONE), key=p.get, default=None)
         if label is None or p[label] < add:
             continue
         key = (cand["subject"], label, cand["object"])
         if key in seen:
             continue
+        if label in SINGLE_PER_SENTENCE:
+            if (cand["subject"], cand.get("start")) in posts:
+                continue
+            posts.add((cand["subject"], cand.get("start")))
         seen.add(key)
         out.append({"subject": cand["subject"], "predicate": label, "object": cand["object"],
                     "subject_type": cand["subject_type"], "object_type": cand["object_type"],
@@ -187,7 +198,7 @@ if not Doc.has_extension("candidates"):
     Doc.set_extension("candidates", default=None)
 
 
-@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.6, "drop": 0.05})
+@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.02})
 def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float):
     """Re-decide the rules' relations with the learned model (see module
     docstring); without a model file, the rules' relations pass unchanged."""
