@@ -734,3 +734,18 @@ def test_traditional_document_keeps_the_original_at_the_same_offsets(extract_tex
     for rel in result["relations"]:
         surface = original[rel["start"]:rel["end"]]
         assert to_simplified(surface) == rel["evidence"]
+
+
+def test_part_of_by_name_across_the_article_but_not_of_a_bare_place():
+    from kg.extraction.relation_rules import part_of_by_name
+
+    ents = [{"name": "星河大学", "type": "University", "aliases": []},
+            {"name": "青山市", "type": "Government", "aliases": []},
+            {"name": "青山市委", "type": "Government", "aliases": []}]
+    def mention(name, etype):
+        return {"start": 0, "end": len(name), "name": name, "type": etype, "text": name}
+    sentences = [(0, "甲。", [mention("星河大学海洋研究院", "ResearchInstitute")]),
+                 (10, "乙。", [mention("青山市政府", "Government"), mention("青山市委宣传部", "Government")]),
+                 (20, "丙。", [mention("星河大学与青山市签约仪式", "Event")])]
+    found = {(r["subject"], r["object"]) for r in part_of_by_name(sentences, ents)}
+    assert found == {("星河大学海洋研究院", "星河大学"), ("青山市委宣传部", "青山市委")}

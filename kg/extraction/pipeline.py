@@ -43,7 +43,7 @@ from spacy.tokens import Doc
 from kg.extraction.cleaning import split_sentences
 from kg.extraction.lexicon import load
 from kg.extraction.name_rules import recognize
-from kg.extraction.relation_rules import Context, located_by_name, relate
+from kg.extraction.relation_rules import Context, located_by_name, part_of_by_name, relate
 from kg.extraction.aliases import contracted_aliases, derived_aliases, explicit_aliases, strip_place
 
 for _name, _default in (("mentions", None), ("entities", None), ("relations", None),
@@ -153,6 +153,9 @@ def make_relations(nlp: Language, name: str):
                 rel.update(evidence=text, start=base, end=base + len(text))
                 relations.append(rel)
         relations.extend(located_by_name(doc._.mentions or []))
+        stated = {(r["subject"], r["predicate"], r["object"]) for r in relations}
+        relations.extend(r for r in part_of_by_name(doc._.mentions or [], doc._.entities or [])
+                         if (r["subject"], r["predicate"], r["object"]) not in stated)
         doc._.relations = relations
         return doc
 

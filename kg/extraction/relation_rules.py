@@ -1460,6 +1460,54 @@ def located_by_name(sentences) -> list[dict]:
     return out
 
 
+#: Types named after the body they belong to (星河大学科技处, 蓝海集团研究院).
+PART_TYPES = frozenset({"Department", "Platform", "ResearchInstitute", "Company", "Team",
+                        "Organization", "Government"})
+PARENT_TYPES = frozenset({"University", "Company", "ResearchInstitute", "Government",
+                          "Organization", "Platform"})
+#: A bare place is where a body is, not what it is part of (德州市政府).
+PLACE_ENDINGS = ("市", "县", "区", "省", "州", "镇", "乡")
+
+
+def part_of_by_name(sentences, entities) -> list[dict]:
+    """``partOf`` from a name that starts with the name (or an alias) of
+    another entity of the article: 星河大学科技处 is part of 星河大学, even in
+    a sentence that does not name the university apart. The longest such
+    parent wins; a government body's parent must be a government, and a
+    bare place (青山市) is no parent.
+    Document-level: ``sentences`` is a list of ``(base, text, mentions)``,
+    ``entities`` the article's entity records (with ``aliases``).
+
+    >>> ents = [{"name": "星河大学", "type": "University", "aliases": ["星大"]},
+    ...         {"name": "星河大学科技处", "type": "Department", "aliases": []}]
+    >>> m = {"start": 0, "end": 7, "name": "星河大学科技处", "type": "Department", "text": "星河大学科技处"}
+    >>> [(r["subject"], r["object"]) for r in part_of_by_name([(0, "星河大学科技处处长发言。", [m])], ents)]
+    [('星河大学科技处', '星河大学')]
+    """
+    forms = []
+    for e in entities:
+        if e["type"] in PARENT_TYPES and not e["name"].endswith(PLACE_ENDINGS):
+            for form in {e["name"], *e.get("aliases", ())}:
+                if len(form) >= 3:
+                    forms.append((form, e))
+    forms.sort(key=lambda fe: -len(fe[0]))
+    out, seen = [], set()
+    for base, text, mentions in sentences:
+        for m in mentions:
+            if m["type"] not in PART_TYPES or m["name"] in seen:
+                continue
+            parent = next((e for form, e in forms if m["name"].startswith(form)
+                           and len(m["name"]) - len(form) >= 2 and e["name"] != m["name"]
+                           and (m["type"] != "Government" or e["type"] == "Government")), None)
+            if parent is None:
+                continue
+            seen.add(m["name"])
+            rel = _rel(m, "partOf", parent, "name", 0.6)
+            rel.update(evidence=text, start=base, end=base + len(text))
+            out.append(rel)
+    return out
+
+
 def relate(text: str, mentions: list[dict], context: Context | None = None) -> list[dict]:
     """All relations stated in one sentence.
 
