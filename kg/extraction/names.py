@@ -207,6 +207,9 @@ PAIRS = (("“", "”"), ("《", "》"), ("(", ")"), ("（", "）"), ("「", "�
 PAIR_REACH = 12
 #: Characters that join names, never start or end one (LAC glues them on).
 JOINERS = frozenset("与和及、，,")
+#: Words after a quoted name that only say what kind of thing it is: the
+#: name is what the quotes hold (“某某走进某地”活动 → 某某走进某地).
+QUOTED_TAILS = {"Event": ("活动", "系列活动", "主题活动")}
 #: Verbs that open a clause before an event's name (``某区隆重举行某仪式``).
 EVENT_OPENERS = ("举行", "举办", "召开")
 
@@ -246,6 +249,9 @@ def repair_span(text: str, start: int, end: int, etype: str) -> tuple[int, int]:
     >>> t = "据悉，“星河科技对接活动”旨在"
     >>> s, e = repair_span(t, 3, 12, "Event"); t[s:e]
     '星河科技对接活动'
+    >>> t = "举办“星河科技走进东区”活动"
+    >>> s, e = repair_span(t, 3, 14, "Event"); t[s:e]
+    '星河科技走进东区'
     >>> t = "东区隆重举行星河大学科技园揭牌仪式"
     >>> s, e = repair_span(t, 0, 17, "Event"); t[s:e]
     '星河大学科技园揭牌仪式'
@@ -270,6 +276,11 @@ def repair_span(text: str, start: int, end: int, etype: str) -> tuple[int, int]:
             else:
                 end = start + open_at
         name = text[start:end]
+        if name[:1] == opening and closing in name and \
+                name[name.index(closing) + 1:] in QUOTED_TAILS.get(etype, ()):
+            end = start + name.index(closing)
+            start += 1
+            name = text[start:end]
         if len(name) > 2 and name[0] == opening and name[-1] == closing \
                 and _unmatched(name[1:-1], opening, closing) == (None, None):
             start, end = start + 1, end - 1
