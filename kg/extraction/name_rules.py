@@ -752,7 +752,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
             continue
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
-    return _outermost(found)
+    return outermost(found)
 
 
 #: Inside an event name, two parties joined by 与/和 and the kind of
@@ -1108,7 +1108,7 @@ ORG_TYPES_ALL = ("University", "Department", "ResearchInstitute", "Platform", "C
                  "Government", "Park", "Organization")
 
 
-def _outermost(mentions: list[dict]) -> list[dict]:
+def outermost(mentions: list[dict]) -> list[dict]:
     """Drop mentions strictly inside another mention of the same list."""
     keep = []
     for m in mentions:

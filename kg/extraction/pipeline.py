@@ -153,9 +153,7 @@ def make_relations(nlp: Language, name: str):
                 rel.update(evidence=text, start=base, end=base + len(text))
                 relations.append(rel)
         relations.extend(located_by_name(doc._.mentions or []))
-        stated = {(r["subject"], r["predicate"], r["object"]) for r in relations}
-        relations.extend(r for r in part_of_by_name(doc._.mentions or [], doc._.entities or [])
-                         if (r["subject"], r["predicate"], r["object"]) not in stated)
+        relations.extend(part_of_by_name(doc._.mentions or [], doc._.entities or []))
         doc._.relations = relations
         return doc
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.extraction.lexicon import load
+from kg.extraction.name_rules import outermost
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
@@ -132,12 +133,7 @@ def _rel(s: dict, p: str, o: dict, trigger: str, confidence: float, title=None) 
 
 def top_level(mentions: list[dict]) -> list[dict]:
     """Mentions not inside a longer mention, sorted by start."""
-    out = []
-    for m in mentions:
-        if not any(o is not m and o["start"] <= m["start"] and m["end"] <= o["end"]
-                   and (o["end"] - o["start"]) > (m["end"] - m["start"]) for o in mentions):
-            out.append(m)
-    return sorted(out, key=lambda m: m["start"])
+    return sorted(outermost(mentions), key=lambda m: m["start"])
 
 
 def _clause(text: str, pos: int) -> tuple[int, int]:
@@ -1200,12 +1196,8 @@ def _support_thanked(text, ms):
                           and m["type"] in ORG_TYPES), None)
         if supported is None:
             continue
-        cstart = _clause(text, match.start())[0]
-        thanks = None
-        for thanks in THANKS.finditer(text, 0, match.start()):
-            pass
-        if thanks is not None and thanks.end() > cstart - 40:
-            cstart = max(thanks.end(), text.rfind("。", 0, match.start()) + 1)
+        thanks = [t.end() for t in THANKS.finditer(text, 0, match.start())]
+        cstart = thanks[-1] if thanks else _clause(text, match.start())[0]
         for m in ms:
             if cstart <= m["start"] and m["end"] <= match.start() and m["type"] in ORG_TYPES \
                     and m["name"] != supported["name"]:
