@@ -205,3 +205,25 @@ def kg_server(seeds_store, kg_command, subprocess_env):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+#: Debian's chromium, driven by Playwright (``.ci/run`` installs it; never
+#: ``playwright install``).
+CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium "
+                    "(apt-get install chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

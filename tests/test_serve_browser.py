@@ -14,22 +14,7 @@ import urllib.parse
 import pytest
 
 from conftest import HOSTILE_NAME, HOSTILE_SENTENCE
-from test_viewer_browser import ARGS, CHROMIUM, png_colours
-
-from pathlib import Path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium "
-                    "(apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+from test_viewer_browser import png_colours
 
 
 class App:

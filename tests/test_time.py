@@ -289,31 +289,22 @@ def test_seed_timeline_of_xian_jiaotong_university(seeds_store):
 
 # --- the viewer's period filter in a browser ----------------------------------------------
 
-def test_viewer_period_filter_hides_what_falls_outside(corpus, tmp_path):
-    from test_viewer_browser import CHROMIUM, Opened, ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
+def test_viewer_period_filter_hides_what_falls_outside(corpus, tmp_path, browser):
+    from test_viewer_browser import Opened
 
     out = tmp_path / "g.html"
     kg("view", "--store", corpus, "--out", out)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            opened = Opened(browser, out)
-            shown = "() => [kgEdgesView.getIds().length, kgNodesView.getIds().length]"
-            assert opened.js(shown) == [8, 8]
-            assert opened.js("() => document.getElementById('kg-period-section').hidden") is False
-            opened.js("() => kgSetPeriod(2021, 2021, false)")
-            assert opened.js(shown) == [2, 3]
-            names = opened.js("() => kgNodesView.get().map(n => n.label).sort()")
-            assert names == sorted(["星河大学", "东岳科技有限公司", "清河高新区"])
-            opened.js("() => kgSetPeriod(2023, null, true)")    # with the undated statement
-            assert opened.js(shown) == [4, 6]
-            opened.page.fill("#kg-year-from", "2019")
-            opened.page.dispatch_event("#kg-year-from", "change")
-            assert opened.js(shown) == [8, 8]
-            assert opened.errors == [] and opened.blocked == []
-        finally:
-            browser.close()
+    opened = Opened(browser, out)
+    shown = "() => [kgEdgesView.getIds().length, kgNodesView.getIds().length]"
+    assert opened.js(shown) == [8, 8]
+    assert opened.js("() => document.getElementById('kg-period-section').hidden") is False
+    opened.js("() => kgSetPeriod(2021, 2021, false)")
+    assert opened.js(shown) == [2, 3]
+    names = opened.js("() => kgNodesView.get().map(n => n.label).sort()")
+    assert names == sorted(["星河大学", "东岳科技有限公司", "清河高新区"])
+    opened.js("() => kgSetPeriod(2023, null, true)")    # with the undated statement
+    assert opened.js(shown) == [4, 6]
+    opened.page.fill("#kg-year-from", "2019")
+    opened.page.dispatch_event("#kg-year-from", "change")
+    assert opened.js(shown) == [8, 8]
+    assert opened.errors == [] and opened.blocked == []

@@ -8,7 +8,6 @@ file itself is aborted; console errors, page errors and dialogs are recorded.
 from __future__ import annotations
 
 import math
-import os
 import struct
 import zlib
 from pathlib import Path
@@ -20,27 +19,10 @@ from kg import viewer
 
 from test_viewer import BAD_IMG, BAD_SCRIPT, small_graph
 
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-quic"]
 
 # payloads that would leave a trace if they ran
 RUN_SCRIPT = "<script>window.__pwned = 1; alert(1)</script>"
 RUN_IMG = '"><img src=x onerror="window.__pwned = 2; alert(2)">'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium "
-                    "(apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Opened:
