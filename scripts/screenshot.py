@@ -57,10 +57,10 @@ def seeds_graph(source: Path | None):
             return project(store.entities(), store.relations())
 
 
-def photograph(page: Path, png: Path, focus: list | None = None,
-               width: int = 1600, height: int = 1000) -> None:
-    """Open ``page`` in Chromium, wait until the viewer is ready, zoom to the
-    entities named in ``focus`` (all if None), save a PNG."""
+def _shoot(url: str, png: Path, ready: str, arg=None, width: int = 1600, height: int = 1000,
+           then=None) -> None:
+    """Open ``url`` in Chromium, wait until the JavaScript ``ready(arg)`` is
+    true, call ``then(tab)`` if given, save a PNG; a page error fails."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -69,18 +69,29 @@ def photograph(page: Path, png: Path, focus: list | None = None,
                                device_scale_factor=1)
         errors = []
         tab.on("pageerror", lambda e: errors.append(str(e)))
-        tab.goto(page.resolve().as_uri())
-        tab.wait_for_function("() => window.kgReady === true", timeout=60000)
+        tab.goto(url)
+        tab.wait_for_function(ready, arg=arg, timeout=60000)
         if errors:
             raise RuntimeError(f"the page failed: {errors}")
-        if focus:
-            tab.evaluate("""(names) => {
-                const wanted = new Set(names);
-                const ids = kgNodes.get({filter: n => wanted.has(n.label)}).map(n => n.id);
-                kgNetwork.fit({nodes: ids}); }""", [str(n) for n in focus])
+        if then is not None:
+            then(tab)
         tab.wait_for_timeout(300)
         tab.screenshot(path=str(png))
         browser.close()
+
+
+def photograph(page: Path, png: Path, focus: list | None = None,
+               width: int = 1600, height: int = 1000) -> None:
+    """Open ``page`` in Chromium, wait until the viewer is ready, zoom to the
+    entities named in ``focus`` (all if None), save a PNG."""
+    def zoom(tab):
+        tab.evaluate("""(names) => {
+            const wanted = new Set(names);
+            const ids = kgNodes.get({filter: n => wanted.has(n.label)}).map(n => n.id);
+            kgNetwork.fit({nodes: ids}); }""", [str(n) for n in focus])
+
+    _shoot(page.resolve().as_uri(), png, "() => window.kgReady === true", width=width,
+           height=height, then=zoom if focus else None)
 
 
 def photograph_server(png: Path, entity: str = "西安交通大学",
@@ -92,8 +103,6 @@ def photograph_server(png: Path, entity: str = "西安交通大学",
     import time
     import urllib.parse
     import urllib.request
-
-    from playwright.sync_api import sync_playwright
 
     from kg.build import build
     from kg.store import open_store
@@ -116,20 +125,9 @@ def photograph_server(png: Path, entity: str = "西安交通大学",
                     break
                 except OSError:
                     time.sleep(0.2)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                tab = browser.new_page(viewport={"width": width, "height": height},
-                                       device_scale_factor=1)
-                errors = []
-                tab.on("pageerror", lambda e: errors.append(str(e)))
-                tab.goto(base + "/#entity/" + urllib.parse.quote(entity))
-                tab.wait_for_function("(s) => window.kgApp && kgApp.state === s",
-                                      arg="entity:" + entity, timeout=60000)
-                if errors:
-                    raise RuntimeError(f"the page failed: {errors}")
-                tab.wait_for_timeout(300)
-                tab.screenshot(path=str(png))
-                browser.close()
+            _shoot(base + "/#entity/" + urllib.parse.quote(entity), png,
+                   "(s) => window.kgApp && kgApp.state === s", arg="entity:" + entity,
+                   width=width, height=height)
         finally:
             proc.terminate()
             proc.wait(timeout=15)
