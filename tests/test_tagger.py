@@ -84,6 +84,18 @@ def test_tagged_mentions_keep_rule_records_and_nested_parts():
     assert [(m["text"], m["source"]) for m in out] == [("星河大学化学学院", "suffix"), ("星河大学", "suffix")]
 
 
+def test_tagged_mentions_keep_a_rule_event_the_tagger_missed_but_no_other_type():
+    text = "青山市举行星河大学蓝海创新中心成立仪式"
+    rules = [{"start": 5, "end": 19, "text": text[5:19], "name": text[5:19], "type": "Event",
+              "source": "event"},
+             {"start": 5, "end": 15, "text": text[5:15], "name": text[5:15], "type": "Platform",
+              "source": "suffix"}]
+    assert [m["type"] for m in tagged_mentions(text, [], rules)] == ["Event"]
+    # where the tagger read a name over the event's span, the tagger decides
+    out = tagged_mentions(text, [(5, 15, "Platform")], rules)
+    assert [(m["type"], m["source"]) for m in out] == [("Platform", "suffix")]
+
+
 def test_shipped_pipeline_finds_a_person_named_without_title(tagged_nlp):
     """The rules find persons after a title or before one; a bare name in a
     list of attendees is found by the tagger (LAC's PER as a feature)."""

@@ -437,7 +437,14 @@ def rule_affiliated(text, mentions, ms, ctx):
                 org = max((o for o in orgs if o["end"] == pos), key=lambda o: o["end"] - o["start"],
                           default=None)
                 if org is not None:
-                    out.append(_rel(person, "affiliatedWith", org, titles[-1], 0.85, "、".join(titles)))
+                    government = _government_of_committee(org, titles, ctx)
+                    if government is not None:   # 市委副书记、市长: two posts, two bodies
+                        heads = [t for t in titles if HEAD_TITLE.match(t)]
+                        titles = [t for t in titles if not HEAD_TITLE.match(t)]
+                        out.append(_rel(person, "affiliatedWith", government, heads[-1], 0.8,
+                                        "、".join(heads)))
+                    if titles:
+                        out.append(_rel(person, "affiliatedWith", org, titles[-1], 0.85, "、".join(titles)))
                     titles = []
                     pos = org["start"]
                     if pos > 0 and text[pos - 1] == "、":
@@ -480,6 +487,30 @@ def rule_affiliated(text, mentions, ms, ctx):
     return out
 
 
+#: The head of a government (市长, 常务副县长), as against a post in its
+#: party committee.
+HEAD_TITLE = re.compile(r"^(副|常务副)?(市|区|县|省|州|镇|乡)长$")
+#: A party committee named after its place (青山市委, 某县委).
+COMMITTEE = re.compile(r"(?<=[市区县省州镇乡])(党委|委)$")
+
+
+def _government_of_committee(org: dict, titles: list[str], ctx) -> dict | None:
+    """The government of a party committee's place when a chain of titles
+    after the committee holds a head-of-government post as well
+    (``青山市委副书记、市长``): the post is in the government the document
+    names (青山市, 青山市人民政府), not in the committee."""
+    if org["type"] != "Government" or not any(HEAD_TITLE.match(t) for t in titles):
+        return None
+    match = COMMITTEE.search(org["name"])
+    if match is None:
+        return None
+    place = org["name"][:match.start()]
+    for name in (place, place + "人民政府", place + "政府"):
+        if ctx.names.get(name) == "Government":
+            return {"name": name, "type": "Government"}
+    return None
+
+
 def _titles_before(text: str, pos: int, lex) -> list[str]:
     """The chain of titles ending at ``pos`` (党委副书记、院长), nearest last."""
     titles = []
@@ -503,6 +534,11 @@ def _own_titles() -> frozenset[str]:
 
 #: Titles of a government post, which a list of company posts does not carry.
 PLACE_TITLE = re.compile(r"^(副|常务副)?(区|市|县|省|州|镇)|^(市|区|县|省)委")
+
+
+#: What may stand between two names that share the post before the first
+#: (副校长甲、乙).
+SHARED_POST = frozenset({"、", "和", "及"})
 
 
 def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list[dict]:
@@ -532,6 +568,12 @@ def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list
                 out.append(_rel(person, "affiliatedWith", other, first[-1], 0.65, "、".join(first)))
         return out
     if not titles:
+        # 副校长甲、乙: a name listed right after a titled one shares the post
+        if carried is not None and text[carried[1]:person["start"]] in SHARED_POST \
+                and not any(text.startswith(t, person["end"]) for t in lex.titles):
+            prev = carried[0]
+            target = {"name": prev["object"], "type": prev["object_type"]}
+            return [_rel(person, "affiliatedWith", target, prev["trigger"], 0.6, prev.get("title"))]
         return []
     title = "、".join(titles)
     gap = text[carried[1]:person["start"] - len("".join(titles))] if carried else ""
