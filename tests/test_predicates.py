@@ -251,6 +251,16 @@ CASES = {
              [("于立新", "affiliatedWith", "青山市委", "副书记"),
               ("于立新", "affiliatedWith", "青山市", "市长")],
              id="affiliated-committee-and-government"),
+        case("青山市人民政府与星河大学签署合作协议，青山市委书记王立新，市委副书记、市长于立新，"
+             "副市长刘志强、孙丽华出席。",
+             [("于立新", "affiliatedWith", "青山市委", "副书记"),
+              ("于立新", "affiliatedWith", "青山市人民政府", "市长"),
+              ("刘志强", "affiliatedWith", "青山市人民政府", "副市长"),
+              ("孙丽华", "affiliatedWith", "青山市人民政府", "副市长")],
+             id="affiliated-posts-named-by-level-only"),
+        case("青山市人民政府与白云市人民政府签署合作协议，副市长刘志强出席。",
+             [], [("刘志强", "affiliatedWith", "青山市人民政府"), ("刘志强", "affiliatedWith", "白云市人民政府")],
+             id="affiliated-level-only-post-ambiguous-between-two-cities"),
     ],
     "leads": [
         case("东岭理工大学化学学院王立新教授团队研发的防腐涂料已在多家企业应用。",

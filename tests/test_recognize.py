@@ -145,11 +145,13 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("南湖高新区加快众创空间、孵化器等各类创业载体发展。", {"众创空间", "孵化器"}),
     ("突出项目投资，南湖高新区多措并举推项目。", {"南湖高新区多措并举推项目"}),
     ("基金重点投资新一代信息技术、生物医药等领域的初创企业。", {"新一代信息技术", "生物医药"}),
+    ("活动现场还举行了科技成果集中签约仪式和创新创业项目路演。",
+     {"科技成果集中签约仪式", "创新创业项目路演"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
         "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
         "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams",
         "listed-level-and-category", "listed-bare-category-words",
-        "verb-and-project-slogan", "listed-fields-not-firms"])
+        "verb-and-project-slogan", "listed-fields-not-firms", "unnamed-ceremonies"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names

@@ -483,6 +483,37 @@ def _generic_stem(stem: str) -> bool:
     return bool(words) and all(w in generic for w in words)
 
 
+@lru_cache(maxsize=1)
+def _ceremony_acts() -> frozenset[str]:
+    return frozenset(_words("ceremony_acts.txt"))
+
+
+def unnamed_event(name: str) -> bool:
+    """Whether an event name says only what kind of ceremony it is
+    (签约仪式, 签约活动, 科技成果路演): its event endings taken off, what is
+    left is empty or only describing words and ceremony acts
+    (:file:`kg/data/ceremony_acts.txt`).
+
+    >>> unnamed_event("签约活动"), unnamed_event("星河大学校地合作签约仪式")
+    (True, False)
+    """
+    lex = load()
+    stem, changed = name, True
+    while changed and stem:
+        changed = False
+        for suffix in (*lex.event_suffixes, "活动", "会议"):
+            if stem.endswith(suffix):
+                stem, changed = stem[:-len(suffix)], True
+                break
+    if not stem:
+        return True
+    import jieba
+
+    words = [w for w in jieba.lcut(stem) if w.strip()]
+    known = _generic_stems() | _ceremony_acts()
+    return all(w in known for w in words)
+
+
 def _name_after(text: str, pos: int, lex) -> int:
     """Length of a person's name starting at ``pos`` (0 if none)."""
     if pos >= len(text):
@@ -748,7 +779,8 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
             if head and len(first) - len(head.group()) < 4:
                 start += len(first) + 1
                 name = rest
-        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”") or "等" in name:
+        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”") or "等" in name \
+                or unnamed_event(name):
             continue
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})

@@ -30,6 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.extraction.lexicon import load
+from kg.extraction.name_rules import unnamed_event
 
 #: The model's file name inside a model folder.
 MODEL_FILE = "names.crfsuite"
@@ -329,7 +330,7 @@ def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     for s, e, etype in spans:
         s, e = repair_span(text, s, e, etype)
         surface = text[s:e]
-        if len(surface.strip()) < 2:
+        if len(surface.strip()) < 2 or etype == "Event" and unnamed_event(surface):
             continue
         rule = by_span.get((s, e))
         if rule is not None:

@@ -511,6 +511,60 @@ def _government_of_committee(org: dict, titles: list[str], ctx) -> dict | None:
     return None
 
 
+#: A bare level body before a chain of titles (市委副书记, 县政府副县长).
+BARE_BODY = re.compile(r"(?P<level>[省市县区州])(?P<body>委|人民政府|政府)$")
+
+
+def _body_of_level(level: str, committee: bool, ctx) -> dict | None:
+    """The one committee (``某县委``) or government (``某县人民政府``,
+    ``某县政府``, ``某县``) of a level the document names; ``None`` when it
+    names none or several."""
+    for tail in ("委",) if committee else ("人民政府", "政府", ""):
+        found = [n for n, t in ctx.names.items() if t == "Government" and len(n) >= 3 + len(tail)
+                 and n.endswith(level + tail) and not BARE_BODY.fullmatch(n)
+                 and (tail or not n.endswith(("新区", "园区", "社区", "校区")))]
+        if len(found) == 1:
+            return {"name": found[0], "type": "Government"}
+        if found:
+            return None
+    return None
+
+
+def _bodies_of_bare_posts(text, person, titles, ctx) -> list[dict]:
+    """Posts named by level only (``市委副书记、市长甲``, ``县委书记乙``,
+    ``副市长丙``): each goes to the body of that level the document names —
+    the committee for party posts, the government for 市长/县长 — when the
+    document names exactly one."""
+    if not titles:
+        return []
+    start = person["start"] - len("".join(titles))
+    start -= text.count("、", start, person["start"])
+    bare = BARE_BODY.search(text, max(0, start - 4), start)
+    out = []
+    heads = [t for t in titles if HEAD_TITLE.match(t)]
+    party = [t for t in titles if not HEAD_TITLE.match(t)]
+    if bare is not None and bare.end() == start:
+        committee = bare.group("body") == "委"
+        level = bare.group("level")
+        if committee and party:
+            body = _body_of_level(level, True, ctx)
+            if body:
+                out.append(_rel(person, "affiliatedWith", body, party[-1], 0.6, "、".join(party)))
+        elif not committee:
+            heads, party = titles, []
+        if heads:
+            body = _body_of_level(level, False, ctx)
+            if body:
+                out.append(_rel(person, "affiliatedWith", body, heads[-1], 0.6, "、".join(heads)))
+        return out
+    if heads and not party:
+        level = HEAD_TITLE.match(heads[0]).group(2)
+        body = _body_of_level(level, False, ctx)
+        if body:
+            out.append(_rel(person, "affiliatedWith", body, heads[-1], 0.55, "、".join(heads)))
+    return out
+
+
 def _titles_before(text: str, pos: int, lex) -> list[str]:
     """The chain of titles ending at ``pos`` (党委副书记、院长), nearest last."""
     titles = []
@@ -581,6 +635,9 @@ def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list
         prev = carried[0]
         target = {"name": prev["object"], "type": prev["object_type"]}
         return [_rel(person, "affiliatedWith", target, titles[-1], 0.65, title)]
+    bodies = _bodies_of_bare_posts(text, person, titles, ctx)
+    if bodies:
+        return bodies
     if ctx.own is not None and any(t in _own_titles() for t in titles) and \
             not any(o["end"] <= person["start"] for o in orgs if not CLAUSE_END.search(text, o["end"], person["start"])):
         return [_rel(person, "affiliatedWith", ctx.own, titles[-1], 0.6, title)]
