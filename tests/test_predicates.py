@@ -68,6 +68,10 @@ def check(result, expected, forbidden=()):
 
 CASES = {
     "builds": [
+        case("星河大学与青山县人民政府签署“星河大学-青山县地方科技工作站建设协议”。",
+             [("星河大学", "builds", "星河大学-青山县地方科技工作站"),
+              ("青山县人民政府", "builds", "星河大学-青山县地方科技工作站")],
+             id="builds-by-an-agreement-to-build"),
         case("南湖高新区管委会设立了总规模10亿元的青山科创母基金，重点投资初创企业。",
              [("南湖高新区管委会", "builds", "青山科创母基金")],
              id="builds-with-a-size-before-the-thing"),

@@ -179,10 +179,15 @@ def test_categories_are_not_names(text, not_names):
     ("该基地由全球癌症早筛领域领军企业远帆生物投资兴建。", ("远帆生物", "Company")),
     ("此次开工的星河癌症早筛研发与产业化基地项目总投资50亿元。",
      ("星河癌症早筛研发与产业化基地项目", "Project")),
+    ("12月5日，“蓝海-星河大学工业技术联合研究院”揭牌仪式在主楼举行。",
+     ("“蓝海-星河大学工业技术联合研究院”揭牌仪式", "Event")),
+    ("2月22日，星河科学院与青山省召开院省合作建设领导小组会议。", ("院省合作建设领导小组会议", "Event")),
+    ("5月17日，青山市与部分高校市校合作集中签约活动在青山市召开。",
+     ("青山市与部分高校市校合作集中签约活动", "Event")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
         "surname-yu", "name-that-is-also-a-word", "suffix-glued-to-shi", "section-of-a-bureau", "industry-verb-inside-a-name", "event-before-its-winners", "dictionary-name-one-word", "dictionary-name-generic-stem", "verb-overlapping-a-word", "after-firm-description",
         "enterprise-inside-a-name", "brand-after-firm-description",
-        "rd-phrase-in-project"])
+        "rd-phrase-in-project", "ceremony-of-a-quoted-platform", "named-meeting", "named-signing-activity"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
 

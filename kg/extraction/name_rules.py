@@ -743,7 +743,8 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
         if closer in "”）)":
             opener = {"”": "“", "）": "（", ")": "("}[closer]
             j = text.rfind(opener, limit, pos - 1)
-            if j < 0 or pos - j > 16 or any(c in "，。；" for c in text[j:pos]):
+            if j < 0 or any(c in "，。；" for c in text[j:pos]) or pos - j > 16 and not (
+                    closer == "”" and _quoted_organisation(text, j, pos)):
                 break
             pos = j
             continue
@@ -759,6 +760,13 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
     return year.start() if year else pos
 
 
+def _quoted_organisation(text: str, start: int, end: int) -> bool:
+    """Whether the quotes opening an event name hold an organisation's name
+    (“某某联合研究院”揭牌仪式): the ceremony, quotes and all, is the event."""
+    close = text.find("”", start, end)
+    return close > start and text[start + 1:close].endswith(tuple(load().suffix_type))
+
+
 def find_events(text: str, toks: _Tokens) -> list[dict]:
     """Unquoted events ending with an event word (洽谈会, 签约仪式, 大赛)."""
     lex = load()
@@ -769,7 +777,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
                 e0 not in toks.ends or toks.word_after(e0) not in EVENT_FOLLOWERS):
             continue  # 路演厅 is a room, not an event
         start = _event_start(text, s0, toks, EVENT_NAME_BOUNDARIES)
-        if text.startswith("“", start):
+        if text.startswith("“", start) and not _quoted_organisation(text, start, s0):
             continue  # “某某”活动启动仪式 is the quoted event itself
         # 暨 joins two ceremonies into one name, unless the first is unnamed
         name = text[start:e0]

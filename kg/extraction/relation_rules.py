@@ -814,9 +814,16 @@ def rule_builds(text, mentions, ms, ctx):
     return out
 
 
+#: An agreement to build what it names: 签署共建X(合作)协议, 签署X建设协议.
+AGREEMENT = re.compile(r"(合作)?(框架)?(协议|合同)")
+BUILD_AGREEMENT = re.compile(r"(建设|共建)(合作)?(框架)?(协议|合同)")
+BUILD_BEFORE = re.compile(r"(共建|共同建设|合作建设|建设)$")
+
+
 def rule_signs(text, mentions, ms, ctx):
     """``A(、B)与C(正式)签约/签署/签订`` gives each left party signsWith C; the
-    quoted projects of the sentence are the parties' projects."""
+    quoted projects of the sentence are the parties' projects, and what an
+    agreement to build names (签署共建X协议) is built by both."""
     out = []
     for trig in _triggers(text, "signsWith", ms):
         head = text[:trig.start()]
@@ -850,6 +857,12 @@ def rule_signs(text, mentions, ms, ctx):
                 if party["name"] != counterpart["name"]:
                     out.append(_rel(party, "signsWith", counterpart, trig.group(), 0.8))
         part_end = next((m.start() for m in SENTENCE_PART.finditer(text, trig.end())), len(text))
+        for built in (m for m in mentions if m["type"] in BUILT_TYPES and trig.end() <= m["start"] < part_end):
+            before = text[max(0, built["start"] - 6):built["start"]].rstrip("“《")
+            after = text[built["end"]:built["end"] + 12].lstrip("”》")
+            if BUILD_AGREEMENT.match(after) or BUILD_BEFORE.search(before) and AGREEMENT.match(after):
+                for party in left + right:   # A与B签署共建X协议 / 签署X建设协议
+                    out.append(_rel(party, "builds", built, trig.group(), 0.6))
         for project in (m for m in ms if m["type"] == "Project" and cstart <= m["start"] < part_end
                         and not JOINT.search(text[max(0, m["start"] - 4):m["start"]])):
             out.append(_rel(other, "hasProject", project, trig.group(), 0.6))
