@@ -371,6 +371,9 @@ CASES = {
              id="cooperates-matchmaking"),
     ],
     "locatedIn": [
+        case("去年在南湖高新区挂牌成立的星河大学新材料研究院已孵化企业30家。",
+             [("星河大学新材料研究院", "locatedIn", "南湖高新区")],
+             id="located-where-it-was-founded"),
         case("青山智航机器人有限公司去年产值翻番。随着越来越多像青山智航机器人有限公司这样的企业快速发展，"
              "南湖高新区智能制造产业规模进一步壮大。",
              [("青山智航机器人有限公司", "locatedIn", "南湖高新区")],
@@ -604,6 +607,9 @@ CASES = {
              [("蓝海集团", "supports", "星河大学研究院")],
              [("星河大学", "supports", "星河大学研究院")],
              id="supports-thanked-for"),
+        case("星河大学与青山市人民政府签署合作协议。校长李一凡感谢青山市人民政府对学校发展的关心和支持。",
+             [("青山市人民政府", "supports", "星河大学")],
+             id="supports-thanked-for-by-the-article-s-own-institution"),
         case("青山市科技局资助南湖新材料研究院开展海洋防腐关键技术攻关。",
              [("青山市科技局", "supports", "南湖新材料研究院")],
              id="supports-grant"),

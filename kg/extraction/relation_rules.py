@@ -968,13 +968,15 @@ def rule_appointed(text, mentions, ms, ctx):
 
 LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户|迁入|搬迁至|落地)")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
-LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
+LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|启动建设|开工建设|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
 HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?)")
 PLACE_TYPES = frozenset({"Park", "Government"})
+#: What is sited somewhere (a park inside a district too).
+SITED_TYPES = (ORG_TYPES | {"Project", "Park"}) - {"Government"}
 
 
 def rule_located(text, mentions, ms, ctx):
-    """``A落户/入驻/位于B``, ``A在B挂牌成立/开工/奠基``, ``位于B的A``, and
+    """``A落户/入驻/位于B``, ``A在B挂牌成立/开工/奠基``, ``位于B的A``, ``在B挂牌成立的A``, and
     ``B(企业)A`` for a company named right after its park."""
     out = []
     for verb in LOCATED_VERB.finditer(text):
@@ -1006,6 +1008,11 @@ def rule_located(text, mentions, ms, ctx):
             continue
         tail = LOCATED_EVENT.match(text, place["end"])
         if not tail:
+            continue
+        if text.startswith("的", tail.end()):   # 在B挂牌成立的A
+            thing = next((m for m in ms if m["start"] == tail.end() + 1 and m["type"] in SITED_TYPES), None)
+            if thing is not None and thing["name"] != place["name"]:
+                out.append(_rel(thing, "locatedIn", place, tail.group(), 0.7))
             continue
         subject = _subject(ms, text, match.start(), ORG_TYPES | {"Project"}, ctx,
                            _clause(text, match.start())[0])
@@ -1289,7 +1296,7 @@ def rule_supports(text, mentions, ms, ctx):
         for s in supporters:
             if s["name"] != supported["name"]:
                 out.append(_rel(s, "supports", supported, match.group(4), 0.65))
-    out.extend(_support_thanked(text, ms))
+    out.extend(_support_thanked(text, ms, ctx))
     out.extend(_support_promised(text, ms, ctx))
     return out
 
@@ -1299,13 +1306,22 @@ THANKED = re.compile(r"对([^，,。；]{1,30}?)的[^，,。；]{0,10}?(支持|�
 THANKS = re.compile(r"(感谢|感激|谢谢|致谢)")
 
 
-def _support_thanked(text, ms):
+#: The article's own kind of institution named by its kind alone after 对
+#: (对学校发展的支持, 对研究院建设的支持).
+OWN_KIND = re.compile(r"^(我校|本校|学校|校|我院|本院|学院|研究院|中心|公司)")
+
+
+def _support_thanked(text, ms, ctx=None):
     """``(感谢)A、B对X(建设)的关心和支持``: each organisation before 对
-    (after the thanks when there are some) supports the one after it."""
+    (after the thanks when there are some) supports the one after it; X
+    named by its kind alone (对学校发展) is the article's own institution."""
     out = []
     for match in THANKED.finditer(text):
         supported = next((m for m in ms if m["start"] >= match.start(1) and m["end"] <= match.end(1)
                           and m["type"] in ORG_TYPES), None)
+        if supported is None and ctx is not None and ctx.own is not None \
+                and OWN_KIND.match(match.group(1)):
+            supported = ctx.own
         if supported is None:
             continue
         thanks = [t.end() for t in THANKS.finditer(text, 0, match.start())]
