@@ -184,10 +184,12 @@ def test_categories_are_not_names(text, not_names):
     ("2月22日，星河科学院与青山省召开院省合作建设领导小组会议。", ("院省合作建设领导小组会议", "Event")),
     ("5月17日，青山市与部分高校市校合作集中签约活动在青山市召开。",
      ("青山市与部分高校市校合作集中签约活动", "Event")),
+    ("南湖大学苏州校区举行仪式。", ("南湖大学苏州校区", "Department")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
         "surname-yu", "name-that-is-also-a-word", "suffix-glued-to-shi", "section-of-a-bureau", "industry-verb-inside-a-name", "event-before-its-winners", "dictionary-name-one-word", "dictionary-name-generic-stem", "verb-overlapping-a-word", "after-firm-description",
         "enterprise-inside-a-name", "brand-after-firm-description",
-        "rd-phrase-in-project", "ceremony-of-a-quoted-platform", "named-meeting", "named-signing-activity"])
+        "rd-phrase-in-project", "ceremony-of-a-quoted-platform", "named-meeting", "named-signing-activity",
+        "campus"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
 

@@ -122,6 +122,10 @@ def _soft_boundaries() -> frozenset[str]:
     lex = load()
     for predicate, cues in lex.triggers.items():
         words.update(c for c in cues if len(c) > 1 and predicate not in ("hasProject", "educatedAt"))
+    # 学校|创新创业学院: a word by which an institution names itself starts no name
+    from kg.extraction.coreference import self_words
+
+    words.update(w for w in self_words() if w not in lex.suffix_type)
     return frozenset(words - internal)
 
 
@@ -395,7 +399,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             if text.startswith(lead, start) and s0 - start - len(lead) >= 2:
                 start += len(lead)
                 stem = text[start:s0]
-        if (_generic_stem(stem) and whole == s0) or _counted(text, start):
+        if (_generic_stem(stem) and whole == s0 and not _school(text[start:e0])) or _counted(text, start):
             continue    # (a generic stem inside a dictionary name, 招商|银行, is still a name)
         if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
             continue
@@ -462,6 +466,14 @@ CANNOT_CONTAIN = {
 
 
 @lru_cache(maxsize=1)
+def _school(name: str) -> bool:
+    """A school named by its disciplines (材料学院, 创新创业学院): a name
+    though its stem alone describes (:func:`kg.extraction.coreference.is_school`)."""
+    from kg.extraction.coreference import is_school
+
+    return is_school(name)
+
+
 def _generic_stems() -> frozenset[str]:
     from kg.extraction.lexicon import _words
 
@@ -760,6 +772,10 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
     return year.start() if year else pos
 
 
+#: A verb of holding right before an event word: what is held has no name.
+HELD = re.compile(r"(举行|举办|召开)了?$")
+
+
 def _quoted_organisation(text: str, start: int, end: int) -> bool:
     """Whether the quotes opening an event name hold an organisation's name
     (“某某联合研究院”揭牌仪式): the ceremony, quotes and all, is the event."""
@@ -788,8 +804,8 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
                 start += len(first) + 1
                 name = rest
         if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”") or "等" in name \
-                or unnamed_event(name):
-            continue
+                or unnamed_event(name) or HELD.search(text, start, s0):
+            continue    # (某校区举行仪式: the ceremony held is unnamed)
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
     return outermost(found)
