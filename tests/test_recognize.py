@@ -185,11 +185,12 @@ def test_categories_are_not_names(text, not_names):
     ("5月17日，青山市与部分高校市校合作集中签约活动在青山市召开。",
      ("青山市与部分高校市校合作集中签约活动", "Event")),
     ("南湖大学苏州校区举行仪式。", ("南湖大学苏州校区", "Department")),
+    ("我校能动学院王立新教授团队与企业签约。", ("能动学院王立新教授团队", "Team")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
         "surname-yu", "name-that-is-also-a-word", "suffix-glued-to-shi", "section-of-a-bureau", "industry-verb-inside-a-name", "event-before-its-winners", "dictionary-name-one-word", "dictionary-name-generic-stem", "verb-overlapping-a-word", "after-firm-description",
         "enterprise-inside-a-name", "brand-after-firm-description",
         "rd-phrase-in-project", "ceremony-of-a-quoted-platform", "named-meeting", "named-signing-activity",
-        "campus"])
+        "campus", "team-of-a-school-named-by-an-abbreviated-discipline"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
 

@@ -213,7 +213,8 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
         if inside is not None:
             pos = inside["start"]
             continue
-        if word in soft and (start - pos >= 2 or start == pos) and not _crosses(text, pos, start):
+        if word in soft and (start - pos >= 2 or start == pos) and not _crosses(text, pos, start) \
+                and not (kind == "Department" and _school(word + text[start:start + 2])):
             if kind == "Company" and _starts_with_place(text, window, pos):
                 return window  # 北京华航唯实机器人科技股份有限公司: a firm named from its city on
             return pos
