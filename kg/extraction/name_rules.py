@@ -539,6 +539,10 @@ def _name_after(text: str, pos: int, lex) -> int:
         return 0
     if head == 1 and text[pos] in lex.boundaries and _starts_boundary(text, pos + 1, lex):
         return 0    # 于近日表示: a surname that is also a function word, then a time word
+    three = pos + head + 2
+    if three < len(text) and text[three - 1] in "和与及" and text[three] in PUNCT \
+            and all("\u4e00" <= c <= "\u9fff" for c in text[pos:three]):
+        return head + 2     # 校长包信和，: a name ending in a connector's character
     for given in (1, 2):
         end = pos + head + given
         if end > len(text) or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:end]):
@@ -773,8 +777,9 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
     return year.start() if year else pos
 
 
-#: A verb of holding right before an event word: what is held has no name.
-HELD = re.compile(r"(举行|举办|召开)了?$")
+#: A verb of holding or attending right before an event word: the ceremony
+#: held or attended (举行仪式, 出席仪式) has no name.
+HELD = re.compile(r"(举行|举办|召开|出席|参加|莅临|见证|主持)了?$")
 
 
 def _quoted_organisation(text: str, start: int, end: int) -> bool:
