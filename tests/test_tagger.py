@@ -102,6 +102,8 @@ def test_tagged_mentions_leave_out_an_unnamed_ceremony():
     text = "市长主持签约活动并为星河大学创新中心揭牌"
     out = tagged_mentions(text, [(4, 8, "Event"), (10, 18, "Platform")], [])
     assert [m["text"] for m in out] == ["星河大学创新中心"]
+    dateline = "（新华社青山3日电）星河大学与蓝海集团签约"
+    assert tagged_mentions(dateline, [(1, 10, "Event")], []) == []
     assert unnamed_event("签约活动") and unnamed_event("科技成果项目路演")
     assert not unnamed_event("星河大学校地合作签约仪式") and not unnamed_event("县校科技合作对接活动")
 

@@ -27,6 +27,7 @@ Example
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kg.extraction.lexicon import load
@@ -217,6 +218,8 @@ JOINERS = frozenset("与和及、，,")
 #: Words after a quoted name that only say what kind of thing it is: the
 #: name is what the quotes hold (“某某走进某地”活动 → 某某走进某地).
 QUOTED_TAILS = {"Event": ("活动", "系列活动", "主题活动")}
+#: A news agency's dateline (中央社某县23日电) is no name.
+DATELINE = re.compile(r"\d\s*日\s*(电|讯|报道|报导)")
 #: Verbs that open a clause before an event's name (``某区隆重举行某仪式``).
 EVENT_OPENERS = ("举行", "举办", "召开")
 
@@ -330,7 +333,8 @@ def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     for s, e, etype in spans:
         s, e = repair_span(text, s, e, etype)
         surface = text[s:e]
-        if len(surface.strip()) < 2 or etype == "Event" and unnamed_event(surface):
+        if len(surface.strip()) < 2 or etype == "Event" and unnamed_event(surface) \
+                or DATELINE.search(surface):
             continue
         rule = by_span.get((s, e))
         if rule is not None:
