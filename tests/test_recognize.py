@@ -148,12 +148,13 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("活动现场还举行了科技成果集中签约仪式和创新创业项目路演。",
      {"科技成果集中签约仪式", "创新创业项目路演"}),
     ("集团公司总裁宁和球应邀出席仪式。", {"集团公司总裁宁和球应邀出席仪式"}),
+    ("青山市锚定上海、南京和西安等高校资源集聚地区持续发力。", {"南京", "西安", "锚定上海"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
         "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
         "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams",
         "listed-level-and-category", "listed-bare-category-words",
         "verb-and-project-slogan", "listed-fields-not-firms", "unnamed-ceremonies",
-        "ceremony-attended"])
+        "ceremony-attended", "listed-places"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names

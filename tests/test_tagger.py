@@ -106,6 +106,9 @@ def test_tagged_mentions_leave_out_an_unnamed_ceremony():
     assert tagged_mentions(dateline, [(1, 10, "Event")], []) == []
     assert unnamed_event("签约活动") and unnamed_event("科技成果项目路演")
     assert not unnamed_event("星河大学校地合作签约仪式") and not unnamed_event("县校科技合作对接活动")
+    # parties named as an article names its own institution or place: a description
+    assert unnamed_event("我校与青山县人民政府深化合作签约仪式")
+    assert unnamed_event("市政府与星河大学全面合作协议签约仪式")
 
 
 def test_shipped_pipeline_finds_a_person_named_without_title(tagged_nlp):

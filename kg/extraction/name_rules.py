@@ -501,15 +501,26 @@ def _ceremony_acts() -> frozenset[str]:
     return frozenset(_words("ceremony_acts.txt"))
 
 
+#: A body named by its level alone (市政府, 县委): what an article calls its
+#: own place's government, not part of a name.
+DEICTIC_BODY = re.compile(r"^(省|市|区|县|州)(人民政府|政府|委)")
+
+
 def unnamed_event(name: str) -> bool:
     """Whether an event name says only what kind of ceremony it is
     (签约仪式, 签约活动, 科技成果路演): its event endings taken off, what is
     left is empty or only describing words and ceremony acts
-    (:file:`kg/data/ceremony_acts.txt`).
+    (:file:`kg/data/ceremony_acts.txt`); or whether it names its parties by
+    the words an article uses for its own institution or place (我校与某某…,
+    市政府与某某…签约仪式), which makes it a description, not a name.
 
     >>> unnamed_event("签约活动"), unnamed_event("星河大学校地合作签约仪式")
     (True, False)
     """
+    from kg.extraction.coreference import self_words
+
+    if name.startswith(tuple(self_words())) or DEICTIC_BODY.match(name):
+        return True     # 我校与某某签约仪式, 市政府与某某签约仪式: named by who speaks, not a name
     lex = load()
     stem, changed = name, True
     while changed and stem:
@@ -1034,8 +1045,8 @@ def find_list_items(text: str, known: list[dict]) -> list[dict]:
             if sep < stop or sep < 0 or begin > max(sep, stop) + 1:
                 break
             pos = sep
-        if len(items) < 2:
-            continue
+        if len(items) < 2 or any(text[b:e] in _place_forms()[0] for b, e in items):
+            continue    # (上海、南京和西安等高校集聚地区: a list of places)
         for begin, stop in items:
             if any(m["start"] <= begin and stop <= m["end"] for m in known):
                 continue
