@@ -265,6 +265,10 @@ CASES = {
         case("青山市人民政府与白云市人民政府签署合作协议，副市长刘志强出席。",
              [], [("刘志强", "affiliatedWith", "青山市人民政府"), ("刘志强", "affiliatedWith", "白云市人民政府")],
              id="affiliated-level-only-post-ambiguous-between-two-cities"),
+        case("蓝海控股集团与星河大学签署合作协议。集团董事长刘志强、总经理孙丽华出席。",
+             [("刘志强", "affiliatedWith", "蓝海控股集团", "董事长"),
+              ("孙丽华", "affiliatedWith", "蓝海控股集团", "总经理")],
+             id="affiliated-bare-group-of-the-one-group-named"),
     ],
     "leads": [
         case("东岭理工大学化学学院王立新教授团队研发的防腐涂料已在多家企业应用。",

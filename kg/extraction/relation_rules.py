@@ -463,6 +463,12 @@ def rule_affiliated(text, mentions, ms, ctx):
                     if target:
                         out.append(_rel(person, "affiliatedWith", target, titles[-1], 0.7, "、".join(titles)))
                     break
+                if bare in ("公司", "集团") and (pos == len(bare) or text[pos - len(bare) - 1] in "，。；、,;:： "):
+                    firms = [n for n, t in ctx.names.items() if t == "Company" and n.endswith(bare) and n != bare]
+                    if len(firms) == 1:   # 集团党委书记某某 in an article about one 某某集团
+                        out.append(_rel(person, "affiliatedWith", {"name": firms[0], "type": "Company"},
+                                        titles[-1], 0.65, "、".join(titles)))
+                        break
                 if bare:
                     titles[0] = bare + titles[0]
                     pos -= len(bare)
