@@ -1177,10 +1177,16 @@ def _after_year(event: dict) -> int:
 THEME_GAP = re.compile(r"^[，,]?\s*(以|围绕|聚焦)[^。；]{0,40}?(为)?(主题|主线)的?$")
 
 
+def _province(name: str) -> bool:
+    """A province (江苏省, 广东, 新疆维吾尔自治区): an event named after one
+    (江苏省某某大会) is held in it, seldom by its government."""
+    return name.endswith(("省", "自治区")) or name in load().provinces
+
+
 def rule_organizes(text, mentions, ms, ctx):
     """``A(联合B)举办/主办/承办/举行E``, ``由A主办的E``, and an event named
     after the government or park that holds it (``2021年某某区…签约仪式``)
-    when no organiser is stated."""
+    when no organiser is stated and the name is not a province's."""
     out = []
     for event in (m for m in ms if m["type"] == "Event" and m.get("source") == "event"):
         host = max((m for m in mentions if m["start"] == _after_year(event) and m["end"] < event["end"]
@@ -1188,7 +1194,7 @@ def rule_organizes(text, mentions, ms, ctx):
                     and not text.startswith(("二期", "三期", "一期", "项目"), m["end"])),
                    key=lambda m: m["end"], default=None)
         stated = re.search(r"(主办|承办|联合举办|举办)", text)
-        if host and not stated:
+        if host and not stated and not _province(host["name"]):
             out.append(_rel(host, "organizes", event, "名", 0.55))
     for trig in _triggers(text, "organizes", ms):
         events = [m for m in ms if m["type"] == "Event" and 0 <= m["start"] - trig.end() <= 4]
