@@ -912,13 +912,20 @@ def search_cmd(store, graph_file, query, limit, as_json) -> None:
 
 # --- viewer -------------------------------------------------------------------
 
-def _view_help(text: str) -> str:
-    from kg.viewer import MAX_NODES
+class _ViewCommand(click.Command):
+    """``kg view``, whose help names the viewer's node limit (``MAX_NODES``
+    in its text) when the help is shown: reading the limit imports the
+    viewer and networkx, which every other command would pay for at
+    start-up if the help were filled in when this module is imported."""
 
-    return text.replace("MAX_NODES", f"{MAX_NODES:,}")
+    def format_help_text(self, ctx, formatter):
+        from kg.viewer import MAX_NODES
+
+        self.help = self.help.replace("MAX_NODES", f"{MAX_NODES:,}")
+        super().format_help_text(ctx, formatter)
 
 
-@main.command("view", help=_view_help("""Write an interactive, self-contained HTML page of the graph.
+@main.command("view", cls=_ViewCommand, help=("""Write an interactive, self-contained HTML page of the graph.
 
     Opens offline: colours by sector, sizes by broker score, hover for
     evidence, search by name, alias, pinyin or Traditional characters.
