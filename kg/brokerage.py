@@ -650,9 +650,9 @@ def bridged_sectors(G: nx.Graph, node, groups: Mapping | str = "sector") -> list
     # the neighbours' degrees, not the square of the node's)
     later = [set() for _ in nbrs]
     for i, a in enumerate(nbrs):
-        for c in G.neighbors(a):
-            j = where.get(c)
-            if j is not None and j > i:
+        for c in where.keys() & set(G[a]):      # in C: a hub's neighbours are thousands
+            j = where[c]
+            if j > i:
                 later[i].add(j)
     sizes = Counter(sector)
     closed = Counter()
