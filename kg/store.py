@@ -1499,8 +1499,10 @@ def _check_model(store: KGStore) -> None:
     """Refuse a store written before the entity graph existed (entity
     descriptions repeated in every document graph): its answers would
     multiply, and removals would not keep it right."""
-    if store._ask(sparql_prefixes() + "ASK { GRAPH ?g { ?g a uic:Document . ?e skos:prefLabel ?l } }",
-                  False):
+    # a label in any graph but the entity graph: one pass over the labels
+    # (10 ms at 10 000 articles, where a look into each document took 90)
+    if store._ask(sparql_prefixes() + "ASK { GRAPH ?g { ?e skos:prefLabel ?l } "
+                  f"FILTER(?g != <{ENTITIES_GRAPH}>) }}", False):
         location = store.location
         store.close()
         raise StoreError("E111", path=location)
