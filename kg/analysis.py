@@ -286,13 +286,15 @@ def analysis(store, *, graph_only: bool = False, period=None) -> Analysis:
 
 
 def saved_card(store, name: str) -> dict | None:
-    """The saved card (:func:`kg.card.card`) of the entity whose canonical
-    name is ``name``, if the analysis of the store's state is saved; else
-    ``None`` (the caller resolves the name on the projection).
+    """The saved card (:func:`kg.card.card`) of the entity ``name``
+    designates, if the analysis of the store's state is saved; else
+    ``None`` (the caller works on the projection).
 
     ``kg show`` reads one card and the evidence its relations cite, not the
     projection: at 10 000 articles loading the projection alone took a
-    second.
+    second.  A name that is not a canonical name is resolved as
+    :func:`kg.connect.resolve` does (alias, pinyin, part of a name…), on
+    the saved name index; its errors are raised.
 
     >>> import os, tempfile
     >>> from kg.store import open_store
@@ -301,8 +303,12 @@ def saved_card(store, name: str) -> dict | None:
     True
     """
     cards = saved_cards(store)
-    if cards is None or name not in cards:
+    if cards is None:
         return None
+    if name not in cards:
+        from kg.connect import resolve
+
+        name = resolve(cards, name, index=cards.connect_index())
     return cards.card(name)
 
 

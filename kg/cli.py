@@ -861,11 +861,14 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 
     period = _period(since, until)
     c = None
-    if not graph_file and not period:       # an entity's saved card, if the name is exact
+    if not graph_file and not period:       # the entity's saved card, if the analysis is saved
         from kg.analysis import saved_card
 
         with _open(store) as kg_store:
-            c = saved_card(kg_store, name)
+            try:
+                c = saved_card(kg_store, name)
+            except LookupError as exc:      # kg.connect.NameResolutionError
+                raise KGError("E501", detail=str(exc)) from None
     if c is None:
         from kg.card import card
         from kg.connect import NameResolutionError

@@ -182,6 +182,11 @@ def test_show_and_connect_read_the_saved_cards_not_the_projection(tmp_path, corp
             assert json.loads(result.stdout)["out"] == json.loads(expected)["out"]
             assert json.loads(result.stdout)["broker"]["rank"] == \
                 json.loads(expected)["broker"]["rank"]
+    # a name to resolve (pinyin, alias) is resolved on the saved name index
+    exact = runner.invoke(main, ["show", "乙公司", "--json", "--store", path]).stdout
+    assert runner.invoke(main, ["show", "yigongsi", "--json", "--store", path]).stdout == exact
+    result = runner.invoke(main, ["show", "无此实体名", "--store", path])
+    assert result.exit_code == 2 and "E501" in result.output
 
 
 def test_saved_cards_answer_as_the_projection(tmp_path, corpus):
