@@ -795,14 +795,14 @@ def effective_size(G: nx.Graph) -> dict:
     >>> effective_size(nx.star_graph(3))[0], effective_size(nx.complete_graph(3))[0]
     (3.0, 1.0)
     """
+    nbr = {v: set(G[v]) - {v} for v in G}     # once, not once per neighbour
     out = {}
-    for v in G:
-        nbrs = set(G[v]) - {v}
+    for v, nbrs in nbr.items():
         n = len(nbrs)
         if n == 0:
             out[v] = None
             continue
-        ties = sum(len(nbrs & (set(G[u]) - {u})) for u in nbrs) / 2
+        ties = sum(len(nbrs & nbr[u]) for u in nbrs) / 2
         out[v] = n - 2 * ties / n
     return out
 
