@@ -191,3 +191,20 @@ def test_an_office_named_on_its_own_before_a_post(extract_text, triples):
                                  "校科研处处长周明远、地方合作与服务部副部长林晓参加签约。"))
     assert ("周明远", "affiliatedWith", "科研处") in found
     assert ("林晓", "affiliatedWith", "地方合作与服务部") in found
+
+
+def test_a_school_named_by_its_disciplines_after_a_self_reference_is_a_department(extract_text, triples):
+    """材料学院, 创新创业学院: stems that alone only describe, but with 学院
+    the name of a school; 学校 before it is no part of the name."""
+    found = triples(extract_text("星河大学与蓝海集团签约。学校创新创业学院与蓝海集团签署协议。"
+                                 "材料学院院长王立新出席。"))
+    assert ("创新创业学院", "partOf", "星河大学") in found
+    assert ("材料学院", "partOf", "星河大学") in found
+    assert not [t for t in found if t[0].startswith("学校")]
+
+
+def test_a_ceremony_held_in_a_campus_is_unnamed_and_the_campus_a_department(extract_text):
+    result = extract_text("南湖大学苏州校区举行仪式，南湖大学与蓝海集团签约。")
+    names = {(e["name"], e["type"]) for e in result["entities"]}
+    assert ("南湖大学苏州校区", "Department") in names
+    assert not any(t == "Event" for _, t in names)

@@ -68,6 +68,10 @@ def check(result, expected, forbidden=()):
 
 CASES = {
     "builds": [
+        case("星河大学与青山县人民政府签署“星河大学-青山县地方科技工作站建设协议”。",
+             [("星河大学", "builds", "星河大学-青山县地方科技工作站"),
+              ("青山县人民政府", "builds", "星河大学-青山县地方科技工作站")],
+             id="builds-by-an-agreement-to-build"),
         case("南湖高新区管委会设立了总规模10亿元的青山科创母基金，重点投资初创企业。",
              [("南湖高新区管委会", "builds", "青山科创母基金")],
              id="builds-with-a-size-before-the-thing"),
@@ -243,6 +247,24 @@ CASES = {
         case("星河大学邀请的项目总监周晓燕分享了经验。",
              [], [("周晓燕", "affiliatedWith", "星河大学")],
              id="affiliated-not-across-a-verb"),
+        case("东岭理工大学校长陈晓明，副校长孙丽华、周立平出席签约仪式。",
+             [("孙丽华", "affiliatedWith", "东岭理工大学", "副校长"),
+              ("周立平", "affiliatedWith", "东岭理工大学", "副校长")],
+             id="affiliated-names-sharing-a-post"),
+        case("青山市委副书记、市长于立新在青山市调研时表示，要把创新生态做得更优。",
+             [("于立新", "affiliatedWith", "青山市委", "副书记"),
+              ("于立新", "affiliatedWith", "青山市", "市长")],
+             id="affiliated-committee-and-government"),
+        case("青山市人民政府与星河大学签署合作协议，青山市委书记王立新，市委副书记、市长于立新，"
+             "副市长刘志强、孙丽华出席。",
+             [("于立新", "affiliatedWith", "青山市委", "副书记"),
+              ("于立新", "affiliatedWith", "青山市人民政府", "市长"),
+              ("刘志强", "affiliatedWith", "青山市人民政府", "副市长"),
+              ("孙丽华", "affiliatedWith", "青山市人民政府", "副市长")],
+             id="affiliated-posts-named-by-level-only"),
+        case("青山市人民政府与白云市人民政府签署合作协议，副市长刘志强出席。",
+             [], [("刘志强", "affiliatedWith", "青山市人民政府"), ("刘志强", "affiliatedWith", "白云市人民政府")],
+             id="affiliated-level-only-post-ambiguous-between-two-cities"),
     ],
     "leads": [
         case("东岭理工大学化学学院王立新教授团队研发的防腐涂料已在多家企业应用。",
@@ -349,6 +371,9 @@ CASES = {
              id="cooperates-matchmaking"),
     ],
     "locatedIn": [
+        case("去年在南湖高新区挂牌成立的星河大学新材料研究院已孵化企业30家。",
+             [("星河大学新材料研究院", "locatedIn", "南湖高新区")],
+             id="located-where-it-was-founded"),
         case("青山智航机器人有限公司去年产值翻番。随着越来越多像青山智航机器人有限公司这样的企业快速发展，"
              "南湖高新区智能制造产业规模进一步壮大。",
              [("青山智航机器人有限公司", "locatedIn", "南湖高新区")],
@@ -582,6 +607,9 @@ CASES = {
              [("蓝海集团", "supports", "星河大学研究院")],
              [("星河大学", "supports", "星河大学研究院")],
              id="supports-thanked-for"),
+        case("星河大学与青山市人民政府签署合作协议。校长李一凡感谢青山市人民政府对学校发展的关心和支持。",
+             [("青山市人民政府", "supports", "星河大学")],
+             id="supports-thanked-for-by-the-article-s-own-institution"),
         case("青山市科技局资助南湖新材料研究院开展海洋防腐关键技术攻关。",
              [("青山市科技局", "supports", "南湖新材料研究院")],
              id="supports-grant"),

@@ -145,11 +145,15 @@ def test_pipeline_entities_agree_with_recognize(extract_text):
     ("南湖高新区加快众创空间、孵化器等各类创业载体发展。", {"众创空间", "孵化器"}),
     ("突出项目投资，南湖高新区多措并举推项目。", {"南湖高新区多措并举推项目"}),
     ("基金重点投资新一代信息技术、生物医药等领域的初创企业。", {"新一代信息技术", "生物医药"}),
+    ("活动现场还举行了科技成果集中签约仪式和创新创业项目路演。",
+     {"科技成果集中签约仪式", "创新创业项目路演"}),
+    ("集团公司总裁宁和球应邀出席仪式。", {"集团公司总裁宁和球应邀出席仪式"}),
 ], ids=["ordinal-category", "slogans", "described-teams", "listed-activities", "chain-of-categories",
         "firm-description-then-noun", "firm-description-then-verb", "counted-level-category",
         "list-a-project-is-put-on", "common-word-before-a-date", "batch-of-teams",
         "listed-level-and-category", "listed-bare-category-words",
-        "verb-and-project-slogan", "listed-fields-not-firms"])
+        "verb-and-project-slogan", "listed-fields-not-firms", "unnamed-ceremonies",
+        "ceremony-attended"])
 def test_categories_are_not_names(text, not_names):
     found = {name for name, _ in mentions(text)}
     assert not (found & not_names), found & not_names
@@ -177,10 +181,23 @@ def test_categories_are_not_names(text, not_names):
     ("该基地由全球癌症早筛领域领军企业远帆生物投资兴建。", ("远帆生物", "Company")),
     ("此次开工的星河癌症早筛研发与产业化基地项目总投资50亿元。",
      ("星河癌症早筛研发与产业化基地项目", "Project")),
+    ("12月5日，“蓝海-星河大学工业技术联合研究院”揭牌仪式在主楼举行。",
+     ("“蓝海-星河大学工业技术联合研究院”揭牌仪式", "Event")),
+    ("2月22日，星河科学院与青山省召开院省合作建设领导小组会议。", ("院省合作建设领导小组会议", "Event")),
+    ("5月17日，青山市与部分高校市校合作集中签约活动在青山市召开。",
+     ("青山市与部分高校市校合作集中签约活动", "Event")),
+    ("南湖大学苏州校区举行仪式。", ("南湖大学苏州校区", "Department")),
+    ("我校能动学院王立新教授团队与企业签约。", ("能动学院王立新教授团队", "Team")),
+    ("青山县县长崔立拴代表双方签署协议。", ("崔立拴", "Person")),
+    ("星河大学校长助理吴立强出席。", ("吴立强", "Person")),
+    ("星河大学校长包信和，副校长王一鸣出席。", ("包信和", "Person")),
+    ("集团公司总裁宁和球应邀出席仪式。", ("宁和球", "Person")),
 ], ids=["surname-lai", "park-inside-park", "park-of-a-zone", "listed-projects", "award-winner",
         "surname-yu", "name-that-is-also-a-word", "suffix-glued-to-shi", "section-of-a-bureau", "industry-verb-inside-a-name", "event-before-its-winners", "dictionary-name-one-word", "dictionary-name-generic-stem", "verb-overlapping-a-word", "after-firm-description",
         "enterprise-inside-a-name", "brand-after-firm-description",
-        "rd-phrase-in-project"])
+        "rd-phrase-in-project", "ceremony-of-a-quoted-platform", "named-meeting", "named-signing-activity",
+        "campus", "team-of-a-school-named-by-an-abbreviated-discipline",
+        "county-head", "assistant-title", "given-name-ending-in-a-connector", "invited-then-attends"])
 def test_names_found_whole(text, expected):
     assert expected in mentions(text), mentions(text)
 

@@ -9,6 +9,7 @@ import pytest
 from kg.extraction import lexical
 from kg.extraction.names import (NameTagger, bio_labels, char_features, spans_of,
                                  tagged_mentions)
+from kg.extraction.name_rules import unnamed_event
 
 
 def test_lac_tags_persons_and_organisations_of_an_invented_sentence():
@@ -82,6 +83,27 @@ def test_tagged_mentions_keep_rule_records_and_nested_parts():
               "source": "list"}]
     out = tagged_mentions("星河大学化学学院与某某签约", [(0, 8, "Department")], rules)
     assert [(m["text"], m["source"]) for m in out] == [("星河大学化学学院", "suffix"), ("星河大学", "suffix")]
+
+
+def test_tagged_mentions_keep_a_rule_event_the_tagger_missed_but_no_other_type():
+    text = "青山市举行星河大学蓝海创新中心成立仪式"
+    rules = [{"start": 5, "end": 19, "text": text[5:19], "name": text[5:19], "type": "Event",
+              "source": "event"},
+             {"start": 5, "end": 15, "text": text[5:15], "name": text[5:15], "type": "Platform",
+              "source": "suffix"}]
+    assert [m["type"] for m in tagged_mentions(text, [], rules)] == ["Event"]
+    # where the tagger read a name over the event's span, the tagger decides
+    out = tagged_mentions(text, [(5, 15, "Platform")], rules)
+    assert [(m["type"], m["source"]) for m in out] == [("Platform", "suffix")]
+
+
+def test_tagged_mentions_leave_out_an_unnamed_ceremony():
+    """ANNOTATION.md: a ceremony without a name of its own is no Event."""
+    text = "市长主持签约活动并为星河大学创新中心揭牌"
+    out = tagged_mentions(text, [(4, 8, "Event"), (10, 18, "Platform")], [])
+    assert [m["text"] for m in out] == ["星河大学创新中心"]
+    assert unnamed_event("签约活动") and unnamed_event("科技成果项目路演")
+    assert not unnamed_event("星河大学校地合作签约仪式") and not unnamed_event("县校科技合作对接活动")
 
 
 def test_shipped_pipeline_finds_a_person_named_without_title(tagged_nlp):

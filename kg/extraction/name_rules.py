@@ -122,6 +122,10 @@ def _soft_boundaries() -> frozenset[str]:
     lex = load()
     for predicate, cues in lex.triggers.items():
         words.update(c for c in cues if len(c) > 1 and predicate not in ("hasProject", "educatedAt"))
+    # 学校|创新创业学院: a word by which an institution names itself starts no name
+    from kg.extraction.coreference import self_words
+
+    words.update(w for w in self_words() if w not in lex.suffix_type)
     return frozenset(words - internal)
 
 
@@ -209,7 +213,8 @@ def _extend_left(text: str, start: int, toks: _Tokens, lex, boundaries=None,
         if inside is not None:
             pos = inside["start"]
             continue
-        if word in soft and (start - pos >= 2 or start == pos) and not _crosses(text, pos, start):
+        if word in soft and (start - pos >= 2 or start == pos) and not _crosses(text, pos, start) \
+                and not (kind == "Department" and _school(word + text[start:start + 2])):
             if kind == "Company" and _starts_with_place(text, window, pos):
                 return window  # 北京华航唯实机器人科技股份有限公司: a firm named from its city on
             return pos
@@ -395,7 +400,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
             if text.startswith(lead, start) and s0 - start - len(lead) >= 2:
                 start += len(lead)
                 stem = text[start:s0]
-        if (_generic_stem(stem) and whole == s0) or _counted(text, start):
+        if (_generic_stem(stem) and whole == s0 and not _school(text[start:e0])) or _counted(text, start):
             continue    # (a generic stem inside a dictionary name, 招商|银行, is still a name)
         if unit_only and not any(m["end"] >= s0 - 6 for m in inner):
             continue
@@ -462,6 +467,14 @@ CANNOT_CONTAIN = {
 
 
 @lru_cache(maxsize=1)
+def _school(name: str) -> bool:
+    """A school named by its disciplines (材料学院, 创新创业学院): a name
+    though its stem alone describes (:func:`kg.extraction.coreference.is_school`)."""
+    from kg.extraction.coreference import is_school
+
+    return is_school(name)
+
+
 def _generic_stems() -> frozenset[str]:
     from kg.extraction.lexicon import _words
 
@@ -483,6 +496,37 @@ def _generic_stem(stem: str) -> bool:
     return bool(words) and all(w in generic for w in words)
 
 
+@lru_cache(maxsize=1)
+def _ceremony_acts() -> frozenset[str]:
+    return frozenset(_words("ceremony_acts.txt"))
+
+
+def unnamed_event(name: str) -> bool:
+    """Whether an event name says only what kind of ceremony it is
+    (签约仪式, 签约活动, 科技成果路演): its event endings taken off, what is
+    left is empty or only describing words and ceremony acts
+    (:file:`kg/data/ceremony_acts.txt`).
+
+    >>> unnamed_event("签约活动"), unnamed_event("星河大学校地合作签约仪式")
+    (True, False)
+    """
+    lex = load()
+    stem, changed = name, True
+    while changed and stem:
+        changed = False
+        for suffix in (*lex.event_suffixes, "活动", "会议"):
+            if stem.endswith(suffix):
+                stem, changed = stem[:-len(suffix)], True
+                break
+    if not stem:
+        return True
+    import jieba
+
+    words = [w for w in jieba.lcut(stem) if w.strip()]
+    known = _generic_stems() | _ceremony_acts()
+    return all(w in known for w in words)
+
+
 def _name_after(text: str, pos: int, lex) -> int:
     """Length of a person's name starting at ``pos`` (0 if none)."""
     if pos >= len(text):
@@ -495,6 +539,10 @@ def _name_after(text: str, pos: int, lex) -> int:
         return 0
     if head == 1 and text[pos] in lex.boundaries and _starts_boundary(text, pos + 1, lex):
         return 0    # 于近日表示: a surname that is also a function word, then a time word
+    three = pos + head + 2
+    if three < len(text) and text[three - 1] in "和与及" and text[three] in PUNCT \
+            and all("\u4e00" <= c <= "\u9fff" for c in text[pos:three]):
+        return head + 2     # 校长包信和，: a name ending in a connector's character
     for given in (1, 2):
         end = pos + head + given
         if end > len(text) or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:end]):
@@ -712,7 +760,8 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
         if closer in "”）)":
             opener = {"”": "“", "）": "（", ")": "("}[closer]
             j = text.rfind(opener, limit, pos - 1)
-            if j < 0 or pos - j > 16 or any(c in "，。；" for c in text[j:pos]):
+            if j < 0 or any(c in "，。；" for c in text[j:pos]) or pos - j > 16 and not (
+                    closer == "”" and _quoted_organisation(text, j, pos)):
                 break
             pos = j
             continue
@@ -728,6 +777,18 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
     return year.start() if year else pos
 
 
+#: A verb of holding or attending right before an event word: the ceremony
+#: held or attended (举行仪式, 出席仪式) has no name.
+HELD = re.compile(r"(举行|举办|召开|出席|参加|莅临|见证|主持)了?$")
+
+
+def _quoted_organisation(text: str, start: int, end: int) -> bool:
+    """Whether the quotes opening an event name hold an organisation's name
+    (“某某联合研究院”揭牌仪式): the ceremony, quotes and all, is the event."""
+    close = text.find("”", start, end)
+    return close > start and text[start + 1:close].endswith(tuple(load().suffix_type))
+
+
 def find_events(text: str, toks: _Tokens) -> list[dict]:
     """Unquoted events ending with an event word (洽谈会, 签约仪式, 大赛)."""
     lex = load()
@@ -738,7 +799,7 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
                 e0 not in toks.ends or toks.word_after(e0) not in EVENT_FOLLOWERS):
             continue  # 路演厅 is a room, not an event
         start = _event_start(text, s0, toks, EVENT_NAME_BOUNDARIES)
-        if text.startswith("“", start):
+        if text.startswith("“", start) and not _quoted_organisation(text, start, s0):
             continue  # “某某”活动启动仪式 is the quoted event itself
         # 暨 joins two ceremonies into one name, unless the first is unnamed
         name = text[start:e0]
@@ -748,8 +809,9 @@ def find_events(text: str, toks: _Tokens) -> list[dict]:
             if head and len(first) - len(head.group()) < 4:
                 start += len(first) + 1
                 name = rest
-        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”") or "等" in name:
-            continue
+        if len(name) - len(match.group()) < 4 or name.count("“") != name.count("”") or "等" in name \
+                or unnamed_event(name) or HELD.search(text, start, s0):
+            continue    # (某校区举行仪式: the ceremony held is unnamed)
         found.append({"start": start, "end": e0, "text": name, "name": name,
                       "type": "Event", "source": "event"})
     return outermost(found)

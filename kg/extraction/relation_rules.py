@@ -437,7 +437,14 @@ def rule_affiliated(text, mentions, ms, ctx):
                 org = max((o for o in orgs if o["end"] == pos), key=lambda o: o["end"] - o["start"],
                           default=None)
                 if org is not None:
-                    out.append(_rel(person, "affiliatedWith", org, titles[-1], 0.85, "、".join(titles)))
+                    government = _government_of_committee(org, titles, ctx)
+                    if government is not None:   # 市委副书记、市长: two posts, two bodies
+                        heads = [t for t in titles if HEAD_TITLE.match(t)]
+                        titles = [t for t in titles if not HEAD_TITLE.match(t)]
+                        out.append(_rel(person, "affiliatedWith", government, heads[-1], 0.8,
+                                        "、".join(heads)))
+                    if titles:
+                        out.append(_rel(person, "affiliatedWith", org, titles[-1], 0.85, "、".join(titles)))
                     titles = []
                     pos = org["start"]
                     if pos > 0 and text[pos - 1] == "、":
@@ -480,6 +487,84 @@ def rule_affiliated(text, mentions, ms, ctx):
     return out
 
 
+#: The head of a government (市长, 常务副县长), as against a post in its
+#: party committee.
+HEAD_TITLE = re.compile(r"^(副|常务副)?(市|区|县|省|州|镇|乡)长$")
+#: A party committee named after its place (青山市委, 某县委).
+COMMITTEE = re.compile(r"(?<=[市区县省州镇乡])(党委|委)$")
+
+
+def _government_of_committee(org: dict, titles: list[str], ctx) -> dict | None:
+    """The government of a party committee's place when a chain of titles
+    after the committee holds a head-of-government post as well
+    (``青山市委副书记、市长``): the post is in the government the document
+    names (青山市, 青山市人民政府), not in the committee."""
+    if org["type"] != "Government" or not any(HEAD_TITLE.match(t) for t in titles):
+        return None
+    match = COMMITTEE.search(org["name"])
+    if match is None:
+        return None
+    place = org["name"][:match.start()]
+    for name in (place, place + "人民政府", place + "政府"):
+        if ctx.names.get(name) == "Government":
+            return {"name": name, "type": "Government"}
+    return None
+
+
+#: A bare level body before a chain of titles (市委副书记, 县政府副县长).
+BARE_BODY = re.compile(r"(?P<level>[省市县区州])(?P<body>委|人民政府|政府)$")
+
+
+def _body_of_level(level: str, committee: bool, ctx) -> dict | None:
+    """The one committee (``某县委``) or government (``某县人民政府``,
+    ``某县政府``, ``某县``) of a level the document names; ``None`` when it
+    names none or several."""
+    for tail in ("委",) if committee else ("人民政府", "政府", ""):
+        found = [n for n, t in ctx.names.items() if t == "Government" and len(n) >= 3 + len(tail)
+                 and n.endswith(level + tail) and not BARE_BODY.fullmatch(n)
+                 and (tail or not n.endswith(("新区", "园区", "社区", "校区")))]
+        if len(found) == 1:
+            return {"name": found[0], "type": "Government"}
+        if found:
+            return None
+    return None
+
+
+def _bodies_of_bare_posts(text, person, titles, ctx) -> list[dict]:
+    """Posts named by level only (``市委副书记、市长甲``, ``县委书记乙``,
+    ``副市长丙``): each goes to the body of that level the document names —
+    the committee for party posts, the government for 市长/县长 — when the
+    document names exactly one."""
+    if not titles:
+        return []
+    start = person["start"] - len("".join(titles))
+    start -= text.count("、", start, person["start"])
+    bare = BARE_BODY.search(text, max(0, start - 4), start)
+    out = []
+    heads = [t for t in titles if HEAD_TITLE.match(t)]
+    party = [t for t in titles if not HEAD_TITLE.match(t)]
+    if bare is not None and bare.end() == start:
+        committee = bare.group("body") == "委"
+        level = bare.group("level")
+        if committee and party:
+            body = _body_of_level(level, True, ctx)
+            if body:
+                out.append(_rel(person, "affiliatedWith", body, party[-1], 0.6, "、".join(party)))
+        elif not committee:
+            heads, party = titles, []
+        if heads:
+            body = _body_of_level(level, False, ctx)
+            if body:
+                out.append(_rel(person, "affiliatedWith", body, heads[-1], 0.6, "、".join(heads)))
+        return out
+    if heads and not party:
+        level = HEAD_TITLE.match(heads[0]).group(2)
+        body = _body_of_level(level, False, ctx)
+        if body:
+            out.append(_rel(person, "affiliatedWith", body, heads[-1], 0.55, "、".join(heads)))
+    return out
+
+
 def _titles_before(text: str, pos: int, lex) -> list[str]:
     """The chain of titles ending at ``pos`` (党委副书记、院长), nearest last."""
     titles = []
@@ -503,6 +588,11 @@ def _own_titles() -> frozenset[str]:
 
 #: Titles of a government post, which a list of company posts does not carry.
 PLACE_TITLE = re.compile(r"^(副|常务副)?(区|市|县|省|州|镇)|^(市|区|县|省)委")
+
+
+#: What may stand between two names that share the post before the first
+#: (副校长甲、乙).
+SHARED_POST = frozenset({"、", "和", "及"})
 
 
 def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list[dict]:
@@ -532,6 +622,12 @@ def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list
                 out.append(_rel(person, "affiliatedWith", other, first[-1], 0.65, "、".join(first)))
         return out
     if not titles:
+        # 副校长甲、乙: a name listed right after a titled one shares the post
+        if carried is not None and text[carried[1]:person["start"]] in SHARED_POST \
+                and not any(text.startswith(t, person["end"]) for t in lex.titles):
+            prev = carried[0]
+            target = {"name": prev["object"], "type": prev["object_type"]}
+            return [_rel(person, "affiliatedWith", target, prev["trigger"], 0.6, prev.get("title"))]
         return []
     title = "、".join(titles)
     gap = text[carried[1]:person["start"] - len("".join(titles))] if carried else ""
@@ -539,6 +635,9 @@ def _affiliation_fallback(text, person, orgs, titles, carried, ctx, lex) -> list
         prev = carried[0]
         target = {"name": prev["object"], "type": prev["object_type"]}
         return [_rel(person, "affiliatedWith", target, titles[-1], 0.65, title)]
+    bodies = _bodies_of_bare_posts(text, person, titles, ctx)
+    if bodies:
+        return bodies
     if ctx.own is not None and any(t in _own_titles() for t in titles) and \
             not any(o["end"] <= person["start"] for o in orgs if not CLAUSE_END.search(text, o["end"], person["start"])):
         return [_rel(person, "affiliatedWith", ctx.own, titles[-1], 0.6, title)]
@@ -715,9 +814,16 @@ def rule_builds(text, mentions, ms, ctx):
     return out
 
 
+#: An agreement to build what it names: 签署共建X(合作)协议, 签署X建设协议.
+AGREEMENT = re.compile(r"(合作)?(框架)?(协议|合同)")
+BUILD_AGREEMENT = re.compile(r"(建设|共建)(合作)?(框架)?(协议|合同)")
+BUILD_BEFORE = re.compile(r"(共建|共同建设|合作建设|建设)$")
+
+
 def rule_signs(text, mentions, ms, ctx):
     """``A(、B)与C(正式)签约/签署/签订`` gives each left party signsWith C; the
-    quoted projects of the sentence are the parties' projects."""
+    quoted projects of the sentence are the parties' projects, and what an
+    agreement to build names (签署共建X协议) is built by both."""
     out = []
     for trig in _triggers(text, "signsWith", ms):
         head = text[:trig.start()]
@@ -751,6 +857,12 @@ def rule_signs(text, mentions, ms, ctx):
                 if party["name"] != counterpart["name"]:
                     out.append(_rel(party, "signsWith", counterpart, trig.group(), 0.8))
         part_end = next((m.start() for m in SENTENCE_PART.finditer(text, trig.end())), len(text))
+        for built in (m for m in mentions if m["type"] in BUILT_TYPES and trig.end() <= m["start"] < part_end):
+            before = text[max(0, built["start"] - 6):built["start"]].rstrip("“《")
+            after = text[built["end"]:built["end"] + 12].lstrip("”》")
+            if BUILD_AGREEMENT.match(after) or BUILD_BEFORE.search(before) and AGREEMENT.match(after):
+                for party in left + right:   # A与B签署共建X协议 / 签署X建设协议
+                    out.append(_rel(party, "builds", built, trig.group(), 0.6))
         for project in (m for m in ms if m["type"] == "Project" and cstart <= m["start"] < part_end
                         and not JOINT.search(text[max(0, m["start"] - 4):m["start"]])):
             out.append(_rel(other, "hasProject", project, trig.group(), 0.6))
@@ -856,13 +968,15 @@ def rule_appointed(text, mentions, ms, ctx):
 
 LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户|迁入|搬迁至|落地)")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
-LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
+LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|启动建设|开工建设|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
 HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?)")
 PLACE_TYPES = frozenset({"Park", "Government"})
+#: What is sited somewhere (a park inside a district too).
+SITED_TYPES = (ORG_TYPES | {"Project", "Park"}) - {"Government"}
 
 
 def rule_located(text, mentions, ms, ctx):
-    """``A落户/入驻/位于B``, ``A在B挂牌成立/开工/奠基``, ``位于B的A``, and
+    """``A落户/入驻/位于B``, ``A在B挂牌成立/开工/奠基``, ``位于B的A``, ``在B挂牌成立的A``, and
     ``B(企业)A`` for a company named right after its park."""
     out = []
     for verb in LOCATED_VERB.finditer(text):
@@ -894,6 +1008,11 @@ def rule_located(text, mentions, ms, ctx):
             continue
         tail = LOCATED_EVENT.match(text, place["end"])
         if not tail:
+            continue
+        if text.startswith("的", tail.end()):   # 在B挂牌成立的A
+            thing = next((m for m in ms if m["start"] == tail.end() + 1 and m["type"] in SITED_TYPES), None)
+            if thing is not None and thing["name"] != place["name"]:
+                out.append(_rel(thing, "locatedIn", place, tail.group(), 0.7))
             continue
         subject = _subject(ms, text, match.start(), ORG_TYPES | {"Project"}, ctx,
                            _clause(text, match.start())[0])
@@ -1177,7 +1296,7 @@ def rule_supports(text, mentions, ms, ctx):
         for s in supporters:
             if s["name"] != supported["name"]:
                 out.append(_rel(s, "supports", supported, match.group(4), 0.65))
-    out.extend(_support_thanked(text, ms))
+    out.extend(_support_thanked(text, ms, ctx))
     out.extend(_support_promised(text, ms, ctx))
     return out
 
@@ -1187,13 +1306,22 @@ THANKED = re.compile(r"对([^，,。；]{1,30}?)的[^，,。；]{0,10}?(支持|�
 THANKS = re.compile(r"(感谢|感激|谢谢|致谢)")
 
 
-def _support_thanked(text, ms):
+#: The article's own kind of institution named by its kind alone after 对
+#: (对学校发展的支持, 对研究院建设的支持).
+OWN_KIND = re.compile(r"^(我校|本校|学校|校|我院|本院|学院|研究院|中心|公司)")
+
+
+def _support_thanked(text, ms, ctx=None):
     """``(感谢)A、B对X(建设)的关心和支持``: each organisation before 对
-    (after the thanks when there are some) supports the one after it."""
+    (after the thanks when there are some) supports the one after it; X
+    named by its kind alone (对学校发展) is the article's own institution."""
     out = []
     for match in THANKED.finditer(text):
         supported = next((m for m in ms if m["start"] >= match.start(1) and m["end"] <= match.end(1)
                           and m["type"] in ORG_TYPES), None)
+        if supported is None and ctx is not None and ctx.own is not None \
+                and OWN_KIND.match(match.group(1)):
+            supported = ctx.own
         if supported is None:
             continue
         thanks = [t.end() for t in THANKS.finditer(text, 0, match.start())]
