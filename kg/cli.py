@@ -867,7 +867,11 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
         with _open(store) as kg_store:
             try:
                 c = saved_card(kg_store, name)
-            except LookupError as exc:      # kg.connect.NameResolutionError
+            except LookupError as exc:
+                from kg.connect import NameResolutionError   # (imports networkx)
+
+                if not isinstance(exc, NameResolutionError):
+                    raise
                 raise KGError("E501", detail=str(exc)) from None
     if c is None:
         from kg.card import card
