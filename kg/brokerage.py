@@ -116,8 +116,16 @@ def betweenness(G: nx.Graph, *, normalized: bool = True,
     """
     if G.number_of_nodes() <= exact_max_nodes:
         return nx.betweenness_centrality(G, normalized=normalized)
-    return nx.betweenness_centrality(G, k=min(samples, len(G)),
-                                     normalized=normalized, seed=seed)
+    if G.is_directed() or G.is_multigraph():
+        return nx.betweenness_centrality(G, k=min(samples, len(G)),
+                                         normalized=normalized, seed=seed)
+    from networkx.algorithms.centrality.betweenness import _rescale
+
+    # the sources networkx would draw, searched all at once (_brandes_batched)
+    sources = random.Random(seed).sample(list(G.nodes()), min(samples, len(G)))
+    raw = _brandes_batched(G, sources, {"": None})[""]
+    return _rescale(raw, len(G), normalized=normalized, directed=False, endpoints=False,
+                    sampled_nodes=None if len(sources) == len(G) else sources)
 
 
 def subset_betweenness(G: nx.Graph, sources: Iterable, targets: Iterable, *,
@@ -203,14 +211,104 @@ def subset_betweenness_many(G: nx.Graph, sources: Iterable, targets: Mapping[Has
     if len(sources) > max_sources:
         scale = len(sources) / max_sources
         sources = random.Random(seed).sample(sources, max_sources)
-    for s in sources:
-        S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
-        for label, ts in live.items():
-            _accumulate_subset(out[label], S, P, sigma, s, ts)
+    if len(G) > EXACT_BETWEENNESS_MAX_NODES and not (G.is_directed() or G.is_multigraph()):
+        found = _brandes_batched(G, sources, live)
+        for label, b in found.items():
+            out[label] = b
+    else:
+        for s in sources:
+            S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
+            for label, ts in live.items():
+                _accumulate_subset(out[label], S, P, sigma, s, ts)
     # networkx halves undirected subset betweenness (it assumes each pair
     # is met from both ends); a source set and a disjoint target set meet
     # each pair once, so the sums here are not halved.
     return {label: {n: v * scale for n, v in b.items()} for label, b in out.items()}
+
+
+#: Sources searched together by :func:`_brandes_batched` (one matrix column each).
+BATCH = 64
+
+
+def _brandes_batched(G: nx.Graph, sources: list, targets: Mapping) -> dict:
+    """Brandes' dependencies of ``sources``, summed, for each target set.
+
+    The breadth-first searches and the accumulation of Brandes (2001,
+    2008) run level by level for :data:`BATCH` sources at once, as sparse
+    matrix products (scipy): the path counts of a level are the adjacency
+    matrix times those of the level before, and a node's dependency the
+    adjacency matrix times the next level's.  The sums are those of
+    networkx's search per source (up to rounding), some thirty times
+    faster: the sampled searches of a 10 000-article projection took ten
+    minutes.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Undirected, unweighted.
+    sources : list of nodes
+    targets : mapping
+        Label → set of target nodes, or ``None`` for every node (plain
+        betweenness).
+
+    Returns
+    -------
+    dict
+        Label → (node → summed dependency, the sources' own excluded),
+        unscaled.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["uni", "tto", "firm", "gov"])
+    >>> out = _brandes_batched(G, ["uni"], {"ind": {"firm"}, "all": None})
+    >>> out["ind"]["tto"], out["all"]["tto"], out["all"]["firm"]
+    (1.0, 2.0, 1.0)
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    nodes = list(G)
+    where = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    rows = [where[u] for u, v in G.edges() if u != v]
+    cols = [where[v] for u, v in G.edges() if u != v]
+    A = sp.csr_matrix((np.ones(2 * len(rows)), (rows + cols, cols + rows)), shape=(n, n))
+    A.sum_duplicates()
+    A.data[:] = 1.0
+    wanted = {label: None if ts is None else np.isin(np.arange(n), [where[t] for t in ts])
+              for label, ts in targets.items()}
+    totals = {label: np.zeros(n) for label in targets}
+    idx = [where[s] for s in sources]
+    for start in range(0, len(idx), BATCH):
+        batch = np.array(idx[start:start + BATCH])
+        k = len(batch)
+        cols_k = np.arange(k)
+        dist = np.full((n, k), -1, dtype=np.int32)
+        sigma = np.zeros((n, k))
+        dist[batch, cols_k] = 0
+        sigma[batch, cols_k] = 1.0
+        frontier = sigma.copy()
+        level = 0
+        while True:
+            reached = A @ frontier
+            new = (dist < 0) & (reached > 0)
+            if not new.any():
+                break
+            level += 1
+            dist[new] = level
+            sigma[new] = reached[new]
+            frontier = np.where(new, reached, 0.0)
+        safe = np.where(sigma > 0, sigma, 1.0)
+        for label, mask in wanted.items():
+            delta = np.zeros((n, k))
+            gain = np.ones((n, 1)) if mask is None else mask[:, None].astype(float)
+            for d in range(level, 0, -1):
+                at = dist == d
+                share = np.where(at, (gain + delta) / safe, 0.0)
+                delta += np.where(dist == d - 1, sigma * (A @ share), 0.0)
+            delta[batch, cols_k] = 0.0                  # a source's own dependency
+            totals[label] += delta.sum(axis=1)
+    return {label: dict(zip(nodes, b.tolist())) for label, b in totals.items()}
 
 
 def _accumulate_subset(b: dict, S: list, P: dict, sigma: dict, s, targets: set) -> None:
@@ -281,8 +379,10 @@ def gould_fernandez(G: nx.Graph, groups: Mapping | str) -> dict:
     """
     group = _group_of(groups, G)
     directed = G.is_directed()
-    succ = {n: set(G.successors(n) if directed else G.neighbors(n)) - {n} for n in G}
-    pred = ({n: set(G.predecessors(n)) - {n} for n in G} if directed else succ)
+    if not directed:
+        return _gould_fernandez_undirected(G, group)
+    succ = {n: set(G.successors(n)) - {n} for n in G}
+    pred = {n: set(G.predecessors(n)) - {n} for n in G}
     result = {}
     for b in G:
         counts = dict.fromkeys(ROLES, 0)
@@ -302,6 +402,47 @@ def gould_fernandez(G: nx.Graph, groups: Mapping | str) -> dict:
                     counts["itinerant"] += 1
                 else:
                     counts["liaison"] += 1
+        counts["total"] = sum(counts[r] for r in ROLES)
+        result[b] = counts
+    return result
+
+
+def _gould_fernandez_undirected(G: nx.Graph, group: Callable) -> dict:
+    """:func:`gould_fernandez` of an undirected graph, by counting.
+
+    Every ordered pair of b's neighbours (a, c), a ≠ c, is brokered unless a
+    and c are tied, so the count of a pair of groups is the product of the
+    numbers of b's neighbours in them, less the ordered pairs of tied
+    neighbours (found by one set intersection per neighbour, in C).  The
+    pair-by-pair loop costs the square of each degree: some 10⁸ steps for
+    the hubs of a 10 000-article projection, minutes where this takes
+    seconds; the counts are the same.
+    """
+    nbrs = {n: set(G[n]) - {n} for n in G}
+    of = {n: group(n) for n in G}
+    result = {}
+    for b, nb in nbrs.items():
+        gb = of[b]
+        sizes = Counter(of[a] for a in nb)
+        tied = Counter()
+        for a in nb:
+            ga = of[a]
+            for c in nbrs[a] & nb:
+                tied[ga, of[c]] += 1
+        counts = dict.fromkeys(ROLES, 0)
+        for ga, na in sizes.items():
+            for gc, nc in sizes.items():
+                pairs = na * nc - (na if ga == gc else 0) - tied[ga, gc]
+                if not pairs:
+                    continue
+                if ga == gb:
+                    counts["coordinator" if gc == gb else "representative"] += pairs
+                elif gc == gb:
+                    counts["gatekeeper"] += pairs
+                elif gc == ga:
+                    counts["itinerant"] += pairs
+                else:
+                    counts["liaison"] += pairs
         counts["total"] = sum(counts[r] for r in ROLES)
         result[b] = counts
     return result
@@ -461,7 +602,8 @@ def gould_fernandez_sd(G: nx.Graph, groups: Mapping | str, *,
     return {b: {r: _sd(m[1]) for r, m in moments[group(b)].items()} for b in G}
 
 
-def gould_fernandez_z(G: nx.Graph, groups: Mapping | str) -> dict:
+def gould_fernandez_z(G: nx.Graph, groups: Mapping | str, *, raw: Mapping | None = None
+                      ) -> dict:
     """Standardised Gould–Fernandez scores: (observed − expected) / sd.
 
     A z-score well above 0 marks a node that brokers between those groups
@@ -475,6 +617,9 @@ def gould_fernandez_z(G: nx.Graph, groups: Mapping | str) -> dict:
     ----------
     G : networkx.Graph or networkx.DiGraph
     groups : mapping or str
+    raw : mapping, optional
+        :func:`gould_fernandez` of ``G`` and ``groups`` if already counted
+        (:func:`broker_measures` has them).
 
     Returns
     -------
@@ -490,7 +635,7 @@ def gould_fernandez_z(G: nx.Graph, groups: Mapping | str) -> dict:
     >>> z["tto"]["liaison"] > 0, math.isnan(z["uni"]["coordinator"])
     (True, True)
     """
-    raw = gould_fernandez(G, groups)
+    raw = gould_fernandez(G, groups) if raw is None else raw
     group = _group_of(groups, G)
     moments = _group_moments(Counter(group(n) for n in G), G.number_of_nodes(),
                              _density(G))
@@ -603,9 +748,9 @@ def bridged_sectors(G: nx.Graph, node, groups: Mapping | str = "sector") -> list
     # the neighbours' degrees, not the square of the node's)
     later = [set() for _ in nbrs]
     for i, a in enumerate(nbrs):
-        for c in G.neighbors(a):
-            j = where.get(c)
-            if j is not None and j > i:
+        for c in where.keys() & set(G[a]):      # in C: a hub's neighbours are thousands
+            j = where[c]
+            if j > i:
                 later[i].add(j)
     sizes = Counter(sector)
     closed = Counter()
@@ -650,14 +795,14 @@ def effective_size(G: nx.Graph) -> dict:
     >>> effective_size(nx.star_graph(3))[0], effective_size(nx.complete_graph(3))[0]
     (3.0, 1.0)
     """
+    nbr = {v: set(G[v]) - {v} for v in G}     # once, not once per neighbour
     out = {}
-    for v in G:
-        nbrs = set(G[v]) - {v}
+    for v, nbrs in nbr.items():
         n = len(nbrs)
         if n == 0:
             out[v] = None
             continue
-        ties = sum(len(nbrs & (set(G[u]) - {u})) for u in nbrs) / 2
+        ties = sum(len(nbrs & nbr[u]) for u in nbrs) / 2
         out[v] = n - 2 * ties / n
     return out
 
@@ -740,7 +885,7 @@ def broker_measures(G: nx.Graph) -> list[dict]:
         {label: [n for s in dst for n in by_sector.get(s, ())]
          for label, (_, dst) in SUBSET_PAIRS.items()})
     gf = gould_fernandez(H, "sector")
-    gfz = gould_fernandez_z(H, "sector")
+    gfz = gould_fernandez_z(H, "sector", raw=gf)
     eff = effective_size(H)
     con = constraint(H)
     rows = []

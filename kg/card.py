@@ -19,7 +19,7 @@ from kg.brokerage import bridged_sectors, brokers
 from kg.clusters import clusters
 from kg.connect import ConnectIndex, resolve
 
-__all__ = ["card"]
+__all__ = ["card", "cards"]
 
 
 def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
@@ -57,31 +57,81 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
         entities).
     """
     n = resolve(G, name, index=index)
+    if cluster_result is None:
+        cluster_result = clusters(G)
+    cluster = next((_cluster_summary(c) for c in cluster_result["clusters"]
+                    if n in c["members"]), None)
+    if broker_rows is None:
+        broker_rows = brokers(G, top=None, actors_only=False)
+    broker = next((_broker(row, rank, G.to_undirected(as_view=True))
+                   for rank, row in enumerate(broker_rows, 1) if row["name"] == n), None)
+    return _card(G, n, cluster, broker, list)
+
+
+def cards(G: nx.MultiDiGraph, *, cluster_result: dict, broker_rows: list):
+    """Every entity's card, as :func:`card` gives it, for saving.
+
+    :mod:`kg.analysis` saves them with the scores, so ``kg show`` reads one
+    card instead of loading the whole projection.  Each relation's
+    ``evidence`` is left as the graph holds it (a saved projection's lazy
+    lists stay lazy); ``list()`` makes it :func:`card`'s.
+
+    Yields
+    ------
+    (name, card)
+        In the graph's node order.
+
+    Examples
+    --------
+    >>> from kg.graph import project
+    >>> r = {"subject": "沈人杰", "predicate": "appointedAs", "object": "大使",
+    ...      "subject_type": "Person", "object_type": "Role", "doc": "a.txt"}
+    >>> G = project([], [r])
+    >>> rows = brokers(G, top=None, actors_only=False, bridges=0)
+    >>> saved = dict(cards(G, cluster_result=clusters(G), broker_rows=rows))
+    >>> saved["沈人杰"]["out"][0]["object"]
+    '大使'
+    >>> saved["大使"] == card(G, "大使", cluster_result=clusters(G), broker_rows=rows)
+    True
+    """
+    from kg.graph import to_undirected_simple
+
+    member = {m: _cluster_summary(c) for c in cluster_result["clusters"] for m in c["members"]}
+    H = to_undirected_simple(G)
+    rank = {row["name"]: (i, row) for i, row in enumerate(broker_rows, 1)}
+    for n in G:
+        found = rank.get(n)
+        broker = _broker(found[1], found[0], H) if found else None
+        yield n, _card(G, n, member.get(n), broker, lambda ev: ev if ev is not None else [])
+
+
+def _cluster_summary(c: dict) -> dict:
+    return {k: c[k] for k in ("id", "label", "size", "dominant_sectors")}
+
+
+def _broker(row: dict, rank: int, U) -> dict:
+    """A broker row as a card shows it: its rank, and the sectors it
+    bridges (computed here for rows ranked without them, as
+    :mod:`kg.analysis` saves them), on the undirected graph ``U``."""
+    broker = {k: v for k, v in row.items() if k not in ("name", "type", "sector")}
+    if "bridges" not in broker:
+        broker["bridges"] = bridged_sectors(U, row["name"])[:3]
+    broker["rank"] = rank
+    return broker
+
+
+def _card(G, n, cluster, broker, evidence) -> dict:
     data = G.nodes[n]
 
     def rel(s, o, key, d):
         return {"subject": s, "predicate": key, "object": o,
                 "title": d.get("title"), "count": d.get("count", 0),
-                "evidence": list(d.get("evidence") or [])}
+                "evidence": evidence(d.get("evidence"))}
 
     out = sorted((rel(n, o, k, d) for _, o, k, d in G.out_edges(n, keys=True, data=True)),
                  key=lambda r: (r["predicate"], r["object"]))
     inn = sorted((rel(s, n, k, d) for s, _, k, d in G.in_edges(n, keys=True, data=True)),
                  key=lambda r: (r["predicate"], r["subject"]))
-    if cluster_result is None:
-        cluster_result = clusters(G)
-    cluster = next(({k: c[k] for k in ("id", "label", "size", "dominant_sectors")}
-                    for c in cluster_result["clusters"] if n in c["members"]), None)
-    if broker_rows is None:
-        broker_rows = brokers(G, top=None, actors_only=False)
-    broker = None
-    for rank, row in enumerate(broker_rows, 1):
-        if row["name"] == n:
-            broker = {k: v for k, v in row.items() if k not in ("name", "type", "sector")}
-            if "bridges" not in broker:     # rows ranked without them (kg.analysis)
-                broker["bridges"] = bridged_sectors(G.to_undirected(as_view=True), n)[:3]
-            broker["rank"] = rank
-            break
     return {"name": n, "type": data.get("type"), "sector": data.get("sector"),
             "aliases": list(data.get("aliases") or []), "pinyin": data.get("pinyin"),
             "initials": data.get("initials"), "docs": list(data.get("docs") or []),

@@ -807,11 +807,20 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
     period = _period(since, until)
     if html_file:
         _writable(html_file)
-    analysed = _analysis(store, graph_file, graph_only=not html_file, period=period)
-    G = analysed.graph
+    cards = None
+    if not (graph_file or period or html_file):   # the saved cards, not the projection
+        from kg.analysis import saved_cards
+
+        with _open(store) as kg_store:
+            cards = saved_cards(kg_store)
+    if cards is not None:
+        G, index, relations = cards, cards.connect_index(), cards.relation_view
+    else:
+        analysed = _analysis(store, graph_file, graph_only=not html_file, period=period)
+        G, index, relations = analysed.graph, analysed.connect_index(), None
     try:
         result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
-                         index=analysed.connect_index())
+                         index=index, relations=relations)
     except (NameResolutionError, ValueError) as exc:
         raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if html_file:
@@ -849,17 +858,32 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
 @period_options
 def show_cmd(store, graph_file, name, as_json, since, until) -> None:
     """Entity card: type, sector, aliases, relations with evidence, cluster, broker scores."""
-    from kg.card import card
-    from kg.connect import NameResolutionError
 
     period = _period(since, until)
-    analysed = _analysis(store, graph_file, period=period)
-    try:
-        c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
-                 broker_rows=_broker_rows(analysed),
-                 index=None if name in analysed.graph else analysed.connect_index())
-    except NameResolutionError as exc:
-        raise KGError("E501", detail=_in_period(str(exc), period)) from None
+    c = None
+    if not graph_file and not period:       # the entity's saved card, if the analysis is saved
+        from kg.analysis import saved_card
+
+        with _open(store) as kg_store:
+            try:
+                c = saved_card(kg_store, name)
+            except LookupError as exc:
+                from kg.connect import NameResolutionError   # (imports networkx)
+
+                if not isinstance(exc, NameResolutionError):
+                    raise
+                raise KGError("E501", detail=str(exc)) from None
+    if c is None:
+        from kg.card import card
+        from kg.connect import NameResolutionError
+
+        analysed = _analysis(store, graph_file, period=period)
+        try:
+            c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
+                     broker_rows=_broker_rows(analysed),
+                     index=None if name in analysed.graph else analysed.connect_index())
+        except NameResolutionError as exc:
+            raise KGError("E501", detail=_in_period(str(exc), period)) from None
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -876,11 +900,11 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
                    f"uni→gov {_num(b['university_government'])}, betweenness "
                    f"{_num(b['betweenness'])}, constraint {_num(b['constraint'])}, "
                    f"effective size {_num(b['effective_size'])}")
-        from kg.brokerage import ROLES
-
         gf, gz = b["gould_fernandez"], b["gould_fernandez_z"]
+        # the roles in kg.brokerage.ROLES's order, as the counts hold them
+        # (importing kg.brokerage would import networkx for one tuple)
         click.echo("brokerage roles (count, z): " + ", ".join(
-            f"{k} {gf[k]} ({_z(gz[k])})" for k in ROLES))
+            f"{k} {gf[k]} ({_z(gz[k])})" for k in gf if k != "total"))
     for label, rels in (("out", c["out"]), ("in", c["in"])):
         click.echo(f"relations {label} ({len(rels)}):")
         for r in rels:
@@ -912,13 +936,20 @@ def search_cmd(store, graph_file, query, limit, as_json) -> None:
 
 # --- viewer -------------------------------------------------------------------
 
-def _view_help(text: str) -> str:
-    from kg.viewer import MAX_NODES
+class _ViewCommand(click.Command):
+    """``kg view``, whose help names the viewer's node limit (``MAX_NODES``
+    in its text) when the help is shown: reading the limit imports the
+    viewer and networkx, which every other command would pay for at
+    start-up if the help were filled in when this module is imported."""
 
-    return text.replace("MAX_NODES", f"{MAX_NODES:,}")
+    def format_help_text(self, ctx, formatter):
+        from kg.viewer import MAX_NODES
+
+        self.help = self.help.replace("MAX_NODES", f"{MAX_NODES:,}")
+        super().format_help_text(ctx, formatter)
 
 
-@main.command("view", help=_view_help("""Write an interactive, self-contained HTML page of the graph.
+@main.command("view", cls=_ViewCommand, help=("""Write an interactive, self-contained HTML page of the graph.
 
     Opens offline: colours by sector, sizes by broker score, hover for
     evidence, search by name, alias, pinyin or Traditional characters.

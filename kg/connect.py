@@ -122,15 +122,19 @@ def build_index(G: nx.MultiDiGraph, *, hub_degree: float | None = None) -> Conne
     -------
     ConnectIndex
     """
-    S = to_undirected_simple(G)
-    deg = dict(S.degree())
+    H = to_undirected_simple(G)
+    deg = dict(H.degree())
     if hub_degree is None:
         values = sorted(deg.values())
         q = values[min(len(values) - 1, int(HUB_QUANTILE * len(values)))] if values else 0
         hub_degree = max(HUB_MIN_DEGREE, q)
     logdeg = {n: math.log(max(1, d)) for n, d in deg.items()}
-    for u, v, data in S.edges(data=True):
-        data["cost"] = 1.0 + (logdeg[u] + logdeg[v]) / 2
+    # the search graph holds the costs only (no attributes): it is saved
+    # with the analysis and read by every `kg connect`
+    S = nx.Graph()
+    S.add_nodes_from(H)
+    S.add_edges_from((u, v, {"cost": 1.0 + (logdeg[u] + logdeg[v]) / 2})
+                     for u, v in H.edges())
     index = ConnectIndex(graph=G, search=S, hub_degree=hub_degree,
                          hubs={n for n, d in deg.items() if d > hub_degree})
     for n, data in G.nodes(data=True):
@@ -367,7 +371,8 @@ def _ball(S, start, cutoff, blocked, limit=None) -> dict:
 
 def connect(G: nx.MultiDiGraph, source: str, target: str, *,
             max_hops: int = DEFAULT_MAX_HOPS, paths: int = DEFAULT_PATHS,
-            via: str | None = None, index: ConnectIndex | None = None) -> dict:
+            via: str | None = None, index: ConnectIndex | None = None,
+            relations=None) -> dict:
     """How ``source`` and ``target`` are connected, with evidence.
 
     Parameters
@@ -387,6 +392,12 @@ def connect(G: nx.MultiDiGraph, source: str, target: str, *,
         type are then allowed as intermediaries.
     index : ConnectIndex, optional
         From :func:`build_index`, to reuse across queries.
+    relations : callable, optional
+        ``relations(u, v)``: what :func:`kg.graph.relation_view` gives on
+        ``G``.  With it and ``index``, ``G`` need only answer ``n in G``,
+        ``G.degree(n)`` and ``G.nodes[n]`` (type, sector): the saved cards
+        of :class:`kg.analysis.SavedCards` do, so ``kg connect`` runs
+        without loading the projection.
 
     Returns
     -------
@@ -463,7 +474,7 @@ def connect(G: nx.MultiDiGraph, source: str, target: str, *,
         cost = sum(S[u][v]["cost"] for u, v in zip(p, p[1:]))
         hops = []
         for u, v in zip(p, p[1:]):
-            rels = relation_view(G, u, v)
+            rels = relations(u, v) if relations is not None else relation_view(G, u, v)
             first = dict(rels[0])
             first["also"] = [{k: r[k] for k in ("subject", "predicate", "object")}
                              for r in rels[1:]]

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:       # networkx is imported where a graph is made: `kg stats`
+    import networkx as nx   # and every other command parse a period without it
 
 __all__ = ["Period", "graph_in_period", "period_stats", "evidence_in_period"]
 
@@ -49,6 +51,8 @@ class Period:
         ...
         ValueError: the period ends (2021) before it starts (2023)
         """
+        if not since and not until:
+            return cls()
         from kg.extraction.dates import date_range, parse_date
 
         since = parse_date(since) if since else None
@@ -125,6 +129,8 @@ def graph_in_period(G: nx.MultiDiGraph, period: Period) -> nx.MultiDiGraph:
     """
     if not period:
         return G
+    import networkx as nx
+
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     docs: dict = {}

@@ -146,3 +146,64 @@ def test_view_checks_its_size_before_clustering(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["view", "--graph", str(saved), "--out",
                                        str(tmp_path / "g.html")])
     assert result.exit_code == 2 and "too many" in result.output
+
+
+def test_show_and_connect_read_the_saved_cards_not_the_projection(tmp_path, corpus, monkeypatch):
+    """With the analysis saved, `kg show NAME` and `kg connect X Y` read the
+    cards of the entities they need, never the whole projection, and print
+    what they print from the projection."""
+    path = str(tmp_path / "s")
+    with open_store(path, create=True) as store:
+        build([corpus], store, extract=fake_extract, progress=False)
+    runner = CliRunner()
+    args = (["show", "乙公司", "--json"], ["connect", "张三", "丙政府", "--json"],
+            ["connect", "甲大学", "清远高新区", "--json", "--via", "Company"])
+    from_projection = []
+    for a in args:
+        result = runner.invoke(main, [*a, "--store", path])   # computes and saves
+        assert result.exit_code == 0, result.output
+        with open_store(path) as store:       # the same, from the saved projection
+            G = analysis(store).graph
+        saved_graph = tmp_path / "g.pickle"
+        save_graph(G, saved_graph)
+        from_projection.append(runner.invoke(main, [*a, "--graph", str(saved_graph)]).stdout)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("loaded the projection")
+
+    monkeypatch.setattr(kg.analysis, "_read", fail)
+    monkeypatch.setattr(kg.analysis, "compute", fail)
+    for a, expected in zip(args, from_projection):
+        result = runner.invoke(main, [*a, "--store", path])
+        assert result.exit_code == 0, (a, result.output)
+        if a[0] == "connect":
+            assert json.loads(result.stdout) == json.loads(expected)
+        else:     # the scores of a saved graph are computed again: compare the relations
+            assert json.loads(result.stdout)["out"] == json.loads(expected)["out"]
+            assert json.loads(result.stdout)["broker"]["rank"] == \
+                json.loads(expected)["broker"]["rank"]
+    # a name to resolve (pinyin, alias) is resolved on the saved name index
+    exact = runner.invoke(main, ["show", "乙公司", "--json", "--store", path]).stdout
+    assert runner.invoke(main, ["show", "yigongsi", "--json", "--store", path]).stdout == exact
+    result = runner.invoke(main, ["show", "无此实体名", "--store", path])
+    assert result.exit_code == 2 and "E501" in result.output
+
+
+def test_saved_cards_answer_as_the_projection(tmp_path, corpus):
+    from kg.analysis import saved_cards
+    from kg.graph import relation_view
+
+    store = open_store(tmp_path / "s", create=True)
+    build([corpus], store, extract=fake_extract, progress=False)
+    a = analysis(store)
+    cards = saved_cards(store)
+    assert sorted(cards) == sorted(a.graph.nodes)
+    for n in a.graph:
+        assert cards.card(n) == card(a.graph, n, cluster_result=a.clusters, broker_rows=a.brokers)
+        assert cards.degree(n) == a.graph.degree(n)
+        assert cards.nodes[n]["sector"] == a.graph.nodes[n]["sector"]
+        for m in a.graph.to_undirected(as_view=True)[n]:
+            assert cards.relation_view(n, m) == relation_view(a.graph, n, m)
+    build([corpus / "a.txt"], store, extract=fake_extract, progress=False)
+    remove(store, "b.txt")
+    assert saved_cards(store) is None          # the state changed: nothing saved for it

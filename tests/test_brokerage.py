@@ -479,3 +479,34 @@ def test_bridged_sectors_counts_open_pairs_as_the_pairwise_definition(seed):
         expected = sorted(({"sectors": list(k), "pairs": v[0], "example": v[1]}
                            for k, v in found.items()), key=lambda r: (-r["pairs"], r["sectors"]))
         assert bridged_sectors(G, node, group) == expected
+
+
+def test_sampled_scores_searched_in_batches_equal_networkx_per_source(monkeypatch):
+    """Above the exact threshold the sampled searches run as matrix products
+    (kg.brokerage._brandes_batched); they sum what networkx's search from
+    each source gives: the same sources, the same scores up to rounding."""
+    import random
+
+    from networkx.algorithms.centrality.betweenness import _single_source_shortest_path_basic
+
+    from kg import brokerage
+
+    G = nx.barabasi_albert_graph(300, 2, seed=3)
+    G.add_edges_from([(300, 301), (301, 302)])                     # another component
+    G = nx.relabel_nodes(G, {n: f"n{n}" for n in G})
+    got = brokerage.betweenness(G, exact_max_nodes=100, samples=40)
+    want = nx.betweenness_centrality(G, k=40, seed=brokerage.SEED)
+    assert got.keys() == want.keys()
+    assert max(abs(got[n] - want[n]) for n in G) < 1e-12
+
+    monkeypatch.setattr(brokerage, "EXACT_BETWEENNESS_MAX_NODES", 100)
+    sources = [f"n{i}" for i in range(0, 300, 4)]
+    targets = {"odd": [f"n{i}" for i in range(1, 303, 2)], "few": ["n7", "n302"]}
+    got = brokerage.subset_betweenness_many(G, sources, targets, max_sources=30)
+    drawn = random.Random(brokerage.SEED).sample(sorted(sources, key=str), 30)
+    for label, ts in targets.items():
+        want = dict.fromkeys(G, 0.0)
+        for s in drawn:
+            S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
+            brokerage._accumulate_subset(want, S, P, sigma, s, set(ts))
+        assert max(abs(got[label][n] - want[n] * len(sources) / 30) for n in G) < 1e-9
