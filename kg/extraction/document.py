@@ -143,18 +143,12 @@ def default_pipeline():
 
 def _dedupe(relations: list[dict]) -> list[dict]:
     """Keep one relation per (subject, predicate, object) of a document, the
-    one with the highest confidence; symmetric predicates in one direction,
-    the rule's (the order the text names the parties in) over the model's."""
+    one with the highest confidence; symmetric predicates in one direction."""
     best: dict[tuple, dict] = {}
     for rel in relations:
         s, p, o = rel["subject"], rel["predicate"], rel["object"]
         key = (min(s, o), p, max(s, o)) if p in SYMMETRIC else (s, p, o)
-        kept = best.get(key)
-        if kept is None or rel["confidence"] > kept["confidence"]:
-            if kept is not None and p in SYMMETRIC and rel.get("trigger") == "model" \
-                    and kept.get("trigger") != "model":
-                # the model's reading of a symmetric pair is as sure, the rule says it as the text does
-                rel = dict(kept, confidence=rel["confidence"])
+        if key not in best or rel["confidence"] > best[key]["confidence"]:
             best[key] = rel
     return list(best.values())
 

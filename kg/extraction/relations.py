@@ -31,6 +31,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.records import SYMMETRIC
+
 #: The model's file name inside a model folder (gzipped JSON).
 MODEL_FILE = "relations.json.gz"
 #: Weights smaller than this are left out of the model (the file stays
@@ -148,6 +150,13 @@ def doc_candidates(doc: Doc) -> list[dict]:
     return out
 
 
+def _key(subject: str, predicate: str, obj: str) -> tuple:
+    """A relation's identity: a symmetric predicate's pair in either order."""
+    if predicate in SYMMETRIC:
+        subject, obj = sorted((subject, obj))
+    return subject, predicate, obj
+
+
 def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: float,
             drop: float) -> list[dict]:
     """The rules' relations the model does not reject, plus the model's own.
@@ -156,17 +165,19 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
     predicate a probability below ``drop``; a candidate's best predicate is
     added when its probability reaches ``add`` (a person gets one post per
     sentence from the model, none where the rules read one). Relations carry the model's
-    probability as ``confidence`` where it scored them.
+    probability as ``confidence`` where it scored them; a symmetric pair is
+    one relation whichever way round the model scored it, in the direction
+    the rule read it.
     """
     best: dict[tuple, float] = {}
     for cand, p in zip(candidates, probs):
         for label, prob in p.items():
             if label != NONE:
-                key = (cand["subject"], label, cand["object"])
+                key = _key(cand["subject"], label, cand["object"])
                 best[key] = max(best.get(key, 0.0), prob)
     out, seen = [], set()
     for rel in rules:
-        key = (rel["subject"], rel["predicate"], rel["object"])
+        key = _key(rel["subject"], rel["predicate"], rel["object"])
         prob = best.get(key)
         if prob is not None and prob < drop:
             continue
@@ -179,7 +190,7 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
         label = max((lab for lab in p if lab != NONE), key=p.get, default=None)
         if label is None or p[label] < add:
             continue
-        key = (cand["subject"], label, cand["object"])
+        key = _key(cand["subject"], label, cand["object"])
         if key in seen:
             continue
         if label in SINGLE_PER_SENTENCE:
