@@ -525,7 +525,7 @@ def unnamed_event(name: str) -> bool:
     stem, changed = name, True
     while changed and stem:
         changed = False
-        for suffix in (*lex.event_suffixes, "活动", "会议"):
+        for suffix in (*lex.event_suffixes, "活动"):
             if stem.endswith(suffix):
                 stem, changed = stem[:-len(suffix)], True
                 break
@@ -788,9 +788,11 @@ def _event_start(text: str, end: int, toks: _Tokens, boundaries=None) -> int:
     return year.start() if year else pos
 
 
+#: Verbs that hold an event (某区隆重举行某仪式): its name starts after them.
+EVENT_OPENERS = ("举行", "举办", "召开")
 #: A verb of holding or attending right before an event word: the ceremony
 #: held or attended (举行仪式, 出席仪式) has no name.
-HELD = re.compile(r"(举行|举办|召开|出席|参加|莅临|见证|主持)了?$")
+HELD = re.compile("(" + "|".join(EVENT_OPENERS + ("出席", "参加", "莅临", "见证", "主持")) + ")了?$")
 
 
 def _quoted_organisation(text: str, start: int, end: int) -> bool:

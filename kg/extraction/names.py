@@ -31,7 +31,7 @@ import re
 from pathlib import Path
 
 from kg.extraction.lexicon import load
-from kg.extraction.name_rules import unnamed_event
+from kg.extraction.name_rules import EVENT_OPENERS, unnamed_event
 
 #: The model's file name inside a model folder.
 MODEL_FILE = "names.crfsuite"
@@ -220,8 +220,6 @@ JOINERS = frozenset("与和及、，,")
 QUOTED_TAILS = {"Event": ("活动", "系列活动", "主题活动")}
 #: A news agency's dateline (中央社某县23日电) is no name.
 DATELINE = re.compile(r"\d\s*日\s*(电|讯|报道|报导)")
-#: Verbs that open a clause before an event's name (``某区隆重举行某仪式``).
-EVENT_OPENERS = ("举行", "举办", "召开")
 
 
 def _unmatched(name: str, opening: str, closing: str) -> tuple[int | None, int | None]:
