@@ -15,6 +15,7 @@ import sys
 import click
 
 from kg import __version__
+from kg.columns import display_width
 from kg.messages import EXIT_POLICY, PARTIAL, USAGE, KGError, line, plural, skipped
 
 #: Where the RDF store lives unless --store says otherwise.
@@ -654,13 +655,13 @@ def _broker_trend(store, graph_file, by, top, sort, all_types, as_json, period,
         return
     click.echo(f"{trend['measure']} by {by} (score, rank in the {by}; - : no dated statement "
                f"of it that {by})")
-    width = max(12, *(_display_width(b["name"]) for b in trend["brokers"]))
+    width = max(12, *(display_width(b["name"]) for b in trend["brokers"]))
     cells = [[f"{_num(sc)} ({rk})" if rk else "-" for sc, rk in zip(b["scores"], b["ranks"])]
              for b in trend["brokers"]]
     col = max([len(p) for p in trend["periods"]] + [len(c) for row in cells for c in row]) + 2
     click.echo(" " * width + "".join(p.rjust(col) for p in trend["periods"]))
     for b, row in zip(trend["brokers"], cells):
-        click.echo(b["name"] + " " * (width - _display_width(b["name"]))
+        click.echo(b["name"] + " " * (width - display_width(b["name"]))
                    + "".join(c.rjust(col) for c in row))
     click.echo("statements: " + ", ".join(f"{p} {n}" for p, n in
                                           zip(trend["periods"], trend["statements"]))
@@ -671,12 +672,6 @@ def _broker_trend(store, graph_file, by, top, sort, all_types, as_json, period,
 def _in_period(detail: str, period) -> str:
     """A name error's detail, saying it was looked up in a period's statements."""
     return f"{detail}, among the statements of {period}" if period else detail
-
-
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @main.command("timeline")

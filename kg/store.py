@@ -40,7 +40,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import re
@@ -52,6 +51,7 @@ from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.columns import clip, display_width
 from kg.messages import KGError
 from kg.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
                     PREFIXES, PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
@@ -265,11 +265,19 @@ def format_result(result: Result, fmt: str = "table") -> str:
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    # each cell's width is measured once (a 9 000-row answer has 27 000 cells)
-    cells = [[_clipped("" if c is None else _compact(c["value"]) if c["type"] == "uri"
-                       else c["value"].replace("\n", " ")) for c in row]
-             for row in result.rows]
-    widths = [max([_width(v)] + [r[i][1] for r in cells])
+    # each distinct cell is measured once (a 9 000-row answer has 27 000
+    # cells, most of them names repeated from row to row)
+    measured: dict[str, tuple[str, int]] = {}
+
+    def cell(c) -> tuple[str, int]:
+        text = "" if c is None else _compact(c["value"]) if c["type"] == "uri" \
+            else c["value"].replace("\n", " ")
+        if text not in measured:
+            measured[text] = _clipped(text)
+        return measured[text]
+
+    cells = [[cell(c) for c in row] for row in result.rows]
+    widths = [max([display_width(v)] + [r[i][1] for r in cells])
               for i, v in enumerate(result.vars)]
     lines = ["  ".join(_pad(v, w) for v, w in zip(result.vars, widths)),
              "  ".join("-" * w for w in widths)]
@@ -279,44 +287,17 @@ def format_result(result: Result, fmt: str = "table") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _clip(text: str, width: int = 60) -> str:
-    """``text`` cut to ``width`` display columns, with an ellipsis."""
-    if _width(text) <= width:
-        return text
-    used = 0
-    for i, char in enumerate(text):
-        used += _char_width(char)
-        if used > width - 1:
-            return text[:i] + "…"
-    return text
-
-
 def _clipped(text: str, width: int = 60) -> tuple[str, int]:
-    """``_clip(text, width)`` and its display width."""
-    w = _width(text)
+    """``text`` cut to ``width`` display columns, and its display width."""
+    w = display_width(text)
     if w <= width:
         return text, w
-    text = _clip(text, width)
-    return text, _width(text)
-
-
-def _width(text: str) -> int:
-    """Display columns of ``text``: East Asian wide and full-width characters
-    count two (widths cached per character: a 9 000-row table is drawn in
-    a tenth of the time)."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
-
-
-@functools.lru_cache(maxsize=None)
-def _char_width(char: str) -> int:
-    import unicodedata
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    text = clip(text, width)
+    return text, display_width(text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 _XSD_STRING = _XSD + "string"
