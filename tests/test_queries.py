@@ -173,3 +173,34 @@ def test_titles_survive_as_org_memberships(seeds_store):
           ?p skos:prefLabel "王磊"@zh . ?o skos:prefLabel "陕西理工大学"@zh .
           ?r skos:prefLabel ?title }""").values()
     assert rows == [("党委常委、副校长",)]
+
+
+def test_sorted_on_short_keys_in_the_order_of_the_whole_names(tmp_path):
+    """teams_companies.rq sorts on each name's first five characters, then the
+    whole name: the order of ``ORDER BY ?team ?company``, here with teams and
+    companies whose names share their first five characters or are shorter."""
+    teams = ["星河理工大学李明团队", "星河理工大学王芳团队", "星河理工大学王芳教授团队", "星河团队",
+             "星河理工学院赵强团队", "云岭大学陈静团队"]
+    companies = ["北辰精密机械有限公司", "北辰精密仪器有限公司", "北辰科技", "北辰精密机械有限公司二厂",
+                 "东岳光电有限公司"]
+    text = "".join(f"{t}与{c}签约。" for t in teams for c in companies)
+    relations, at = [], 0
+    for t in teams:
+        for c in companies:
+            sentence = f"{t}与{c}签约。"
+            relations.append({"subject": t, "predicate": "signsWith", "object": c,
+                              "subject_type": "Team", "object_type": "Company",
+                              "evidence": sentence, "start": at, "end": at + len(sentence),
+                              "trigger": "签约", "confidence": 1.0})
+            at += len(sentence)
+    entities = ([{"name": t, "type": "Team", "aliases": []} for t in teams]
+                + [{"name": c, "type": "Company", "aliases": []} for c in companies])
+    result = {"document": {"doc": "signings.txt", "doc_id": "1" * 16, "text": text},
+              "entities": entities, "relations": relations}
+    store = open_store(tmp_path / "s", create=True)
+    try:
+        load(store, [result])
+        rows = [(t, c) for t, c, _ in run(store, "teams_companies")]
+    finally:
+        store.close()
+    assert rows == sorted((t, c) for t in teams for c in companies)
