@@ -49,8 +49,11 @@ def display_width(text: str) -> int:
     rest = _COMMON_WIDE.sub("", text)
     width = 2 * len(text) - len(rest)
     if not rest.isascii():
-        width += sum(_char_width(char) - 1 for char in rest if not char.isascii())
+        width += sum(_char_width(char) - 1 for char in _NON_ASCII.findall(rest))
     return width
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @functools.lru_cache(maxsize=None)
@@ -78,8 +81,18 @@ def clip(text: str, width: int = 60) -> str:
     >>> clip("中国科学院", 6)
     '中国…'
     """
-    if len(text) <= width // 2 or display_width(text) <= width:
-        return text
+    return clipped(text, width)[0]
+
+
+def clipped(text: str, width: int = 60) -> tuple[str, int]:
+    """:func:`clip` of ``text`` and the columns it takes, measured once.
+
+    >>> clipped("中国科学院", 6)
+    ('中国…', 5)
+    """
+    columns = display_width(text)
+    if columns <= width:
+        return text, columns
     # the longest prefix within width - 1 columns: a character takes one or
     # two, so it is between (width - 1) // 2 and width - 1 characters long
     low, high = (width - 1) // 2, min(width - 1, len(text))
@@ -89,4 +102,4 @@ def clip(text: str, width: int = 60) -> str:
             low = mid
         else:
             high = mid - 1
-    return text[:low] + "…"
+    return text[:low] + "…", display_width(text[:low]) + 1

@@ -51,7 +51,7 @@ from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.columns import clip, display_width
+from kg.columns import clipped, display_width
 from kg.messages import KGError
 from kg.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
                     PREFIXES, PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
@@ -268,15 +268,21 @@ def format_result(result: Result, fmt: str = "table") -> str:
     # each distinct cell is measured once (a 9 000-row answer has 27 000
     # cells, most of them names repeated from row to row)
     measured: dict[str, tuple[str, int]] = {}
-
-    def cell(c) -> tuple[str, int]:
-        text = "" if c is None else _compact(c["value"]) if c["type"] == "uri" \
-            else c["value"].replace("\n", " ")
-        if text not in measured:
-            measured[text] = _clipped(text)
-        return measured[text]
-
-    cells = [[cell(c) for c in row] for row in result.rows]
+    cells = []
+    for row in result.rows:
+        out = []
+        for c in row:
+            if c is None:
+                text = ""
+            elif c["type"] == "uri":
+                text = _compact(c["value"])
+            else:
+                text = c["value"].replace("\n", " ")
+            cell = measured.get(text)
+            if cell is None:
+                cell = measured[text] = clipped(text)
+            out.append(cell)
+        cells.append(out)
     widths = [max([display_width(v)] + [r[i][1] for r in cells])
               for i, v in enumerate(result.vars)]
     lines = ["  ".join(_pad(v, w) for v, w in zip(result.vars, widths)),
@@ -285,15 +291,6 @@ def format_result(result: Result, fmt: str = "table") -> str:
               for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines) + "\n"
-
-
-def _clipped(text: str, width: int = 60) -> tuple[str, int]:
-    """``text`` cut to ``width`` display columns, and its display width."""
-    w = display_width(text)
-    if w <= width:
-        return text, w
-    text = clip(text, width)
-    return text, display_width(text)
 
 
 def _pad(text: str, width: int) -> str:

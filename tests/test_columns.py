@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 import kg.columns
-from kg.columns import _COMMON_WIDE, clip, display_width
+from kg.columns import _COMMON_WIDE, clip, clipped, display_width
 
 
 def _reference(text: str) -> int:
@@ -44,6 +44,7 @@ def test_width_agrees_on_every_bmp_character():
                                   "Lab of AI 人工智能实验室 (Phase II)", "ascii only text that is long enough"])
 def test_clip_fits_and_keeps_a_prefix(text, width):
     out = clip(text, width)
+    assert clipped(text, width) == (out, display_width(out))
     assert display_width(out) <= width
     if display_width(text) <= width:
         assert out == text
