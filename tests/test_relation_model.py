@@ -87,3 +87,37 @@ def test_shipped_pipeline_scores_relations_with_the_model(tagged_nlp):
     assert ("周明远", "affiliatedWith", "星河大学") in found
     assert all(0.0 <= r["confidence"] <= 1.0 for r in doc._.relations)
     assert doc_candidates(doc)
+
+
+def test_model_counts_its_training_examples_and_names_the_rare_ones(tmp_path):
+    X, y = _toy()
+    X, y = X + [{"bw=孵化": 1.0}], y + ["incubates"]
+    model = RelationModel.fit(X, y)
+    assert model.examples == {"signsWith": 4, NONE: 4, "affiliatedWith": 4, "incubates": 1}
+    assert model.rare(3) == {"incubates"} and model.rare(5) == {"signsWith", "affiliatedWith",
+                                                                "incubates"}
+    model.to_disk(tmp_path)
+    assert RelationModel.from_disk(tmp_path).examples == model.examples
+    # a model saved without its counts (before they were kept) calls nothing rare
+    assert RelationModel(model.classes, model.weights, model.bias).rare(100) == frozenset()
+
+
+def test_combine_leaves_a_rare_predicate_to_the_rule():
+    rules = [{"subject": "甲", "predicate": "incubates", "object": "乙", "confidence": 0.65},
+             {"subject": "甲", "predicate": "builds", "object": "丙", "confidence": 0.9}]
+    cands = [{"subject": "甲", "object": "乙", "subject_type": "Platform", "object_type": "Company",
+              "evidence": "s", "start": 0, "end": 1},
+             {"subject": "甲", "object": "丙", "subject_type": "Platform", "object_type": "Platform",
+              "evidence": "s", "start": 0, "end": 1}]
+    probs = [{NONE: 0.99, "incubates": 0.003, "builds": 0.007},
+             {NONE: 0.99, "incubates": 0.0, "builds": 0.01}]
+    kept = combine(rules, cands, probs, add=0.5, drop=0.02, rare=frozenset({"incubates"}))
+    assert [(r["predicate"], r["confidence"]) for r in kept] == [("incubates", 0.65)]
+    assert combine(rules, cands, probs, add=0.5, drop=0.02) == []
+
+
+def test_shipped_pipeline_keeps_incubation(tagged_nlp):
+    doc = tagged_nlp("据悉，星河科技创新研究院已孵化北辰精密仪器有限公司和东岳光电科技有限公司。")
+    found = {(r["subject"], r["predicate"], r["object"]) for r in doc._.relations}
+    assert {("星河科技创新研究院", "incubates", "北辰精密仪器有限公司"),
+            ("星河科技创新研究院", "incubates", "东岳光电科技有限公司")} <= found

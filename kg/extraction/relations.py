@@ -12,7 +12,8 @@ identical predictions on any machine.
 The component ``uic_relation_model`` runs after the rules: it keeps a rule's
 relation unless the model gives it a probability below ``drop`` and adds
 the model's relations whose probability reaches ``add``; every relation it
-scored carries the model's probability as ``confidence``.
+scored carries the model's probability as ``confidence``.  A predicate it
+saw fewer than ``min_examples`` times in training stays the rules' call.
 
 Example
 -------
@@ -50,10 +51,13 @@ class RelationModel:
     """Multinomial logistic regression over sparse feature dicts:
     ``fit`` / ``predict_proba`` / ``to_disk`` / ``from_disk``."""
 
-    def __init__(self, classes: list[str], weights: dict[str, dict[int, float]], bias: list[float]):
+    def __init__(self, classes: list[str], weights: dict[str, dict[int, float]], bias: list[float],
+                 examples: dict[str, int] | None = None):
         self.classes = list(classes)
         self.weights = weights
         self.bias = list(bias)
+        #: Training candidates per label (``None`` for a model saved without them).
+        self.examples = dict(examples) if examples is not None else None
 
     @classmethod
     def fit(cls, X: list[dict], y: list[str], C: float = 0.5) -> "RelationModel":
@@ -81,7 +85,9 @@ class RelationModel:
                       if abs(coef[i, j]) >= PRUNE}
             if column:
                 weights[name] = column
-        return cls(classes, weights, [round(float(b), 4) for b in bias])
+        from collections import Counter
+
+        return cls(classes, weights, [round(float(b), 4) for b in bias], Counter(map(str, y)))
 
     def predict_proba(self, X: list[dict]) -> list[dict[str, float]]:
         """``{label: probability}`` for each feature dict."""
@@ -108,6 +114,8 @@ class RelationModel:
         path = folder / MODEL_FILE
         data = {"model": "relations-logreg/1", "classes": self.classes, "bias": self.bias,
                 "weights": {k: {str(i): w for i, w in v.items()} for k, v in self.weights.items()}}
+        if self.examples is not None:
+            data["examples"] = self.examples
         with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
             json.dump(data, handle, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return path
@@ -120,7 +128,15 @@ class RelationModel:
         with gzip.open(Path(folder) / MODEL_FILE, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
         weights = {k: {int(i): w for i, w in v.items()} for k, v in data["weights"].items()}
-        return cls(data["classes"], weights, data["bias"])
+        return cls(data["classes"], weights, data["bias"], data.get("examples"))
+
+    def rare(self, minimum: int) -> frozenset[str]:
+        """The predicates learned from fewer than ``minimum`` training
+        candidates (none if the model does not say how many it saw)."""
+        if self.examples is None:
+            return frozenset()
+        return frozenset(c for c in self.classes
+                         if c != NONE and self.examples.get(c, 0) < minimum)
 
 
 def doc_candidates(doc: Doc) -> list[dict]:
@@ -158,11 +174,13 @@ def _key(subject: str, predicate: str, obj: str) -> tuple:
 
 
 def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: float,
-            drop: float) -> list[dict]:
+            drop: float, rare: frozenset[str] = frozenset()) -> list[dict]:
     """The rules' relations the model does not reject, plus the model's own.
 
     A rule relation is dropped when every candidate of its pair gives its
-    predicate a probability below ``drop``; a candidate's best predicate is
+    predicate a probability below ``drop``, unless the predicate is one of
+    ``rare``: learned from too few examples for the model's word to outweigh
+    the rule's (``孵化了``, incubation, has a dozen in the gold); a candidate's best predicate is
     added when its probability reaches ``add`` (a person gets one post per
     sentence from the model, none where the rules read one). Relations carry the model's
     probability as ``confidence`` where it scored them; a symmetric pair is
@@ -179,7 +197,9 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
     for rel in rules:
         key = _key(rel["subject"], rel["predicate"], rel["object"])
         prob = best.get(key)
-        if prob is not None and prob < drop:
+        if rel["predicate"] in rare:
+            prob = None                     # the rule's relation, with the rule's confidence
+        elif prob is not None and prob < drop:
             continue
         out.append(dict(rel, confidence=round(prob, 4)) if prob is not None else rel)
         seen.add(key)
@@ -209,21 +229,26 @@ if not Doc.has_extension("candidates"):
     Doc.set_extension("candidates", default=None)
 
 
-@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.02})
-def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float):
+@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.02,
+                                                       "min_examples": 20})
+def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float,
+                        min_examples: int):
     """Re-decide the rules' relations with the learned model (see module
-    docstring); without a model file, the rules' relations pass unchanged."""
+    docstring); without a model file, the rules' relations pass unchanged.
+    A predicate the model saw fewer than ``min_examples`` times in training
+    is left to the rules (the model neither drops nor rescores it)."""
     from kg.extraction.pipeline import default_model_dir
 
     folder = Path(model) if model else default_model_dir()
     learned = RelationModel.from_disk(folder) if (folder / MODEL_FILE).exists() else None
+    rare = learned.rare(min_examples) if learned is not None else frozenset()
 
     def decide(doc: Doc) -> Doc:
         if learned is None:
             return doc
         candidates = doc_candidates(doc)
         probs = learned.predict_proba([c["features"] for c in candidates])
-        doc._.relations = combine(doc._.relations or [], candidates, probs, add, drop)
+        doc._.relations = combine(doc._.relations or [], candidates, probs, add, drop, rare)
         return doc
 
     return decide
