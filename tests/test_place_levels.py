@@ -95,3 +95,11 @@ def test_bodies_come_from_the_keyed_lines():
 def test_an_unknown_role_or_key_is_an_error_naming_it(line):
     with pytest.raises(ValueError, match="capital|@mayor"):
         build(shipped() + [line])
+
+
+def test_doctests():
+    import doctest
+
+    import kg.extraction.place_levels
+
+    assert doctest.testmod(kg.extraction.place_levels).failed == 0
