@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.extraction.lexicon import load
-from kg.extraction.place_levels import load as place_levels
 from kg.extraction.name_rules import outermost
+from kg.extraction.place_levels import load as place_levels
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
