@@ -19,6 +19,12 @@ that need only the graph (``kg connect``) do not read the scores.  A store
 behind a SPARQL server has no directory: its analysis is computed for each
 command.
 
+What the commands answer from is chosen here, not by each command:
+:func:`projection` is the store's analysis, or that of a projection saved
+by ``kg project --out``, whole or of a period; :func:`entity_card` and
+:func:`connection` read the saved cards when they can (one entity's card, a
+path's relations: no projection to load) and the projection otherwise.
+
 Examples
 --------
 >>> import os, tempfile
@@ -46,11 +52,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import __version__
+from kg.messages import KGError
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Analysis", "analysis", "compute", "compute_graph", "store_key", "cached_stats",
+__all__ = ["Analysis", "analysis", "projection", "entity_card", "connection", "name_error",
+           "compute", "compute_graph", "store_key", "cached_stats",
            "cache_dir", "saved_card", "saved_cards", "SavedCards",
            "invalidate", "is_cached", "FORMAT"]
 
@@ -79,14 +87,18 @@ class Analysis:
     brokers : list of dict
         :func:`kg.brokerage.broker_measures` of ``graph``, ranked by the
         default measure (triple-helix brokerage) over all entities, so a
-        row's index + 1 is its rank.
+        row's index + 1 is its rank.  ``None`` until asked for, for a
+        projection read from a file (:meth:`ranked_brokers` computes it).
     clusters : dict
         :func:`kg.clusters.clusters` of ``graph`` with its defaults (the
         cluster ids ``kg clusters`` prints and ``kg view --cluster`` takes).
+        ``None`` as ``brokers`` is (:meth:`cluster_result`).
     seconds : float
         How long computing them took.
     computed : bool
         Whether this call computed them (rather than reading them back).
+    period : kg.period.Period or None
+        The period whose statements they analyse (``None``: all of them).
     """
 
     key: str
@@ -97,6 +109,7 @@ class Analysis:
     computed: bool = False
     folder: "Path | None" = None
     _index: object = None
+    period: object = None
 
     def connect_index(self):
         """The :class:`kg.connect.ConnectIndex` of ``graph`` (name lookup and
@@ -112,6 +125,44 @@ class Analysis:
                 from kg.connect import build_index
                 self._index = build_index(self.graph)
         return self._index
+
+    def ranked_brokers(self) -> list:
+        """``brokers``: every entity's broker measures, ranked by the
+        default measure; computed here the first time for a projection read
+        from a file (whose scores are not saved)."""
+        if self.brokers is None:
+            from kg.brokerage import broker_measures, rank_brokers
+
+            self.brokers = rank_brokers(broker_measures(self.graph), self.graph,
+                                        top=None, actors_only=False, bridges=0)
+        return self.brokers
+
+    def cluster_result(self) -> dict:
+        """``clusters``, computed here the first time as :meth:`ranked_brokers` is."""
+        if self.clusters is None:
+            from kg.clusters import clusters
+
+            self.clusters = clusters(self.graph)
+        return self.clusters
+
+    def card(self, name: str) -> dict:
+        """The card (:func:`kg.card.card`) of the entity ``name`` designates,
+        from ``graph`` and these scores; a name to resolve is resolved on
+        :meth:`connect_index`.  Raises :class:`kg.connect.NameResolutionError`.
+
+        >>> from kg.graph import project
+        >>> r = {"subject": "甲大学", "predicate": "builds", "object": "甲研究院",
+        ...      "subject_type": "University", "object_type": "Platform", "doc": "a.txt"}
+        >>> a = compute_graph(project([], [r]))
+        >>> c = a.card("jiayanjiuyuan")
+        >>> c["name"], c["in"][0]["subject"], c["broker"]["rank"]
+        ('甲研究院', '甲大学', 2)
+        """
+        from kg.card import card
+
+        return card(self.graph, name, cluster_result=self.cluster_result(),
+                    broker_rows=self.ranked_brokers(),
+                    index=None if name in self.graph else self.connect_index())
 
     def cluster_ids(self) -> dict:
         """``{entity: cluster id}`` over every cluster."""
@@ -271,7 +322,9 @@ def analysis(store, *, graph_only: bool = False, period=None) -> Analysis:
         folder = folder / f"period-{period.key}" if folder is not None else None
     if folder is not None and _is_saved(folder, key):
         try:
-            return _read(folder, key, graph_only)
+            result = _read(folder, key, graph_only)
+            result.period = period or None
+            return result
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):
             pass  # a damaged or half-written analysis is computed again
     if period:
@@ -280,9 +333,257 @@ def analysis(store, *, graph_only: bool = False, period=None) -> Analysis:
         result.seconds = time.perf_counter() - start
     else:
         result = compute(store, key)
+    result.period = period or None
     if folder is not None:
         _write(folder, result)
     return result
+
+
+def projection(store, *, graph_file: str | None = None, graph_only: bool = False,
+               period=None) -> Analysis:
+    """The projection, and its scores, that an analysis command answers from.
+
+    Parameters
+    ----------
+    store : kg.store.KGStore or str
+        The store (or its location, opened and closed here): its
+        :func:`analysis`, read back or computed and saved.  Not opened when
+        ``graph_file`` is given.
+    graph_file : str, optional
+        A projection saved by ``kg project --out``
+        (:func:`kg.graph.save_graph`) to read instead of the store's; its
+        scores are computed when first asked for
+        (:meth:`Analysis.ranked_brokers`, :meth:`Analysis.cluster_result`).
+    graph_only : bool
+        As for :func:`analysis`: the store's scores are not read.
+    period : kg.period.Period, optional
+        Only the statements of this period (:func:`kg.period.graph_in_period`).
+
+    Returns
+    -------
+    Analysis
+        ``computed`` tells whether the store's analysis was computed by this
+        call (and how long it took, ``seconds``); ``period`` is ``period``.
+
+    Raises
+    ------
+    kg.messages.KGError
+        E504 when the projection cannot be read (a file that is not one, a
+        missing module); the store's own errors as :func:`kg.store.open_store`
+        raises them.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from kg.graph import project, save_graph
+    >>> path = os.path.join(tempfile.mkdtemp(), "g.pickle")
+    >>> save_graph(project([], [{"subject": "甲", "predicate": "partOf", "object": "乙",
+    ...                          "subject_type": "Department", "object_type": "University"}]),
+    ...            path)
+    >>> a = projection("no-store-needed", graph_file=path)
+    >>> sorted(a.graph), a.brokers is None, len(a.ranked_brokers())
+    (['乙', '甲'], True, 2)
+    >>> try:
+    ...     projection("no-store-needed", graph_file=path + ".missing")
+    ... except KGError as exc:
+    ...     print(exc.message[:21])
+    cannot load the graph
+    """
+    from kg.graph import load_graph
+
+    try:
+        if graph_file:
+            from kg.period import graph_in_period
+
+            graph = load_graph(graph_file)
+            result = Analysis(key="", graph=graph_in_period(graph, period) if period else graph,
+                              period=period or None)
+            result.brokers = result.clusters = None      # computed when asked for
+        else:
+            with _opened(store) as kg_store:
+                result = analysis(kg_store, graph_only=graph_only, period=period)
+    except (OSError, ValueError, ImportError, EOFError, pickle.UnpicklingError) as exc:
+        raise KGError("E504", detail=str(exc) or type(exc).__name__) from None
+    return result
+
+
+def entity_card(store, name: str, *, graph_file: str | None = None, period=None,
+                on_load=None) -> dict:
+    """The card (:func:`kg.card.card`) of the entity ``name`` designates:
+    ``kg show``.
+
+    Read from the store's saved cards (:func:`saved_card`: one card, no
+    projection loaded, networkx not imported) when the analysis of the
+    store's state is saved and neither ``graph_file`` nor ``period`` is
+    given; otherwise made from :func:`projection` (computing and saving the
+    store's analysis if it has none).  Both give the same card.
+
+    Parameters
+    ----------
+    store : kg.store.KGStore or str
+        The store, or its location (opened here, and closed).
+    name : str
+        Canonical name, alias, pinyin, part of a name or near miss
+        (:func:`kg.connect.resolve`).
+    graph_file, period : optional
+        As for :func:`projection`.
+    on_load : callable, optional
+        Called with the :class:`Analysis` when the projection is read or
+        computed (not for a saved card), before the card is made: ``kg``
+        says there what was computed and how long it took.
+
+    Returns
+    -------
+    dict
+        The card.
+
+    Raises
+    ------
+    kg.messages.KGError
+        E501 for a name that designates no entity, or several
+        (:func:`name_error`); E504 as :func:`projection`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+    >>> entity_card(store, "甲大学")
+    Traceback (most recent call last):
+    ...
+    kg.messages.KGError: E501 '甲大学' matches no entity (tried names, aliases, pinyin and fuzzy matching)
+    """
+    if not graph_file and not period:       # the entity's saved card, if the analysis is saved
+        with _opened(store) as kg_store:
+            try:
+                found = saved_card(kg_store, name)
+            except LookupError as exc:
+                from kg.connect import NameResolutionError   # (imports networkx)
+
+                if not isinstance(exc, NameResolutionError):
+                    raise
+                raise name_error(exc) from None
+            if found is not None:
+                return found
+            return _projection_card(kg_store, name, None, None, on_load)
+    return _projection_card(store, name, graph_file, period, on_load)
+
+
+def _projection_card(store, name, graph_file, period, on_load) -> dict:
+    from kg.connect import NameResolutionError
+
+    analysed = projection(store, graph_file=graph_file, period=period)
+    if on_load is not None:
+        on_load(analysed)
+    try:
+        return analysed.card(name)
+    except NameResolutionError as exc:
+        raise name_error(exc, period) from None
+
+
+def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
+               via: str | None = None, graph_file: str | None = None, period=None,
+               page: str | None = None, on_load=None) -> dict:
+    """Who connects ``x`` and ``y`` (:func:`kg.connect.connect`): ``kg connect``.
+
+    Searched on the store's saved cards (the saved search graph, and the
+    relations of each hop read from the cards of its ends: no projection
+    loaded) when the analysis of the store's state is saved and none of
+    ``graph_file``, ``period`` and ``page`` is given; otherwise on
+    :func:`projection`.  Both give the same answer.
+
+    Parameters
+    ----------
+    store : kg.store.KGStore or str
+        The store, or its location (opened here, and closed).
+    x, y : str
+        The two entities, as :func:`kg.connect.resolve` reads names.
+    max_hops, paths, via :
+        As for :func:`kg.connect.connect`.
+    graph_file, period : optional
+        As for :func:`projection`.
+    page : str, optional
+        Also write the interactive page of the answer to this file
+        (:func:`kg.viewer.write_connect_page`, coloured by cluster and sized
+        by broker score: the projection's scores are read, or computed).
+    on_load : callable, optional
+        As for :func:`entity_card`.
+
+    Returns
+    -------
+    dict
+        :func:`kg.connect.connect`'s answer.
+
+    Raises
+    ------
+    kg.messages.KGError
+        E501 for a name that designates no entity or several, and for
+        arguments :func:`kg.connect.connect` refuses (an unknown ``via``);
+        E504 as :func:`projection`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from kg.graph import project, save_graph
+    >>> path = os.path.join(tempfile.mkdtemp(), "g.pickle")
+    >>> save_graph(project([], [{"subject": "甲大学", "predicate": "signsWith",
+    ...                          "object": "乙公司", "subject_type": "University",
+    ...                          "object_type": "Company", "doc": "a.txt"}]), path)
+    >>> answer = connection("no-store-needed", "甲大学", "yigongsi", graph_file=path)
+    >>> answer["paths"][0]["nodes"], answer["paths"][0]["hops"][0]["predicate"]
+    (['甲大学', '乙公司'], 'signsWith')
+    """
+    from kg.connect import NameResolutionError, connect
+
+    cards = None
+    if not (graph_file or period or page):   # the saved cards, not the projection
+        with _opened(store) as kg_store:
+            cards = saved_cards(kg_store)
+    if cards is not None:
+        G, index, relations = cards, cards.connect_index(), cards.relation_view
+    else:
+        analysed = projection(store, graph_file=graph_file, graph_only=not page, period=period)
+        if on_load is not None:
+            on_load(analysed)
+        G, index, relations = analysed.graph, analysed.connect_index(), None
+    try:
+        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
+                         index=index, relations=relations)
+    except (NameResolutionError, ValueError) as exc:
+        raise name_error(exc, period) from None
+    if page:
+        from kg.viewer import write_connect_page
+
+        analysed.ranked_brokers(), analysed.cluster_result()
+        write_connect_page(G, result, page, cluster=analysed.cluster_ids(),
+                           score=analysed.broker_scores())
+    return result
+
+
+def name_error(exc: Exception, period=None) -> KGError:
+    """E501 for a name that designates no entity, or several (a
+    :class:`kg.connect.NameResolutionError`, or any refused argument):
+    looked up, if ``period`` is given, among that period's statements.
+
+    >>> from kg.period import Period
+    >>> name_error(LookupError("'甲' matches no entity"), Period.parse("2024")).line()
+    "kg: E501 '甲' matches no entity, among the statements of since 2024"
+    """
+    detail = str(exc)
+    return KGError("E501", detail=f"{detail}, among the statements of {period}"
+                   if period else detail)
+
+
+@contextmanager
+def _opened(store):
+    """``store`` itself, or the store at that location, opened and then closed."""
+    if isinstance(store, (str, os.PathLike)):
+        from kg.store import open_store
+
+        with open_store(store) as opened:
+            yield opened
+    else:
+        yield store
 
 
 def saved_card(store, name: str) -> dict | None:

@@ -491,28 +491,23 @@ graph_option = click.option(
 
 
 def _analysis(store: str, graph_file: str | None, graph_only: bool = False, period=None):
-    """The projection and its scores (:class:`kg.analysis.Analysis`): the
-    store's, computed once per store state (and period) and read back; or,
-    with ``graph_file``, a saved projection whose scores are computed here.
-    With a non-empty ``period``, of the statements of that period."""
+    """:func:`kg.analysis.projection`: the projection and its scores, the
+    store's (computed once per store state and period, and read back) or
+    those of ``graph_file``; said on standard error by :func:`_loaded`."""
+    from kg.analysis import projection
+
+    result = projection(store, graph_file=graph_file, graph_only=graph_only, period=period)
+    _loaded(result)
+    return result
+
+
+def _loaded(result) -> None:
+    """Say what a projection cost (scores computed now, and saved) and,
+    for a period, how much of the graph it holds; then keep the collector
+    off what is loaded, which lives until exit."""
     import gc
-    import pickle
 
-    from kg.analysis import Analysis, analysis
-    from kg.graph import load_graph
-
-    try:
-        if graph_file:
-            from kg.period import graph_in_period
-
-            graph = load_graph(graph_file)
-            result = Analysis(key="", graph=graph_in_period(graph, period) if period else graph)
-            result.brokers = result.clusters = None      # computed when asked for
-        else:
-            with _open(store) as kg_store:
-                result = analysis(kg_store, graph_only=graph_only, period=period)
-    except (OSError, ValueError, ImportError, EOFError, pickle.UnpicklingError) as exc:
-        raise KGError("E504", detail=str(exc) or type(exc).__name__) from None
+    period = result.period
     if result.computed and result.graph.number_of_nodes():
         what = f"the period {period}" if period else "this store state"
         click.echo(f"(scores of {what} computed in {result.seconds:.1f} s and "
@@ -521,24 +516,7 @@ def _analysis(store: str, graph_file: str | None, graph_only: bool = False, peri
         click.echo(f"(period {period}: {plural(result.graph.number_of_nodes(), 'entity', 'entities')}"
                    f", {plural(result.graph.number_of_edges(), 'relation')} with statements "
                    "dated in it)", err=True)
-    gc.freeze()     # what is loaded now lives until exit: keep the collector off it
-    return result
-
-
-def _broker_rows(result) -> list:
-    """All entities' broker measures, ranked by the default measure."""
-    if result.brokers is None:
-        from kg.brokerage import broker_measures, rank_brokers
-        result.brokers = rank_brokers(broker_measures(result.graph), result.graph,
-                                      top=None, actors_only=False, bridges=0)
-    return result.brokers
-
-
-def _cluster_result(result) -> dict:
-    if result.clusters is None:
-        from kg.clusters import clusters
-        result.clusters = clusters(result.graph)
-    return result.clusters
+    gc.freeze()
 
 
 def _analysis_graph(store: str, graph_file: str | None):
@@ -608,7 +586,7 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json, since, until, 
     top = top or 20
     result = _analysis(store, graph_file, period=period)
     try:
-        rows = rank_brokers(_broker_rows(result), result.graph, top=top, sort=sort,
+        rows = rank_brokers(result.ranked_brokers(), result.graph, top=top, sort=sort,
                             actors_only=not all_types)
     except ValueError as exc:
         raise KGError("E503", detail=str(exc)) from None
@@ -669,11 +647,6 @@ def _broker_trend(store, graph_file, by, top, sort, all_types, as_json, period,
                   if trend.get("left_out") else ""))
 
 
-def _in_period(detail: str, period) -> str:
-    """A name error's detail, saying it was looked up in a period's statements."""
-    return f"{detail}, among the statements of {period}" if period else detail
-
-
 @main.command("timeline")
 @store_option
 @graph_option
@@ -685,6 +658,7 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
 
     Each statement is dated by its sentence, its paragraph or its document
     (the source is shown); undated statements come last."""
+    from kg.analysis import name_error
     from kg.connect import NameResolutionError
     from kg.timeline import timeline
 
@@ -694,7 +668,7 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
         result = timeline(analysed.graph, name, period=period,
                           index=None if name in analysed.graph else analysed.connect_index())
     except NameResolutionError as exc:
-        raise KGError("E501", detail=_in_period(str(exc), period)) from None
+        raise name_error(exc, period) from None
     if as_json:
         return _echo_json(result)
     import re
@@ -732,7 +706,7 @@ def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json,
     analysed = _analysis(store, graph_file, graph_only=not default, period=period)
     try:
         if default:
-            result = dict(_cluster_result(analysed))
+            result = dict(analysed.cluster_result())
             result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
         else:
             result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
@@ -797,33 +771,14 @@ def _quoted(sentence: str) -> str:
 def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_file,
                 since, until) -> None:
     """Who connects X and Y: shortest paths with the sentences behind each link."""
-    from kg.connect import NameResolutionError, connect
+    from kg.analysis import connection
 
     period = _period(since, until)
     if html_file:
         _writable(html_file)
-    cards = None
-    if not (graph_file or period or html_file):   # the saved cards, not the projection
-        from kg.analysis import saved_cards
-
-        with _open(store) as kg_store:
-            cards = saved_cards(kg_store)
-    if cards is not None:
-        G, index, relations = cards, cards.connect_index(), cards.relation_view
-    else:
-        analysed = _analysis(store, graph_file, graph_only=not html_file, period=period)
-        G, index, relations = analysed.graph, analysed.connect_index(), None
-    try:
-        result = connect(G, x, y, max_hops=max_hops, paths=paths, via=via,
-                         index=index, relations=relations)
-    except (NameResolutionError, ValueError) as exc:
-        raise KGError("E501", detail=_in_period(str(exc), period)) from None
+    result = connection(store, x, y, max_hops=max_hops, paths=paths, via=via,
+                        graph_file=graph_file, period=period, page=html_file, on_load=_loaded)
     if html_file:
-        from kg.viewer import write_connect_page
-
-        _broker_rows(analysed), _cluster_result(analysed)
-        write_connect_page(G, result, html_file, cluster=analysed.cluster_ids(),
-                           score=analysed.broker_scores())
         click.echo(f"page → {html_file}", err=True)
     if as_json:
         return _echo_json(result)
@@ -853,32 +808,10 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
 @period_options
 def show_cmd(store, graph_file, name, as_json, since, until) -> None:
     """Entity card: type, sector, aliases, relations with evidence, cluster, broker scores."""
+    from kg.analysis import entity_card
 
-    period = _period(since, until)
-    c = None
-    if not graph_file and not period:       # the entity's saved card, if the analysis is saved
-        from kg.analysis import saved_card
-
-        with _open(store) as kg_store:
-            try:
-                c = saved_card(kg_store, name)
-            except LookupError as exc:
-                from kg.connect import NameResolutionError   # (imports networkx)
-
-                if not isinstance(exc, NameResolutionError):
-                    raise
-                raise KGError("E501", detail=str(exc)) from None
-    if c is None:
-        from kg.card import card
-        from kg.connect import NameResolutionError
-
-        analysed = _analysis(store, graph_file, period=period)
-        try:
-            c = card(analysed.graph, name, cluster_result=_cluster_result(analysed),
-                     broker_rows=_broker_rows(analysed),
-                     index=None if name in analysed.graph else analysed.connect_index())
-        except NameResolutionError as exc:
-            raise KGError("E501", detail=_in_period(str(exc), period)) from None
+    c = entity_card(store, name, graph_file=graph_file, period=_period(since, until),
+                    on_load=_loaded)
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -977,12 +910,12 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
         # one, or once the view is known to fit on a page
         cluster = None
         if cluster_id is not None:
-            _cluster_result(analysed)
+            analysed.cluster_result()
             cluster = analysed.cluster_ids()
         view = viewer.select_view(G, around=around, hops=hops, cluster=cluster_id,
                                   clusters=cluster, min_degree=min_degree)
         viewer.check_size(view)  # before the costlier scores
-        _cluster_result(analysed), _broker_rows(analysed)
+        analysed.cluster_result(), analysed.ranked_brokers()
         cluster = analysed.cluster_ids()
         score = analysed.broker_scores()
         parts = [f"around {around} ({hops} hops)" if around else "",

@@ -203,12 +203,9 @@ class Explorer:
 
     def entity(self, name: str, *, flt: GraphFilter = GraphFilter()) -> dict:
         """:func:`kg.card.card` (``kg show --json``, with ``--since``/``--until``
-        the filter's period)."""
-        from kg.card import card
-
-        a = self.load(flt.period)
-        return card(a.graph, name, cluster_result=a.clusters, broker_rows=a.brokers,
-                    index=None if name in a.graph else a.connect_index())
+        the filter's period): :meth:`kg.analysis.Analysis.card` of the
+        analysis held in memory, as ``kg show`` makes it from the projection."""
+        return self.load(flt.period).card(name)
 
     def connect(self, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
                 via: str | None = None, flt: GraphFilter = GraphFilter()) -> dict:

@@ -1354,8 +1354,12 @@ class RemoteStore(KGStore):
         if union:
             graphs = self._graphs()
             # An empty list would mean "the server's default"; name a graph
-            # that holds nothing instead.
-            params += [("default-graph-uri", g) for g in graphs or [KG + "empty"]]
+            # that holds nothing instead.  The same graphs stay named graphs
+            # (a dataset given by default-graph-uri alone has none), so that
+            # GRAPH ?d { … } answers as on a directory store.
+            graphs = graphs or [KG + "empty"]
+            params += [("default-graph-uri", g) for g in graphs]
+            params += [("named-graph-uri", g) for g in graphs]
         return self._post(self.query_url, params, accept)
 
     def _select(self, query, union):

@@ -111,6 +111,11 @@ def test_kg_build_on_server_matches_local_store(server, tmp_path):
             assert _unordered(remote.query(text).values()) == \
                 _unordered(disk.query(text).values()), query.name
         assert remote.query((QUERIES / "ambassadors.rq").read_text()).values()
+        # GRAPH ?d reaches each document's graph on a server too (the union
+        # is sent as default-graph-uri, the graphs stay named)
+        in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?d { ?d a uic:Document } }"
+        assert remote.query(in_graphs).values() == disk.query(in_graphs).values()
+        assert [int(n) for n, in remote.query(in_graphs).values()] == [5]
 
     # the CLI prints the same table from either store
     q = str(QUERIES / "universities_platforms.rq")

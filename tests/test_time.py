@@ -134,6 +134,35 @@ def test_show_by_period(corpus):
     assert "“9月3日，星河大学与西岭科技有限公司签约。” [c.txt, 2023-09-03]" in text
 
 
+def test_entity_card_and_connection_of_a_period(corpus):
+    """kg.analysis's entity_card and connection (what `kg show` and `kg
+    connect` call) with a period: the period's projection, never the saved
+    cards of the whole store, and names looked up among its statements."""
+    from kg.analysis import connection, entity_card, projection
+    from kg.messages import KGError
+    from kg.period import Period
+
+    since, until = Period.parse("2022"), Period.parse(None, "2019")
+    loaded = []
+    card = entity_card(corpus, "星河大学", period=since, on_load=loaded.append)
+    assert {r["object"] for r in card["out"]} | {r["subject"] for r in card["in"]} == \
+        {"西岭科技有限公司"}
+    assert [a.period for a in loaded] == [since]
+    whole = entity_card(corpus, "星河大学")          # the saved card of the whole store
+    assert len(whole["out"]) + len(whole["in"]) == 4
+    assert card == projection(corpus, period=since).card("星河大学")
+
+    answer = connection(corpus, "星河大学", "清河高新区", period=since, on_load=loaded.append)
+    assert {n for p in answer["paths"] for n in p["nodes"][1:-1]} == {"西岭科技有限公司"}
+    assert loaded[-1].period == since
+    for call in (lambda: entity_card(corpus, "清河高新区", period=until),
+                 lambda: connection(corpus, "星河大学", "清河高新区", period=until)):
+        with pytest.raises(KGError) as err:
+            call()
+        assert err.value.code == "E501"
+        assert err.value.message.endswith("among the statements of until 2019")
+
+
 def test_view_by_period(corpus, tmp_path):
     out = tmp_path / "g.html"
     whole = kg("view", "--store", corpus, "--out", out).stdout
