@@ -31,6 +31,8 @@ import collections
 import re
 from functools import lru_cache
 
+from kg.extraction.place_levels import load as place_levels
+
 #: What may follow a self-reference word inside a generic mention it begins
 #: (学院党委, 学校团委): the institution's own bodies, folded into it.
 OWN_BODIES = ("党委", "团委", "纪委", "党政", "领导")
@@ -149,9 +151,11 @@ def self_references(sentence: str, mentions: list[dict], own: dict | None) -> li
 #: A name that means a body of whatever place or institution the article is
 #: about: a bare level (市科技局, 区政府, 省科技厅, 县委) or a self-reference
 #: (我校党委, 校党委).
-_GENERIC_PLACE = re.compile(r"^(省|市|区|县|州|镇|乡)(?![场民长])(.+)$")
+_GENERIC_PLACE = place_levels().generic_place
 _GENERIC_SELF = re.compile(r"^(我校|本校|学校|全校|校|我院|本院)(.*)$")
-_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治区|自治州|省|市|区|县))")
+#: The place of a level that starts a name (长沙市科技局 → 长沙市); levels
+#: from :file:`kg/data/place_levels.tsv`.
+_PLACE = place_levels().document_place
 #: Entity types a generic name can have (events and projects are named by
 #: the article itself, persons are no bodies).
 GENERIC_TYPES = frozenset({"Government", "Department", "Organization", "University", "Platform",

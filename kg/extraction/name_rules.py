@@ -28,6 +28,7 @@ import re
 from functools import lru_cache
 
 from kg.extraction.lexicon import _longest_first, _words, load, segmenter_tags
+from kg.extraction.place_levels import load as place_levels
 
 #: Longest organisation or event name, in characters.
 MAX_NAME = 34
@@ -503,7 +504,7 @@ def _ceremony_acts() -> frozenset[str]:
 
 #: A body named by its level alone (市政府, 县委): what an article calls its
 #: own place's government, not part of a name.
-DEICTIC_BODY = re.compile(r"^(省|市|区|县|州)(人民政府|政府|委)")
+DEICTIC_BODY = place_levels().deictic_body
 
 
 def unnamed_event(name: str) -> bool:

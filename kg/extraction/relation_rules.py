@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from kg.extraction.lexicon import load
 from kg.extraction.name_rules import outermost
+from kg.extraction.place_levels import load as place_levels
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
@@ -332,9 +333,9 @@ def rule_part_of(text, mentions, ms, ctx):
     return out
 
 
-#: A place that starts a name (张北县卫健局, 某经济技术开发区管委会).
-PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:自治区|自治州|经济技术开发区|高新技术产业开发区|"
-                          r"开发区|高新区|新区|省|市|区|县))")
+#: A place that starts a name (张北县卫健局, 某经济技术开发区管委会);
+#: levels and zones from :file:`kg/data/place_levels.tsv`.
+PLACE_PREFIX = place_levels().place_prefix
 
 
 def rule_part_of_document(text, mentions, ms, ctx):
@@ -494,10 +495,10 @@ def rule_affiliated(text, mentions, ms, ctx):
 
 
 #: The head of a government (市长, 常务副县长), as against a post in its
-#: party committee.
-HEAD_TITLE = re.compile(r"^(副|常务副)?(市|区|县|省|州|镇|乡)长$")
+#: party committee; the titles from :file:`kg/data/place_levels.tsv`.
+HEAD_TITLE = place_levels().head_title
 #: A party committee named after its place (青山市委, 某县委).
-COMMITTEE = re.compile(r"(?<=[市区县省州镇乡])(党委|委)$")
+COMMITTEE = place_levels().committee
 
 
 def _government_of_committee(org: dict, titles: list[str], ctx) -> dict | None:
@@ -511,21 +512,22 @@ def _government_of_committee(org: dict, titles: list[str], ctx) -> dict | None:
     if match is None:
         return None
     place = org["name"][:match.start()]
-    for name in (place, place + "人民政府", place + "政府"):
+    for name in (place, *(place + body for body in place_levels().governments)):
         if ctx.names.get(name) == "Government":
             return {"name": name, "type": "Government"}
     return None
 
 
 #: A bare level body before a chain of titles (市委副书记, 县政府副县长).
-BARE_BODY = re.compile(r"(?P<level>[省市县区州])(?P<body>委|人民政府|政府)$")
+BARE_BODY = place_levels().bare_body
 
 
 def _body_of_level(level: str, committee: bool, ctx) -> dict | None:
     """The one committee (``某县委``) or government (``某县人民政府``,
     ``某县政府``, ``某县``) of a level the document names; ``None`` when it
     names none or several."""
-    for tail in ("委",) if committee else ("人民政府", "政府", ""):
+    places = place_levels()
+    for tail in places.bare_committees if committee else (*places.governments, ""):
         found = [n for n, t in ctx.names.items() if t == "Government" and len(n) >= 3 + len(tail)
                  and n.endswith(level + tail) and not BARE_BODY.fullmatch(n)
                  and (tail or not n.endswith(("新区", "园区", "社区", "校区")))]
@@ -550,7 +552,7 @@ def _bodies_of_bare_posts(text, person, titles, ctx) -> list[dict]:
     heads = [t for t in titles if HEAD_TITLE.match(t)]
     party = [t for t in titles if not HEAD_TITLE.match(t)]
     if bare is not None and bare.end() == start:
-        committee = bare.group("body") == "委"
+        committee = bare.group("body") in place_levels().bare_committees
         level = bare.group("level")
         if committee and party:
             body = _body_of_level(level, True, ctx)
@@ -564,7 +566,7 @@ def _bodies_of_bare_posts(text, person, titles, ctx) -> list[dict]:
                 out.append(_rel(person, "affiliatedWith", body, heads[-1], 0.6, "、".join(heads)))
         return out
     if heads and not party:
-        level = HEAD_TITLE.match(heads[0]).group(2)
+        level = place_levels().head_level[HEAD_TITLE.match(heads[0]).group("head")]
         body = _body_of_level(level, False, ctx)
         if body:
             out.append(_rel(person, "affiliatedWith", body, heads[-1], 0.55, "、".join(heads)))
@@ -592,8 +594,9 @@ def _own_titles() -> frozenset[str]:
     return frozenset(_words("own_titles.txt"))
 
 
-#: Titles of a government post, which a list of company posts does not carry.
-PLACE_TITLE = re.compile(r"^(副|常务副)?(区|市|县|省|州|镇)|^(市|区|县|省)委")
+#: Titles of a government post, which a list of company posts does not carry
+#: (levels with the role ``post`` in :file:`kg/data/place_levels.tsv`).
+PLACE_TITLE = place_levels().place_title
 
 
 #: What may stand between two names that share the post before the first
@@ -1552,7 +1555,7 @@ RULES = (rule_joint_project, rule_part_of, rule_part_of_document, rule_subsidiar
 
 
 #: The place a zone's or district's name starts with (蚌埠市高新区, 某市某区).
-NAME_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,6}?(?:市|县|州))(?=[\u4e00-\u9fff]{2})")
+NAME_PLACE = place_levels().name_place
 
 
 def located_by_name(sentences) -> list[dict]:
@@ -1598,7 +1601,7 @@ PART_TYPES = frozenset({"Department", "Platform", "ResearchInstitute", "Company"
 PARENT_TYPES = frozenset({"University", "Company", "ResearchInstitute", "Government",
                           "Organization", "Platform"})
 #: A bare place is where a body is, not what it is part of (德州市政府).
-PLACE_ENDINGS = ("市", "县", "区", "省", "州", "镇", "乡")
+PLACE_ENDINGS = place_levels().place_endings
 
 
 def part_of_by_name(sentences, entities) -> list[dict]:

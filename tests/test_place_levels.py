@@ -1,0 +1,105 @@
+"""The place lexicon (kg/data/place_levels.tsv) drives every pattern about
+administrative levels: the shipped file gives the patterns the rules use,
+and a level added to the data (旗, an invented 自治旗) shows up in each of
+them. Invented place names only."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extraction import coreference, name_rules, relation_rules
+from kg.extraction.lexicon import _lines
+from kg.extraction.place_levels import build, load
+
+BANNER = "旗\t旗长\tgovernment bare post prefix encloses"
+
+
+def shipped():
+    return _lines("place_levels.tsv")
+
+
+def test_the_rules_use_the_patterns_built_from_the_file():
+    places = load()
+    assert relation_rules.PLACE_PREFIX is places.place_prefix
+    assert relation_rules.HEAD_TITLE is places.head_title
+    assert relation_rules.COMMITTEE is places.committee
+    assert relation_rules.BARE_BODY is places.bare_body
+    assert relation_rules.PLACE_TITLE is places.place_title
+    assert relation_rules.NAME_PLACE is places.name_place
+    assert relation_rules.PLACE_ENDINGS is places.place_endings
+    assert name_rules.DEICTIC_BODY is places.deictic_body
+    assert coreference._GENERIC_PLACE is places.generic_place
+    assert coreference._PLACE is places.document_place
+
+
+def test_shipped_patterns_read_invented_names():
+    places = load()
+    assert places.place_prefix.match("云岭县卫健局").group(1) == "云岭县"
+    assert places.place_prefix.match("澄湖经济技术开发区管委会").group(1) == "澄湖经济技术开发区"
+    assert places.document_place.match("翠屏自治州科技局").group(1) == "翠屏自治州"
+    head = places.head_title.match("常务副县长")
+    assert head and places.head_level[head.group("head")] == "县"
+    assert not places.head_title.match("县委书记")
+    assert places.committee.search("云岭市党委").start() == 3
+    bare = places.bare_body.search("县政府")
+    assert (bare.group("level"), bare.group("body")) == ("县", "政府")
+    assert not places.bare_body.search("镇政府")                  # 镇 has no role `bare`
+    assert places.deictic_body.match("市政府与星河大学签约仪式")
+    assert places.place_title.match("副州长") and not places.place_title.match("乡长")
+    assert places.name_place.match("云岭市高新区").group(1) == "云岭市"
+    assert places.generic_place.match("市科技局").groups() == ("市", "科技局")
+    assert not places.generic_place.match("市场监管")
+    assert "乡" in places.place_endings and "自治州" not in places.place_endings
+    assert places.governments == ("人民政府", "政府")
+
+
+def test_a_level_added_to_the_data_shows_up_in_every_pattern():
+    without = load()
+    places = build(shipped() + [BANNER])
+    assert not without.head_title.match("副旗长")
+    assert places.head_level[places.head_title.match("副旗长").group("head")] == "旗"
+    assert places.committee.search("银杉旗委").start() == 3
+    assert places.bare_body.search("旗人民政府").group("level") == "旗"
+    assert places.deictic_body.match("旗委与星河大学座谈会")
+    assert places.place_title.match("旗长")
+    assert places.place_prefix.match("银杉旗科技局").group(1) == "银杉旗"
+    assert places.document_place.match("银杉旗科技局").group(1) == "银杉旗"
+    assert places.name_place.match("银杉旗高新区").group(1) == "银杉旗"
+    assert places.generic_place.match("旗科技局").groups() == ("旗", "科技局")
+    assert "旗" in places.place_endings
+
+
+def test_a_level_of_several_characters_is_one_line_too():
+    places = build(shipped() + ["自治旗\t-\tgovernment prefix"])
+    assert places.committee.search("银杉自治旗委").start() == 5
+    assert places.generic_place.match("自治旗科技局").groups() == ("自治旗", "科技局")
+    assert places.document_place.match("银杉自治旗科技局").group(1) == "银杉自治旗"
+
+
+def test_a_level_dropped_from_the_data_is_gone():
+    places = build([line for line in shipped() if not line.startswith("乡\t")])
+    assert not places.head_title.match("乡长")
+    assert not places.committee.search("云岭乡委")
+    assert "乡" not in places.place_endings
+
+
+def test_bodies_come_from_the_keyed_lines():
+    lines = [line if not line.startswith("@government") else "@government\t人民政府 政府 行署"
+             for line in shipped()]
+    places = build(lines)
+    assert places.governments == ("人民政府", "政府", "行署")
+    assert places.bare_body.search("市行署").group("body") == "行署"
+
+
+@pytest.mark.parametrize("line", ["旗\t旗长\tgovernment capital", "@mayor\t长"])
+def test_an_unknown_role_or_key_is_an_error_naming_it(line):
+    with pytest.raises(ValueError, match="capital|@mayor"):
+        build(shipped() + [line])
+
+
+def test_doctests():
+    import doctest
+
+    import kg.extraction.place_levels
+
+    assert doctest.testmod(kg.extraction.place_levels).failed == 0
