@@ -93,13 +93,11 @@ def clipped(text: str, width: int = 60) -> tuple[str, int]:
     columns = display_width(text)
     if columns <= width:
         return text, columns
-    # the longest prefix within width - 1 columns: a character takes one or
-    # two, so it is between (width - 1) // 2 and width - 1 characters long
-    low, high = (width - 1) // 2, min(width - 1, len(text))
-    while low < high:
-        mid = (low + high + 1) // 2
-        if display_width(text[:mid]) <= width - 1:
-            low = mid
-        else:
-            high = mid - 1
-    return text[:low] + "…", display_width(text[:low]) + 1
+    # the longest prefix within width - 1 columns, and the ellipsis
+    used = 0
+    for i, char in enumerate(text):
+        step = 1 if char.isascii() else _char_width(char)
+        if used + step > width - 1:
+            return text[:i] + "…", used + 1
+        used += step
+    return text, columns
