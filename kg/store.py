@@ -1233,7 +1233,19 @@ class LocalStore(KGStore):
     def _select(self, query, union):
         result = self._run(query, union)
         names = [v.value for v in result.variables]
-        rows = [[_json_term(t) for t in solution] for solution in result]
+        # a term repeated from row to row (a name, a file) is one dict, read
+        # only: one dict per distinct term, not per cell
+        seen: dict = {}
+
+        def cell(term):
+            if term is None:
+                return None
+            json_term = seen.get(term)
+            if json_term is None:
+                json_term = seen[term] = _json_term(term)
+            return json_term
+
+        rows = [[cell(t) for t in solution] for solution in result]
         return names, rows
 
     def _ask(self, query, union):
