@@ -50,15 +50,17 @@ def test_model_fits_and_reloads_to_identical_probabilities(tmp_path):
     assert RelationModel.from_disk(tmp_path).predict_proba(X) == model.predict_proba(X)
 
 
+def _cand(subject, obj, subject_type, object_type):
+    """A candidate pair of the sentence ``s`` (offsets 0–1)."""
+    return {"subject": subject, "object": obj, "subject_type": subject_type,
+            "object_type": object_type, "evidence": "s", "start": 0, "end": 1}
+
+
 def test_combine_keeps_rules_the_model_accepts_and_adds_its_own():
     rules = [{"subject": "甲", "predicate": "signsWith", "object": "乙", "confidence": 0.9},
              {"subject": "甲", "predicate": "builds", "object": "丙", "confidence": 0.9}]
-    cands = [{"subject": "甲", "object": "乙", "subject_type": "University", "object_type": "Company",
-              "evidence": "s", "start": 0, "end": 1},
-             {"subject": "甲", "object": "丙", "subject_type": "University", "object_type": "Platform",
-              "evidence": "s", "start": 0, "end": 1},
-             {"subject": "丁", "object": "甲", "subject_type": "Person", "object_type": "University",
-              "evidence": "s", "start": 0, "end": 1}]
+    cands = [_cand("甲", "乙", "University", "Company"), _cand("甲", "丙", "University", "Platform"),
+             _cand("丁", "甲", "Person", "University")]
     probs = [{NONE: 0.1, "signsWith": 0.9, "builds": 0.0},
              {NONE: 0.98, "signsWith": 0.0, "builds": 0.02},
              {NONE: 0.2, "affiliatedWith": 0.8}]
@@ -105,10 +107,7 @@ def test_model_counts_its_training_examples_and_names_the_rare_ones(tmp_path):
 def test_combine_leaves_a_rare_predicate_to_the_rule():
     rules = [{"subject": "甲", "predicate": "incubates", "object": "乙", "confidence": 0.65},
              {"subject": "甲", "predicate": "builds", "object": "丙", "confidence": 0.9}]
-    cands = [{"subject": "甲", "object": "乙", "subject_type": "Platform", "object_type": "Company",
-              "evidence": "s", "start": 0, "end": 1},
-             {"subject": "甲", "object": "丙", "subject_type": "Platform", "object_type": "Platform",
-              "evidence": "s", "start": 0, "end": 1}]
+    cands = [_cand("甲", "乙", "Platform", "Company"), _cand("甲", "丙", "Platform", "Platform")]
     probs = [{NONE: 0.99, "incubates": 0.003, "builds": 0.007},
              {NONE: 0.99, "incubates": 0.0, "builds": 0.01}]
     kept = combine(rules, cands, probs, add=0.5, drop=0.02, rare=frozenset({"incubates"}))
