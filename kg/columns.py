@@ -23,6 +23,7 @@ import unicodedata
 _COMMON_WIDE = re.compile(
     "[\u3000-\u303e\u3041-\u3096\u3099-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def display_width(text: str) -> int:
@@ -51,9 +52,6 @@ def display_width(text: str) -> int:
     if not rest.isascii():
         width += sum(_char_width(char) - 1 for char in _NON_ASCII.findall(rest))
     return width
-
-
-_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @functools.lru_cache(maxsize=None)

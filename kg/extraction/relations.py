@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 from spacy.language import Language
@@ -85,8 +86,6 @@ class RelationModel:
                       if abs(coef[i, j]) >= PRUNE}
             if column:
                 weights[name] = column
-        from collections import Counter
-
         return cls(classes, weights, [round(float(b), 4) for b in bias], Counter(map(str, y)))
 
     def predict_proba(self, X: list[dict]) -> list[dict[str, float]]:
@@ -180,8 +179,8 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
     A rule relation is dropped when every candidate of its pair gives its
     predicate a probability below ``drop``, unless the predicate is one of
     ``rare``: learned from too few examples for the model's word to outweigh
-    the rule's (``孵化了``, incubation, has a dozen in the gold); a candidate's best predicate is
-    added when its probability reaches ``add`` (a person gets one post per
+    the rule's (incubation, ``孵化了``, is such a one); a candidate's best
+    predicate is added when its probability reaches ``add`` (a person gets one post per
     sentence from the model, none where the rules read one). Relations carry the model's
     probability as ``confidence`` where it scored them; a symmetric pair is
     one relation whichever way round the model scored it, in the direction
