@@ -103,3 +103,12 @@ def test_doctests():
     import kg.extraction.place_levels
 
     assert doctest.testmod(kg.extraction.place_levels).failed == 0
+
+
+def test_provinces_end_with_the_levels_of_role_province():
+    assert load().province_endings == ("省", "自治区")
+    assert relation_rules._province("云岭省") and relation_rules._province("澄湖自治区")
+    assert not relation_rules._province("云岭市") and not relation_rules._province("澄湖自治州")
+    places = build(shipped() + ["特别行政区\t-\tprefix province"])
+    assert places.province_endings == ("省", "自治区", "特别行政区")
+    assert "省" not in build([l for l in shipped() if not l.startswith("省\t")]).province_endings

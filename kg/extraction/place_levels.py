@@ -28,7 +28,7 @@ from functools import lru_cache
 from kg.extraction.lexicon import _lines, _longest_first
 
 #: The roles a level can play (see the file's header).
-ROLES = frozenset({"government", "bare", "post", "prefix", "zone", "encloses"})
+ROLES = frozenset({"government", "bare", "post", "prefix", "zone", "encloses", "province"})
 #: The keyed lines (``@key<TAB>words``).
 KEYS = frozenset({"deputy", "committee", "bare_committee", "government", "not_a_body"})
 
@@ -61,6 +61,8 @@ class PlaceLevels:
     #: Ends of a place name that is not a parent body (青山市, 某县): the
     #: levels with a government.
     place_endings: tuple[str, ...] = field(repr=False)
+    #: Ends of a province's name (省, 自治区).
+    province_endings: tuple[str, ...] = field(repr=False)
     #: Governments after a place name, in the order looked for (人民政府, 政府).
     governments: tuple[str, ...] = field(repr=False)
     #: Committees after a bare level (委).
@@ -130,6 +132,7 @@ def build(lines) -> PlaceLevels:
         words=words,
         head_level=head_level,
         place_endings=tuple(having("government")),
+        province_endings=tuple(having("province")),
         governments=governments,
         bare_committees=words["bare_committee"],
         place_prefix=re.compile(rf"^([{han}]{{2,12}}?(?:{_either(having('prefix') + having('zone'))}))"),

@@ -1183,7 +1183,7 @@ THEME_GAP = re.compile(r"^[，,]?\s*(以|围绕|聚焦)[^。；]{0,40}?(为)?(�
 def _province(name: str) -> bool:
     """A province (江苏省, 广东, 新疆维吾尔自治区): an event named after one
     (江苏省某某大会) is held in it, seldom by its government."""
-    return name.endswith(("省", "自治区")) or name in load().provinces
+    return name.endswith(place_levels().province_endings) or name in load().provinces
 
 
 def rule_organizes(text, mentions, ms, ctx):
