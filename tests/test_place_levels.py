@@ -111,4 +111,50 @@ def test_provinces_end_with_the_levels_of_role_province():
     assert not relation_rules._province("云岭市") and not relation_rules._province("澄湖自治州")
     places = build(shipped() + ["特别行政区\t-\tprefix province"])
     assert places.province_endings == ("省", "自治区", "特别行政区")
-    assert "省" not in build([l for l in shipped() if not l.startswith("省\t")]).province_endings
+    assert "自治区" not in build([l for l in shipped() if not l.startswith("自治区\t")]).province_endings
+
+
+def test_known_places_take_the_levels_of_the_keyed_line_in_its_order():
+    places = load()
+    assert places.known_place_levels == ("市", "省")
+    assert [m.group() for m in places.known_place_level.finditer("云岭市与澄湖省")] == ["市", "省"]
+    with_banner = build(shipped() + [BANNER, "@known_place_levels\t旗 市 省"])
+    assert with_banner.known_place_levels == ("旗", "市", "省")
+    assert with_banner.known_place_level.search("银杉旗委").group() == "旗"
+    assert not build(shipped() + ["@known_place_levels"]).known_place_level.search("云岭市")
+
+
+def test_a_known_place_level_must_be_a_level():
+    with pytest.raises(ValueError, match="@known_place_levels names 旗"):
+        build(shipped() + ["@known_place_levels\t市 旗"])
+
+
+def test_find_places_and_place_forms_follow_the_known_place_levels(monkeypatch):
+    from kg.extraction import lexicon
+
+    place = "云岭"
+    monkeypatch.setattr(name_rules, "_admin_places", lambda: frozenset({place}))
+    found = [m["name"] for m in name_rules.find_places("云岭市与云岭省举行签约仪式", [])]
+    assert found == ["云岭市", "云岭省"]
+    assert name_rules.find_places("云岭旗举行签约仪式", []) == []
+    banner = build(shipped() + [BANNER, "@known_place_levels\t市 省 旗"])
+    monkeypatch.setattr(name_rules, "place_levels", lambda: banner)
+    found = [m["name"] for m in name_rules.find_places("云岭旗举行签约仪式", [])]
+    assert found == ["云岭旗"]
+    name_rules._place_forms.cache_clear()
+    try:
+        some = sorted(lexicon.load().places)[0]
+        assert {some, some + "市", some + "省", some + "旗"} <= name_rules._place_forms()[0]
+    finally:
+        name_rules._place_forms.cache_clear()
+
+
+def test_a_bare_place_folds_into_the_first_known_place_level_named():
+    from kg.extraction import pipeline
+
+    def entities():
+        return {name: {"type": "Government", "source": "place", "aliases": []}
+                for name in ("云岭", "云岭省", "云岭市")}
+
+    named = entities()
+    assert pipeline._bare_places(named) == {"云岭": "云岭市"} and named["云岭市"]["aliases"] == ["云岭"]

@@ -233,8 +233,10 @@ def _crosses(text: str, pos: int, stop: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _place_forms() -> tuple[frozenset[str], int]:
-    """Every place with and without 市/省, and the longest form's length."""
-    forms = {f for place in load().places for f in (place, place + "市", place + "省")}
+    """Every place with and without 市/省 (the levels of ``@known_place_levels``
+    in kg/data/place_levels.tsv), and the longest form's length."""
+    levels = place_levels().known_place_levels
+    forms = {f for place in load().places for f in (place, *(place + level for level in levels))}
     return frozenset(forms), max(map(len, forms))
 
 
@@ -1093,11 +1095,12 @@ def find_places(text: str, known: list[dict], toks: "_Tokens | None" = None) -> 
     """
     lex = load()
     places = _admin_places()
+    levels = place_levels().known_place_levels
     found = []
-    for match in re.finditer(r"[市省]", text):
-        end = match.end()
-        start = next((end - 1 - n for n in (4, 3, 2) if text[end - 1 - n:end - 1] in places
-                      and text[end - 2] not in "市省"), None)
+    for match in place_levels().known_place_level.finditer(text):
+        level, end = match.start(), match.end()
+        start = next((level - n for n in (4, 3, 2) if text[level - n:level] in places
+                      and not text.endswith(levels, 0, level)), None)
         if start is None or start < 0:
             continue
         if start > 0 and _NAME_CHAR.match(text[start - 1]) and toks is not None \

@@ -43,6 +43,7 @@ from spacy.tokens import Doc
 from kg.extraction.cleaning import split_sentences
 from kg.extraction.lexicon import load
 from kg.extraction.name_rules import recognize
+from kg.extraction.place_levels import load as place_levels
 from kg.extraction.relation_rules import Context, located_by_name, part_of_by_name, relate
 from kg.extraction.aliases import contracted_aliases, derived_aliases, explicit_aliases, strip_place
 
@@ -305,7 +306,8 @@ def _bare_places(entities: dict) -> dict[str, str]:
     for name, ent in list(entities.items()):
         if ent["type"] != "Government" or ent.get("source") != "place":
             continue
-        full = next((name + level for level in "市省" if name + level in entities), None)
+        full = next((name + level for level in place_levels().known_place_levels
+                     if name + level in entities), None)
         if full is not None:
             out[name] = full
             entities[full]["aliases"].append(name)

@@ -30,7 +30,8 @@ from kg.extraction.lexicon import _lines, _longest_first
 #: The roles a level can play (see the file's header).
 ROLES = frozenset({"government", "bare", "post", "prefix", "zone", "encloses", "province"})
 #: The keyed lines (``@key<TAB>words``).
-KEYS = frozenset({"deputy", "committee", "bare_committee", "government", "not_a_body"})
+KEYS = frozenset({"deputy", "committee", "bare_committee", "government", "not_a_body",
+                  "known_place_levels"})
 
 
 def _either(words) -> str:
@@ -63,6 +64,10 @@ class PlaceLevels:
     place_endings: tuple[str, ...] = field(repr=False)
     #: Ends of a province's name (省, 自治区).
     province_endings: tuple[str, ...] = field(repr=False)
+    #: Levels a known bare place name is also named with, in the order tried (市, 省).
+    known_place_levels: tuple[str, ...] = field(repr=False)
+    #: One of :attr:`known_place_levels` in a text (清远|市).
+    known_place_level: re.Pattern = field(repr=False)
     #: Governments after a place name, in the order looked for (人民政府, 政府).
     governments: tuple[str, ...] = field(repr=False)
     #: Committees after a bare level (委).
@@ -118,6 +123,11 @@ def build(lines) -> PlaceLevels:
         head = head.strip()
         levels.append((first.strip(), None if head in ("", "-") else head, roles))
 
+    unknown = [w for w in words["known_place_levels"] if w not in {level for level, _, _ in levels}]
+    if unknown:
+        raise ValueError(f"place_levels: @known_place_levels names {', '.join(unknown)}, "
+                         "which is no level of the file")
+
     def having(role):
         return [level for level, _, roles in levels if role in roles]
 
@@ -133,6 +143,8 @@ def build(lines) -> PlaceLevels:
         head_level=head_level,
         place_endings=tuple(having("government")),
         province_endings=tuple(having("province")),
+        known_place_levels=words["known_place_levels"],
+        known_place_level=re.compile(_either(words["known_place_levels"]) or "(?!)"),
         governments=governments,
         bare_committees=words["bare_committee"],
         place_prefix=re.compile(rf"^([{han}]{{2,12}}?(?:{_either(having('prefix') + having('zone'))}))"),
