@@ -158,3 +158,26 @@ def test_a_bare_place_folds_into_the_first_known_place_level_named():
 
     named = entities()
     assert pipeline._bare_places(named) == {"云岭": "云岭市"} and named["云岭市"]["aliases"] == ["云岭"]
+
+
+def test_districts_and_bracketed_places_follow_their_roles():
+    places = load()
+    assert name_rules._DISTRICT is places.subdivision
+    assert name_rules.TRAILING_PLACE is places.bracketed_place
+    assert places.subdivision.match("澄湖区举行") and places.subdivision.match("澄湖县")
+    assert not places.subdivision.match("澄湖市") and not places.subdivision.match("澄湖镇")
+    for name in ("(澄湖区)", "（云岭市）", "(云岭县)"):
+        assert places.bracketed_place.match(name)
+    assert not places.bracketed_place.match("(云岭镇)") and not places.bracketed_place.match("(云岭省)")
+    banner = build(shipped() + ["旗\t旗长\tgovernment subdivision bracketed", "自治旗\t-\tsubdivision bracketed"])
+    assert banner.subdivision.match("银杉旗") and banner.subdivision.match("银杉自治旗")
+    assert banner.bracketed_place.match("(银杉旗)") and banner.bracketed_place.match("（银杉自治旗）")
+
+
+def test_find_places_joins_a_district_of_role_subdivision(monkeypatch):
+    monkeypatch.setattr(name_rules, "_admin_places", lambda: frozenset({"云岭"}))
+    assert [m["name"] for m in name_rules.find_places("云岭市澄湖区举行签约仪式", [])] == ["云岭市澄湖区"]
+    assert [m["name"] for m in name_rules.find_places("云岭市澄湖镇举行签约仪式", [])] == ["云岭市"]
+    banner = build(shipped() + ["旗\t旗长\tgovernment subdivision"])
+    monkeypatch.setattr(name_rules, "_DISTRICT", banner.subdivision)
+    assert [m["name"] for m in name_rules.find_places("云岭市银杉旗举行签约仪式", [])] == ["云岭市银杉旗"]

@@ -453,8 +453,9 @@ def _counted(text: str, start: int) -> bool:
 #: Formal zones inside whose names parks are named (某高新区电子信息产业园).
 ZONE_WORDS = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区")
 
-#: A bracketed district after a park name: 乌鲁木齐高新区(新市区).
-TRAILING_PLACE = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[区市县][）)]")
+#: A bracketed district after a park name: 乌鲁木齐高新区(新市区); its levels
+#: are the role ``bracketed`` of kg/data/place_levels.tsv.
+TRAILING_PLACE = place_levels().bracketed_place
 
 #: Generic words that may precede a name without being part of it.
 LEADING_GENERIC = ("企业", "公司", "高校", "单位", "机构")
@@ -1074,7 +1075,9 @@ def _without_suffix(name: str) -> str:
     return name[:len(name) - len(suffix)]
 
 
-_DISTRICT = re.compile(r"[\u4e00-\u9fff]{2}[区县]")
+#: A district named after its city (青山市|南湖区): the role ``subdivision``
+#: of kg/data/place_levels.tsv.
+_DISTRICT = place_levels().subdivision
 
 
 @lru_cache(maxsize=1)

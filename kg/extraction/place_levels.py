@@ -28,7 +28,8 @@ from functools import lru_cache
 from kg.extraction.lexicon import _lines, _longest_first
 
 #: The roles a level can play (see the file's header).
-ROLES = frozenset({"government", "bare", "post", "prefix", "zone", "encloses", "province"})
+ROLES = frozenset({"government", "bare", "post", "prefix", "zone", "encloses", "province",
+                   "subdivision", "bracketed"})
 #: The keyed lines (``@key<TAB>words``).
 KEYS = frozenset({"deputy", "committee", "bare_committee", "government", "not_a_body",
                   "known_place_levels"})
@@ -38,6 +39,15 @@ def _either(words) -> str:
     """An alternation of ``words``, longest first (so that none hides a
     longer one it starts)."""
     return "|".join(re.escape(w) for w in _longest_first(words))
+
+
+def _one_of(words) -> str:
+    """Any one of ``words``: a character class when they are single
+    characters, else a group of alternatives, longest first."""
+    words = _longest_first(words)
+    if words and all(len(w) == 1 for w in words):
+        return "[" + "".join(re.escape(w) for w in words) + "]"
+    return f"(?:{_either(words) or '(?!)'})"
 
 
 def _after_one_of(words) -> str:
@@ -72,6 +82,10 @@ class PlaceLevels:
     governments: tuple[str, ...] = field(repr=False)
     #: Committees after a bare level (委).
     bare_committees: tuple[str, ...] = field(repr=False)
+    #: A district after a known place with its level (青山市|南湖区): two characters and a level.
+    subdivision: re.Pattern = field(repr=False)
+    #: A place in brackets after a park's name: 某某高新区(南湖区).
+    bracketed_place: re.Pattern = field(repr=False)
     #: A place (or zone) that starts a name (张北县卫健局, 某经济技术开发区管委会).
     place_prefix: re.Pattern = field(repr=False)
     #: A place of a level that starts a name of the article (长沙市科技局 → 长沙市).
@@ -147,6 +161,8 @@ def build(lines) -> PlaceLevels:
         known_place_level=re.compile(_either(words["known_place_levels"]) or "(?!)"),
         governments=governments,
         bare_committees=words["bare_committee"],
+        subdivision=re.compile(rf"[{han}]{{2}}{_one_of(having('subdivision'))}"),
+        bracketed_place=re.compile(rf"[（(][{han}]{{1,6}}{_one_of(having('bracketed'))}[）)]"),
         place_prefix=re.compile(rf"^([{han}]{{2,12}}?(?:{_either(having('prefix') + having('zone'))}))"),
         document_place=re.compile(rf"^([{han}]{{2,8}}?(?:{_either(having('prefix'))}))"),
         head_title=re.compile(rf"^{deputy}(?P<head>{_either(head_level)})$"),
