@@ -181,3 +181,27 @@ def test_find_places_joins_a_district_of_role_subdivision(monkeypatch):
     banner = build(shipped() + ["旗\t旗长\tgovernment subdivision"])
     monkeypatch.setattr(name_rules, "_DISTRICT", banner.subdivision)
     assert [m["name"] for m in name_rules.find_places("云岭市银杉旗举行签约仪式", [])] == ["云岭市银杉旗"]
+
+
+def _body(level, committee, *names):
+    ctx = relation_rules.Context(names={name: "Government" for name in names})
+    body = relation_rules._body_of_level(level, committee, ctx)
+    return body and body["name"]
+
+
+def test_a_body_of_a_level_skips_the_names_of_the_keyed_line_not_a_place():
+    assert load().not_places == ("新区", "园区", "社区", "校区")
+    assert _body("区", False, "云岭区") == "云岭区"
+    for not_a_district in ("云岭新区", "云岭园区", "云岭社区", "云岭校区"):
+        assert _body("区", False, "澄湖区", not_a_district) == "澄湖区"
+    assert _body("区", False, "澄湖区", "云岭开发区") is None      # two 区: none chosen
+    assert _body("区", False, "云岭新区人民政府") == "云岭新区人民政府"  # only a bare place is skipped
+    assert build(shipped() + ["@not_a_place\t新区"]).not_places == ("新区",)
+
+
+def test_a_body_of_a_level_has_two_characters_before_its_level():
+    assert _body("县", False, "云县") is None and _body("县", True, "云县委") is None
+    assert _body("县", True, "云岭县委") == "云岭县委"
+    assert _body("县", False, "云岭县政府") == "云岭县政府"
+    assert _body("自治旗", False, "银杉自治旗") == "银杉自治旗"      # a level of several characters
+    assert _body("自治旗", False, "杉自治旗") is None

@@ -32,7 +32,7 @@ ROLES = frozenset({"government", "bare", "post", "prefix", "zone", "encloses", "
                    "subdivision", "bracketed"})
 #: The keyed lines (``@key<TAB>words``).
 KEYS = frozenset({"deputy", "committee", "bare_committee", "government", "not_a_body",
-                  "known_place_levels"})
+                  "known_place_levels", "not_a_place"})
 
 
 def _either(words) -> str:
@@ -78,6 +78,8 @@ class PlaceLevels:
     known_place_levels: tuple[str, ...] = field(repr=False)
     #: One of :attr:`known_place_levels` in a text (清远|市).
     known_place_level: re.Pattern = field(repr=False)
+    #: Words that end with a level but name no place of it (新区, 园区, 社区, 校区).
+    not_places: tuple[str, ...] = field(repr=False)
     #: Governments after a place name, in the order looked for (人民政府, 政府).
     governments: tuple[str, ...] = field(repr=False)
     #: Committees after a bare level (委).
@@ -159,6 +161,7 @@ def build(lines) -> PlaceLevels:
         province_endings=tuple(having("province")),
         known_place_levels=words["known_place_levels"],
         known_place_level=re.compile(_either(words["known_place_levels"]) or "(?!)"),
+        not_places=words["not_a_place"],
         governments=governments,
         bare_committees=words["bare_committee"],
         subdivision=re.compile(rf"[{han}]{{2}}{_one_of(having('subdivision'))}"),

@@ -525,12 +525,15 @@ BARE_BODY = place_levels().bare_body
 def _body_of_level(level: str, committee: bool, ctx) -> dict | None:
     """The one committee (``某县委``) or government (``某县人民政府``,
     ``某县政府``, ``某县``) of a level the document names; ``None`` when it
-    names none or several."""
+    names none or several. A place's own name has two characters at least
+    before its level; a bare place ending like a level but naming none
+    (某某新区: ``@not_a_place`` in kg/data/place_levels.tsv) is no body."""
     places = place_levels()
     for tail in places.bare_committees if committee else (*places.governments, ""):
-        found = [n for n, t in ctx.names.items() if t == "Government" and len(n) >= 3 + len(tail)
+        found = [n for n, t in ctx.names.items() if t == "Government"
+                 and len(n) >= 2 + len(level) + len(tail)
                  and n.endswith(level + tail) and not BARE_BODY.fullmatch(n)
-                 and (tail or not n.endswith(("新区", "园区", "社区", "校区")))]
+                 and (tail or not n.endswith(places.not_places))]
         if len(found) == 1:
             return {"name": found[0], "type": "Government"}
         if found:
