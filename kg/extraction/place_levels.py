@@ -65,7 +65,7 @@ class PlaceLevels:
 
     #: Levels (in the file's order) with their head's title (or ``None``) and roles.
     levels: tuple[tuple[str, str | None, frozenset[str]], ...]
-    #: The keyed word lists (deputy, committee, bare_committee, government, not_a_body).
+    #: The keyed word lists (the :data:`KEYS`: deputy, committee, government …).
     words: dict[str, tuple[str, ...]] = field(repr=False)
     #: Head's title → its level (市长 → 市).
     head_level: dict[str, str] = field(repr=False)
