@@ -481,6 +481,63 @@ def _projection_card(store, name, graph_file, period, on_load) -> dict:
         raise name_error(exc, period) from None
 
 
+def entity_timeline(store, name: str, *, graph_file: str | None = None, period=None,
+                    on_load=None) -> dict:
+    """What the articles say about the entity ``name`` designates, in date
+    order (:func:`kg.timeline.timeline`): ``kg timeline``.
+
+    Made from :func:`projection` (the graph only: no scores are needed),
+    whole, with ``period`` applied to the statements' dates.
+
+    Parameters
+    ----------
+    store : kg.store.KGStore or str
+        The store, or its location (opened here, and closed).
+    name : str
+        Canonical name, alias, pinyin, part of a name or near miss
+        (:func:`kg.connect.resolve`).
+    graph_file : str, optional
+        As for :func:`projection`.
+    period : kg.period.Period, optional
+        Only the statements of this period.
+    on_load : callable, optional
+        Called with the :class:`Analysis` when the projection is read or
+        computed.
+
+    Returns
+    -------
+    dict
+        ``{"name", "type", "entries"}`` as :func:`kg.timeline.timeline`.
+
+    Raises
+    ------
+    kg.messages.KGError
+        E501 for a name that designates no entity, or several; E504 as
+        :func:`projection`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+    >>> entity_timeline(store, "甲大学")
+    Traceback (most recent call last):
+    ...
+    kg.messages.KGError: E501 '甲大学' matches no entity (tried names, aliases, pinyin and fuzzy matching)
+    """
+    from kg.connect import NameResolutionError
+    from kg.timeline import timeline
+
+    analysed = projection(store, graph_file=graph_file, graph_only=True)
+    if on_load is not None:
+        on_load(analysed)
+    try:
+        return timeline(analysed.graph, name, period=period,
+                        index=None if name in analysed.graph else analysed.connect_index())
+    except NameResolutionError as exc:
+        raise name_error(exc, period) from None
+
+
 def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
                via: str | None = None, graph_file: str | None = None, period=None,
                page: str | None = None, on_load=None) -> dict:

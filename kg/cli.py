@@ -658,17 +658,11 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
 
     Each statement is dated by its sentence, its paragraph or its document
     (the source is shown); undated statements come last."""
-    from kg.analysis import name_error
-    from kg.connect import NameResolutionError
-    from kg.timeline import timeline
+    from kg.analysis import entity_timeline
 
     period = _period(since, until)
-    analysed = _analysis(store, graph_file, graph_only=True)
-    try:
-        result = timeline(analysed.graph, name, period=period,
-                          index=None if name in analysed.graph else analysed.connect_index())
-    except NameResolutionError as exc:
-        raise name_error(exc, period) from None
+    result = entity_timeline(store, name, graph_file=graph_file, period=period,
+                             on_load=_loaded)
     if as_json:
         return _echo_json(result)
     import re

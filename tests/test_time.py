@@ -203,6 +203,25 @@ def test_timeline_lists_statements_in_date_order(corpus):
     assert [e["date"] for e in undated] == [None]
 
 
+def test_entity_timeline_is_what_kg_timeline_prints(corpus):
+    """kg.analysis.entity_timeline (what `kg timeline` calls): the whole
+    projection's statements of the entity, the period applied to their
+    dates, and names looked up in the whole graph."""
+    from kg.analysis import entity_timeline
+    from kg.messages import KGError
+    from kg.period import Period
+
+    loaded = []
+    since = Period.parse("2021")
+    t = entity_timeline(corpus, "星河大学", period=since, on_load=loaded.append)
+    assert t == as_json("timeline", "星河大学", "--store", corpus, "--since", "2021")
+    assert [e["date"] for e in t["entries"]] == ["2021-06-08", "2023-09-03"]
+    assert len(loaded) == 1 and loaded[0].period is None     # the whole graph, dated afterwards
+    with pytest.raises(KGError) as err:
+        entity_timeline(corpus, "不存在的大学", period=since)
+    assert err.value.code == "E501" and err.value.message.endswith("among the statements of since 2021")
+
+
 def test_brokers_by_year_table_json_and_chart(corpus, tmp_path):
     trend = as_json("brokers", "--by", "year", "--store", corpus, "--top", "3")
     assert trend["periods"] == ["2019", "2021", "2023"] and trend["statements"] == [2, 2, 3]
