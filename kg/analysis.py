@@ -491,11 +491,8 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
 
     Parameters
     ----------
-    store : kg.store.KGStore or str
-        The store, or its location (opened here, and closed).
-    name : str
-        Canonical name, alias, pinyin, part of a name or near miss
-        (:func:`kg.connect.resolve`).
+    store, name
+        As for :func:`entity_card`.
     graph_file : str, optional
         As for :func:`projection`.
     period : kg.period.Period, optional
@@ -517,13 +514,15 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
 
     Examples
     --------
+    An empty store has no entity to tell about:
+
     >>> import os, tempfile
     >>> from kg.store import open_store
-    >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
-    >>> entity_timeline(store, "甲大学")
-    Traceback (most recent call last):
-    ...
-    kg.messages.KGError: E501 '甲大学' matches no entity (tried names, aliases, pinyin and fuzzy matching)
+    >>> try:
+    ...     entity_timeline(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True), "甲")
+    ... except KGError as exc:
+    ...     print(exc.code)
+    E501
     """
     from kg.connect import NameResolutionError
     from kg.timeline import timeline
