@@ -23,7 +23,7 @@ Relation record (``relations.jsonl``; the format ``score.py`` reads, plus
 provenance)::
 
     {"doc": "000_x.txt", "doc_id": "3f2a…",
-     "subject": "沈人杰", "predicate": "appointedAs",
+     "subject": "周明远", "predicate": "appointedAs",
      "object": "清远高新区招才引智大使",
      "subject_type": "Person", "object_type": "Role",
      "evidence": "…the sentence…", "start": 1234, "end": 1301,
@@ -40,9 +40,10 @@ Example
 -------
 >>> import io
 >>> buf = io.StringIO()
->>> write_jsonl([{"name": "西安交通大学"}], buf)
+>>> write_jsonl([{"name": "星河大学"}], buf)
+1
 >>> buf.getvalue()
-'{"name": "西安交通大学"}\\n'
+'{"name": "星河大学"}\\n'
 """
 
 from __future__ import annotations

@@ -784,3 +784,16 @@ def test_part_of_by_name_across_the_article_but_not_of_a_bare_place():
                  (20, "丙。", [mention("星河大学与青山市签约仪式", "Event")])]
     found = {(r["subject"], r["object"]) for r in part_of_by_name(sentences, ents)}
     assert found == {("星河大学海洋研究院", "星河大学"), ("青山市委宣传部", "青山市委")}
+
+
+def test_doctests_of_the_records_and_the_rules():
+    import doctest
+
+    import kg.extraction.coreference
+    import kg.extraction.name_rules
+    import kg.extraction.relation_rules
+    import kg.records
+
+    for module in (kg.records, kg.extraction.coreference, kg.extraction.name_rules,
+                   kg.extraction.relation_rules):
+        assert doctest.testmod(module).failed == 0, module.__name__
