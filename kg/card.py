@@ -3,12 +3,12 @@
 Examples
 --------
 >>> from kg.graph import project
->>> r = {"subject": "沈人杰", "predicate": "appointedAs",
+>>> r = {"subject": "周明远", "predicate": "appointedAs",
 ...      "object": "清远高新区招才引智大使", "subject_type": "Person",
-...      "object_type": "Role", "doc": "a.txt", "evidence": "沈人杰获聘"}
->>> c = card(project([], [r]), "shenrenjie")
+...      "object_type": "Role", "doc": "a.txt", "evidence": "周明远获聘"}
+>>> c = card(project([], [r]), "zhoumingyuan")
 >>> c["name"], c["type"], c["out"][0]["predicate"], c["out"][0]["evidence"][0]["sentence"]
-('沈人杰', 'Person', 'appointedAs', '沈人杰获聘')
+('周明远', 'Person', 'appointedAs', '周明远获聘')
 """
 
 from __future__ import annotations
@@ -84,12 +84,12 @@ def cards(G: nx.MultiDiGraph, *, cluster_result: dict, broker_rows: list):
     Examples
     --------
     >>> from kg.graph import project
-    >>> r = {"subject": "沈人杰", "predicate": "appointedAs", "object": "大使",
+    >>> r = {"subject": "周明远", "predicate": "appointedAs", "object": "大使",
     ...      "subject_type": "Person", "object_type": "Role", "doc": "a.txt"}
     >>> G = project([], [r])
     >>> rows = brokers(G, top=None, actors_only=False, bridges=0)
     >>> saved = dict(cards(G, cluster_result=clusters(G), broker_rows=rows))
-    >>> saved["沈人杰"]["out"][0]["object"]
+    >>> saved["周明远"]["out"][0]["object"]
     '大使'
     >>> saved["大使"] == card(G, "大使", cluster_result=clusters(G), broker_rows=rows)
     True

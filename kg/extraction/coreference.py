@@ -153,7 +153,7 @@ def self_references(sentence: str, mentions: list[dict], own: dict | None) -> li
 #: (我校党委, 校党委).
 _GENERIC_PLACE = place_levels().generic_place
 _GENERIC_SELF = re.compile(r"^(我校|本校|学校|全校|校|我院|本院)(.*)$")
-#: The place of a level that starts a name (长沙市科技局 → 长沙市); levels
+#: The place of a level that starts a name (青山市科技局 → 青山市); levels
 #: from :file:`kg/data/place_levels.tsv`.
 _PLACE = place_levels().document_place
 #: Entity types a generic name can have (events and projects are named by
@@ -163,7 +163,7 @@ GENERIC_TYPES = frozenset({"Government", "Department", "Organization", "Universi
 
 
 def document_places(entities: list[dict]) -> dict[str, str]:
-    """The place of each level a document is about (``{"市": "长沙市"}``):
+    """The place of each level a document is about (``{"市": "青山市"}``):
     the most frequent place that starts the names of its entities."""
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for ent in entities:
@@ -183,9 +183,9 @@ def qualify_generic(result: dict) -> dict:
     article's place or institution, for the store.
 
     A name such as 市科技局 is an identity only within its article: across
-    documents, the 市科技局 of 长沙 and that of 宁波 are different bodies.
+    documents, the 市科技局 of 青山 and that of 南湖 are different bodies.
     Before a document enters the store, such an entity is renamed after the
-    place the article names at that level (长沙市科技局) or, for
+    place the article names at that level (青山市科技局) or, for
     我校党委, after the article's own institution; when the article does not
     say, after the document itself (``市科技局（a.txt）``), so it merges with
     nothing. The generic form is dropped from the entity's aliases, so no
@@ -196,10 +196,10 @@ def qualify_generic(result: dict) -> dict:
     >>> result = {"document": {"doc": "a.txt"}, "relations": [
     ...     {"subject": "市科技局", "predicate": "supports", "object": "星河研究院"}],
     ...     "entities": [{"name": "市科技局", "type": "Government", "aliases": []},
-    ...                  {"name": "长沙市星河研究院", "type": "ResearchInstitute", "aliases": ["星河研究院"]}]}
+    ...                  {"name": "青山市星河研究院", "type": "ResearchInstitute", "aliases": ["星河研究院"]}]}
     >>> out = qualify_generic(result)
     >>> out["entities"][0]["name"], out["relations"][0]["subject"]
-    ('长沙市科技局', '长沙市科技局')
+    ('青山市科技局', '青山市科技局')
     """
     entities = result.get("entities", [])
     places = document_places(entities)

@@ -7,7 +7,7 @@ from the lexicon that ends a token, extends the name leftwards token by token
 until a boundary word (a verb, preposition or conjunction from
 ``kg/data/boundaries.txt``) or punctuation, and types the name by its suffix
 and by the organisation it is built on. Persons are found after a title
-(``副主任沈人杰``) or before one (``孙杨教授团队``); teams as ``…教授团队``;
+(``副主任周明远``) or before one (``孙杨教授团队``); teams as ``…教授团队``;
 projects and events mostly in quotes; roles after an appointment verb.
 
 All functions take a sentence and the token spans of the segmenter (jieba
@@ -453,7 +453,7 @@ def _counted(text: str, start: int) -> bool:
 #: Formal zones inside whose names parks are named (某高新区电子信息产业园).
 ZONE_WORDS = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区")
 
-#: A bracketed district after a park name: 乌鲁木齐高新区(新市区); its levels
+#: A bracketed district after a park name: 青山高新区(东湖区); its levels
 #: are the role ``bracketed`` of kg/data/place_levels.tsv.
 TRAILING_PLACE = place_levels().bracketed_place
 
@@ -557,7 +557,7 @@ def _name_after(text: str, pos: int, lex) -> int:
     three = pos + head + 2
     if three < len(text) and text[three - 1] in "和与及" and text[three] in PUNCT \
             and all("\u4e00" <= c <= "\u9fff" for c in text[pos:three]):
-        return head + 2     # 校长包信和，: a name ending in a connector's character
+        return head + 2     # 校长魏宏和，: a name ending in a connector's character
     for given in (1, 2):
         end = pos + head + given
         if end > len(text) or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:end]):
@@ -589,7 +589,7 @@ def _name_before(text: str, end: int, lex) -> int:
 
 
 def find_persons(text: str, orgs: list[dict]) -> list[dict]:
-    """Persons named after a title (``副主任沈人杰``), possibly after a chain
+    """Persons named after a title (``副主任周明远``), possibly after a chain
     of titles (``党委常委、副校长王磊``)."""
     lex = load()
     persons = []

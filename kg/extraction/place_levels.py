@@ -88,9 +88,9 @@ class PlaceLevels:
     subdivision: re.Pattern = field(repr=False)
     #: A place in brackets after a park's name: 某某高新区(南湖区).
     bracketed_place: re.Pattern = field(repr=False)
-    #: A place (or zone) that starts a name (张北县卫健局, 某经济技术开发区管委会).
+    #: A place (or zone) that starts a name (青山县卫健局, 某经济技术开发区管委会).
     place_prefix: re.Pattern = field(repr=False)
-    #: A place of a level that starts a name of the article (长沙市科技局 → 长沙市).
+    #: A place of a level that starts a name of the article (青山市科技局 → 青山市).
     document_place: re.Pattern = field(repr=False)
     #: The head of a government (市长, 常务副县长); group ``head`` is the title.
     head_title: re.Pattern = field(repr=False)
@@ -102,7 +102,7 @@ class PlaceLevels:
     deictic_body: re.Pattern = field(repr=False)
     #: A title that is a government post (区长, 副州长, 市委…).
     place_title: re.Pattern = field(repr=False)
-    #: The place a zone's or district's name starts with (蚌埠市高新区).
+    #: The place a zone's or district's name starts with (青山市高新区).
     name_place: re.Pattern = field(repr=False)
     #: A name meaning a body of the article's place (市科技局): groups level, body.
     generic_place: re.Pattern = field(repr=False)

@@ -5,7 +5,7 @@ reads the sentence, its mentions (already resolved to canonical entities)
 and a small document context (the last organisation of each type, the
 current event) and returns relation dicts::
 
-    {"subject": "沈人杰", "predicate": "appointedAs",
+    {"subject": "周明远", "predicate": "appointedAs",
      "object": "清远高新区招才引智大使", "trigger": "获聘",
      "confidence": 0.85, "title": None}
 
@@ -333,7 +333,7 @@ def rule_part_of(text, mentions, ms, ctx):
     return out
 
 
-#: A place that starts a name (张北县卫健局, 某经济技术开发区管委会);
+#: A place that starts a name (青山县卫健局, 某经济技术开发区管委会);
 #: levels and zones from :file:`kg/data/place_levels.tsv`.
 PLACE_PREFIX = place_levels().place_prefix
 
@@ -1557,7 +1557,7 @@ RULES = (rule_joint_project, rule_part_of, rule_part_of_document, rule_subsidiar
          rule_supports, rule_incubates, rule_recruits, rule_invests, rule_founded, rule_educated)
 
 
-#: The place a zone's or district's name starts with (蚌埠市高新区, 某市某区).
+#: The place a zone's or district's name starts with (青山市高新区, 某市某区).
 NAME_PLACE = place_levels().name_place
 
 
