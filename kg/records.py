@@ -67,6 +67,21 @@ PREDICATES = (
 
 SYMMETRIC = frozenset({"signsWith", "cooperatesWith"})
 
+
+def statement_key(subject, predicate: str, obj) -> tuple:
+    """The key under which a statement is one statement: a symmetric
+    predicate (:data:`SYMMETRIC`) states the same thing either way round, so
+    its ends are put in order; any other keeps its direction.
+
+    >>> statement_key("乙", "signsWith", "甲") == statement_key("甲", "signsWith", "乙")
+    True
+    >>> statement_key("乙", "builds", "甲")
+    ('乙', 'builds', '甲')
+    """
+    if predicate in SYMMETRIC and obj < subject:
+        return (obj, predicate, subject)
+    return (subject, predicate, obj)
+
 #: Triple-helix sector of each entity type.
 SECTOR = {
     "University": "university", "Department": "university",
