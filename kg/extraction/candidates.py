@@ -28,6 +28,7 @@ Example
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 
 from kg.extraction.lexicon import load
@@ -37,8 +38,18 @@ PARTY_TYPES = frozenset({"Person", "University", "Department", "ResearchInstitut
                          "Company", "Government", "Park", "Organization", "Team"})
 #: Marks that join the members of a list of names.
 LIST_MARKS = frozenset("、，,和及与;；")
+#: The marks of those that only enumerate (``和``, ``与`` also join a
+#: party to the one it acts with: ``甲、乙与丙签约``).
+ENUMERATION_MARKS = frozenset("、，,;；")
 #: Pairs further apart than this (characters between them) get no word features.
 MAX_GAP_WORDS = 40
+#: A sentence with more mentions than this is read as a long list: two
+#: members of one list are paired only when they stand side by side (a list
+#: of four hundred universities that sign with one firm makes four hundred
+#: pairs with the firm, not 160 000 among themselves), so that the work
+#: grows with the list instead of with its square or cube.  Shorter
+#: sentences keep every pair.
+LONG_LIST_MENTIONS = 40
 
 
 @lru_cache(maxsize=1)
@@ -60,17 +71,101 @@ def _bucket(n: int, edges=(0, 1, 3, 6, 11, 21, 41)) -> str:
 
 
 def _words(text: str, tokens, start: int, end: int) -> list[str]:
+    if isinstance(tokens, _Tokens):
+        return tokens.words(text, start, end)
     return [text[s:e] for s, e in tokens if s >= start and e <= end and text[s:e].strip()]
+
+
+class _Tokens(list):
+    """Token spans in text order, looked up by position in logarithmic time
+    (a long list's sentence has thousands of tokens and pairs)."""
+
+    def __init__(self, tokens):
+        super().__init__(sorted(tokens))
+        self.starts = [s for s, _ in self]
+
+    def words(self, text: str, start: int, end: int) -> list[str]:
+        out = []
+        for s, e in self[bisect_left(self.starts, start):]:
+            if s >= end:
+                break
+            if e <= end and text[s:e].strip():
+                out.append(text[s:e])
+        return out
+
+
+class _Lists:
+    """The lists of one sentence's mentions, walked once: for each mention
+    (in order of start), the mention its list continues with, and where
+    the list that runs on from it ends."""
+
+    def __init__(self, text: str, mentions: list[dict]):
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i]["start"])
+        self.mentions = mentions
+        self.index = {id(m): i for i, m in enumerate(mentions)}
+        self.starts = [mentions[i]["start"] for i in order]
+        self.order = order
+        self.next: dict[int, int] = {}
+        for rank, i in enumerate(order):
+            end = mentions[i]["end"]
+            k = bisect_left(self.starts, end, lo=rank + 1)
+            if k < len(order) and _links(text[end:self.starts[k]]):
+                self.next[i] = order[k]
+        self.end: dict[int, int] = {}
+        for i in reversed(order):
+            j = self.next.get(i)
+            self.end[i] = self.end[j] if j is not None else mentions[i]["end"]
+        # The enumerations: runs joined by a comma-like mark only.
+        self.head: dict[int, int] = {}
+        for i in order:
+            if i not in self.head:
+                j = i
+                while j is not None and j not in self.head:
+                    self.head[j] = i
+                    k = self.next.get(j)
+                    j = k if k is not None and text[mentions[j]["end"]] in ENUMERATION_MARKS else None
+
+    def paired(self, i: int, j: int) -> bool:
+        """Whether mentions ``i`` and ``j`` get a candidate: not two
+        members of one enumeration unless side by side."""
+        return (self.head[i] != self.head[j] or self.next.get(i) == j
+                or self.next.get(j) == i)
+
+    def skip(self, mention: dict, limit: int) -> int:
+        """:func:`_skip_list` from ``mention``, up to ``limit``."""
+        end, j = mention["end"], self.next.get(self.index[id(mention)])
+        while j is not None and self.mentions[j]["end"] <= limit:
+            end, j = self.mentions[j]["end"], self.next.get(j)
+        return end
+
+    def between(self, start: int, end: int) -> list[dict]:
+        out = []
+        for k in range(bisect_left(self.starts, start), len(self.order)):
+            if self.starts[k] > end:
+                break
+            m = self.mentions[self.order[k]]
+            if m["end"] <= end:
+                out.append(m)
+        return out
+
+
+def _links(between: str) -> bool:
+    """Whether the text between two names joins them as members of one list."""
+    return bool(between) and len(between) <= 10 and between[0] in LIST_MARKS \
+        and not any(w in between for w in cue_words())
 
 
 def _sentence_cues(text: str) -> list[str]:
     return [w for w in cue_words() if w in text]
 
 
-def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes) -> dict:
+def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes,
+                  lists: "_Lists | None" = None) -> dict:
     """Features of the ordered pair (``a`` subject, ``b`` object) in one
     sentence; ``votes`` maps ``(subject, object)`` names to the predicates
-    the rules gave them in this sentence."""
+    the rules gave them in this sentence; ``lists``, for a long sentence,
+    the index that finds lists and the mentions between two places without
+    scanning every mention."""
     ta, tb = a["type"], b["type"]
     tt = f"{ta}>{tb}"
     f = {"ta=" + ta: 1.0, "tb=" + tb: 1.0, "tt=" + tt: 1.0}
@@ -90,7 +185,10 @@ def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes) ->
     gap = max(0, gap_end - gap_start)
     f["gap=" + _bucket(gap)] = 1.0
     f[f"gap|{tt}|{_bucket(gap)}"] = 1.0
-    between = [m for m in mentions if m["start"] >= gap_start and m["end"] <= gap_end]
+    if lists is None:
+        between = [m for m in mentions if m["start"] >= gap_start and m["end"] <= gap_end]
+    else:
+        between = lists.between(gap_start, gap_end)
     f["nmid=" + _bucket(len(between), (0, 1, 2, 4))] = 1.0
     for m in between:
         f["mid_t=" + m["type"]] = 1.0
@@ -106,7 +204,12 @@ def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes) ->
     if gap == 0 and not nested:
         f[f"adjacent|{tt}"] = 1.0
     if not nested:
-        hop_start = _skip_list(text, first, mentions, second["start"])
+        if lists is None:
+            hop_start = _skip_list(text, first, mentions, second["start"])
+            tail = _skip_list(text, second, mentions, len(text))
+        else:
+            hop_start = lists.skip(first, second["start"])
+            tail = lists.skip(second, len(text))
         if hop_start > gap_start:
             f["listed"] = 1.0
             f[f"listed|{tt}"] = 1.0
@@ -116,7 +219,6 @@ def pair_features(text: str, a: dict, b: dict, tokens, mentions, cues, votes) ->
                 for w in _words(text, tokens, hop_start, gap_end):
                     f["cbw=" + w] = 1.0
                     f[f"cbw|{tt}|{w}"] = 1.0
-        tail = _skip_list(text, second, mentions, len(text))
         if tail > second["end"]:
             f["second_listed"] = 1.0
         for w in _words(text, tokens, tail, tail + 8)[:2]:
@@ -162,9 +264,7 @@ def _skip_list(text: str, first: dict, mentions, limit: int) -> int:
     for m in later:
         if m["start"] < end:
             continue
-        between = text[end:m["start"]]
-        if len(between) > 10 or not between or between[0] not in LIST_MARKS \
-                or any(w in between for w in cue_words()):
+        if not _links(text[end:m["start"]]):
             break
         end = m["end"]
     return end
@@ -175,14 +275,17 @@ def sentence_candidates(text: str, mentions: list[dict], tokens, votes=None) -> 
     with features; ``votes`` as in :func:`pair_features`."""
     votes = votes or {}
     cues = _sentence_cues(text)
+    lists = None
+    if len(mentions) > LONG_LIST_MENTIONS:
+        lists, tokens = _Lists(text, mentions), _Tokens(tokens)
     out = []
-    for a in mentions:
-        for b in mentions:
-            if a is b or a["name"] == b["name"]:
+    for i, a in enumerate(mentions):
+        for j, b in enumerate(mentions):
+            if a is b or a["name"] == b["name"] or (lists and not lists.paired(i, j)):
                 continue
             out.append({"subject": a["name"], "object": b["name"],
                         "subject_type": a["type"], "object_type": b["type"],
-                        "features": pair_features(text, a, b, tokens, mentions, cues, votes)})
+                        "features": pair_features(text, a, b, tokens, mentions, cues, votes, lists)})
     return out
 
 
