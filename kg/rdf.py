@@ -109,10 +109,20 @@ def sparql_prefixes() -> str:
 
 # ASCII characters an IRI path segment may hold as they are (RFC 3987
 # iunreserved / sub-delims, plus ':' and '@'); every other ASCII character,
-# '/' included, is percent-encoded.  Non-ASCII characters stay readable.
+# '/' included, is percent-encoded.  Non-ASCII characters stay readable
+# where RFC 3987 lets a path hold them (its ``ucschar`` ranges); any other
+# (private use, tag characters, non-characters, surrogates) is
+# percent-encoded too, so every name yields a valid IRI.
 _SAFE_ASCII = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     "-._~!$&'()*+,;=:@")
+_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF),
+            *((plane, plane + 0xFFFD) for plane in range(0x10000, 0xE0000, 0x10000)),
+            (0xE1000, 0xEFFFD))
+
+
+def _readable(code: int) -> bool:
+    return any(low <= code <= high for low, high in _UCSCHAR)
 
 
 def iri_segment(text: str) -> str:
@@ -122,22 +132,22 @@ def iri_segment(text: str) -> str:
     --------
     >>> iri_segment("A/B 大学")
     'A%2FB%20大学'
+    >>> iri_segment("星\ue000河\U000e0041")
+    '星%EE%80%80河%F3%A0%81%81'
     """
     out = []
     for char in text:
-        code = ord(char)
-        if char in _SAFE_ASCII or (code > 0xA0 and not 0xD800 <= code <= 0xF8FF
-                                   and code not in (0xFFFE, 0xFFFF)):
+        if char in _SAFE_ASCII or (ord(char) > 0xA0 and _readable(ord(char))):
             out.append(char)
         else:
-            out.extend(f"%{b:02X}" for b in char.encode("utf-8"))
+            out.extend(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
     return "".join(out)
 
 
 def decode_segment(segment: str) -> str:
     """Inverse of :func:`iri_segment`."""
     from urllib.parse import unquote
-    return unquote(segment)
+    return unquote(segment, errors="surrogatepass")
 
 
 def entity_iri(name: str, type_: str) -> str:
