@@ -17,6 +17,7 @@ import click
 from kg import __version__
 from kg.columns import display_width
 from kg.messages import EXIT_POLICY, PARTIAL, USAGE, KGError, line, plural, skipped
+from kg.records import path_text
 
 #: Where the RDF store lives unless --store says otherwise.
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
@@ -399,7 +400,7 @@ def remove(doc, store):
 
     with _open(store) as kg_store:
         doc_id = run_remove(kg_store, doc)
-    click.echo(f"removed {doc} (id {doc_id})")
+    click.echo(f"removed {path_text(doc)} (id {doc_id})")
 
 
 @main.command()

@@ -67,7 +67,7 @@ from typing import Callable, Iterable
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import __version__
-from kg.records import ENTITY_TYPES, PREDICATES
+from kg.records import ENTITY_TYPES, PREDICATES, path_text
 
 #: Namespace of the ontology (``ontology/uic.ttl``, prefix ``uic:``).
 UIC = "https://w3id.org/uic-kg/ontology#"
@@ -509,7 +509,7 @@ def store_path(path: str) -> str:
     """
     import os
 
-    norm = os.path.normpath(str(path))
+    norm = os.path.normpath(path_text(path))
     if os.path.isabs(norm):
         rel = os.path.relpath(norm)
         if not rel.startswith(".."):

@@ -120,3 +120,22 @@ def read_jsonl(source: str | Path) -> Iterator[dict]:
                 yield json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{source}:{number}: not JSON: {exc}") from None
+
+
+def path_text(path) -> str:
+    """A file path as text that can be written anywhere (JSON, RDF, a
+    terminal): a name that is not valid UTF-8 comes from the file system
+    with its undecodable bytes as lone surrogates, which no UTF-8 writer
+    accepts; they are shown as ``\\xNN`` instead.  The same name always gives
+    the same text, so a path typed later finds what was stored.
+
+    >>> path_text("news/a.txt")
+    'news/a.txt'
+    >>> path_text(b"bad\\xff.txt".decode("utf-8", "surrogateescape"))
+    'bad\\\\xff.txt'
+    """
+    text = str(path)
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+

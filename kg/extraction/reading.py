@@ -63,6 +63,8 @@ from typing import Callable, Iterable, Iterator
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from kg.records import path_text
+
 __all__ = [
     "IngestError", "SUFFIXES", "HUGE_FILE_BYTES", "BLOCK_CHARS",
     "read_document", "describe_document", "iter_documents", "iter_blocks",
@@ -120,7 +122,7 @@ class IngestError(ValueError):
     """
 
     def __init__(self, path: str | os.PathLike, problem: str) -> None:
-        self.path = _one_line(str(path))
+        self.path = _cut(_one_line(path_text(path)))
         self.problem = _one_line(problem)
         super().__init__(f"{self.path}: {self.problem}")
 
@@ -130,6 +132,22 @@ class IngestError(ValueError):
 
 def _one_line(text: str) -> str:
     return " ".join(text.split("\n")).replace("\r", " ")
+
+
+#: A path or name longer than this is cut in messages (a 10 000-character
+#: name repeated whole helps nobody).
+SHOWN_CHARS = 160
+
+
+def _cut(text: str) -> str:
+    """``text`` whole, or its first and last characters around ``…``.
+
+    >>> _cut("x" * 1000) == "x" * 100 + "…" + "x" * 59
+    True
+    """
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return text[:100] + "…" + text[-(SHOWN_CHARS - 101):]
 
 
 # --- data files ---------------------------------------------------------------
@@ -836,8 +854,29 @@ def _open_binary(path: str | os.PathLike):
         raise IngestError(path, f"cannot read file ({exc.strerror})") from None
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; a path the system cannot even look up
+    (a name too long) is not, and is then named by :func:`_format_of`."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _format_of(path: Path, name: str) -> str:
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:
+        raise IngestError(name, (exc.strerror or str(exc)).lower()) from None
+    if not exists:
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except RuntimeError:
+                raise IngestError(name, "symbolic link loop (the link leads back to itself)") from None
+            except OSError:
+                pass
+            raise IngestError(name, "broken symbolic link (its target does not exist)")
         raise IngestError(name, "no such file or directory")
     if path.is_dir():
         raise IngestError(name, "is a directory, not a file (use iter_documents)")
@@ -850,7 +889,7 @@ def _format_of(path: Path, name: str) -> str:
 
 
 def _record(path: Path, doc_id: str, encoding: str, fmt: str) -> dict:
-    return {"doc": path.name, "doc_id": doc_id, "path": str(path),
+    return {"doc": path_text(path.name), "doc_id": doc_id, "path": path_text(path),
             "encoding": encoding, "format": fmt}
 
 
@@ -1007,10 +1046,12 @@ def _huge_or_whole(path: str | os.PathLike) -> dict:
     """:func:`describe_document` for a huge plain-text file, else
     :func:`read_document`."""
     path_obj = Path(path)
-    if path_obj.suffix.lower() == ".txt" and path_obj.is_file() \
-            and path_obj.stat().st_size > HUGE_FILE_BYTES:
-        return describe_document(path)
-    return read_document(path)
+    try:
+        huge = path_obj.suffix.lower() == ".txt" and path_obj.is_file() \
+            and path_obj.stat().st_size > HUGE_FILE_BYTES
+    except OSError:
+        huge = False                 # read_document names the problem
+    return describe_document(path) if huge else read_document(path)
 
 
 def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
@@ -1061,7 +1102,7 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
     seen: set[str] = set()
     for given in paths:
         given_path = Path(given)
-        items = _folder_files(given_path, on_skip) if given_path.is_dir() else [given]
+        items = _folder_files(given_path, on_skip) if _is_dir(given_path) else [given]
         for item in items:
             try:
                 if isinstance(item, IngestError):
