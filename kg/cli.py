@@ -28,8 +28,9 @@ store_option = click.option(
 
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0), default=None,
-    help="Seconds one document may take to extract (per 20 000 characters) "
-         "before it is skipped and named [default: 60; 0: no limit].")
+    help="Seconds one document may take to extract (per 20 000 characters, "
+         "at most ten times this for any one file) before it is skipped and named "
+         "[default: 60; 0: no limit].")
 
 verbose_option = click.option(
     "--verbose", "-v", is_flag=True, help="List every file of an unsupported type left out.")

@@ -78,3 +78,20 @@ def test_an_article_listing_400_universities_is_extracted_within_a_short_time_li
     assert sum(e["type"] == "University" for e in entities) >= 390
     relations = [json.loads(line) for line in (tmp_path / "out" / "relations.jsonl").open()]
     assert any(r["predicate"] == "signsWith" for r in relations)
+
+
+def test_a_huge_file_gets_a_capped_time_limit_and_is_named_when_it_passes_it(
+        kg_command, subprocess_env, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("星河大学与蓝海科技有限公司签约。\n", encoding="utf-8")
+    # 600 000 characters on one line: uncapped, --timeout 0.05 would allow
+    # 0.05 s per 20 000 characters, 1.5 s in all; capped, 0.5 s.
+    (folder / "huge.txt").write_text("星河大学与蓝海科技有限公司签约，" * 37_500, encoding="utf-8")
+    out = subprocess.run([*kg_command, "extract", str(folder), "--out", str(tmp_path / "out"),
+                          "--timeout", "0.05"], capture_output=True, text=True,
+                         env=subprocess_env, timeout=600)
+    assert out.returncode == 1
+    assert "huge.txt: extraction took longer than 0.5 s" in out.stderr
+    assert "raise it with --timeout" in out.stderr
+    assert len((tmp_path / "out" / "relations.jsonl").read_text(encoding="utf-8").splitlines()) == 1

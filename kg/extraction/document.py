@@ -43,15 +43,23 @@ LISTED_SOURCES = {"Project": ("list",), "Event": ("quote", "event")}
 #: file gets time in proportion (25 times what it needs).
 DEFAULT_TIMEOUT = 60.0
 TIMEOUT_CHARS = 20_000
+#: The limit grows with the text up to this many times ``--timeout``
+#: (ten minutes by default, what a 200 000-character text gets): a 50 MB
+#: one-line file would otherwise get almost a day.  ``--timeout`` raises
+#: both.
+TIMEOUT_CAP = 10
 
 
 def document_limit(record: dict, seconds: float | None) -> float | None:
     """The time limit of one document: ``seconds`` per
-    :data:`TIMEOUT_CHARS` characters, at least ``seconds`` (a streamed file
-    without ``raw`` is measured by its size on disk).
+    :data:`TIMEOUT_CHARS` characters, at least ``seconds`` and at most
+    :data:`TIMEOUT_CAP` times ``seconds`` (a streamed file without ``raw``
+    is measured by its size on disk).
 
     >>> document_limit({"raw": "x" * 1000}, 60), document_limit({"raw": "x" * 50_000}, 60)
     (60, 150.0)
+    >>> document_limit({"raw": "x" * 50_000_000}, 60)
+    600
     """
     if not seconds:
         return seconds
@@ -64,7 +72,7 @@ def document_limit(record: dict, seconds: float | None) -> float | None:
             chars = os.path.getsize(record["path"]) // 2
         except (OSError, KeyError, TypeError):
             chars = 0
-    return max(seconds, seconds * chars / TIMEOUT_CHARS)
+    return min(max(seconds, seconds * chars / TIMEOUT_CHARS), seconds * TIMEOUT_CAP)
 
 
 class ExtractionTimeout(BaseException):
@@ -283,7 +291,9 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None, *
     """
     from kg.extraction.reading import iter_documents
 
-    extract = extract or (lambda record: extract_document(record, nlp=nlp))
+    if extract is None:
+        nlp = nlp or default_pipeline()     # loaded before any document's time limit runs
+        extract = lambda record: extract_document(record, nlp=nlp)  # noqa: E731
     documents, entity_lists, relations = [], [], []
     by_id: dict[str, dict] = {}
     for record in iter_documents(paths, on_error=on_error, on_skip=on_skip):
