@@ -16,7 +16,7 @@ import click
 
 from kg import __version__
 from kg.columns import display_width
-from kg.messages import EXIT_POLICY, PARTIAL, USAGE, KGError, line, plural, skipped
+from kg.messages import EXIT_POLICY, INTERRUPTED, PARTIAL, USAGE, KGError, line, plural, skipped
 from kg.records import path_text
 
 #: Where the RDF store lives unless --store says otherwise.
@@ -99,7 +99,7 @@ class KGGroup(click.Group):
             code = USAGE
         except click.exceptions.Abort:       # Ctrl-C
             click.echo(line("E204"), err=True)
-            code = PARTIAL
+            code = INTERRUPTED
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)

@@ -14,7 +14,8 @@ three outcomes happened (:data:`EXIT_POLICY`, also shown by ``kg --help``):
 * ``1`` — some inputs failed (each named by a ``W`` line) but the others
   were processed and stored;
 * ``2`` — nothing was done: a usage error (an option, an argument, a file,
-  a store or a name that is wrong), said by one ``E`` line.
+  a store or a name that is wrong), said by one ``E`` line;
+* ``130`` — stopped by Ctrl-C, as shells expect (what was finished is kept).
 
 Library code raises :class:`KGError` (or a subclass such as
 :class:`kg.store.StoreError`); the CLI prints it with :func:`line` and exits
@@ -35,11 +36,13 @@ PREFIX = "kg:"
 
 #: Exit statuses.
 OK, PARTIAL, USAGE = 0, 1, 2
+#: Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2.
+INTERRUPTED = 130
 
 EXIT_POLICY = ("Exit status: 0 everything was done; 1 some inputs failed (each "
                "named on a 'kg: W…' line) but the others were processed and stored; "
                "2 nothing was done, a usage error (a wrong option, argument, file, "
-               "store or name) said on one 'kg: E…' line.")
+               "store or name) said on one 'kg: E…' line; 130 stopped by Ctrl-C.")
 
 
 class Messages:

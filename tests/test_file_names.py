@@ -75,3 +75,28 @@ def test_a_very_long_path_is_cut_in_the_message(kg_command, subprocess_env, tmp_
     assert "file name too long" in out.stderr
     assert len(out.stderr) < 1_000
     assert "…" in out.stderr
+
+
+def test_ctrl_c_stops_a_build_with_status_130_and_keeps_what_was_stored(kg_command, subprocess_env, tmp_path):
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"{i:03}.txt").write_text(f"第{i}号星河大学与蓝海科技有限公司签约。\n" * 40, encoding="utf-8")
+    store = tmp_path / "store"
+    proc = subprocess.Popen([*kg_command, "build", str(folder), "--store", str(store)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (store / "documents").exists() \
+            and not any(store.glob("*")):
+        time.sleep(0.2)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode("utf-8", "replace")
+    assert "kg: E204 interrupted" in err.decode("utf-8")
+    after = run(kg_command, subprocess_env, "stats", "--store", str(store), "--json")
+    assert after.returncode == 0, after.stderr        # the store opens, whole
+    assert json.loads(after.stdout)["documents"] < 300
