@@ -411,13 +411,21 @@ def remove(doc, store):
               default="table", show_default=True)
 @click.option("--update", "allow_update", is_flag=True,
               help="Allow a SPARQL update (the store is read-only otherwise).")
-def sparql(query, store, fmt, allow_update):
+@click.option("--allow-federation", is_flag=True,
+              help="Let queries use SERVICE and updates LOAD, which fetch from the "
+                   "addresses they name (refused by default: no query opens a connection).")
+def sparql(query, store, fmt, allow_update, allow_federation):
     """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
+    from kg.sparql_text import undefined_terms
     from kg.store import check_query, format_result, load_query
 
     query = load_query(query)
-    check_query(query, allow_update)       # before opening the store
+    check_query(query, allow_update, allow_federation)       # before opening the store
+    unknown = undefined_terms(query)
+    if unknown:
+        click.echo(line("W301", terms=", ".join(unknown)), err=True)
     with _open(store) as kg_store:
+        kg_store.allow_federation = allow_federation
         result = kg_store.query(query, allow_update=allow_update)
     if result.kind == "update":
         click.echo("update done")
@@ -948,7 +956,11 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Let pages of this web origin (e.g. https://yasgui.triply.cc) read "
                    "/sparql answers from a browser; repeat for several (none by default).")
-def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_origins) -> None:
+@click.option("--allow-federation", is_flag=True,
+              help="Let queries use SERVICE and updates LOAD, which fetch from the "
+                   "addresses they name (refused by default: no query opens a connection).")
+def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_origins,
+              allow_federation) -> None:
     """Explore the store in the browser, with a JSON API and a SPARQL endpoint.
 
     Serves http://HOST:PORT/ (search, entity cards, who connects, brokers,
@@ -958,7 +970,7 @@ def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_ori
     from kg.server import serve
 
     serve(store, host, port, allow_update=allow_update, query_timeout=query_timeout,
-          max_rows=max_rows, cors_origins=cors_origins,
+          max_rows=max_rows, cors_origins=cors_origins, allow_federation=allow_federation,
           echo=lambda text: click.echo(text, err=True))
 
 

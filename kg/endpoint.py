@@ -181,7 +181,7 @@ def evaluate(store, text: str, limits: Limits = Limits(), *,
     start = time.monotonic()
     deadline = deadline if deadline is not None else start + limits.timeout
     try:
-        kind = check_query(text)
+        kind = check_query(text, allow_federation=store.allow_federation)
     except StoreError as exc:
         raise _as_protocol(exc) from None
     try:
@@ -213,6 +213,10 @@ def evaluate(store, text: str, limits: Limits = Limits(), *,
 def _as_protocol(exc: StoreError) -> ProtocolError:
     if exc.code == "E303":
         return ProtocolError("E310", 403)
+    if exc.code == "E311":                  # SERVICE / LOAD without --allow-federation
+        err = ProtocolError("E309", 403, detail=exc.message)
+        err.code, err.message = exc.code, exc.message
+        return err
     status = 400 if exc.code.startswith("E3") else 500
     err = ProtocolError("E309", status, detail=exc.message)
     err.code, err.message = exc.code, exc.message     # keep the store's own code

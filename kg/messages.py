@@ -98,6 +98,9 @@ class Messages:
     E304 = ("a {kind} result is RDF triples, printed as N-Triples: --format {fmt} "
             "applies to SELECT and ASK (use `kg export` for other RDF formats)")
     E305 = "cannot read query file {path}: {detail}"
+    #: a warning about a query: it runs, and the exit status is unchanged
+    W301 = ("the ontology defines no {terms}: a typo? (the query may answer nothing; "
+            "`kg sparql ontology/queries/…` shows the terms in use)")
 
     # the SPARQL endpoint of `kg serve` (SPARQL 1.1 Protocol)
     E306 = ("the query ran longer than this endpoint's limit of {limit:g} s and was "
@@ -107,6 +110,11 @@ class Messages:
     E308 = ("no result format acceptable to the client ({accept}); this endpoint "
             "gives {offered}")
     E309 = "{detail}"     # a request the SPARQL protocol does not allow
+    E311 = ("{keyword} at line {line} would make the tool fetch from another address: refused "
+            "(no query opens a connection unless the command was started with "
+            "--allow-federation)")
+    E312 = ("unknown prefix {prefixes} declare it (PREFIX {first}: <…>) or use one of the "
+            "predeclared prefixes {known}")
     E310 = ("updates are refused: this endpoint is read-only (start `kg serve "
             "--allow-update` to accept them)")
 

@@ -71,6 +71,7 @@ import networkx as nx
 from kg.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
 from kg.filters import FilterError, GraphFilter
 from kg.messages import KGError
+from kg.sparql_text import undefined_terms
 
 __all__ = ["Explorer", "create_app", "serve", "DEFAULT_HOST", "DEFAULT_PORT"]
 
@@ -491,7 +492,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         origin = request.headers.get("origin")
         if origin and ("*" in cors_origins or origin in cors_origins):
             return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
-                    "Access-Control-Expose-Headers": "X-KG-Truncated"}
+                    "Access-Control-Expose-Headers": "X-KG-Truncated, X-KG-Warning"}
         return {}
 
     async def preflight(request: Request) -> Response:
@@ -550,6 +551,10 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         except ProtocolError as exc:
             return problem(exc, exc.http_status, api=False)
         headers = {}
+        unknown = undefined_terms(text)
+        if unknown:           # W301, as kg sparql says it on stderr; a header is ASCII
+            headers["X-KG-Warning"] = ("W301 the ontology defines no " + " ".join(unknown)).encode(
+                "ascii", "backslashreplace").decode("ascii")
         if answer.truncated:
             headers["X-KG-Truncated"] = f"the answer was cut at {explorer.limits.max_rows} rows"
         if "download" in params:
@@ -623,7 +628,7 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           allow_update: bool = False, query_timeout: float = 30.0, max_rows: int = 100_000,
-          workers: int = 2, cors_origins: tuple[str, ...] = (),
+          workers: int = 2, cors_origins: tuple[str, ...] = (), allow_federation: bool = False,
           echo: Callable[[str], None] = print) -> None:
     """Open the store at ``location`` and serve it until interrupted.
 
@@ -638,6 +643,7 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
 
     _check_address(host, port)
     store = open_store(location)
+    store.allow_federation = allow_federation     # SERVICE / LOAD only when asked for
     try:
         start = time.perf_counter()
         explorer = Explorer(store, limits=Limits(timeout=query_timeout, max_rows=max_rows),

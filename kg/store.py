@@ -57,6 +57,7 @@ from kg.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PI
                     PREFIXES, PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
                     insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
+from kg.sparql_text import dataset_clauses, federation, unknown_prefixes
 
 
 class StoreError(KGError, RuntimeError):
@@ -115,12 +116,20 @@ _UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
                  "MOVE", "ADD", "WITH")
 
 
-def check_query(sparql: str, allow_update: bool = False) -> str:
+def check_query(sparql: str, allow_update: bool = False, allow_federation: bool = False) -> str:
     """:func:`query_kind` of ``sparql``, refusing what cannot run.
 
     Raises :class:`StoreError`: E302 when the first keyword is neither a
     query form nor an update (``SELEC * …`` is a typo, not an update), E303
-    for an update without ``allow_update``.
+    for an update without ``allow_update``, E311 for ``SERVICE`` or
+    ``LOAD`` (which make Oxigraph open a connection to any address the text
+    names) without ``allow_federation``.
+
+    >>> try:
+    ...     check_query("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    ... except StoreError as exc:
+    ...     print(exc.code)
+    E311
 
     >>> check_query("ASK {}")
     'ask'
@@ -131,6 +140,10 @@ def check_query(sparql: str, allow_update: bool = False) -> str:
     E302 SPARQL syntax error at line 2, column 1: 'SELEC' is neither a query form (SELECT, ASK, CONSTRUCT, DESCRIBE) nor an update (INSERT, DELETE, …)
     """
     kind = query_kind(sparql)
+    fetch = None if allow_federation else federation(sparql)
+    if fetch is not None:
+        raise StoreError("E311", keyword=fetch.text.upper(),
+                         line=sparql.count("\n", 0, fetch.start) + 1)
     if kind != "update":
         return kind
     start = _PROLOGUE.match(sparql).end()
@@ -354,6 +367,10 @@ class KGStore:
     """
 
     location: str
+    #: Whether a user's query may use ``SERVICE`` or ``LOAD`` (Oxigraph would
+    #: fetch whatever address the text names): only when the command was
+    #: started with ``--allow-federation``.
+    allow_federation: bool = False
 
     # -- primitives (backend) --
     def _select(self, query: str, union: bool) -> tuple[list[str], list[list]]:
@@ -400,10 +417,11 @@ class KGStore:
         -------
         Result
         """
-        kind = check_query(sparql, allow_update)
+        kind = check_query(sparql, allow_update, self.allow_federation)
         if kind == "update":
             self.update(sparql_prefixes() + sparql)
             return Result(kind="update")
+        union = union and not dataset_clauses(sparql)    # FROM / FROM NAMED govern
         full = sparql_prefixes() + sparql
         if kind == "select":
             names, rows = self._select(full, union)
@@ -1226,6 +1244,11 @@ class LocalStore(KGStore):
         try:
             return self._store.query(query, use_default_graph_as_union=union)
         except SyntaxError as exc:
+            unknown = unknown_prefixes(query, set()) if "Prefix not found" in str(exc) else []
+            if unknown:
+                raise StoreError("E312", prefixes=", ".join(f"{p}:" for p in unknown),
+                                 first=unknown[0],
+                                 known=" ".join(f"{p}:" for p in PREFIXES)) from None
             raise syntax_error(exc, _PREFIX_LINES) from None
         except (OSError, RuntimeError) as exc:
             raise self._problem(exc) from None
@@ -1256,7 +1279,8 @@ class LocalStore(KGStore):
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
     def stream(self, sparql, *, union=True):
-        kind = check_query(sparql)
+        kind = check_query(sparql, allow_federation=self.allow_federation)
+        union = union and not dataset_clauses(sparql)    # FROM / FROM NAMED govern
         result = self._run(sparql_prefixes() + sparql, union)
         if kind == "select":
             names = [v.value for v in result.variables]
