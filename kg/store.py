@@ -1440,11 +1440,17 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
 
     Examples
     --------
-    >>> try:
-    ...     open_store("/nonexistent/kg-store")
-    ... except StoreError as exc:
-    ...     print(exc)
-    E101 no store at /nonexistent/kg-store (build one with `kg build PATH --store /nonexistent/kg-store`)
+    The message for a missing store names the stores below the working
+    directory, so the example runs in an empty one (whatever the checkout
+    holds, ``out/store`` after ``make demo`` included):
+
+    >>> import contextlib, tempfile
+    >>> with contextlib.chdir(tempfile.mkdtemp()):
+    ...     try:
+    ...         open_store("kg-store")
+    ...     except StoreError as exc:
+    ...         print(exc)
+    E101 no store at kg-store (build one with `kg build PATH --store kg-store`)
     """
     if is_url(str(location)):
         return RemoteStore(str(location))
