@@ -343,30 +343,25 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
     see the README) and the store is the one `kg build` gives on the same
     files.
     """
-    from kg.analysis import analysis, cached_stats, is_cached
-    from kg.build import build as run_build, build_extracted
-    from kg.extracted import ExtractedError
-    from kg.extraction.document import DEFAULT_TIMEOUT
+    from kg.store import is_url
 
     date = _date_option(date, "--date")
-    with _open(store, create=True) as kg_store:
-        try:
-            if extracted:
-                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
-            else:
-                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                                   date=date)
-        except ExtractedError as exc:
-            raise KGError("E205", detail=str(exc)) from None
-        stats = cached_stats(kg_store)
-        analysed = analysis(kg_store) if scores else None
-        cached = analysed is not None or is_cached(kg_store)
-    for item in report.failed:
-        click.echo(skipped(item), err=True)
-    _skipped_types(report.unsupported, verbose)
-    if not report.read and not report.failed and not extracted:
-        raise _nothing_read(paths, report.unsupported)
+    new = not is_url(store) and not os.path.exists(store)
+    try:
+        report, stats, analysed, cached = _build_into(
+            store, paths, quiet=quiet, jobs=jobs, extracted=extracted, scores=scores,
+            date=date, timeout=timeout)
+        for item in report.failed:
+            click.echo(skipped(item), err=True)
+        _skipped_types(report.unsupported, verbose)
+        if not report.read and not report.failed and not extracted:
+            raise _nothing_read(paths, report.unsupported)
+    except BaseException:
+        if new:
+            _discard_if_empty(store)     # a first build that stored nothing leaves no store
+        raise
+    if new and not stats["documents"]:
+        _discard_if_empty(store)
     click.echo(f"{report.summary()}; store {store}: "
                f"{plural(stats['documents'], 'document')}, "
                f"{plural(stats['entities'], 'entity', 'entities')}, "
@@ -386,6 +381,45 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
                    "dates new ones)", err=True)
     if report.failed:
         sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
+
+
+def _build_into(store, paths, *, quiet, jobs, extracted, scores, date, timeout):
+    """Run the build into ``store``: (report, stats, analysis or None, cached)."""
+    from kg.analysis import analysis, cached_stats, is_cached
+    from kg.build import build as run_build, build_extracted
+    from kg.extracted import ExtractedError
+    from kg.extraction.document import DEFAULT_TIMEOUT
+
+    with _open(store, create=True) as kg_store:
+        try:
+            if extracted:
+                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
+            else:
+                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                                   date=date)
+        except ExtractedError as exc:
+            raise KGError("E205", detail=str(exc)) from None
+        stats = cached_stats(kg_store)
+        analysed = analysis(kg_store) if scores else None
+        cached = analysed is not None or is_cached(kg_store)
+    return report, stats, analysed, cached
+
+
+def _discard_if_empty(store) -> None:
+    """Remove the store folder this build created if it holds no document, so
+    that later messages do not offer it as a store."""
+    import shutil
+
+    from kg.store import open_store
+
+    try:
+        with open_store(store) as kg_store:
+            empty = not kg_store.stats()["documents"]
+    except (KGError, OSError):
+        return
+    if empty:
+        shutil.rmtree(store, ignore_errors=True)
 
 
 @main.command()

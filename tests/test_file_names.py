@@ -78,7 +78,9 @@ def test_a_very_long_path_is_cut_in_the_message(kg_command, subprocess_env, tmp_
 
 
 def test_ctrl_c_stops_a_build_with_status_130_and_keeps_what_was_stored(kg_command, subprocess_env, tmp_path):
+    import re
     import signal
+    import threading
     import time
 
     folder = tmp_path / "in"
@@ -88,15 +90,38 @@ def test_ctrl_c_stops_a_build_with_status_130_and_keeps_what_was_stored(kg_comma
     store = tmp_path / "store"
     proc = subprocess.Popen([*kg_command, "build", str(folder), "--store", str(store)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (store / "documents").exists() \
-            and not any(store.glob("*")):
-        time.sleep(0.2)
-    time.sleep(3)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err.decode("utf-8", "replace")
-    assert "kg: E204 interrupted" in err.decode("utf-8")
+    err = bytearray()
+    def read():
+        for chunk in iter(lambda: proc.stderr.read1(256), b""):
+            err.extend(chunk)
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not re.search(rb"\b([3-9]|\d\d+)/300\b", bytes(err)):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)           # a few documents are stored by now
+    proc.wait(timeout=120)
+    reader.join(timeout=10)
+    text = err.decode("utf-8", "replace")
+    assert proc.returncode == 130, text
+    assert "kg: E204 interrupted" in text
     after = run(kg_command, subprocess_env, "stats", "--store", str(store), "--json")
     assert after.returncode == 0, after.stderr        # the store opens, whole
-    assert json.loads(after.stdout)["documents"] < 300
+    assert 0 < json.loads(after.stdout)["documents"] < 300
+
+
+def test_a_first_build_that_stores_nothing_leaves_no_store_folder(kg_command, subprocess_env, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    store = tmp_path / "store"
+    out = run(kg_command, subprocess_env, "build", str(folder), "--store", str(store))
+    assert out.returncode == 1                        # the one input failed
+    assert not store.exists()
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "empty.txt").unlink()
+    out = run(kg_command, subprocess_env, "build", str(folder), "--store", str(store))
+    assert out.returncode == 2                        # nothing to read at all
+    assert not store.exists()
+    again = run(kg_command, subprocess_env, "stats", "--store", str(tmp_path / "other"))
+    assert str(store) not in again.stderr              # not offered as a store
