@@ -13,7 +13,7 @@ back to rdflib's in-memory engine (which does not finish a 4-pattern join
 with GROUP BY over 200 k triples in ten minutes).
 
 Each document lives in its own named graph, and the entities and the plain
-relation triples once in the entity graph (see :mod:`kg.rdf`); user queries
+relation triples once in the entity graph (see :mod:`kg.store.rdf`); user queries
 see the union of all graphs as their default graph, where a relation that
 ten documents state is one triple (its ten evidence nodes are in the ten
 document graphs).  A document is written by a single SPARQL update (``DROP
@@ -53,7 +53,7 @@ import pyoxigraph as ox
 
 from kg.columns import clipped, display_width
 from kg.messages import KGError
-from kg.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
+from kg.store.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
                     PREFIXES, PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
                     insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
@@ -390,7 +390,7 @@ class KGStore:
         Parameters
         ----------
         sparql : str
-            The query; the prefixes of :data:`kg.rdf.PREFIXES` are predeclared.
+            The query; the prefixes of :data:`kg.store.rdf.PREFIXES` are predeclared.
         union : bool
             Query the union of all document graphs as the default graph.
         allow_update : bool
@@ -487,7 +487,7 @@ class KGStore:
 
     def is_legacy(self) -> bool:
         """Whether documents are stored by file name (kg before issue 13):
-        graph IRIs that are not :func:`kg.rdf.document_iri` of the hash."""
+        graph IRIs that are not :func:`kg.store.rdf.document_iri` of the hash."""
         return self._ask(f"""ASK {{ GRAPH ?g {{ ?g a <{UIC}Document> ; <{UIC}contentHash> ?h }}
             FILTER(STR(?g) != CONCAT("{KG}document/", STR(?h))) }}""", False)
 
@@ -500,7 +500,7 @@ class KGStore:
     def replace_document(self, doc_id: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the graph of the document ``doc_id`` by ``quads``, in one update.
 
-        ``quads`` are those of :func:`kg.rdf.document_quads`: in the
+        ``quads`` are those of :func:`kg.store.rdf.document_quads`: in the
         document's graph, which must record the document
         (``uic:contentHash``), and in the entity graph.  What the entity
         graph held only for the old version of the document (an entity no
@@ -619,7 +619,7 @@ class KGStore:
             kept = used(old["agent"], "?a prov:wasAssociatedWith ?x")
             stale += [t for t in current(old["agent"] - kept) if t not in new]
         # entities: the description is the union of what each remaining
-        # document contributes (kg.rdf.entity_description)
+        # document contributes (kg.store.rdf.entity_description)
         if old["entity"]:
             preds = [f"<{p_}>" for p_ in DESCRIPTION_PREDICATES]
             have = current(old["entity"], preds)
@@ -652,7 +652,7 @@ class KGStore:
         return [tuple(None if c is None else str(_to_term(c)) for c in row) for row in rows]
 
     def resolver(self, result: dict):
-        """An entity resolver for :func:`kg.rdf.document_quads`.
+        """An entity resolver for :func:`kg.store.rdf.document_quads`.
 
         Looks up, in one query, every name and alias of ``result``'s entities
         (and the core names of its companies) among the labels of entities
@@ -842,7 +842,7 @@ class KGStore:
         """Write the whole graph as ``ttl``, ``nq``, ``trig``, ``jsonld``,
         ``graphml`` or ``csv``.
 
-        With a :class:`kg.period.Period`, only what the statements of that
+        With a :class:`kg.analysis.period.Period`, only what the statements of that
         period support: their evidence and documents, their triples, the
         entities they relate (see :func:`quads_in_period`).
 
@@ -896,7 +896,7 @@ def _parse_literal(text: str) -> str:
 
 def doc_from_graph(graph: str) -> str:
     """The content hash (``doc_id``) of the document whose graph is ``graph``."""
-    from kg.rdf import doc_from_iri
+    from kg.store.rdf import doc_from_iri
     return doc_from_iri(graph)
 
 
@@ -1114,7 +1114,7 @@ class LabelIndex:
     ...           "entities": [{"name": "某某大学", "type": "University", "aliases": []}]}
     >>> index.resolver(result)("University", "某某大学", []) is None     # empty store
     True
-    >>> from kg.rdf import document_quads
+    >>> from kg.store.rdf import document_quads
     >>> quads = document_quads(result, index.resolver(result))
     >>> store.replace_document("0" * 16, quads); index.written("0" * 16, quads)
     >>> result["document"].update(doc="b.txt", doc_id="1" * 16)
@@ -1278,7 +1278,7 @@ class LocalStore(KGStore):
         except (OSError, RuntimeError) as exc:
             raise self._problem(exc) from None
         finally:
-            from kg.analysis import invalidate
+            from kg.analysis.cache import invalidate
             invalidate(self)     # the saved analysis was of the previous state
 
     def compact(self) -> None:
@@ -1445,7 +1445,7 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
     return store
 
 
-#: Lines that :func:`kg.rdf.sparql_prefixes` puts before a user's query.
+#: Lines that :func:`kg.store.rdf.sparql_prefixes` puts before a user's query.
 _PREFIX_LINES = sparql_prefixes().count("\n")
 
 
