@@ -630,17 +630,18 @@ def test_paths_added_and_dropped_move_the_state_and_keep_the_entity_graph_right(
     """add_path and drop_path are document writes too: each moves the store
     state (so the saved analysis is stale), and a text that loses its last
     path goes with what only it supported in the entity graph."""
-    from kg.analysis.cache import cache_dir, cached_stats
+    from kg.analysis.cache import analysis, is_cached, store_key
 
     store = open_store(tmp_path / "s", create=True)
     load(store, [dict(BUILDS_A, document=dict(BUILDS_A["document"], path="a.txt")), BUILDS_C])
     a_id = BUILDS_A["document"]["doc_id"]
     states = [store.state()]
-    cached_stats(store)
-    assert cache_dir(store).exists()
+    analysis(store)
+    key = store_key(store)
+    assert is_cached(store, key)
     store.add_path(a_id, "copy/a.txt")
     states.append(store.state())
-    assert not cache_dir(store).exists()          # the saved analysis went with the change
+    assert store_key(store) != key and not is_cached(store)   # what was saved is stale
     assert not store.drop_path(a_id, "copy/a.txt")          # a path is left
     states.append(store.state())
     assert len(set(states)) == 3

@@ -9,8 +9,10 @@ thousands of articles, and give the same answer until the store changes.
 on — saves them in the store's directory (``kg-analysis/``, beside
 Oxigraph's files) and reads them back while the state lasts:
 
-* ``kg build`` and ``kg remove`` change the state, and :func:`invalidate`
-  drops the saved analysis at once (so does ``kg sparql --update``);
+* ``kg build`` and ``kg remove`` change the state, and every update
+  (``kg sparql --update`` too) moves the store's generation on
+  (:meth:`kg.store.backends.KGStore.generation`), which the key includes:
+  what was saved before is stale and computed again when next asked for;
 * ``kg brokers``, ``kg clusters``, ``kg show``, ``kg connect`` and ``kg
   view`` read the saved analysis, computing it first if the state has none.
 
@@ -43,7 +45,6 @@ import gc
 import hashlib
 import os
 import pickle
-import shutil
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["Analysis", "analysis", "projection", "entity_card", "connection", "name_error",
            "compute", "compute_graph", "store_key", "cached_stats",
            "cache_dir", "saved_card", "saved_cards", "SavedCards",
-           "invalidate", "is_cached", "FORMAT"]
+           "is_cached", "FORMAT"]
 
 #: Version of the saved files; bump it when their content changes (2: the
 #: evidence of the projection carries its date; 3: every entity's card).
@@ -189,8 +190,8 @@ def store_key(store) -> str:
     >>> len(store_key(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)))
     64
     """
-    return hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n{store.state()}".encode()
-                          ).hexdigest()
+    return hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n{store.state()}\n"
+                          f"{store.generation()}".encode()).hexdigest()
 
 
 def cached_stats(store, period=None) -> dict:
@@ -240,13 +241,6 @@ def cache_dir(store) -> Path | None:
     if is_url(store.location):
         return None
     return Path(store.location) / CACHE_DIR
-
-
-def invalidate(store) -> None:
-    """Drop the saved analysis of ``store`` (after any change to it)."""
-    folder = cache_dir(store)
-    if folder is not None and folder.exists():
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def is_cached(store, key: str | None = None) -> bool:

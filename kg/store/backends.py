@@ -369,6 +369,14 @@ class KGStore:
         """Run a SPARQL 1.1 update (in one transaction on Oxigraph)."""
         raise NotImplementedError
 
+    def generation(self) -> int:
+        """How many updates the store has had: whatever was computed from an
+        earlier generation is stale.  Those who keep results of the store
+        (:mod:`kg.analysis.cache`) read it; the store knows none of them.
+        A server's store counts nothing (``0``): nothing is kept for it.
+        """
+        return 0
+
     def close(self) -> None:
         """Release the store (the on-disk store is locked while open)."""
 
@@ -1203,6 +1211,10 @@ class LabelIndex:
                         self._add(graph, label, (entity, type_, pref, kind))
 
 
+#: The file, in a local store's folder, counting its updates (:meth:`KGStore.generation`).
+GENERATION_FILE = "kg-generation"
+
+
 class LocalStore(KGStore):
     """An on-disk :mod:`pyoxigraph` store in directory ``path``."""
 
@@ -1277,9 +1289,24 @@ class LocalStore(KGStore):
             raise syntax_error(exc, _PREFIX_LINES) from None
         except (OSError, RuntimeError) as exc:
             raise self._problem(exc) from None
-        finally:
-            from kg.analysis.cache import invalidate
-            invalidate(self)     # the saved analysis was of the previous state
+        finally:     # whatever was computed from the previous generation is stale
+            path = Path(self.location) / GENERATION_FILE
+            path.write_text(str(self.generation() + 1), encoding="ascii")
+
+    def generation(self) -> int:
+        """The count of updates kept in ``GENERATION_FILE`` in the store's folder.
+
+        >>> import tempfile
+        >>> store = LocalStore(tempfile.mkdtemp())
+        >>> before = store.generation()
+        >>> store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+        >>> store.generation() - before
+        1
+        """
+        try:
+            return int((Path(self.location) / GENERATION_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return 0
 
     def compact(self) -> None:
         """Flush and compact the on-disk files (the write-ahead log of a
