@@ -3,11 +3,11 @@
 For each size a Barabási–Albert graph (preferential attachment: a few
 hubs, a long tail of small actors, as in the news graph) is generated with
 typed nodes and Chinese names, turned into entity and relation records,
-projected with :func:`kg.graph.project` and saved with
-:func:`kg.graph.save_graph`. Then:
+projected with :func:`kg.analysis.projection.project` and saved with
+:func:`kg.analysis.projection.save_graph`. Then:
 
-- *warm, in-process*: :func:`kg.connect.build_index` once, then the median
-  over ``--queries`` random pairs of :func:`kg.connect.connect` (default
+- *warm, in-process*: :func:`kg.analysis.paths.build_index` once, then the median
+  over ``--queries`` random pairs of :func:`kg.analysis.paths.connect` (default
   ``--max-hops 5 --paths 3``), with the index reused;
 - *cold, in-process*: ``build_index`` + one ``connect`` on the loaded graph;
 - *whole command*: ``kg connect --graph FILE X Y --json`` in a subprocess
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.connect import build_index, connect
-from kg.graph import load_graph, project, save_graph
+from kg.analysis.paths import build_index, connect
+from kg.analysis.projection import load_graph, project, save_graph
 
 #: Entity types and how common they are among generated nodes.
 TYPE_WEIGHTS = {

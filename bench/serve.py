@@ -208,7 +208,7 @@ def main(argv=None) -> int:
     try:
         rng = random.Random(args.seed)
         names = entity_names(port, rng)
-        from kg.graph import initials_of
+        from kg.analysis.projection import initials_of
 
         pinyin = {n: initials_of(n) for n in names}
         # warm-up: every kind of question once per client, not measured

@@ -3,12 +3,12 @@
 Generates a graph of ``--nodes`` entities (default 2 000) in planted
 clusters, with Chinese names, aliases, pinyin, types of every sector and
 1–3 evidence sentences per relation; writes the page with
-:func:`kg.viewer.write_view` (clusters given, broker score = degree), then
+:func:`kg.web.viewer.write_view` (clusters given, broker score = degree), then
 opens it in headless Debian Chromium (``/usr/bin/chromium``, driven by
 Playwright) ``--runs`` times and reports:
 
 - *page written*: layout (computed in Python above
-  :data:`kg.viewer.LAYOUT_THRESHOLD` nodes) and HTML, in seconds;
+  :data:`kg.web.viewer.LAYOUT_THRESHOLD` nodes) and HTML, in seconds;
 - *time to interactive*: from navigation start until the viewer sets
   ``window.kgReady`` (network built, first frame drawn, handlers attached;
   physics off), median and max over the runs;
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg import viewer
-from kg.graph import initials_of, pinyin_of
+from kg.web import viewer
+from kg.analysis.projection import initials_of, pinyin_of
 from kg.records import ENTITY_TYPES, PREDICATES, SECTOR
 
 CHROMIUM = "/usr/bin/chromium"

@@ -18,7 +18,7 @@ three outcomes happened (:data:`EXIT_POLICY`, also shown by ``kg --help``):
 * ``130`` — stopped by Ctrl-C, as shells expect (what was finished is kept).
 
 Library code raises :class:`KGError` (or a subclass such as
-:class:`kg.store.StoreError`); the CLI prints it with :func:`line` and exits
+:class:`kg.store.backends.StoreError`); the CLI prints it with :func:`line` and exits
 with :data:`USAGE`.
 
 Example
@@ -81,7 +81,7 @@ class Messages:
     E203 = "nothing to read in {paths}: {why}"
     E204 = ("interrupted: the documents finished before are stored; run the same "
             "command again to do the rest")
-    E205 = "{detail}"     # an extraction directory that cannot be loaded (kg.extracted)
+    E205 = "{detail}"     # an extraction directory that cannot be loaded (kg.ingest.extracted)
     W201 = "skipped {detail}"
     #: the problem part of a W201-style line ``skipped <doc>: <problem>``
     W202 = ("skipped {n} {files} of unsupported type ({counts}): kg reads .txt, .html, "

@@ -2,7 +2,7 @@
 
 Extraction is a pure function of one document, so any engine can spread it
 over cores or machines. Here a Dask bag holds chunks of file paths (in the
-order `kg build` reads them); each task runs kg.extracted.extract_files
+order `kg build` reads them); each task runs kg.ingest.extracted.extract_files
 on its chunk (kg.extraction.extract_document per file), which writes an
 extraction directory, out/part-00000, out/part-00001, … — the files `kg extract`
 writes. Loading the parts in order gives the store `kg build` gives:
@@ -35,7 +35,7 @@ def dask_extract(folder: str, out: str, *, chunk: int = 200, scheduler=None) -> 
     """
     import dask.bag as db
 
-    from kg.extracted import extract_files
+    from kg.ingest.extracted import extract_files
 
     files = corpus_files(folder)
     chunks = [files[start:start + chunk] for start in range(0, len(files), chunk)]

@@ -1,10 +1,10 @@
 """Screenshot of the seeds graph for the README (``docs/seeds-graph.png``).
 
 Builds ``seeds/`` into a temporary store with kg's library
-(:func:`kg.build.build`, as ``kg build seeds``), projects it
-(:func:`kg.graph.project`), colours and sizes it with the
+(:func:`kg.ingest.build.build`, as ``kg build seeds``), projects it
+(:func:`kg.analysis.projection.project`), colours and sizes it with the
 clusters and broker scores ``kg view`` uses, writes the page with
-:func:`kg.viewer.write_view` and photographs it in headless Debian Chromium
+:func:`kg.web.viewer.write_view` and photographs it in headless Debian Chromium
 (``/usr/bin/chromium``, driven by Playwright), zoomed to the largest
 connected piece of the graph.
 
@@ -39,7 +39,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 def seeds_graph(source: Path | None):
     """The projection of the seeds: extracted now, or read from JSONL files."""
-    from kg.graph import project
+    from kg.analysis.projection import project
 
     if source is not None:
         from kg.records import read_jsonl
@@ -48,8 +48,8 @@ def seeds_graph(source: Path | None):
                        read_jsonl(source / "relations.jsonl"))
     # built into a store as `kg build seeds` does, so that the page shows
     # the numbers `kg stats` and `kg view` print
-    from kg.build import build
-    from kg.store import open_store
+    from kg.ingest.build import build
+    from kg.store.backends import open_store
 
     with tempfile.TemporaryDirectory() as folder:
         with open_store(Path(folder) / "store", create=True) as store:
@@ -104,8 +104,8 @@ def photograph_server(png: Path, entity: str = "西安交通大学",
     import urllib.parse
     import urllib.request
 
-    from kg.build import build
-    from kg.store import open_store
+    from kg.ingest.build import build
+    from kg.store.backends import open_store
 
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "store"
@@ -149,7 +149,7 @@ def main(argv=None) -> int:
         print(f"kg serve's page → {out}")
         return 0
 
-    from kg import viewer
+    from kg.web import viewer
 
     G = seeds_graph(args.source)
     cluster, score = viewer.overlays(G)

@@ -146,16 +146,16 @@ def _hostile_result() -> dict:
 def seeds_store(tmp_path_factory, gold_seed_results) -> Path:
     """A store of the seeds' gold annotations plus one hostile document,
     with its analysis saved (built once per session)."""
-    from kg.analysis import analysis
-    from kg.rdf import document_quads
-    from kg.store import open_store
+    from kg.analysis.cache import analysis
+    from kg.store.rdf import document_quads
+    from kg.store.backends import open_store
 
     path = tmp_path_factory.mktemp("served") / "store"
     store = open_store(path, create=True)
     for result in [*gold_seed_results, _hostile_result()]:
         store.replace_document(result["document"]["doc_id"],
                                document_quads(result, store.resolver(result)))
-    from kg.graph import save_graph
+    from kg.analysis.projection import save_graph
 
     save_graph(analysis(store).graph, path.parent / "graph.pickle")   # for `kg … --graph`
     store.close()

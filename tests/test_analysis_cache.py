@@ -10,16 +10,16 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-import kg.analysis
-from kg.analysis import analysis, is_cached, store_key
-from kg.brokerage import brokers
-from kg.build import build, remove
-from kg.card import card
+import kg.analysis.cache
+from kg.analysis.cache import analysis, is_cached, store_key
+from kg.analysis.brokerage import brokers
+from kg.ingest.build import build, remove
+from kg.analysis.card import card
 from kg.cli import main
-from kg.clusters import clusters
-from kg.graph import project, save_graph
+from kg.analysis.clusters import clusters
+from kg.analysis.projection import project, save_graph
 from kg.messages import KGError
-from kg.store import open_store
+from kg.store.backends import open_store
 
 from test_store import fake_extract, write
 
@@ -89,7 +89,7 @@ def test_commands_read_the_saved_analysis_instead_of_recomputing(tmp_path, corpu
     def fail(*args, **kwargs):
         raise AssertionError("recomputed")
 
-    monkeypatch.setattr(kg.analysis, "compute", fail)
+    monkeypatch.setattr(kg.analysis.cache, "compute", fail)
     for args in (["brokers"], ["clusters"], ["show", "甲大学"], ["connect", "张三", "丙政府"],
                  ["view", "--out", str(tmp_path / "g.html")]):
         result = runner.invoke(main, [*args, "--store", path])
@@ -113,7 +113,7 @@ def test_state_is_the_same_for_the_same_builds_and_not_exported(tmp_path, corpus
 
 
 def test_stats_are_saved_for_the_state(tmp_path, corpus, monkeypatch):
-    from kg.analysis import cached_stats
+    from kg.analysis.cache import cached_stats
 
     store = open_store(tmp_path / "s", create=True)
     build([corpus / "a.txt"], store, extract=fake_extract, progress=False)
@@ -132,7 +132,7 @@ def test_build_says_the_first_analysis_will_take_longer(tmp_path, corpus):
 
 
 def test_view_checks_its_size_before_clustering(tmp_path, monkeypatch):
-    from kg import viewer
+    from kg.web import viewer
 
     G = project([], [{"subject": f"甲{i}", "predicate": "partOf", "object": "乙",
                       "subject_type": "Department", "object_type": "University"}
@@ -143,7 +143,7 @@ def test_view_checks_its_size_before_clustering(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("clustered a graph too big to draw")
 
-    monkeypatch.setattr("kg.clusters.clusters", fail)
+    monkeypatch.setattr("kg.analysis.clusters.clusters", fail)
     result = CliRunner().invoke(main, ["view", "--graph", str(saved), "--out",
                                        str(tmp_path / "g.html")])
     assert result.exit_code == 2 and "too many" in result.output
@@ -172,8 +172,8 @@ def test_show_and_connect_read_the_saved_cards_not_the_projection(tmp_path, corp
     def fail(*args, **kwargs):
         raise AssertionError("loaded the projection")
 
-    monkeypatch.setattr(kg.analysis, "_read", fail)
-    monkeypatch.setattr(kg.analysis, "compute", fail)
+    monkeypatch.setattr(kg.analysis.cache, "_read", fail)
+    monkeypatch.setattr(kg.analysis.cache, "compute", fail)
     for a, expected in zip(args, from_projection):
         result = runner.invoke(main, [*a, "--store", path])
         assert result.exit_code == 0, (a, result.output)
@@ -191,8 +191,8 @@ def test_show_and_connect_read_the_saved_cards_not_the_projection(tmp_path, corp
 
 
 def test_saved_cards_answer_as_the_projection(tmp_path, corpus):
-    from kg.analysis import saved_cards
-    from kg.graph import relation_view
+    from kg.analysis.cache import saved_cards
+    from kg.analysis.projection import relation_view
 
     store = open_store(tmp_path / "s", create=True)
     build([corpus], store, extract=fake_extract, progress=False)
@@ -210,19 +210,19 @@ def test_saved_cards_answer_as_the_projection(tmp_path, corpus):
     assert saved_cards(store) is None          # the state changed: nothing saved for it
 
 
-# --- kg.analysis.entity_card and connection: what `kg show` and `kg connect` call ---------
+# --- kg.analysis.cache.entity_card and connection: what `kg show` and `kg connect` call ---------
 
 def test_analysis_doctests():
     import doctest
 
-    assert doctest.testmod(kg.analysis).failed == 0
+    assert doctest.testmod(kg.analysis.cache).failed == 0
 
 
 def test_entity_card_from_the_projection_then_from_the_saved_card(tmp_path, corpus, monkeypatch):
     """Before the analysis is saved, the card is made from the projection
     (computed, saved, and reported through on_load); afterwards it is the
     saved card, without the projection; the two are the same card."""
-    from kg.analysis import entity_card
+    from kg.analysis.cache import entity_card
 
     path = str(tmp_path / "s")
     with open_store(path, create=True) as store:
@@ -237,8 +237,8 @@ def test_entity_card_from_the_projection_then_from_the_saved_card(tmp_path, corp
     def fail(*args, **kwargs):
         raise AssertionError("loaded the projection")
 
-    monkeypatch.setattr(kg.analysis, "_read", fail)
-    monkeypatch.setattr(kg.analysis, "compute", fail)
+    monkeypatch.setattr(kg.analysis.cache, "_read", fail)
+    monkeypatch.setattr(kg.analysis.cache, "compute", fail)
     loaded.clear()
     assert entity_card(path, "乙公司", on_load=loaded.append) == first    # a location
     assert entity_card(path, "yigongsi") == first
@@ -251,7 +251,7 @@ def test_entity_card_from_the_projection_then_from_the_saved_card(tmp_path, corp
 def test_entity_card_of_a_graph_file(tmp_path, corpus):
     """With graph_file the store is not opened (it need not exist) and the
     scores are computed for the file's graph."""
-    from kg.analysis import entity_card
+    from kg.analysis.cache import entity_card
 
     with open_store(tmp_path / "s", create=True) as store:
         build([corpus], store, extract=fake_extract, progress=False)
@@ -280,7 +280,7 @@ def test_entity_card_reads_saved_cards_without_networkx(tmp_path, corpus):
     with open_store(path, create=True) as store:
         build([corpus], store, extract=fake_extract, progress=False)
         analysis(store)
-    code = ("import sys; from kg.analysis import entity_card; "
+    code = ("import sys; from kg.analysis.cache import entity_card; "
             f"c = entity_card({path!r}, '乙公司'); "
             "print(c['name'], 'networkx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -292,8 +292,8 @@ def test_connection_on_saved_cards_and_on_the_projection(tmp_path, corpus, monke
     """connection answers from the projection (computing the analysis) the
     first time, from the saved cards afterwards, and from the projection
     again when it writes a page; the answers are the same."""
-    from kg.analysis import connection
-    from kg.connect import connect
+    from kg.analysis.cache import connection
+    from kg.analysis.paths import connect
 
     path = str(tmp_path / "s")
     with open_store(path, create=True) as store:
@@ -305,9 +305,9 @@ def test_connection_on_saved_cards_and_on_the_projection(tmp_path, corpus, monke
     assert [a.computed for a in loaded] == [True]
     assert json.loads(json.dumps(first, default=list)) == expected
 
-    real_read = kg.analysis._read
+    real_read = kg.analysis.cache._read
     reads = []
-    monkeypatch.setattr(kg.analysis, "_read", lambda *a, **k: reads.append(a) or real_read(*a, **k))
+    monkeypatch.setattr(kg.analysis.cache, "_read", lambda *a, **k: reads.append(a) or real_read(*a, **k))
     loaded.clear()
     with open_store(path) as store:
         saved = connection(store, "zhangsan", "丙政府", on_load=loaded.append)
@@ -327,8 +327,8 @@ def test_connection_on_saved_cards_and_on_the_projection(tmp_path, corpus, monke
 
 
 def test_connection_of_a_graph_file(tmp_path, corpus):
-    from kg.analysis import connection
-    from kg.connect import connect
+    from kg.analysis.cache import connection
+    from kg.analysis.paths import connect
 
     with open_store(tmp_path / "s", create=True) as store:
         build([corpus], store, extract=fake_extract, progress=False)

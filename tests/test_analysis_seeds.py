@@ -2,7 +2,7 @@
 
 The graph is the hand-checked gold annotation of ``seeds/gold`` loaded into
 a real store (the same records→RDF mapping and store as ``kg build``) and
-projected back with :func:`kg.graph.project` from ``store.entities()`` and
+projected back with :func:`kg.analysis.projection.project` from ``store.entities()`` and
 ``store.relations()``, so the expected answers depend on the articles, not on
 the extractor's recall. The facts used come from article
 ``000_42554c0628e267aa.txt`` (the "陕西高校科技成果走进广东" day in Qingyuan).
@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.brokerage import brokers
+from kg.analysis.brokerage import brokers
 from kg.cli import main
-from kg.clusters import clusters, membership
-from kg.connect import connect
-from kg.graph import project
-from kg.rdf import document_quads
-from kg.store import open_store
+from kg.analysis.clusters import clusters, membership
+from kg.analysis.paths import connect
+from kg.analysis.projection import project
+from kg.store.rdf import document_quads
+from kg.store.backends import open_store
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 BRANCH = "西安交通大学国家技术转移中心清远分中心"

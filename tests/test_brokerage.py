@@ -11,17 +11,17 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import kg.brokerage
-from kg.brokerage import (
+import kg.analysis.brokerage
+from kg.analysis.brokerage import (
     ROLES, SNA_COLUMNS, betweenness, bridged_sectors, brokers, gould_fernandez,
     gould_fernandez_expected, gould_fernandez_global, gould_fernandez_sd,
     gould_fernandez_z, subset_betweenness,
     subset_betweenness_many)
-from kg.graph import project
+from kg.analysis.projection import project
 
 
 def test_doctests():
-    assert doctest.testmod(kg.brokerage).failed == 0
+    assert doctest.testmod(kg.analysis.brokerage).failed == 0
 
 
 def counts(**kw):
@@ -418,7 +418,7 @@ def test_cli_brokers(tmp_path):
     from click.testing import CliRunner
 
     from kg.cli import main
-    from kg.graph import save_graph
+    from kg.analysis.projection import save_graph
 
     rels = [_rel("大学甲", "builds", "转移中心", "University", "Platform"),
             _rel("转移中心", "locatedIn", "高新区", "Platform", "Park"),
@@ -446,7 +446,7 @@ def test_cli_brokers(tmp_path):
 
 
 def test_constraint_and_effective_size_equal_networkx():
-    from kg.brokerage import constraint, effective_size
+    from kg.analysis.brokerage import constraint, effective_size
 
     G = nx.powerlaw_cluster_graph(120, 3, 0.4, seed=5)
     G.add_node("isolate")
@@ -483,13 +483,13 @@ def test_bridged_sectors_counts_open_pairs_as_the_pairwise_definition(seed):
 
 def test_sampled_scores_searched_in_batches_equal_networkx_per_source(monkeypatch):
     """Above the exact threshold the sampled searches run as matrix products
-    (kg.brokerage._brandes_batched); they sum what networkx's search from
+    (kg.analysis.brokerage._brandes_batched); they sum what networkx's search from
     each source gives: the same sources, the same scores up to rounding."""
     import random
 
     from networkx.algorithms.centrality.betweenness import _single_source_shortest_path_basic
 
-    from kg import brokerage
+    from kg.analysis import brokerage
 
     G = nx.barabasi_albert_graph(300, 2, seed=3)
     G.add_edges_from([(300, 301), (301, 302)])                     # another component

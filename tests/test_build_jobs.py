@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build, parallel_extract
-from kg.store import open_store
+from kg.ingest.build import build, parallel_extract
+from kg.store.backends import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).with_name("kg"))
@@ -124,7 +124,7 @@ ALIAS_DOCS = {
 
 def _reference_build(folder, store) -> None:
     """What build() did before the index: store.resolver per document."""
-    from kg.build import default_extractor, ingest_document
+    from kg.ingest.build import default_extractor, ingest_document
     from kg.extraction.reading import iter_documents
 
     known = store.doc_paths()

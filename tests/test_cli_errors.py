@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.build as kg_build
+import kg.ingest.build as kg_build
 import kg.extraction.document as kg_extract
-from kg.build import build
+from kg.ingest.build import build
 from kg.cli import main
-from kg.graph import save_graph
-from kg.store import open_store
+from kg.analysis.projection import save_graph
+from kg.store.backends import open_store
 
 from test_connect import small
 
@@ -442,7 +442,7 @@ def test_install_has_no_license_deprecation(repo_root):
 
 def test_view_help_shows_the_limit_not_a_variable_name():
     text = run("view", "--help").stdout
-    assert "kg.viewer.MAX_NODES" not in text and "Above 5,000 entities" in " ".join(text.split())
+    assert "kg.web.viewer.MAX_NODES" not in text and "Above 5,000 entities" in " ".join(text.split())
 
 
 def test_no_log_files_pile_up_in_the_store(built, monkeypatch):

@@ -5,13 +5,13 @@ import doctest
 import networkx as nx
 import pytest
 
-import kg.clusters
-from kg.clusters import ClusterBackendError, clusters, communities, membership
-from kg.graph import project
+import kg.analysis.clusters
+from kg.analysis.clusters import ClusterBackendError, clusters, communities, membership
+from kg.analysis.projection import project
 
 
 def test_doctests():
-    assert doctest.testmod(kg.clusters).failed == 0
+    assert doctest.testmod(kg.analysis.clusters).failed == 0
 
 
 def _rel(s, p, o, st, ot):
@@ -112,7 +112,7 @@ def test_cli_clusters(tmp_path):
     from click.testing import CliRunner
 
     from kg.cli import main
-    from kg.graph import save_graph
+    from kg.analysis.projection import save_graph
 
     path = tmp_path / "g.pickle"
     save_graph(two_hubs(), path)

@@ -55,7 +55,7 @@ def test_clip_fits_and_keeps_a_prefix(text, width):
 
 
 def test_sparql_table_aligns_wide_cells(tmp_path):
-    from kg.store import Result, format_result
+    from kg.store.backends import Result, format_result
 
     rows = [[{"type": "literal", "value": "湖湾大学"}, {"type": "literal", "value": "x"}],
             [{"type": "literal", "value": "AB"}, {"type": "literal", "value": "“长名字”" * 20}]]

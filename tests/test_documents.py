@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.rdf import KG, document_iri, document_quads, insert_data
-from kg.store import open_store
+from kg.store.rdf import KG, document_iri, document_quads, insert_data
+from kg.store.backends import open_store
 
 A_TEXT = "星河大学与蓝海新材料科技有限公司正式签约。\n"
 B_TEXT = "南湖理工大学与北辰电子科技有限公司正式签约。\n"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.store import open_store
+from kg.store.backends import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = str(ROOT / "seeds")

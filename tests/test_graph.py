@@ -5,8 +5,8 @@ import doctest
 import networkx as nx
 import pytest
 
-import kg.graph
-from kg.graph import (
+import kg.analysis.projection
+from kg.analysis.projection import (
     load_graph, project, relation_view, save_graph, to_undirected_simple)
 
 
@@ -27,7 +27,7 @@ ENTITIES = [
 
 
 def test_doctests():
-    assert doctest.testmod(kg.graph).failed == 0
+    assert doctest.testmod(kg.analysis.projection).failed == 0
 
 
 def test_nodes_carry_type_sector_aliases_pinyin_docs():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from hypothesis import given, settings, strategies as st
 
-from kg.rdf import decode_segment, document_quads, entity_iri, iri_segment
+from kg.store.rdf import decode_segment, document_quads, entity_iri, iri_segment
 
 
 @settings(max_examples=400, deadline=None)

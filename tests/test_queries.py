@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.rdf import document_quads
-from kg.store import open_store
+from kg.store.rdf import document_quads
+from kg.store.backends import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -10,10 +10,10 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.rdf import (ENTITIES_GRAPH, KG, UIC, document_iri, document_quads, entity_iri,
+from kg.store.rdf import (ENTITIES_GRAPH, KG, UIC, document_iri, document_quads, entity_iri,
                     insert_data, iri_segment, decode_segment, pinyin_label)
 from kg.records import ENTITY_TYPES, PREDICATES, SYMMETRIC
-from kg.store import open_store
+from kg.store.backends import open_store
 
 from seedgold import gold_results
 from test_queries import load

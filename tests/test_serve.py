@@ -229,7 +229,7 @@ def names(body: str) -> list[str]:
 @pytest.fixture(scope="module")
 def universities(seeds_store):
     """The universities' names, from the saved projection (the store is the server's)."""
-    from kg.graph import load_graph
+    from kg.analysis.projection import load_graph
 
     G = load_graph(seeds_store.parent / "graph.pickle")
     return sorted(n for n, t in G.nodes(data="type") if t == "University")
@@ -366,14 +366,14 @@ def test_a_long_query_is_stopped_and_the_server_keeps_answering(kg_server, unive
 def test_doctests_of_the_server_modules():
     import doctest
 
-    import kg.connect
-    import kg.endpoint
-    import kg.filters
-    import kg.server
-    import kg.store
-    import kg.viewer
+    import kg.analysis.paths
+    import kg.web.endpoint
+    import kg.analysis.filters
+    import kg.web.app
+    import kg.store.backends
+    import kg.web.viewer
 
-    for module in (kg.endpoint, kg.filters, kg.server, kg.connect, kg.viewer, kg.store):
+    for module in (kg.web.endpoint, kg.analysis.filters, kg.web.app, kg.analysis.paths, kg.web.viewer, kg.store.backends):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
@@ -396,7 +396,7 @@ def test_kg_search_prints_candidates_and_says_when_none(seeds_store):
     ("application/n-triples;q=0.1, text/turtle;q=0", "construct", "ntriples"),
 ])
 def test_content_negotiation(accept, kind, expected):
-    from kg.endpoint import negotiate
+    from kg.web.endpoint import negotiate
 
     assert negotiate(kind, accept)[1] == expected
 
@@ -405,9 +405,9 @@ def test_an_update_with_allow_update_changes_the_store_and_the_answers(tmp_path)
     """Through the app (in process): the update runs, the analysis is reloaded."""
     import asyncio
 
-    from kg.endpoint import Limits
-    from kg.server import Explorer, create_app
-    from kg.store import open_store
+    from kg.web.endpoint import Limits
+    from kg.web.app import Explorer, create_app
+    from kg.store.backends import open_store
 
     store = open_store(tmp_path / "s", create=True)
     explorer = Explorer(store, limits=Limits(timeout=5, max_rows=10), allow_update=True)

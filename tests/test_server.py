@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import remove
+from kg.ingest.build import remove
 from kg.cli import main
-from kg.store import RemoteStore, StoreError, open_store
+from kg.store.backends import RemoteStore, StoreError, open_store
 
 from seedgold import gold_results
 from test_queries import QUERIES, check_all, load

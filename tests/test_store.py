@@ -20,11 +20,11 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from kg.build import build, ingest_document, remove
+from kg.ingest.build import build, ingest_document, remove
 from kg.cli import main
 from kg.messages import KGError
-from kg.rdf import entity_iri
-from kg.store import StoreError, open_store, query_kind
+from kg.store.rdf import entity_iri
+from kg.store.backends import StoreError, open_store, query_kind
 
 from seedgold import gold_results
 from test_queries import QUERIES, load
@@ -233,8 +233,8 @@ def test_cross_document_identity_of_a_company_by_its_core_name(tmp_path, path):
     firms with the same core in different provinces make the core ambiguous:
     a later short mention then stays its own entity. Every entity keeps one
     prefLabel across graphs (the first stored name)."""
-    from kg.rdf import document_quads
-    from kg.store import LabelIndex
+    from kg.store.rdf import document_quads
+    from kg.store.backends import LabelIndex
 
     def run(folder, results):
         store = open_store(tmp_path / folder, create=True)
@@ -609,7 +609,7 @@ def test_entity_graph_is_the_union_of_what_stored_documents_support(tmp_path):
 def test_store_of_the_old_model_is_refused_with_how_to_rebuild(tmp_path):
     import pyoxigraph as ox
 
-    from kg.rdf import KG, SKOS, UIC, document_iri
+    from kg.store.rdf import KG, SKOS, UIC, document_iri
     path = tmp_path / "old"
     old = ox.Store(str(path))
     g = ox.NamedNode(document_iri("a.txt"))
@@ -630,17 +630,18 @@ def test_paths_added_and_dropped_move_the_state_and_keep_the_entity_graph_right(
     """add_path and drop_path are document writes too: each moves the store
     state (so the saved analysis is stale), and a text that loses its last
     path goes with what only it supported in the entity graph."""
-    from kg.analysis import cache_dir, cached_stats
+    from kg.analysis.cache import analysis, is_cached, store_key
 
     store = open_store(tmp_path / "s", create=True)
     load(store, [dict(BUILDS_A, document=dict(BUILDS_A["document"], path="a.txt")), BUILDS_C])
     a_id = BUILDS_A["document"]["doc_id"]
     states = [store.state()]
-    cached_stats(store)
-    assert cache_dir(store).exists()
+    analysis(store)
+    key = store_key(store)
+    assert is_cached(store, key)
     store.add_path(a_id, "copy/a.txt")
     states.append(store.state())
-    assert not cache_dir(store).exists()          # the saved analysis went with the change
+    assert store_key(store) != key and not is_cached(store)   # what was saved is stale
     assert not store.drop_path(a_id, "copy/a.txt")          # a path is left
     states.append(store.state())
     assert len(set(states)) == 3

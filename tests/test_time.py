@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.store import open_store
+from kg.store.backends import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "ontology" / "queries"
@@ -135,12 +135,12 @@ def test_show_by_period(corpus):
 
 
 def test_entity_card_and_connection_of_a_period(corpus):
-    """kg.analysis's entity_card and connection (what `kg show` and `kg
+    """kg.analysis.cache's entity_card and connection (what `kg show` and `kg
     connect` call) with a period: the period's projection, never the saved
     cards of the whole store, and names looked up among its statements."""
-    from kg.analysis import connection, entity_card, projection
+    from kg.analysis.cache import connection, entity_card, projection
     from kg.messages import KGError
-    from kg.period import Period
+    from kg.analysis.period import Period
 
     since, until = Period.parse("2022"), Period.parse(None, "2019")
     loaded = []
@@ -204,12 +204,12 @@ def test_timeline_lists_statements_in_date_order(corpus):
 
 
 def test_entity_timeline_is_what_kg_timeline_prints(corpus):
-    """kg.analysis.entity_timeline (what `kg timeline` calls): the whole
+    """kg.analysis.cache.entity_timeline (what `kg timeline` calls): the whole
     projection's statements of the entity, the period applied to their
     dates, and names looked up in the whole graph."""
-    from kg.analysis import entity_timeline
+    from kg.analysis.cache import entity_timeline
     from kg.messages import KGError
-    from kg.period import Period
+    from kg.analysis.period import Period
 
     loaded = []
     since = Period.parse("2021")

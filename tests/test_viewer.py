@@ -1,4 +1,4 @@
-"""Tests of kg.viewer without a browser: the page's data, escaping, limits.
+"""Tests of kg.web.viewer without a browser: the page's data, escaping, limits.
 
 The behaviour in a real browser is tested in test_viewer_browser.py.
 """
@@ -12,7 +12,7 @@ import re
 import networkx as nx
 import pytest
 
-from kg import viewer
+from kg.web import viewer
 
 BAD_SCRIPT = "<script>alert(1)</script>"
 BAD_IMG = '"><img src=x onerror=alert(2)>'
@@ -288,7 +288,7 @@ def test_connect_page_of_a_large_graph_keeps_paths_and_neighbours():
 
 @pytest.fixture
 def graph_file(tmp_path):
-    from kg.graph import save_graph
+    from kg.analysis.projection import save_graph
 
     G = small_graph()
     G.add_edge("清远高新区", "清远市政府", key="partOf", predicate="partOf", count=1,

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg import viewer
+from kg.web import viewer
 
 from test_viewer import BAD_IMG, BAD_SCRIPT, small_graph
 
@@ -387,7 +387,7 @@ def test_connect_page_path_nodes_are_not_overlapped(tmp_path, opener):
     for u, v in nx.barabasi_albert_graph(150, 2, seed=2).edges():
         G.add_edge(f"研究院{u}", f"科技有限公司{v}" if v % 3 else f"研究院{v}",
                    key="cooperatesWith", predicate="cooperatesWith")
-    from kg.connect import connect
+    from kg.analysis.paths import connect
 
     source = min(G, key=lambda n: (G.degree(n), n))
     far = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), source)

@@ -3,7 +3,7 @@
 # Writes tests/data/sna_brokerage.json: for each fixed graph, its arcs, the
 # group of every vertex and everything sna::brokerage returns (raw, expected,
 # standard deviation and z-score of every role, per vertex, per group and for
-# the whole graph). tests/test_brokerage.py checks kg.brokerage against the
+# the whole graph). tests/test_brokerage.py checks kg.analysis.brokerage against the
 # JSON without R, and re-runs this script with Rscript to check that the JSON
 # is what the installed sna computes.
 #

@@ -13,7 +13,7 @@ back to rdflib's in-memory engine (which does not finish a 4-pattern join
 with GROUP BY over 200 k triples in ten minutes).
 
 Each document lives in its own named graph, and the entities and the plain
-relation triples once in the entity graph (see :mod:`kg.rdf`); user queries
+relation triples once in the entity graph (see :mod:`kg.store.rdf`); user queries
 see the union of all graphs as their default graph, where a relation that
 ten documents state is one triple (its ten evidence nodes are in the ten
 document graphs).  A document is written by a single SPARQL update (``DROP
@@ -53,11 +53,11 @@ import pyoxigraph as ox
 
 from kg.columns import clipped, display_width
 from kg.messages import KGError
-from kg.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
+from kg.store.rdf import (DCTERMS, DESCRIPTION_PREDICATES, ENTITIES_GRAPH, KG, ORG, PINYIN,
                     PREFIXES, PROV, RDF, SKOS, UIC, ZH, document_iri, entity_description,
                     insert_data, sparql_prefixes)
 from kg.records import ENTITY_TYPES, PREDICATES
-from kg.sparql_text import dataset_clauses, federation, unknown_prefixes
+from kg.store.sparql_text import dataset_clauses, federation, unknown_prefixes
 
 
 class StoreError(KGError, RuntimeError):
@@ -386,6 +386,14 @@ class KGStore:
         """Run a SPARQL 1.1 update (in one transaction on Oxigraph)."""
         raise NotImplementedError
 
+    def generation(self) -> int:
+        """How many updates the store has had: whatever was computed from an
+        earlier generation is stale.  Those who keep results of the store
+        (:mod:`kg.analysis.cache`) read it; the store knows none of them.
+        A server's store counts nothing (``0``): nothing is kept for it.
+        """
+        return 0
+
     def close(self) -> None:
         """Release the store (the on-disk store is locked while open)."""
 
@@ -407,7 +415,7 @@ class KGStore:
         Parameters
         ----------
         sparql : str
-            The query; the prefixes of :data:`kg.rdf.PREFIXES` are predeclared.
+            The query; the prefixes of :data:`kg.store.rdf.PREFIXES` are predeclared.
         union : bool
             Query the union of all document graphs as the default graph.
         allow_update : bool
@@ -505,7 +513,7 @@ class KGStore:
 
     def is_legacy(self) -> bool:
         """Whether documents are stored by file name (kg before issue 13):
-        graph IRIs that are not :func:`kg.rdf.document_iri` of the hash."""
+        graph IRIs that are not :func:`kg.store.rdf.document_iri` of the hash."""
         return self._ask(f"""ASK {{ GRAPH ?g {{ ?g a <{UIC}Document> ; <{UIC}contentHash> ?h }}
             FILTER(STR(?g) != CONCAT("{KG}document/", STR(?h))) }}""", False)
 
@@ -518,7 +526,7 @@ class KGStore:
     def replace_document(self, doc_id: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the graph of the document ``doc_id`` by ``quads``, in one update.
 
-        ``quads`` are those of :func:`kg.rdf.document_quads`: in the
+        ``quads`` are those of :func:`kg.store.rdf.document_quads`: in the
         document's graph, which must record the document
         (``uic:contentHash``), and in the entity graph.  What the entity
         graph held only for the old version of the document (an entity no
@@ -637,7 +645,7 @@ class KGStore:
             kept = used(old["agent"], "?a prov:wasAssociatedWith ?x")
             stale += [t for t in current(old["agent"] - kept) if t not in new]
         # entities: the description is the union of what each remaining
-        # document contributes (kg.rdf.entity_description)
+        # document contributes (kg.store.rdf.entity_description)
         if old["entity"]:
             preds = [f"<{p_}>" for p_ in DESCRIPTION_PREDICATES]
             have = current(old["entity"], preds)
@@ -670,7 +678,7 @@ class KGStore:
         return [tuple(None if c is None else str(_to_term(c)) for c in row) for row in rows]
 
     def resolver(self, result: dict):
-        """An entity resolver for :func:`kg.rdf.document_quads`.
+        """An entity resolver for :func:`kg.store.rdf.document_quads`.
 
         Looks up, in one query, every name and alias of ``result``'s entities
         (and the core names of its companies) among the labels of entities
@@ -860,7 +868,7 @@ class KGStore:
         """Write the whole graph as ``ttl``, ``nq``, ``trig``, ``jsonld``,
         ``graphml`` or ``csv``.
 
-        With a :class:`kg.period.Period`, only what the statements of that
+        With a :class:`kg.analysis.period.Period`, only what the statements of that
         period support: their evidence and documents, their triples, the
         entities they relate (see :func:`quads_in_period`).
 
@@ -914,7 +922,7 @@ def _parse_literal(text: str) -> str:
 
 def doc_from_graph(graph: str) -> str:
     """The content hash (``doc_id``) of the document whose graph is ``graph``."""
-    from kg.rdf import doc_from_iri
+    from kg.store.rdf import doc_from_iri
     return doc_from_iri(graph)
 
 
@@ -1132,7 +1140,7 @@ class LabelIndex:
     ...           "entities": [{"name": "某某大学", "type": "University", "aliases": []}]}
     >>> index.resolver(result)("University", "某某大学", []) is None     # empty store
     True
-    >>> from kg.rdf import document_quads
+    >>> from kg.store.rdf import document_quads
     >>> quads = document_quads(result, index.resolver(result))
     >>> store.replace_document("0" * 16, quads); index.written("0" * 16, quads)
     >>> result["document"].update(doc="b.txt", doc_id="1" * 16)
@@ -1221,6 +1229,10 @@ class LabelIndex:
                         self._add(graph, label, (entity, type_, pref, kind))
 
 
+#: The file, in a local store's folder, counting its updates (:meth:`KGStore.generation`).
+GENERATION_FILE = "kg-generation"
+
+
 class LocalStore(KGStore):
     """An on-disk :mod:`pyoxigraph` store in directory ``path``."""
 
@@ -1301,9 +1313,24 @@ class LocalStore(KGStore):
             raise syntax_error(exc, _PREFIX_LINES) from None
         except (OSError, RuntimeError) as exc:
             raise self._problem(exc) from None
-        finally:
-            from kg.analysis import invalidate
-            invalidate(self)     # the saved analysis was of the previous state
+        finally:     # whatever was computed from the previous generation is stale
+            path = Path(self.location) / GENERATION_FILE
+            path.write_text(str(self.generation() + 1), encoding="ascii")
+
+    def generation(self) -> int:
+        """The count of updates kept in ``GENERATION_FILE`` in the store's folder.
+
+        >>> import tempfile
+        >>> store = LocalStore(tempfile.mkdtemp())
+        >>> before = store.generation()
+        >>> store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+        >>> store.generation() - before
+        1
+        """
+        try:
+            return int((Path(self.location) / GENERATION_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return 0
 
     def compact(self) -> None:
         """Flush and compact the on-disk files (the write-ahead log of a
@@ -1475,7 +1502,7 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
     return store
 
 
-#: Lines that :func:`kg.rdf.sparql_prefixes` puts before a user's query.
+#: Lines that :func:`kg.store.rdf.sparql_prefixes` puts before a user's query.
 _PREFIX_LINES = sparql_prefixes().count("\n")
 
 

@@ -147,7 +147,7 @@ def ontology_terms() -> frozenset[str]:
     """
     import pyoxigraph as ox
 
-    from kg.rdf import UIC
+    from kg.store.rdf import UIC
 
     data = resources.files("kg").joinpath("data/uic.ttl").read_bytes()
     terms = set()

@@ -24,7 +24,7 @@ trivial "X – hub – Y". Two measures keep answers informative:
    the one through specific actors (a person, a team, a branch) beats the
    one through a busy event or park.
 
-Documents are never nodes of the projection (:func:`kg.graph.project`), so
+Documents are never nodes of the projection (:func:`kg.analysis.projection.project`), so
 they cannot be hubs.
 
 References
@@ -46,7 +46,7 @@ from itertools import islice
 
 import networkx as nx
 
-from kg.graph import pinyin_of, relation_view, to_undirected_simple
+from kg.analysis.projection import pinyin_of, relation_view, to_undirected_simple
 from kg.records import ENTITY_TYPES, SECTOR
 
 __all__ = [
@@ -113,7 +113,7 @@ def build_index(G: nx.MultiDiGraph, *, hub_degree: float | None = None) -> Conne
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A projection (:func:`kg.graph.project`).
+        A projection (:func:`kg.analysis.projection.project`).
     hub_degree : float, optional
         Nodes of higher degree are hubs (see the module docstring); default
         ``max(HUB_MIN_DEGREE, HUB_QUANTILE quantile of degrees)``.
@@ -178,7 +178,7 @@ def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> G = project([{"name": "西安交通大学", "type": "University",
     ...               "aliases": ["西安交大"], "docs": []}], [])
     >>> resolve(G, "西安交大"), resolve(G, "xajtdx"), resolve(G, "西安交通大")
@@ -270,7 +270,7 @@ def search(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None,
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> G = project([{"name": "西安交通大学", "type": "University",
     ...               "aliases": ["西安交大"], "docs": []},
     ...              {"name": "西安市政府", "type": "Government", "docs": []}], [])
@@ -378,7 +378,7 @@ def connect(G: nx.MultiDiGraph, source: str, target: str, *,
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A projection (:func:`kg.graph.project`).
+        A projection (:func:`kg.analysis.projection.project`).
     source, target : str
         What the user typed; resolved with :func:`resolve` (raises
         :class:`NameResolutionError` subclasses).
@@ -393,10 +393,10 @@ def connect(G: nx.MultiDiGraph, source: str, target: str, *,
     index : ConnectIndex, optional
         From :func:`build_index`, to reuse across queries.
     relations : callable, optional
-        ``relations(u, v)``: what :func:`kg.graph.relation_view` gives on
+        ``relations(u, v)``: what :func:`kg.analysis.projection.relation_view` gives on
         ``G``.  With it and ``index``, ``G`` need only answer ``n in G``,
         ``G.degree(n)`` and ``G.nodes[n]`` (type, sector): the saved cards
-        of :class:`kg.analysis.SavedCards` do, so ``kg connect`` runs
+        of :class:`kg.analysis.cache.SavedCards` do, so ``kg connect`` runs
         without loading the projection.
 
     Returns
@@ -423,7 +423,7 @@ def connect(G: nx.MultiDiGraph, source: str, target: str, *,
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> r = lambda s, p, o: {"subject": s, "predicate": p, "object": o,
     ...     "subject_type": "Person", "object_type": "Organization",
     ...     "doc": "d.txt", "evidence": s + p + o}

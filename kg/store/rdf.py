@@ -40,7 +40,7 @@ The store holds two kinds of named graph (see ``ontology/uic.ttl``):
 
   The entity graph is the union of what each document contributes
   (:func:`document_quads` returns a document's graph together with its
-  contribution); :meth:`kg.store.KGStore.replace_document` keeps it so when a
+  contribution); :meth:`kg.store.backends.KGStore.replace_document` keeps it so when a
   document is replaced or removed: a description, label or triple goes when
   the last document supporting it goes.
 
@@ -262,7 +262,7 @@ def _date_details(g: "_Graph", node: str, record: dict) -> None:
 
 
 #: ``resolve(type_, name, aliases) -> (iri, canonical name) | None`` looks an
-#: entity up among those already stored (see :meth:`kg.store.KGStore.resolver`).
+#: entity up among those already stored (see :meth:`kg.store.backends.KGStore.resolver`).
 Resolver = Callable[[str, str, list], "tuple[str, str] | None"]
 
 

@@ -1,7 +1,7 @@
 """Interactive HTML view of the knowledge graph: one self-contained file.
 
 People would rather look than read. :func:`write_view` turns a projection
-(:func:`kg.graph.project`: a ``networkx.MultiDiGraph`` whose nodes carry
+(:func:`kg.analysis.projection.project`: a ``networkx.MultiDiGraph`` whose nodes carry
 ``type``, ``sector``, ``aliases``, ``pinyin``, ``docs`` and whose edges,
 keyed by predicate, carry ``evidence`` and ``count``) into a single HTML page
 that opens offline and can be mailed around:
@@ -424,7 +424,7 @@ def _search_keys(name: str, aliases: list[str]) -> list[str]:
     >>> _search_keys("西安交通大学", ["西安交大"])
     ['xianjiaoda', '西安交通大學']
     """
-    from kg.graph import pinyin_of
+    from kg.analysis.projection import pinyin_of
 
     keys = [pinyin_of(a) for a in aliases]
     keys += [_to_traditional(t) for t in [name, *aliases]]
@@ -808,14 +808,14 @@ def ring_positions(graph: nx.MultiDiGraph, centre, *, gap: float = 36.0,
 
 
 def cluster_ids(graph: nx.MultiDiGraph) -> dict:
-    """``{entity: cluster id}`` from :func:`kg.clusters.clusters` with its
+    """``{entity: cluster id}`` from :func:`kg.analysis.clusters.clusters` with its
     defaults, so the ids are those ``kg clusters`` prints and
     ``kg view --cluster`` takes.
 
     >>> cluster_ids(nx.MultiDiGraph([("a", "b")]))
     {'a': 0, 'b': 0}
     """
-    from kg.clusters import clusters
+    from kg.analysis.clusters import clusters
 
     if graph.number_of_nodes() == 0:
         return {}
@@ -824,7 +824,7 @@ def cluster_ids(graph: nx.MultiDiGraph) -> dict:
 
 def broker_scores(graph: nx.MultiDiGraph) -> dict:
     """``{entity: broker score}`` for sizing nodes: the triple-helix brokerage
-    of :func:`kg.brokerage.brokers` (subset betweenness from universities to
+    of :func:`kg.analysis.brokerage.brokers` (subset betweenness from universities to
     industry and government), or plain betweenness when no entity brokers
     between those sectors.
 
@@ -832,7 +832,7 @@ def broker_scores(graph: nx.MultiDiGraph) -> dict:
     >>> s["b"] > s["a"]
     True
     """
-    from kg.brokerage import brokers
+    from kg.analysis.brokerage import brokers
 
     if graph.number_of_nodes() == 0:
         return {}

@@ -27,7 +27,7 @@ as with ``jobs=1``, only sooner.
 Examples
 --------
 >>> import tempfile, os
->>> from kg.store import open_store
+>>> from kg.store.backends import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
 >>> def extract(doc):   # a stand-in for kg.extraction.document.extract_document
 ...     return {"document": doc, "entities": [
@@ -59,8 +59,8 @@ from kg.extraction.document import (DEFAULT_TIMEOUT, ExtractionTimeout, document
 from kg.extraction.coreference import qualify_generic
 from kg.extraction.dates import apply_document_date
 from kg.messages import Skip
-from kg.rdf import document_quads, store_path
-from kg.store import KGStore, LabelIndex
+from kg.store.rdf import document_quads, store_path
+from kg.store.backends import KGStore, LabelIndex
 
 Extractor = Callable[[dict], dict]
 
@@ -111,7 +111,7 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
                     ids: set[str] | None = None, date: str | None = None) -> str:
     """Store one document unless its text is already stored.
 
-    The document's path (``path``, in :func:`kg.rdf.store_path` form) is
+    The document's path (``path``, in :func:`kg.store.rdf.store_path` form) is
     compared with the paths of the store: the same text at the same path is
     skipped; a text stored under another path gains this path; a new text is
     extracted and stored.  Either way, a different text stored before under
@@ -226,13 +226,13 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
 
     Raises
     ------
-    kg.store.StoreError
+    kg.store.backends.StoreError
         E108 for a store written by an earlier version (rebuild it).
 
     Example
     -------
     >>> import tempfile, os
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> folder = tempfile.mkdtemp()
     >>> for i in range(3):
     ...     with open(os.path.join(folder, f"{i}.txt"), "w", encoding="utf-8") as f:
@@ -343,7 +343,7 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
 
 def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
                     progress: bool = True, date: str | None = None) -> BuildReport:
-    """Load what ``kg extract`` (or :func:`kg.extracted.write_results`, run
+    """Load what ``kg extract`` (or :func:`kg.ingest.extracted.write_results`, run
     anywhere) wrote into ``store``, incrementally.
 
     Parameters
@@ -367,14 +367,14 @@ def build_extracted(dirs: Iterable[str | Path], store: KGStore, *,
 
     Raises
     ------
-    kg.extracted.ExtractedError
+    kg.ingest.extracted.ExtractedError
         A directory that is not an extraction, or out of order.
-    kg.store.StoreError
+    kg.store.backends.StoreError
         E108 for a store written by an earlier version (rebuild it).
     """
     from tqdm import tqdm
 
-    from kg.extracted import check_dirs, read_results
+    from kg.ingest.extracted import check_dirs, read_results
 
     store.check_writable()
     dirs = [str(d) for d in dirs]
@@ -488,7 +488,7 @@ def parallel_extract(docs: Iterable[dict], extract: Extractor | None = None,
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    import kg.build as here   # workers find the functions by this name, however we were imported
+    import kg.ingest.build as here   # workers find the functions by this name, however we were imported
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=here._init_worker,

@@ -23,7 +23,7 @@ protocol's parameters, :func:`evaluate` runs a query within the limits,
 Example
 -------
 >>> import os, tempfile
->>> from kg.store import open_store
+>>> from kg.store.backends import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
 >>> op, text = parse_request("GET", {"query": "SELECT ?x WHERE { VALUES ?x { 1 2 } }"}, None, b"")
 >>> answer = evaluate(store, text, Limits(max_rows=1))
@@ -46,7 +46,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.messages import KGError
-from kg.store import StoreError, check_query
+from kg.store.backends import StoreError, check_query
 
 __all__ = ["Limits", "Answer", "ProtocolError", "parse_request", "evaluate",
            "negotiate", "serialize", "RESULT_FORMATS", "GRAPH_FORMATS"]
@@ -173,7 +173,7 @@ def evaluate(store, text: str, limits: Limits = Limits(), *,
     raising :class:`ProtocolError` (503, E306) once ``deadline``
     (``time.monotonic()``; default: now + ``limits.timeout``) is past.
 
-    An update is refused here (403, E310): :func:`kg.store.KGStore.query`
+    An update is refused here (403, E310): :func:`kg.store.backends.KGStore.query`
     with ``allow_update`` runs those.  A query that sorts or groups is
     evaluated whole by Oxigraph before its first row: the deadline is then
     enforced by the caller, which stops waiting (``kg serve`` does).

@@ -39,7 +39,7 @@ verbose_option = click.option(
 def period_options(command):
     """``--since DATE`` and ``--until DATE``: the command reads the
     statements of that period only (their value becomes ``period``, a
-    :class:`kg.period.Period`)."""
+    :class:`kg.analysis.period.Period`)."""
     command = click.option(
         "--until", default=None, metavar="DATE",
         help="Only statements dated up to DATE (YYYY, YYYY-MM or YYYY-MM-DD, included).")(command)
@@ -51,9 +51,9 @@ def period_options(command):
 
 
 def _period(since: str | None, until: str | None):
-    """The :class:`kg.period.Period` of --since/--until; a usage error (E001)
+    """The :class:`kg.analysis.period.Period` of --since/--until; a usage error (E001)
     for a value that is not a date."""
-    from kg.period import Period
+    from kg.analysis.period import Period
 
     try:
         return Period.parse(since, until)
@@ -307,7 +307,7 @@ def train_command(gold_dirs, text_paths, out_dir):
 # --- RDF store and SPARQL ----------------------------------------------------
 
 def _open(location: str, create: bool = False):
-    from kg.store import open_store
+    from kg.store.backends import open_store
 
     return open_store(location, create=create)
 
@@ -320,7 +320,7 @@ def _open(location: str, create: bool = False):
               help="Extraction processes (0: one per CPU); the result is the same.")
 @click.option("--extracted", is_flag=True,
               help="PATHS are directories written by `kg extract` (or by "
-                   "kg.extracted.write_results on other machines): load them.")
+                   "kg.ingest.extracted.write_results on other machines): load them.")
 @click.option("--scores", is_flag=True,
               help="Also compute the projection and broker/cluster scores now (otherwise "
                    "the first analysis command after the build does).")
@@ -343,7 +343,7 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
     see the README) and the store is the one `kg build` gives on the same
     files.
     """
-    from kg.store import is_url
+    from kg.store.backends import is_url
 
     date = _date_option(date, "--date")
     new = not is_url(store) and not os.path.exists(store)
@@ -385,9 +385,9 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
 
 def _build_into(store, paths, *, quiet, jobs, extracted, scores, date, timeout):
     """Run the build into ``store``: (report, stats, analysis or None, cached)."""
-    from kg.analysis import analysis, cached_stats, is_cached
-    from kg.build import build as run_build, build_extracted
-    from kg.extracted import ExtractedError
+    from kg.analysis.cache import analysis, cached_stats, is_cached
+    from kg.ingest.build import build as run_build, build_extracted
+    from kg.ingest.extracted import ExtractedError
     from kg.extraction.document import DEFAULT_TIMEOUT
 
     with _open(store, create=True) as kg_store:
@@ -411,7 +411,7 @@ def _discard_if_empty(store) -> None:
     that later messages do not offer it as a store."""
     import shutil
 
-    from kg.store import open_store
+    from kg.store.backends import open_store
 
     try:
         with open_store(store) as kg_store:
@@ -431,7 +431,7 @@ def remove(doc, store):
     DOC is one of the document's paths, its file name when no other
     document has it, or its id (content hash).
     """
-    from kg.build import remove as run_remove
+    from kg.ingest.build import remove as run_remove
 
     with _open(store) as kg_store:
         doc_id = run_remove(kg_store, doc)
@@ -450,8 +450,8 @@ def remove(doc, store):
                    "addresses they name (refused by default: no query opens a connection).")
 def sparql(query, store, fmt, allow_update, allow_federation):
     """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
-    from kg.sparql_text import undefined_terms
-    from kg.store import check_query, format_result, load_query
+    from kg.store.sparql_text import undefined_terms
+    from kg.store.backends import check_query, format_result, load_query
 
     query = load_query(query)
     check_query(query, allow_update, allow_federation)       # before opening the store
@@ -503,7 +503,7 @@ def stats(store, as_json, since, until):
     relations per predicate; with --since/--until, of that period's statements."""
     import json
 
-    from kg.analysis import cached_stats
+    from kg.analysis.cache import cached_stats
 
     period = _period(since, until)
     with _open(store) as kg_store:
@@ -535,10 +535,10 @@ graph_option = click.option(
 
 
 def _analysis(store: str, graph_file: str | None, graph_only: bool = False, period=None):
-    """:func:`kg.analysis.projection`: the projection and its scores, the
+    """:func:`kg.analysis.cache.projection`: the projection and its scores, the
     store's (computed once per store state and period, and read back) or
     those of ``graph_file``; said on standard error by :func:`_loaded`."""
-    from kg.analysis import projection
+    from kg.analysis.cache import projection
 
     result = projection(store, graph_file=graph_file, graph_only=graph_only, period=period)
     _loaded(result)
@@ -588,7 +588,7 @@ def _z(x) -> str:
               help="File to write the projection to (pickle).")
 def project_cmd(store: str, out: str) -> None:
     """Project the store's entities and relations to a graph file."""
-    from kg.graph import save_graph
+    from kg.analysis.projection import save_graph
 
     _writable(out)
     G = _analysis_graph(store, None)
@@ -618,7 +618,7 @@ def project_cmd(store: str, out: str) -> None:
 def brokers_cmd(store, graph_file, top, sort, all_types, as_json, since, until, by,
                 plot_file) -> None:
     """Who brokers between universities, industry and government."""
-    from kg.brokerage import ROLES, rank_brokers
+    from kg.analysis.brokerage import ROLES, rank_brokers
 
     period = _period(since, until)
     if plot_file and not by:
@@ -653,8 +653,8 @@ def brokers_cmd(store, graph_file, top, sort, all_types, as_json, since, until, 
 
 def _broker_trend(store, graph_file, by, top, sort, all_types, as_json, period,
                   plot_file) -> None:
-    """``kg brokers --by``: :func:`kg.timeline.broker_trend`, as a table."""
-    from kg.timeline import broker_trend, plot_broker_trend
+    """``kg brokers --by``: :func:`kg.analysis.timeline.broker_trend`, as a table."""
+    from kg.analysis.timeline import broker_trend, plot_broker_trend
 
     if plot_file:
         _writable(plot_file)
@@ -702,7 +702,7 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
 
     Each statement is dated by its sentence, its paragraph or its document
     (the source is shown); undated statements come last."""
-    from kg.analysis import entity_timeline
+    from kg.analysis.cache import entity_timeline
 
     period = _period(since, until)
     result = entity_timeline(store, name, graph_file=graph_file, period=period,
@@ -737,7 +737,7 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
 def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json,
                  since, until) -> None:
     """Clusters of collaborating actors, labelled by their central members."""
-    from kg.clusters import ClusterBackendError, clusters
+    from kg.analysis.clusters import ClusterBackendError, clusters
 
     period = _period(since, until)
     default = (method, seed, resolution) == ("louvain", 42, 1.0)
@@ -809,7 +809,7 @@ def _quoted(sentence: str) -> str:
 def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_file,
                 since, until) -> None:
     """Who connects X and Y: shortest paths with the sentences behind each link."""
-    from kg.analysis import connection
+    from kg.analysis.cache import connection
 
     period = _period(since, until)
     if html_file:
@@ -846,7 +846,7 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
 @period_options
 def show_cmd(store, graph_file, name, as_json, since, until) -> None:
     """Entity card: type, sector, aliases, relations with evidence, cluster, broker scores."""
-    from kg.analysis import entity_card
+    from kg.analysis.cache import entity_card
 
     c = entity_card(store, name, graph_file=graph_file, period=_period(since, until),
                     on_load=_loaded)
@@ -867,8 +867,8 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
                    f"{_num(b['betweenness'])}, constraint {_num(b['constraint'])}, "
                    f"effective size {_num(b['effective_size'])}")
         gf, gz = b["gould_fernandez"], b["gould_fernandez_z"]
-        # the roles in kg.brokerage.ROLES's order, as the counts hold them
-        # (importing kg.brokerage would import networkx for one tuple)
+        # the roles in kg.analysis.brokerage.ROLES's order, as the counts hold them
+        # (importing kg.analysis.brokerage would import networkx for one tuple)
         click.echo("brokerage roles (count, z): " + ", ".join(
             f"{k} {gf[k]} ({_z(gz[k])})" for k in gf if k != "total"))
     for label, rels in (("out", c["out"]), ("in", c["in"])):
@@ -886,7 +886,7 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search_cmd(store, graph_file, query, limit, as_json) -> None:
     """Entities a name, alias, pinyin or part of one may designate, best first."""
-    from kg.connect import search
+    from kg.analysis.paths import search
 
     analysed = _analysis(store, graph_file, graph_only=True)
     rows = search(analysed.graph, query, index=analysed.connect_index(), limit=limit)
@@ -909,7 +909,7 @@ class _ViewCommand(click.Command):
     start-up if the help were filled in when this module is imported."""
 
     def format_help_text(self, ctx, formatter):
-        from kg.viewer import MAX_NODES
+        from kg.web.viewer import MAX_NODES
 
         self.help = self.help.replace("MAX_NODES", f"{MAX_NODES:,}")
         super().format_help_text(ctx, formatter)
@@ -937,7 +937,7 @@ class _ViewCommand(click.Command):
               help="Only entities with at least this many relations.")
 @period_options
 def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since, until) -> None:
-    from kg import viewer
+    from kg.web import viewer
 
     period = _period(since, until)
     _writable(out)
@@ -1001,7 +1001,7 @@ def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_ori
     clusters, a SPARQL box), /api/… (the JSON of the --json options) and
     /sparql (SPARQL 1.1 Protocol, read-only unless --allow-update).
     """
-    from kg.server import serve
+    from kg.web.app import serve
 
     serve(store, host, port, allow_update=allow_update, query_timeout=query_timeout,
           max_rows=max_rows, cors_origins=cors_origins, allow_federation=allow_federation,

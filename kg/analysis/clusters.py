@@ -22,7 +22,7 @@ from collections import Counter
 
 import networkx as nx
 
-from kg.graph import to_undirected_simple
+from kg.analysis.projection import to_undirected_simple
 
 __all__ = ["METHODS", "SEED", "ClusterBackendError", "communities",
            "clusters", "membership"]
@@ -76,7 +76,7 @@ def communities(G: nx.Graph, method: str = "louvain", *, seed: int = SEED,
     Parameters
     ----------
     G : networkx graph
-        A projection (collapsed with :func:`kg.graph.to_undirected_simple`)
+        A projection (collapsed with :func:`kg.analysis.projection.to_undirected_simple`)
         or an undirected simple graph.
     method : {"louvain", "leiden"}
         Louvain (Blondel et al. 2008) via
@@ -140,7 +140,7 @@ def clusters(G: nx.Graph, method: str = "louvain", *, seed: int = SEED,
     Parameters
     ----------
     G : networkx graph
-        A projection (:func:`kg.graph.project`) or an undirected graph
+        A projection (:func:`kg.analysis.projection.project`) or an undirected graph
         whose nodes may carry ``sector`` and ``type``.
     method, seed, resolution :
         As for :func:`communities`.

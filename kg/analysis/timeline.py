@@ -7,12 +7,12 @@
   year or quarter (``kg brokers --by``), and :func:`plot_broker_trend` its
   line chart (matplotlib).
 
-Both read a projection (:func:`kg.graph.project`) whose evidence items carry
+Both read a projection (:func:`kg.analysis.projection.project`) whose evidence items carry
 the dates of :mod:`kg.extraction.dates`.
 
 Examples
 --------
->>> from kg.graph import project
+>>> from kg.analysis.projection import project
 >>> rel = dict(subject="甲大学", subject_type="University", object_type="Platform",
 ...            predicate="builds")
 >>> G = project([], [dict(rel, object="丙平台", date="2023-05-01", evidence="s2", doc="b"),
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.period import Period, evidence_in_period, graph_in_period
+from kg.analysis.period import Period, evidence_in_period, graph_in_period
 
 __all__ = ["timeline", "broker_trend", "plot_broker_trend", "periods_of"]
 
@@ -39,11 +39,11 @@ def timeline(G: nx.MultiDiGraph, name: str, *, period: Period | None = None,
     G : networkx.MultiDiGraph
         A projection with dated evidence.
     name : str
-        Resolved with :func:`kg.connect.resolve` (name, alias, pinyin …;
+        Resolved with :func:`kg.analysis.paths.resolve` (name, alias, pinyin …;
         raises its errors).
-    period : kg.period.Period, optional
+    period : kg.analysis.period.Period, optional
         Only the statements of this period.
-    index : kg.connect.ConnectIndex, optional
+    index : kg.analysis.paths.ConnectIndex, optional
         Reused for name resolution.
 
     Returns
@@ -56,7 +56,7 @@ def timeline(G: nx.MultiDiGraph, name: str, *, period: Period | None = None,
         before the months and days in it), then document and position;
         undated statements last.
     """
-    from kg.connect import resolve
+    from kg.analysis.paths import resolve
 
     n = resolve(G, name, index=index)
     period = period or Period()
@@ -82,7 +82,7 @@ def periods_of(G: nx.MultiDiGraph, by: str = "year", period: Period | None = Non
     dated statements (of ``period``), in order; a statement dated only to
     its year is in no quarter.
 
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> r = dict(subject="甲", object="乙", predicate="builds")
     >>> G = project([], [dict(r, date="2021-08-02", evidence="s1"),
     ...                  dict(r, date="2019", evidence="s2")])
@@ -132,7 +132,7 @@ def _in_slice(G: nx.MultiDiGraph, label: str, by: str) -> nx.MultiDiGraph:
 
 
 def _score(row: dict, sort: str):
-    from kg.brokerage import ROLES
+    from kg.analysis.brokerage import ROLES
 
     roles = ROLES + ("total",)
     if sort in roles:
@@ -153,15 +153,15 @@ def broker_trend(G: nx.MultiDiGraph, *, by: str = "year", top: int = 5,
         A projection with dated evidence.
     by : {"year", "quarter"}
         The periods: each year (or quarter) with dated statements is
-        scored on its own statements (:func:`kg.period.graph_in_period`).
+        scored on its own statements (:func:`kg.analysis.period.graph_in_period`).
     top : int
         How many brokers: the top ones on all the dated statements (of
         ``period``) taken together.
     sort : str
-        The measure, as for :func:`kg.brokerage.rank_brokers`.
+        The measure, as for :func:`kg.analysis.brokerage.rank_brokers`.
     actors_only : bool
         Leave out events, roles and projects.
-    period : kg.period.Period, optional
+    period : kg.analysis.period.Period, optional
         Only the years or quarters of this period.
 
     Returns
@@ -183,7 +183,7 @@ def broker_trend(G: nx.MultiDiGraph, *, by: str = "year", top: int = 5,
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> def rel(s, st, o, ot, date):
     ...     return dict(subject=s, subject_type=st, object=o, object_type=ot,
     ...                 predicate="cooperatesWith", date=date)
@@ -195,7 +195,7 @@ def broker_trend(G: nx.MultiDiGraph, *, by: str = "year", top: int = 5,
     >>> t["periods"], [(b["name"], b["ranks"]) for b in t["brokers"]]
     (['2020', '2021'], [('乙园区', [1, None]), ('甲大学', [3, 1])])
     """
-    from kg.brokerage import broker_measures, rank_brokers
+    from kg.analysis.brokerage import broker_measures, rank_brokers
 
     if by not in ("year", "quarter"):
         raise ValueError(f"--by takes year or quarter, not {by!r}")
@@ -244,7 +244,7 @@ def plot_broker_trend(trend: dict, path: str, *, title: str | None = None) -> No
     font = _cjk_font()
     labels = [b["name"] for b in trend["brokers"]]
     if font is None:
-        from kg.graph import pinyin_of
+        from kg.analysis.projection import pinyin_of
         labels = [pinyin_of(n) or n for n in labels]
     x = list(range(len(trend["periods"])))
     fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(x) + 3), 4.5), dpi=110)

@@ -3,7 +3,7 @@
 A static page (``kg view``) is right for mailing one picture around; an
 analyst working on a store day to day wants to ask new questions of all of
 it.  :func:`create_app` builds a small Starlette application over one store
-and its saved analysis (:mod:`kg.analysis`: the projection, broker and
+and its saved analysis (:mod:`kg.analysis.cache`: the projection, broker and
 cluster scores, loaded once), serving
 
 * ``/`` — one page: search an entity (name, alias, pinyin, Traditional
@@ -15,20 +15,20 @@ cluster scores, loaded once), serving
   CSV or JSON.  A period (``since``, ``until``) chooses the statements
   every answer reads, as the CLI's ``--since``/``--until``; entity types
   and predicates narrow the drawings and paths
-  (:class:`kg.filters.GraphFilter`);
+  (:class:`kg.analysis.filters.GraphFilter`);
 * ``/api/…`` — the JSON behind the page, in the shapes the CLI prints with
   ``--json`` (the same library functions make both):
 
   ========================  ===============================================
-  ``/api/search?q=``        :func:`kg.connect.search` (``kg search --json``)
-  ``/api/entity/{name}``    :func:`kg.card.card` (``kg show --json``)
-  ``/api/connect?x=&y=``    :func:`kg.connect.connect` (``kg connect --json``)
-  ``/api/brokers``          :func:`kg.brokerage.rank_brokers` (``kg brokers --json``)
-  ``/api/clusters``         :func:`kg.clusters.clusters` (``kg clusters --json``)
-  ``/api/view``             :func:`kg.viewer.page_data`: what the page draws
+  ``/api/search?q=``        :func:`kg.analysis.paths.search` (``kg search --json``)
+  ``/api/entity/{name}``    :func:`kg.analysis.card.card` (``kg show --json``)
+  ``/api/connect?x=&y=``    :func:`kg.analysis.paths.connect` (``kg connect --json``)
+  ``/api/brokers``          :func:`kg.analysis.brokerage.rank_brokers` (``kg brokers --json``)
+  ``/api/clusters``         :func:`kg.analysis.clusters.clusters` (``kg clusters --json``)
+  ``/api/view``             :func:`kg.web.viewer.page_data`: what the page draws
   ========================  ===============================================
 
-* ``/sparql`` — the SPARQL 1.1 Protocol (:mod:`kg.endpoint`), read-only
+* ``/sparql`` — the SPARQL 1.1 Protocol (:mod:`kg.web.endpoint`), read-only
   unless ``allow_update``, with a query timeout and a row limit.
 
 Safe by default: :func:`serve` binds 127.0.0.1 and then only answers
@@ -68,10 +68,10 @@ from typing import Callable
 
 import networkx as nx
 
-from kg.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
-from kg.filters import FilterError, GraphFilter
+from kg.web.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
+from kg.analysis.filters import FilterError, GraphFilter
 from kg.messages import KGError
-from kg.sparql_text import undefined_terms
+from kg.store.sparql_text import undefined_terms
 
 __all__ = ["Explorer", "create_app", "serve", "DEFAULT_HOST", "DEFAULT_PORT"]
 
@@ -85,7 +85,7 @@ OVERVIEW = 150
 #: Largest request body accepted (a SPARQL query or update).
 MAX_BODY = 1 << 20
 
-ASSETS = Path(__file__).with_name("server_assets")
+ASSETS = Path(__file__).with_name("assets")
 VIEWER_ASSETS = Path(__file__).with_name("viewer_assets")
 #: The files the page loads, and their media types.
 STATIC = {
@@ -112,14 +112,14 @@ class BadParameter(KGError):
 class Explorer:
     """One store and its analysis, answering the API's questions.
 
-    The analysis (:func:`kg.analysis.analysis`) is loaded once — computed
+    The analysis (:func:`kg.analysis.cache.analysis`) is loaded once — computed
     and saved first if this store state has none — and reloaded only after
     an update through the endpoint changes the store.  Answers on a
-    filtered graph reuse one :class:`kg.connect.ConnectIndex` per filter
+    filtered graph reuse one :class:`kg.analysis.paths.ConnectIndex` per filter
     (the last few are kept).
 
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> ex = Explorer(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True))
     >>> ex.search("x"), ex.clusters()["clusters"]
     ([], [])
@@ -141,9 +141,9 @@ class Explorer:
     # -- the analysis --
     def load(self, period=None):
         """The analysis of the store's current state (loaded once), or of
-        the statements of ``period`` (a :class:`kg.period.Period`: computed
+        the statements of ``period`` (a :class:`kg.analysis.period.Period`: computed
         and saved apart the first time it is asked for; the last few kept)."""
-        from kg.analysis import analysis
+        from kg.analysis.cache import analysis
 
         with self._lock:
             if self._analysis is None:
@@ -175,7 +175,7 @@ class Explorer:
             return a.graph, a.connect_index()
         with self._lock:
             if flt not in self._indexes:
-                from kg.connect import build_index
+                from kg.analysis.paths import build_index
 
                 view = flt.apply(a.graph)
                 self._indexes[flt] = (view, build_index(view))
@@ -195,33 +195,33 @@ class Explorer:
 
     # -- the answers (the shapes of the CLI's --json) --
     def search(self, q: str, limit: int = 10, *, flt: GraphFilter = GraphFilter()) -> list[dict]:
-        """:func:`kg.connect.search` (``kg search --json``), among the
+        """:func:`kg.analysis.paths.search` (``kg search --json``), among the
         entities of the filter's period."""
-        from kg.connect import search
+        from kg.analysis.paths import search
 
         a = self.load(flt.period)
         return search(a.graph, q, index=a.connect_index(), limit=limit)
 
     def entity(self, name: str, *, flt: GraphFilter = GraphFilter()) -> dict:
-        """:func:`kg.card.card` (``kg show --json``, with ``--since``/``--until``
-        the filter's period): :meth:`kg.analysis.Analysis.card` of the
+        """:func:`kg.analysis.card.card` (``kg show --json``, with ``--since``/``--until``
+        the filter's period): :meth:`kg.analysis.cache.Analysis.card` of the
         analysis held in memory, as ``kg show`` makes it from the projection."""
         return self.load(flt.period).card(name)
 
     def connect(self, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
                 via: str | None = None, flt: GraphFilter = GraphFilter()) -> dict:
-        """:func:`kg.connect.connect` on the filtered graph (``kg connect --json``)."""
-        from kg.connect import connect
+        """:func:`kg.analysis.paths.connect` on the filtered graph (``kg connect --json``)."""
+        from kg.analysis.paths import connect
 
         G, index = self._index(flt)
         return connect(G, x, y, max_hops=max_hops, paths=paths, via=via, index=index)
 
     def brokers(self, *, top: int = 20, sort: str = "triple_helix", all_types: bool = False,
                 flt: GraphFilter = GraphFilter()) -> list[dict]:
-        """:func:`kg.brokerage.rank_brokers` of the saved scores (``kg brokers
+        """:func:`kg.analysis.brokerage.rank_brokers` of the saved scores (``kg brokers
         --json``, of the filter's period); with a type filter, only entities
         of those types."""
-        from kg.brokerage import rank_brokers
+        from kg.analysis.brokerage import rank_brokers
 
         a = self.load(flt.period)
         rows = a.brokers
@@ -230,7 +230,7 @@ class Explorer:
         return rank_brokers(rows, a.graph, top=top, sort=sort, actors_only=not all_types)
 
     def clusters(self, *, min_size: int = 3, flt: GraphFilter = GraphFilter()) -> dict:
-        """The saved :func:`kg.clusters.clusters` (``kg clusters --json``, of
+        """The saved :func:`kg.analysis.clusters.clusters` (``kg clusters --json``, of
         the filter's period)."""
         result = dict(self.load(flt.period).clusters or {"method": "louvain", "clusters": [],
                                                           "modularity": 0.0})
@@ -240,10 +240,10 @@ class Explorer:
     def view(self, *, around: str | None = None, hops: int = 1, x: str | None = None,
              y: str | None = None, max_hops: int = 5, paths: int = 3, via: str | None = None,
              flt: GraphFilter = GraphFilter(), limit: int = MAX_VIEW) -> dict:
-        """What the page draws (:func:`kg.viewer.page_data`): the overview
+        """What the page draws (:func:`kg.web.viewer.page_data`): the overview
         (the most central entities), an entity's neighbourhood, or a "who
         connects" answer laid out as its paths."""
-        from kg import viewer
+        from kg.web import viewer
 
         cluster, score = self.overlays(flt.period)
         if x is not None or y is not None:
@@ -256,7 +256,7 @@ class Explorer:
             return data
         G, index = self._index(flt)
         if around is not None:
-            from kg.connect import resolve
+            from kg.analysis.paths import resolve
 
             centre = resolve(G, around, index=index)
             keep = _neighbourhood(G, centre, hops, limit, score)
@@ -275,7 +275,7 @@ class Explorer:
                                 title=f"The {sub.number_of_nodes()} most central entities")
 
     def sparql(self, text: str, deadline: float):
-        """Evaluate a query within the limits (:func:`kg.endpoint.evaluate`)."""
+        """Evaluate a query within the limits (:func:`kg.web.endpoint.evaluate`)."""
         return evaluate(self.store, text, self.limits, deadline=deadline)
 
     def update(self, text: str) -> None:
@@ -412,7 +412,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         become 4xx answers with one coded line."""
         from starlette.concurrency import run_in_threadpool
 
-        from kg.connect import AmbiguousName, NameResolutionError
+        from kg.analysis.paths import AmbiguousName, NameResolutionError
 
         async def endpoint(request: Request) -> Response:
             try:
@@ -465,7 +465,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
                              flt=_filter(params), limit=_int(params, "limit", MAX_VIEW, 1, 2000))
 
     def stats(params, request):
-        from kg.analysis import cached_stats
+        from kg.analysis.cache import cached_stats
 
         return {"store": str(explorer.store.location), **cached_stats(explorer.store),
                 "read_only": not explorer.allow_update, "query_timeout": explorer.limits.timeout,
@@ -639,7 +639,7 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     """
     import uvicorn
 
-    from kg.store import open_store
+    from kg.store.backends import open_store
 
     _check_address(host, port)
     store = open_store(location)

@@ -5,7 +5,7 @@ its paragraph or its document gives (:mod:`kg.extraction.dates`), at the
 precision it was given: a day, a month or a year.  A :class:`Period` keeps
 the statements whose date can fall in it — whose span (a whole year for
 ``2021``) overlaps the period — and leaves out the undated ones.
-:func:`graph_in_period` applies it to a projection (:func:`kg.graph.project`),
+:func:`graph_in_period` applies it to a projection (:func:`kg.analysis.projection.project`),
 so brokers, clusters, paths and cards are computed on that period's
 statements; :func:`period_stats` counts them.
 
@@ -106,7 +106,7 @@ def graph_in_period(G: nx.MultiDiGraph, period: Period) -> nx.MultiDiGraph:
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A projection (:func:`kg.graph.project`), its evidence dated.
+        A projection (:func:`kg.analysis.projection.project`), its evidence dated.
     period : Period
 
     Returns
@@ -120,7 +120,7 @@ def graph_in_period(G: nx.MultiDiGraph, period: Period) -> nx.MultiDiGraph:
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> rel = dict(subject_type="University", object_type="Company", predicate="signsWith")
     >>> G = project([], [dict(rel, subject="甲", object="乙", date="2019", doc="a"),
     ...                  dict(rel, subject="甲", object="丙", date="2023-05-01", doc="b")])
@@ -155,14 +155,14 @@ def period_stats(documents: list[dict], relations: list[dict], period: Period) -
     Parameters
     ----------
     documents, relations : list of dict
-        Records as :meth:`kg.store.KGStore.documents` and
-        :meth:`kg.store.KGStore.relations` return them.
+        Records as :meth:`kg.store.backends.KGStore.documents` and
+        :meth:`kg.store.backends.KGStore.relations` return them.
     period : Period
 
     Returns
     -------
     dict
-        The keys of :meth:`kg.store.KGStore.stats` (but ``quads``, which
+        The keys of :meth:`kg.store.backends.KGStore.stats` (but ``quads``, which
         the caller adds: the store's, a period has statements, not quads of
         its own) and ``period``: ``documents`` dated in the period
         (``documents_by_year``; ``undated`` is 0, undated documents are in

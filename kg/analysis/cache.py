@@ -1,16 +1,18 @@
 """The analysis of a store, computed once per store state and read back.
 
-Projecting the store to a graph (:func:`kg.graph.project`) and scoring its
-brokers (:func:`kg.brokerage.broker_measures`) and clusters
-(:func:`kg.clusters.clusters`) take seconds to minutes on a store of
+Projecting the store to a graph (:func:`kg.analysis.projection.project`) and scoring its
+brokers (:func:`kg.analysis.brokerage.broker_measures`) and clusters
+(:func:`kg.analysis.clusters.clusters`) take seconds to minutes on a store of
 thousands of articles, and give the same answer until the store changes.
 :func:`analysis` computes them once for a store *state* — identified by
 :func:`store_key`, a digest that every document written or removed moves
 on — saves them in the store's directory (``kg-analysis/``, beside
 Oxigraph's files) and reads them back while the state lasts:
 
-* ``kg build`` and ``kg remove`` change the state, and :func:`invalidate`
-  drops the saved analysis at once (so does ``kg sparql --update``);
+* ``kg build`` and ``kg remove`` change the state, and every update
+  (``kg sparql --update`` too) moves the store's generation on
+  (:meth:`kg.store.backends.KGStore.generation`), which the key includes:
+  what was saved before is stale and computed again when next asked for;
 * ``kg brokers``, ``kg clusters``, ``kg show``, ``kg connect`` and ``kg
   view`` read the saved analysis, computing it first if the state has none.
 
@@ -28,7 +30,7 @@ path's relations: no projection to load) and the projection otherwise.
 Examples
 --------
 >>> import os, tempfile
->>> from kg.store import open_store
+>>> from kg.store.backends import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
 >>> a = analysis(store)
 >>> a.graph.number_of_nodes(), a.computed
@@ -43,7 +45,6 @@ import gc
 import hashlib
 import os
 import pickle
-import shutil
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["Analysis", "analysis", "projection", "entity_card", "connection", "name_error",
            "compute", "compute_graph", "store_key", "cached_stats",
            "cache_dir", "saved_card", "saved_cards", "SavedCards",
-           "invalidate", "is_cached", "FORMAT"]
+           "is_cached", "FORMAT"]
 
 #: Version of the saved files; bump it when their content changes (2: the
 #: evidence of the projection carries its date; 3: every entity's card).
@@ -83,21 +84,21 @@ class Analysis:
     key : str
         :func:`store_key` of the state they were computed for.
     graph : networkx.MultiDiGraph
-        :func:`kg.graph.project` of the store's entities and relations.
+        :func:`kg.analysis.projection.project` of the store's entities and relations.
     brokers : list of dict
-        :func:`kg.brokerage.broker_measures` of ``graph``, ranked by the
+        :func:`kg.analysis.brokerage.broker_measures` of ``graph``, ranked by the
         default measure (triple-helix brokerage) over all entities, so a
         row's index + 1 is its rank.  ``None`` until asked for, for a
         projection read from a file (:meth:`ranked_brokers` computes it).
     clusters : dict
-        :func:`kg.clusters.clusters` of ``graph`` with its defaults (the
+        :func:`kg.analysis.clusters.clusters` of ``graph`` with its defaults (the
         cluster ids ``kg clusters`` prints and ``kg view --cluster`` takes).
         ``None`` as ``brokers`` is (:meth:`cluster_result`).
     seconds : float
         How long computing them took.
     computed : bool
         Whether this call computed them (rather than reading them back).
-    period : kg.period.Period or None
+    period : kg.analysis.period.Period or None
         The period whose statements they analyse (``None``: all of them).
     """
 
@@ -112,7 +113,7 @@ class Analysis:
     period: object = None
 
     def connect_index(self):
-        """The :class:`kg.connect.ConnectIndex` of ``graph`` (name lookup and
+        """The :class:`kg.analysis.paths.ConnectIndex` of ``graph`` (name lookup and
         search graph for ``kg connect`` and ``kg show``): saved with the
         analysis, built here if it is not."""
         if self._index is None:
@@ -122,7 +123,7 @@ class Analysis:
                     self._index = pickle.load(fh)
                 self._index.graph = self.graph
             else:
-                from kg.connect import build_index
+                from kg.analysis.paths import build_index
                 self._index = build_index(self.graph)
         return self._index
 
@@ -131,7 +132,7 @@ class Analysis:
         default measure; computed here the first time for a projection read
         from a file (whose scores are not saved)."""
         if self.brokers is None:
-            from kg.brokerage import broker_measures, rank_brokers
+            from kg.analysis.brokerage import broker_measures, rank_brokers
 
             self.brokers = rank_brokers(broker_measures(self.graph), self.graph,
                                         top=None, actors_only=False, bridges=0)
@@ -140,17 +141,17 @@ class Analysis:
     def cluster_result(self) -> dict:
         """``clusters``, computed here the first time as :meth:`ranked_brokers` is."""
         if self.clusters is None:
-            from kg.clusters import clusters
+            from kg.analysis.clusters import clusters
 
             self.clusters = clusters(self.graph)
         return self.clusters
 
     def card(self, name: str) -> dict:
-        """The card (:func:`kg.card.card`) of the entity ``name`` designates,
+        """The card (:func:`kg.analysis.card.card`) of the entity ``name`` designates,
         from ``graph`` and these scores; a name to resolve is resolved on
-        :meth:`connect_index`.  Raises :class:`kg.connect.NameResolutionError`.
+        :meth:`connect_index`.  Raises :class:`kg.analysis.paths.NameResolutionError`.
 
-        >>> from kg.graph import project
+        >>> from kg.analysis.projection import project
         >>> r = {"subject": "甲大学", "predicate": "builds", "object": "甲研究院",
         ...      "subject_type": "University", "object_type": "Platform", "doc": "a.txt"}
         >>> a = compute_graph(project([], [r]))
@@ -158,7 +159,7 @@ class Analysis:
         >>> c["name"], c["in"][0]["subject"], c["broker"]["rank"]
         ('甲研究院', '甲大学', 2)
         """
-        from kg.card import card
+        from kg.analysis.card import card
 
         return card(self.graph, name, cluster_result=self.cluster_result(),
                     broker_rows=self.ranked_brokers(),
@@ -170,14 +171,14 @@ class Analysis:
 
     def broker_scores(self) -> dict:
         """``{entity: score}`` for sizing nodes in the viewer (as
-        :func:`kg.viewer.broker_scores`)."""
+        :func:`kg.web.viewer.broker_scores`)."""
         measure = ("triple_helix" if any(r.get("triple_helix") for r in self.brokers)
                    else "betweenness")
         return {r["name"]: r.get(measure) or 0.0 for r in self.brokers}
 
 
 def store_key(store) -> str:
-    """A digest of the store's state (:meth:`kg.store.KGStore.state`, which
+    """A digest of the store's state (:meth:`kg.store.backends.KGStore.state`, which
     every document written or removed moves on) and of this ``kg``.
 
     Reading it is one lookup, however large the store; building the same
@@ -185,26 +186,26 @@ def store_key(store) -> str:
     changes it.
 
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> len(store_key(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)))
     64
     """
-    return hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n{store.state()}".encode()
-                          ).hexdigest()
+    return hashlib.sha256(f"kg {__version__} analysis {FORMAT}\n{store.state()}\n"
+                          f"{store.generation()}".encode()).hexdigest()
 
 
 def cached_stats(store, period=None) -> dict:
-    """:meth:`kg.store.KGStore.stats`, saved for the store's state.
+    """:meth:`kg.store.backends.KGStore.stats`, saved for the store's state.
 
     Counting every quad of a large store takes a second or more; the counts
     only change with the state.  ``kg build`` saves them as it reports them.
-    With a :class:`kg.period.Period`, the counts of that period's statements
-    (:func:`kg.period.period_stats`), computed each time.
+    With a :class:`kg.analysis.period.Period`, the counts of that period's statements
+    (:func:`kg.analysis.period.period_stats`), computed each time.
     """
     import json
 
     if period:
-        from kg.period import period_stats
+        from kg.analysis.period import period_stats
 
         counts = period_stats(store.documents(), store.relations(), period)
         counts["quads"] = store.quad_count()      # the store's: same keys as without a period
@@ -235,18 +236,11 @@ def cached_stats(store, period=None) -> dict:
 
 def cache_dir(store) -> Path | None:
     """Where ``store`` keeps its saved analysis (``None`` for a server)."""
-    from kg.store import is_url
+    from kg.store.backends import is_url
 
     if is_url(store.location):
         return None
     return Path(store.location) / CACHE_DIR
-
-
-def invalidate(store) -> None:
-    """Drop the saved analysis of ``store`` (after any change to it)."""
-    folder = cache_dir(store)
-    if folder is not None and folder.exists():
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def is_cached(store, key: str | None = None) -> bool:
@@ -262,7 +256,7 @@ def compute(store, key: str | None = None) -> Analysis:
 
     Parameters
     ----------
-    store : kg.store.KGStore
+    store : kg.store.backends.KGStore
     key : str, optional
         Its :func:`store_key`, if already known.
 
@@ -270,7 +264,7 @@ def compute(store, key: str | None = None) -> Analysis:
     -------
     Analysis
     """
-    from kg.graph import project
+    from kg.analysis.projection import project
 
     start = time.perf_counter()
     key = key or store_key(store)
@@ -282,8 +276,8 @@ def compute(store, key: str | None = None) -> Analysis:
 def compute_graph(G: "nx.MultiDiGraph", key: str = "") -> Analysis:
     """Score the brokers and clusters of a projection (no saving): the
     scores of :func:`compute` for any graph (a period's, a saved one)."""
-    from kg.brokerage import broker_measures, rank_brokers
-    from kg.clusters import clusters
+    from kg.analysis.brokerage import broker_measures, rank_brokers
+    from kg.analysis.clusters import clusters
 
     start = time.perf_counter()
     rows = broker_measures(G) if len(G) else []
@@ -299,13 +293,13 @@ def analysis(store, *, graph_only: bool = False, period=None) -> Analysis:
 
     Parameters
     ----------
-    store : kg.store.KGStore
+    store : kg.store.backends.KGStore
     graph_only : bool
         Read only the projection (``brokers`` and ``clusters`` are then
         empty) when it is saved: for commands that need no scores.
-    period : kg.period.Period, optional
+    period : kg.analysis.period.Period, optional
         Analyse only the statements of this period
-        (:func:`kg.period.graph_in_period` of the whole projection).  Saved
+        (:func:`kg.analysis.period.graph_in_period` of the whole projection).  Saved
         apart (``kg-analysis/period-<since>_<until>/``, keyed by the store
         state and the period), so it never stands for the analysis of the
         whole store, and dropped with it when the store changes.
@@ -345,19 +339,19 @@ def projection(store, *, graph_file: str | None = None, graph_only: bool = False
 
     Parameters
     ----------
-    store : kg.store.KGStore or str
+    store : kg.store.backends.KGStore or str
         The store (or its location, opened and closed here): its
         :func:`analysis`, read back or computed and saved.  Not opened when
         ``graph_file`` is given.
     graph_file : str, optional
         A projection saved by ``kg project --out``
-        (:func:`kg.graph.save_graph`) to read instead of the store's; its
+        (:func:`kg.analysis.projection.save_graph`) to read instead of the store's; its
         scores are computed when first asked for
         (:meth:`Analysis.ranked_brokers`, :meth:`Analysis.cluster_result`).
     graph_only : bool
         As for :func:`analysis`: the store's scores are not read.
-    period : kg.period.Period, optional
-        Only the statements of this period (:func:`kg.period.graph_in_period`).
+    period : kg.analysis.period.Period, optional
+        Only the statements of this period (:func:`kg.analysis.period.graph_in_period`).
 
     Returns
     -------
@@ -369,13 +363,13 @@ def projection(store, *, graph_file: str | None = None, graph_only: bool = False
     ------
     kg.messages.KGError
         E504 when the projection cannot be read (a file that is not one, a
-        missing module); the store's own errors as :func:`kg.store.open_store`
+        missing module); the store's own errors as :func:`kg.store.backends.open_store`
         raises them.
 
     Examples
     --------
     >>> import os, tempfile
-    >>> from kg.graph import project, save_graph
+    >>> from kg.analysis.projection import project, save_graph
     >>> path = os.path.join(tempfile.mkdtemp(), "g.pickle")
     >>> save_graph(project([], [{"subject": "甲", "predicate": "partOf", "object": "乙",
     ...                          "subject_type": "Department", "object_type": "University"}]),
@@ -389,11 +383,11 @@ def projection(store, *, graph_file: str | None = None, graph_only: bool = False
     ...     print(exc.message[:21])
     cannot load the graph
     """
-    from kg.graph import load_graph
+    from kg.analysis.projection import load_graph
 
     try:
         if graph_file:
-            from kg.period import graph_in_period
+            from kg.analysis.period import graph_in_period
 
             graph = load_graph(graph_file)
             result = Analysis(key="", graph=graph_in_period(graph, period) if period else graph,
@@ -409,7 +403,7 @@ def projection(store, *, graph_file: str | None = None, graph_only: bool = False
 
 def entity_card(store, name: str, *, graph_file: str | None = None, period=None,
                 on_load=None) -> dict:
-    """The card (:func:`kg.card.card`) of the entity ``name`` designates:
+    """The card (:func:`kg.analysis.card.card`) of the entity ``name`` designates:
     ``kg show``.
 
     Read from the store's saved cards (:func:`saved_card`: one card, no
@@ -420,11 +414,11 @@ def entity_card(store, name: str, *, graph_file: str | None = None, period=None,
 
     Parameters
     ----------
-    store : kg.store.KGStore or str
+    store : kg.store.backends.KGStore or str
         The store, or its location (opened here, and closed).
     name : str
         Canonical name, alias, pinyin, part of a name or near miss
-        (:func:`kg.connect.resolve`).
+        (:func:`kg.analysis.paths.resolve`).
     graph_file, period : optional
         As for :func:`projection`.
     on_load : callable, optional
@@ -446,7 +440,7 @@ def entity_card(store, name: str, *, graph_file: str | None = None, period=None,
     Examples
     --------
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
     >>> entity_card(store, "甲大学")
     Traceback (most recent call last):
@@ -458,7 +452,7 @@ def entity_card(store, name: str, *, graph_file: str | None = None, period=None,
             try:
                 found = saved_card(kg_store, name)
             except LookupError as exc:
-                from kg.connect import NameResolutionError   # (imports networkx)
+                from kg.analysis.paths import NameResolutionError   # (imports networkx)
 
                 if not isinstance(exc, NameResolutionError):
                     raise
@@ -470,7 +464,7 @@ def entity_card(store, name: str, *, graph_file: str | None = None, period=None,
 
 
 def _projection_card(store, name, graph_file, period, on_load) -> dict:
-    from kg.connect import NameResolutionError
+    from kg.analysis.paths import NameResolutionError
 
     analysed = projection(store, graph_file=graph_file, period=period)
     if on_load is not None:
@@ -484,7 +478,7 @@ def _projection_card(store, name, graph_file, period, on_load) -> dict:
 def entity_timeline(store, name: str, *, graph_file: str | None = None, period=None,
                     on_load=None) -> dict:
     """What the articles say about the entity ``name`` designates, in date
-    order (:func:`kg.timeline.timeline`): ``kg timeline``.
+    order (:func:`kg.analysis.timeline.timeline`): ``kg timeline``.
 
     Made from :func:`projection` (the graph only: no scores are needed),
     whole, with ``period`` applied to the statements' dates.
@@ -495,7 +489,7 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
         As for :func:`entity_card`.
     graph_file : str, optional
         As for :func:`projection`.
-    period : kg.period.Period, optional
+    period : kg.analysis.period.Period, optional
         Only the statements of this period.
     on_load : callable, optional
         Called with the :class:`Analysis` when the projection is read or
@@ -504,7 +498,7 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
     Returns
     -------
     dict
-        ``{"name", "type", "entries"}`` as :func:`kg.timeline.timeline`.
+        ``{"name", "type", "entries"}`` as :func:`kg.analysis.timeline.timeline`.
 
     Raises
     ------
@@ -517,15 +511,15 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
     An empty store has no entity to tell about:
 
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> try:
     ...     entity_timeline(open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True), "甲")
     ... except KGError as exc:
     ...     print(exc.code)
     E501
     """
-    from kg.connect import NameResolutionError
-    from kg.timeline import timeline
+    from kg.analysis.paths import NameResolutionError
+    from kg.analysis.timeline import timeline
 
     analysed = projection(store, graph_file=graph_file, graph_only=True)
     if on_load is not None:
@@ -540,7 +534,7 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
 def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
                via: str | None = None, graph_file: str | None = None, period=None,
                page: str | None = None, on_load=None) -> dict:
-    """Who connects ``x`` and ``y`` (:func:`kg.connect.connect`): ``kg connect``.
+    """Who connects ``x`` and ``y`` (:func:`kg.analysis.paths.connect`): ``kg connect``.
 
     Searched on the store's saved cards (the saved search graph, and the
     relations of each hop read from the cards of its ends: no projection
@@ -550,17 +544,17 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
 
     Parameters
     ----------
-    store : kg.store.KGStore or str
+    store : kg.store.backends.KGStore or str
         The store, or its location (opened here, and closed).
     x, y : str
-        The two entities, as :func:`kg.connect.resolve` reads names.
+        The two entities, as :func:`kg.analysis.paths.resolve` reads names.
     max_hops, paths, via :
-        As for :func:`kg.connect.connect`.
+        As for :func:`kg.analysis.paths.connect`.
     graph_file, period : optional
         As for :func:`projection`.
     page : str, optional
         Also write the interactive page of the answer to this file
-        (:func:`kg.viewer.write_connect_page`, coloured by cluster and sized
+        (:func:`kg.web.viewer.write_connect_page`, coloured by cluster and sized
         by broker score: the projection's scores are read, or computed).
     on_load : callable, optional
         As for :func:`entity_card`.
@@ -568,19 +562,19 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
     Returns
     -------
     dict
-        :func:`kg.connect.connect`'s answer.
+        :func:`kg.analysis.paths.connect`'s answer.
 
     Raises
     ------
     kg.messages.KGError
         E501 for a name that designates no entity or several, and for
-        arguments :func:`kg.connect.connect` refuses (an unknown ``via``);
+        arguments :func:`kg.analysis.paths.connect` refuses (an unknown ``via``);
         E504 as :func:`projection`.
 
     Examples
     --------
     >>> import os, tempfile
-    >>> from kg.graph import project, save_graph
+    >>> from kg.analysis.projection import project, save_graph
     >>> path = os.path.join(tempfile.mkdtemp(), "g.pickle")
     >>> save_graph(project([], [{"subject": "甲大学", "predicate": "signsWith",
     ...                          "object": "乙公司", "subject_type": "University",
@@ -589,7 +583,7 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
     >>> answer["paths"][0]["nodes"], answer["paths"][0]["hops"][0]["predicate"]
     (['甲大学', '乙公司'], 'signsWith')
     """
-    from kg.connect import NameResolutionError, connect
+    from kg.analysis.paths import NameResolutionError, connect
 
     cards = None
     if not (graph_file or period or page):   # the saved cards, not the projection
@@ -608,7 +602,7 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
     except (NameResolutionError, ValueError) as exc:
         raise name_error(exc, period) from None
     if page:
-        from kg.viewer import write_connect_page
+        from kg.web.viewer import write_connect_page
 
         analysed.ranked_brokers(), analysed.cluster_result()
         write_connect_page(G, result, page, cluster=analysed.cluster_ids(),
@@ -618,10 +612,10 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
 
 def name_error(exc: Exception, period=None) -> KGError:
     """E501 for a name that designates no entity, or several (a
-    :class:`kg.connect.NameResolutionError`, or any refused argument):
+    :class:`kg.analysis.paths.NameResolutionError`, or any refused argument):
     looked up, if ``period`` is given, among that period's statements.
 
-    >>> from kg.period import Period
+    >>> from kg.analysis.period import Period
     >>> name_error(LookupError("'甲' matches no entity"), Period.parse("2024")).line()
     "kg: E501 '甲' matches no entity, among the statements of since 2024"
     """
@@ -634,7 +628,7 @@ def name_error(exc: Exception, period=None) -> KGError:
 def _opened(store):
     """``store`` itself, or the store at that location, opened and then closed."""
     if isinstance(store, (str, os.PathLike)):
-        from kg.store import open_store
+        from kg.store.backends import open_store
 
         with open_store(store) as opened:
             yield opened
@@ -643,18 +637,18 @@ def _opened(store):
 
 
 def saved_card(store, name: str) -> dict | None:
-    """The saved card (:func:`kg.card.card`) of the entity ``name``
+    """The saved card (:func:`kg.analysis.card.card`) of the entity ``name``
     designates, if the analysis of the store's state is saved; else
     ``None`` (the caller works on the projection).
 
     ``kg show`` reads one card and the evidence its relations cite, not the
     projection: at 10 000 articles loading the projection alone took a
     second.  A name that is not a canonical name is resolved as
-    :func:`kg.connect.resolve` does (alias, pinyin, part of a name…), on
+    :func:`kg.analysis.paths.resolve` does (alias, pinyin, part of a name…), on
     the saved name index; its errors are raised.
 
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
     >>> saved_card(store, "甲大学") is None      # nothing saved yet
     True
@@ -663,7 +657,7 @@ def saved_card(store, name: str) -> dict | None:
     if cards is None:
         return None
     if name not in cards:
-        from kg.connect import resolve
+        from kg.analysis.paths import resolve
 
         name = resolve(cards, name, index=cards.connect_index())
     return cards.card(name)
@@ -690,11 +684,11 @@ class SavedCards:
     each name to its card's place in ``cards.bin`` and to its degree, type
     and sector; a card is read when first asked for.  ``nodes[name]`` and
     ``degree(name)`` answer as a projection's would, so name resolution
-    and :func:`kg.connect.connect` (with ``relations=relation_view``) run
+    and :func:`kg.analysis.paths.connect` (with ``relations=relation_view``) run
     on it.
 
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
     >>> a = analysis(store)
     >>> cards = SavedCards(a.folder)
@@ -729,7 +723,7 @@ class SavedCards:
                     **{"in": [dict(r, evidence=list(r["evidence"])) for r in card["in"]]})
 
     def connect_index(self):
-        """The saved :class:`kg.connect.ConnectIndex` (name lookup and search
+        """The saved :class:`kg.analysis.paths.ConnectIndex` (name lookup and search
         graph), its ``graph`` these cards."""
         with _no_gc(), open(self.folder / "index.pickle", "rb") as fh:
             index = pickle.load(fh)
@@ -737,7 +731,7 @@ class SavedCards:
         return index
 
     def relation_view(self, u, v) -> list[dict]:
-        """:func:`kg.graph.relation_view` of ``u`` and ``v``, from ``u``'s card."""
+        """:func:`kg.analysis.projection.relation_view` of ``u`` and ``v``, from ``u``'s card."""
         card = self._read(u)
         out = [dict(r, evidence=list(r["evidence"])) for r in card["out"] if r["object"] == v]
         out += [dict(r, evidence=list(r["evidence"])) for r in card["in"] if r["subject"] == v]
@@ -782,13 +776,13 @@ def _whole_graph(store):
             return _read(folder, key, graph_only=True).graph
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):
             pass
-    from kg.graph import project
+    from kg.analysis.projection import project
 
     return project(store.entities(), store.relations())
 
 
 def _graph_in_period(G, period):
-    from kg.period import graph_in_period
+    from kg.analysis.period import graph_in_period
 
     return graph_in_period(G, period)
 
@@ -938,10 +932,10 @@ def _write(folder: Path, result: Analysis) -> None:
 
 
 def _write_cards(result: Analysis, folder: Path, tag: str) -> None:
-    """Every entity's card (:func:`kg.card.cards`), one pickle each in
+    """Every entity's card (:func:`kg.analysis.card.cards`), one pickle each in
     ``cards.bin``, and ``cards.idx``: name → (offset, length).  The
     evidence stays in ``evidence.bin`` (each card holds its places)."""
-    from kg.card import cards
+    from kg.analysis.card import cards
 
     spans = {}
     offset = 0

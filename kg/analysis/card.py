@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from kg.graph import project
+>>> from kg.analysis.projection import project
 >>> r = {"subject": "周明远", "predicate": "appointedAs",
 ...      "object": "清远高新区招才引智大使", "subject_type": "Person",
 ...      "object_type": "Role", "doc": "a.txt", "evidence": "周明远获聘"}
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.brokerage import bridged_sectors, brokers
-from kg.clusters import clusters
-from kg.connect import ConnectIndex, resolve
+from kg.analysis.brokerage import bridged_sectors, brokers
+from kg.analysis.clusters import clusters
+from kg.analysis.paths import ConnectIndex, resolve
 
 __all__ = ["card", "cards"]
 
@@ -29,16 +29,16 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A projection (:func:`kg.graph.project`).
+        A projection (:func:`kg.analysis.projection.project`).
     name : str
-        Resolved with :func:`kg.connect.resolve` (canonical name, alias,
+        Resolved with :func:`kg.analysis.paths.resolve` (canonical name, alias,
         pinyin, part of a name, near miss); raises its errors.
     index : ConnectIndex, optional
         Reused for name resolution.
     cluster_result, broker_rows : optional
-        Precomputed :func:`kg.clusters.clusters` and
-        :func:`kg.brokerage.brokers` (``top=None, actors_only=False``)
-        results, such as the saved ones of :mod:`kg.analysis` (whose rows
+        Precomputed :func:`kg.analysis.clusters.clusters` and
+        :func:`kg.analysis.brokerage.brokers` (``top=None, actors_only=False``)
+        results, such as the saved ones of :mod:`kg.analysis.cache` (whose rows
         have no ``bridges``: those of this entity are computed here);
         computed here when not given (the whole graph is scored: slow on a
         large graph).
@@ -52,7 +52,7 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
         ``{"subject", "predicate", "object", "title", "count",
         "evidence"}``, sorted by predicate then other end. ``cluster`` is
         ``{"id", "label", "size", "dominant_sectors"}`` of its Louvain
-        cluster; ``broker`` its scores from :func:`kg.brokerage.brokers`
+        cluster; ``broker`` its scores from :func:`kg.analysis.brokerage.brokers`
         plus ``rank`` (1-based, by the triple-helix measure, among all
         entities).
     """
@@ -71,7 +71,7 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
 def cards(G: nx.MultiDiGraph, *, cluster_result: dict, broker_rows: list):
     """Every entity's card, as :func:`card` gives it, for saving.
 
-    :mod:`kg.analysis` saves them with the scores, so ``kg show`` reads one
+    :mod:`kg.analysis.cache` saves them with the scores, so ``kg show`` reads one
     card instead of loading the whole projection.  Each relation's
     ``evidence`` is left as the graph holds it (a saved projection's lazy
     lists stay lazy); ``list()`` makes it :func:`card`'s.
@@ -83,7 +83,7 @@ def cards(G: nx.MultiDiGraph, *, cluster_result: dict, broker_rows: list):
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> r = {"subject": "周明远", "predicate": "appointedAs", "object": "大使",
     ...      "subject_type": "Person", "object_type": "Role", "doc": "a.txt"}
     >>> G = project([], [r])
@@ -94,7 +94,7 @@ def cards(G: nx.MultiDiGraph, *, cluster_result: dict, broker_rows: list):
     >>> saved["大使"] == card(G, "大使", cluster_result=clusters(G), broker_rows=rows)
     True
     """
-    from kg.graph import to_undirected_simple
+    from kg.analysis.projection import to_undirected_simple
 
     member = {m: _cluster_summary(c) for c in cluster_result["clusters"] for m in c["members"]}
     H = to_undirected_simple(G)
@@ -112,7 +112,7 @@ def _cluster_summary(c: dict) -> dict:
 def _broker(row: dict, rank: int, U) -> dict:
     """A broker row as a card shows it: its rank, and the sectors it
     bridges (computed here for rows ranked without them, as
-    :mod:`kg.analysis` saves them), on the undirected graph ``U``."""
+    :mod:`kg.analysis.cache` saves them), on the undirected graph ``U``."""
     broker = {k: v for k, v in row.items() if k not in ("name", "type", "sector")}
     if "bridges" not in broker:
         broker["bridges"] = bridged_sectors(U, row["name"])[:3]

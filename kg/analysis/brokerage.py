@@ -51,7 +51,7 @@ from typing import Callable, Hashable, Iterable, Mapping
 
 import networkx as nx
 
-from kg.graph import to_undirected_simple
+from kg.analysis.projection import to_undirected_simple
 
 __all__ = [
     "ROLES", "EXACT_BETWEENNESS_MAX_NODES", "BETWEENNESS_SAMPLES",
@@ -854,8 +854,8 @@ def broker_measures(G: nx.Graph) -> list[dict]:
     Parameters
     ----------
     G : networkx graph
-        A projection (:func:`kg.graph.project`); measured on its undirected
-        simple collapse (:func:`kg.graph.to_undirected_simple`).
+        A projection (:func:`kg.analysis.projection.project`); measured on its undirected
+        simple collapse (:func:`kg.analysis.projection.to_undirected_simple`).
 
     Returns
     -------
@@ -866,7 +866,7 @@ def broker_measures(G: nx.Graph) -> list[dict]:
     Notes
     -----
     This is the costly part of :func:`brokers` (sampled betweenness, one
-    shortest-path search per university); :mod:`kg.analysis` computes it
+    shortest-path search per university); :mod:`kg.analysis.cache` computes it
     once per store state and :func:`rank_brokers` ranks the saved rows.
 
     Examples
@@ -963,13 +963,13 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
     """Rank the entities of a projection as brokers.
 
     All measures are computed on the undirected simple collapse of ``G``
-    (:func:`kg.graph.to_undirected_simple`): a relation such as "A partOf B"
+    (:func:`kg.analysis.projection.to_undirected_simple`): a relation such as "A partOf B"
     or "P affiliatedWith O" links the two ends whichever way it is stated.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A projection (:func:`kg.graph.project`).
+        A projection (:func:`kg.analysis.projection.project`).
     top : int or None
         How many brokers to return (None: all).
     sort : str
@@ -1002,7 +1002,7 @@ def brokers(G: nx.MultiDiGraph, *, top: int | None = 20,
 
     Examples
     --------
-    >>> from kg.graph import project
+    >>> from kg.analysis.projection import project
     >>> rels = [{"subject": "大学", "predicate": "builds", "object": "分中心",
     ...          "subject_type": "University", "object_type": "Platform"},
     ...         {"subject": "分中心", "predicate": "locatedIn", "object": "高新区",

@@ -4,8 +4,8 @@ predicates, parsed once from what a user gave.
 ``kg serve`` passes the same :class:`GraphFilter` to every answer: one
 parser validates the parameters (an unknown type or a date that is no date
 is a one-line error, not an empty picture).  The period (``since``,
-``until``: :class:`kg.period.Period`) chooses which statements are read —
-the server answers from that period's analysis (:func:`kg.analysis.analysis`
+``until``: :class:`kg.analysis.period.Period`) chooses which statements are read —
+the server answers from that period's analysis (:func:`kg.analysis.cache.analysis`
 with ``period``, saved apart), as the CLI's ``--since``/``--until`` do; the
 types and predicates then narrow what is drawn and searched
 (:meth:`GraphFilter.apply`: a read-only view, nothing copied).
@@ -16,7 +16,7 @@ or :meth:`GraphFilter.keeps_edge`.
 
 Example
 -------
->>> from kg.graph import project
+>>> from kg.analysis.projection import project
 >>> r = {"subject": "西安交通大学", "predicate": "builds", "object": "研究院",
 ...      "subject_type": "University", "object_type": "Platform",
 ...      "doc": "a.txt", "evidence": "西安交通大学共建研究院"}
@@ -94,7 +94,7 @@ class GraphFilter:
                 return values or None
             return params.get(key)
 
-        from kg.period import Period
+        from kg.analysis.period import Period
 
         def one(key):
             value = get(key)
@@ -111,9 +111,9 @@ class GraphFilter:
 
     @property
     def period(self):
-        """The :class:`kg.period.Period` of ``since`` and ``until``
+        """The :class:`kg.analysis.period.Period` of ``since`` and ``until``
         (empty: all time)."""
-        from kg.period import Period
+        from kg.analysis.period import Period
 
         return Period(self.since, self.until)
 

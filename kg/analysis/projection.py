@@ -291,7 +291,7 @@ def relation_view(G: nx.MultiDiGraph, u: str, v: str) -> list[dict]:
 
 def graph_from_store(location: str) -> nx.MultiDiGraph:
     """Open the store at ``location`` and project its entities and relations."""
-    from kg.store import open_store
+    from kg.store.backends import open_store
 
     with open_store(location) as store:
         return project(store.entities(), store.relations())
