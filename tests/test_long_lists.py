@@ -85,13 +85,14 @@ def test_a_huge_file_gets_a_capped_time_limit_and_is_named_when_it_passes_it(
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "ok.txt").write_text("星河大学与蓝海科技有限公司签约。\n", encoding="utf-8")
-    # 600 000 characters on one line: uncapped, --timeout 0.05 would allow
-    # 0.05 s per 20 000 characters, 1.5 s in all; capped, 0.5 s.
-    (folder / "huge.txt").write_text("星河大学与蓝海科技有限公司签约，" * 37_500, encoding="utf-8")
+    # 1.2 million characters on one line (two minutes of extraction):
+    # uncapped, --timeout 2 would allow 2 s per 20 000 characters, 120 s in
+    # all; capped, 20 s.
+    (folder / "huge.txt").write_text("星河大学与蓝海科技有限公司签约，" * 75_000, encoding="utf-8")
     out = subprocess.run([*kg_command, "extract", str(folder), "--out", str(tmp_path / "out"),
-                          "--timeout", "0.05"], capture_output=True, text=True,
+                          "--timeout", "2"], capture_output=True, text=True,
                          env=subprocess_env, timeout=600)
     assert out.returncode == 1
-    assert "huge.txt: extraction took longer than 0.5 s" in out.stderr
+    assert "huge.txt: extraction took longer than 20 s" in out.stderr
     assert "raise it with --timeout" in out.stderr
     assert len((tmp_path / "out" / "relations.jsonl").read_text(encoding="utf-8").splitlines()) == 1
