@@ -131,6 +131,9 @@ class Messages:
     E701 = "bad parameter {name}: {detail}"
     E702 = "no such page or API: {path} (the API is under /api/, SPARQL at /sparql)"
     E703 = "cannot serve on {host}:{port}: {detail}"
+    E704 = ("refused: a change to the store must come from this server's own page (its "
+            "session token, sent as the X-KG-Token header; `kg serve` prints it for other "
+            "clients), not from another site")
 
     # evaluation
     E601 = "no gold file (*.json) in {gold_dir}"

@@ -325,7 +325,7 @@ def test_only_the_origins_given_may_read_answers_from_a_browser(kg_server):
     _, headers, _ = get(kg_server + "/sparql?" + urllib.parse.urlencode({"query": UNIVERSITIES}),
                         headers={"Accept": JSON, "Origin": allowed})
     assert headers["Access-Control-Allow-Origin"] == allowed
-    assert headers["Access-Control-Expose-Headers"] == "X-KG-Truncated"
+    assert headers["Access-Control-Expose-Headers"] == "X-KG-Truncated, X-KG-Warning"
     _, headers, _ = get(kg_server + "/sparql?" + urllib.parse.urlencode({"query": UNIVERSITIES}),
                         headers={"Accept": JSON, "Origin": other})
     assert headers.get("Access-Control-Allow-Origin") is None
@@ -435,6 +435,10 @@ def test_an_update_with_allow_update_changes_the_store_and_the_answers(tmp_path)
               'skos:prefLabel "新大学"@zh } }').encode()
     status, _ = asyncio.run(call("POST", "/sparql", update,
                                  [("content-type", "application/sparql-update")]))
+    assert status == 403                      # no session token: not from the server's page
+    status, _ = asyncio.run(call("POST", "/sparql", update,
+                                 [("content-type", "application/sparql-update"),
+                                  ("x-kg-token", app.state.token)]))
     assert status == 204
     status, body = asyncio.run(call(
         "POST", "/sparql", 'ASK { ?u skos:prefLabel "新大学"@zh }'.encode(),

@@ -55,6 +55,7 @@ Example
 from __future__ import annotations
 
 import asyncio
+import secrets
 import json
 import math
 import socket
@@ -381,6 +382,46 @@ def _filter(params) -> GraphFilter:
         raise BadParameter(name, text.removeprefix("period: ")) from None
 
 
+async def read_body(request, limit: int | None = None) -> bytes:
+    """The request body, read as a stream and refused (413) as soon as it
+    passes ``limit`` bytes (:data:`MAX_BODY`): a 1 GiB POST costs the server
+    ``limit`` bytes of memory, not a gigabyte."""
+    limit = MAX_BODY if limit is None else limit
+    declared = request.headers.get("content-length")
+    too_big = ProtocolError("E309", 413, detail=f"the request is larger than {limit} bytes")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_own_page(request, token: str, trusted: tuple[str, ...] = ()) -> None:
+    """Refuse (403, E704) a request that changes the store unless it comes
+    from this server's own page: a browser's ``Origin`` and
+    ``Sec-Fetch-Site``, when sent, must name this server, and the request
+    must carry the session token (``X-KG-Token`` header, or a ``token``
+    parameter) that only the page served here, or the person who started
+    the server (it prints it), knows.  A page of another site can submit a
+    form here but can neither read the token nor set the header.  The
+    origins given with ``--cors-origin`` (``trusted``) may send changes too,
+    with the token."""
+    import hmac
+
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    site = request.headers.get("sec-fetch-site")
+    given = request.headers.get("x-kg-token") or request.query_params.get("token") or ""
+    foreign = origin and origin != own and origin not in trusted and "*" not in trusted
+    if foreign or (site and site not in ("same-origin", "none") and not origin) \
+            or not hmac.compare_digest(given.encode(), token.encode()):
+        raise ProtocolError("E704", 403)
+
+
 def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
                cors_origins: tuple[str, ...] = ()):
     """The Starlette application serving ``explorer``'s store.
@@ -471,8 +512,13 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
                 "read_only": not explorer.allow_update, "query_timeout": explorer.limits.timeout,
                 "max_rows": explorer.limits.max_rows}
 
+    token = secrets.token_urlsafe(24)      # this server's session: what its own page proves
+    app_token = token
+
     async def page(request: Request) -> Response:
-        html = (ASSETS / "app.html").read_text(encoding="utf-8")
+        html = (ASSETS / "app.html").read_text(encoding="utf-8").replace(
+            '<meta charset="utf-8">',
+            f'<meta charset="utf-8">\n<meta name="kg-token" content="{token}">', 1)
         return Response(html, media_type="text/html",
                         headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
 
@@ -499,7 +545,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         headers = cors(request)
         if headers:
             headers.update({"Access-Control-Allow-Methods": "GET, POST",
-                            "Access-Control-Allow-Headers": "Content-Type, Accept",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept, X-KG-Token",
                             "Access-Control-Max-Age": "600"})
         return Response(status_code=204, headers=headers)
 
@@ -509,10 +555,8 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         return response
 
     async def _sparql(request: Request) -> Response:
-        body = await request.body()
         try:
-            if len(body) > MAX_BODY:
-                raise ProtocolError("E309", 413, detail=f"the request is larger than {MAX_BODY} bytes")
+            body = await read_body(request)
             params = dict(request.query_params)
             op, text = parse_request(request.method, params, request.headers.get("content-type"),
                                      body)
@@ -520,6 +564,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
             if op == "update":
                 if not explorer.allow_update:
                     raise ProtocolError("E310", 403)
+                check_own_page(request, token, cors_origins)
                 await loop.run_in_executor(pool, explorer.update, text)
                 return Response(status_code=204)
             with guard:
@@ -598,6 +643,7 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={HTTPException: not_found, Exception: server_error})
     app.state.explorer = explorer
+    app.state.token = app_token
     return app
 
 
@@ -657,6 +703,9 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
             trusted = ["127.0.0.1", "localhost", "[::1]", "::1"]
         app = create_app(explorer, trusted_hosts=trusted, cors_origins=tuple(cors_origins))
         shown = f"[{host}]" if ":" in host else host
+        if allow_update:
+            echo(f"updates at /sparql need the header X-KG-Token: {app.state.token} "
+                 "(this server's own page sends it)")
         echo(f"kg serve: {a.graph.number_of_nodes()} entities of {location} at "
              f"http://{shown}:{port}/  — SPARQL endpoint http://{shown}:{port}/sparql"
              f"{' (updates allowed)' if allow_update else ' (read-only)'}; Ctrl-C stops")

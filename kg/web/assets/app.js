@@ -293,17 +293,27 @@
     $("kg-download-csv").href = "/sparql" + query({ query: q, format: "csv", download: 1 });
     $("kg-download-json").href = "/sparql" + query({ query: q, format: "json", download: 1 });
   }
+  /* The session token this server put in the page: it proves a change
+   * (a SPARQL update) comes from this page, not from another site's form. */
+  function sessionToken() {
+    var meta = document.querySelector('meta[name="kg-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
   function runSparql() {
     var q = $("kg-query").value;
     downloadLinks();
     var box = clear($("kg-sparql-result"));
     return fetch("/sparql", { method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/sparql-results+json, text/turtle;q=0.9" },
-      body: "query=" + encodeURIComponent(q) })
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/sparql-results+json, text/turtle;q=0.9",
+                 "X-KG-Token": sessionToken() },
+      body: (/^\s*(PREFIX[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b/i.test(q) ? "update=" : "query=")
+            + encodeURIComponent(q) })
       .then(function (r) {
         var cut = r.headers.get("X-KG-Truncated");
         return r.text().then(function (text) {
           if (!r.ok) { box.appendChild(el("pre", text, "kg-error")); app.state = "sparql"; return; }
+          if (r.status === 204) { box.appendChild(el("p", "update done", "kg-note")); app.state = "sparql"; return; }
           if ((r.headers.get("Content-Type") || "").indexOf("json") < 0) {
             box.appendChild(el("pre", text));
           } else {
