@@ -70,6 +70,7 @@ class Messages:
             "with `rm -rf {path} && kg build PATH --store {path}`")
     E109 = "{detail}"
     E110 = "cannot open store {path}: {detail}"
+    E113 = "store {path} cannot be changed now: it is {why}; {fix}"
     E111 = ("store {path} was written by an older kg (entity descriptions in every "
             "document graph), whose answers would be wrong; rebuild it: "
             "`rm -rf {path} && kg build PATH --store {path}`")

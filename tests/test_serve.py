@@ -445,6 +445,7 @@ def test_an_update_with_allow_update_changes_the_store_and_the_answers(tmp_path)
         [("content-type", "application/sparql-query"), ("accept", "application/json")]))
     assert status == 200 and json.loads(body)["boolean"] is True
     # the saved analysis was of the previous state: the next answer reloads it
+    explorer.settle(60)                # computed again in the background
     after = explorer.load()
     assert after is not before and after.computed     # dropped by the update, computed again
     store.close()

@@ -1233,15 +1233,72 @@ class LabelIndex:
 GENERATION_FILE = "kg-generation"
 
 
-class LocalStore(KGStore):
-    """An on-disk :mod:`pyoxigraph` store in directory ``path``."""
+#: The file ``kg serve`` keeps in a store's folder while it serves it: its
+#: process id and address, so that other commands can say who holds the store.
+SERVED_FILE = "kg-serve.json"
 
-    def __init__(self, path: str | Path):
+
+def served_by(path: str | Path) -> dict | None:
+    """``{"pid", "url"}`` of the live ``kg serve`` that holds the store at
+    ``path`` (another process than this one or the one that started it: the
+    server's own update process writes), else ``None``.
+
+    >>> import tempfile
+    >>> served_by(tempfile.mkdtemp()) is None
+    True
+    """
+    import os
+
+    try:
+        info = json.loads((Path(path) / SERVED_FILE).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+        if pid in (os.getpid(), os.getppid()):
+            return None
+        os.kill(pid, 0)                    # alive? (signal 0 only asks)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info
+
+
+class LocalStore(KGStore):
+    """An on-disk :mod:`pyoxigraph` store in directory ``path``.
+
+    While another process holds the store (``kg serve``, a build), or on a
+    read-only file system, it is opened read-only: every query answers, and
+    an update is refused with a line that says who holds the store (E113).
+    ``read_only=True`` asks for that from the start.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False):
         self.location = str(path)
+        self.held_by = served_by(path)
+        self.read_only = read_only or self.held_by is not None
         try:
-            self._store = ox.Store(str(path))
+            self._store = ox.Store.read_only(str(path)) if self.read_only else ox.Store(str(path))
         except (OSError, RuntimeError) as exc:
-            raise self._problem(exc) from None
+            problem = self._problem(exc)
+            if self.read_only or problem.code not in ("E105", "E110"):
+                raise problem from None
+            try:                            # held by another process, or a read-only disk
+                self._store = ox.Store.read_only(str(path))
+            except (OSError, RuntimeError):
+                raise problem from None
+            self.read_only = True
+            self.held_by = {"why": "in use by another process" if problem.code == "E105"
+                            else str(exc).splitlines()[0] if str(exc) else "read-only"}
+
+    def _refuse_writes(self) -> None:
+        if not self.read_only:
+            return
+        held = self.held_by or {}
+        if held.get("pid"):
+            why = f"served by kg serve (PID {held['pid']}, {held.get('url', '')})"
+            fix = ("stop that server (Ctrl-C where it runs), then run this again"
+                   + (", or send the update to its endpoint" if held.get("updates") else ""))
+        else:
+            why = held.get("why", "opened read-only")
+            fix = "wait for the other process to finish, or give another --store"
+        raise StoreError("E113", path=self.location, why=why, fix=fix)
 
     def _problem(self, exc: Exception) -> StoreError:
         """The one-line :class:`StoreError` for an error of RocksDB."""
@@ -1307,6 +1364,7 @@ class LocalStore(KGStore):
         return Stream(kind=kind, triples=iter(result))
 
     def update(self, update):
+        self._refuse_writes()
         try:
             self._store.update(update)
         except SyntaxError as exc:
@@ -1335,6 +1393,8 @@ class LocalStore(KGStore):
     def compact(self) -> None:
         """Flush and compact the on-disk files (the write-ahead log of a
         build would otherwise stay on disk until the store is next opened)."""
+        if self.read_only:
+            return
         self._store.flush()
         self._store.optimize()
         # RocksDB deletes the write-ahead logs it no longer needs when the
@@ -1342,6 +1402,13 @@ class LocalStore(KGStore):
         # them on disk until the next command (they were 3 × the data).
         self._store = None
         self._store = ox.Store(self.location)
+
+    def reopen(self) -> None:
+        """Open the store again after :meth:`close`: ``kg serve`` closes it
+        while an update runs in a process of its own (one that can be ended
+        past its time limit)."""
+        self._store = (ox.Store.read_only(self.location) if self.read_only
+                       else ox.Store(self.location))
 
     def quad_count(self):
         return len(self._store) - len(list(self._store.quads_for_pattern(
@@ -1355,7 +1422,8 @@ class LocalStore(KGStore):
     def close(self):
         if getattr(self, "_store", None) is not None:
             try:
-                self._store.flush()
+                if not self.read_only:
+                    self._store.flush()
             except (OSError, RuntimeError) as exc:
                 raise self._problem(exc) from None
             finally:
@@ -1448,7 +1516,7 @@ def is_url(location: str) -> bool:
     return bool(re.match(r"https?://", str(location)))
 
 
-def open_store(location: str | Path, create: bool = False) -> KGStore:
+def open_store(location: str | Path, create: bool = False, read_only: bool = False) -> KGStore:
     """Open the store at ``location``: a directory or a SPARQL server URL.
 
     Parameters
@@ -1497,7 +1565,7 @@ def open_store(location: str | Path, create: bool = False) -> KGStore:
             path.mkdir(parents=True)
         except OSError as exc:
             raise StoreError("E107", path=path, detail=exc.strerror or str(exc)) from None
-    store = LocalStore(path)
+    store = LocalStore(path, read_only=read_only)
     _check_model(store)
     return store
 

@@ -55,9 +55,10 @@ Example
 from __future__ import annotations
 
 import asyncio
-import secrets
 import json
 import math
+import os
+import secrets
 import socket
 import threading
 import time
@@ -72,7 +73,9 @@ import networkx as nx
 from kg.web.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
 from kg.analysis.filters import FilterError, GraphFilter
 from kg.messages import KGError
+from kg.store.backends import SERVED_FILE, check_query, is_url
 from kg.store.sparql_text import undefined_terms
+from kg.web.workers import QueryPool, ReadWriteLock, run_update
 
 __all__ = ["Explorer", "create_app", "serve", "DEFAULT_HOST", "DEFAULT_PORT"]
 
@@ -127,11 +130,17 @@ class Explorer:
     """
 
     def __init__(self, store, *, limits: Limits = Limits(), allow_update: bool = False,
-                 workers: int = 2):
+                 workers: int = 2, queries: "QueryPool | None" = None):
         self.store = store
         self.limits = limits
         self.allow_update = allow_update
         self.workers = workers
+        #: worker processes for SPARQL queries (``kg serve``); None: in this process
+        self.queries = queries
+        #: the API's answers read the store; an update closes it meanwhile
+        self.rw = ReadWriteLock()
+        self._generation = 0
+        self._recompute: threading.Thread | None = None
         self._lock = threading.RLock()
         self._analysis = None
         self._periods: OrderedDict = OrderedDict()
@@ -162,9 +171,43 @@ class Explorer:
             return self._periods[period]
 
     def changed(self) -> None:
-        """The store was changed (an update): reload the analysis when next asked."""
+        """The store was changed (an update): compute the new analysis in the
+        background and answer from the previous one, marked :attr:`stale`,
+        until it is ready (a write must not stall every search for the
+        minute scores take on a large store)."""
         with self._lock:
-            self._analysis = None
+            self._generation += 1
+            generation = self._generation
+            if self._analysis is None:
+                return
+        thread = threading.Thread(target=self._refresh, args=(generation,), daemon=True,
+                                  name="kg-analysis")
+        self._recompute = thread
+        thread.start()
+
+    def _refresh(self, generation: int) -> None:
+        from kg.analysis.cache import analysis
+
+        with self.rw.reading():
+            fresh = analysis(self.store)
+        with self._lock:
+            if generation == self._generation:
+                self._analysis = fresh
+                self._periods.clear()
+                self._indexes.clear()
+                self._overlays = {}
+
+    @property
+    def stale(self) -> bool:
+        """Whether answers come from the analysis of an earlier store state."""
+        thread = self._recompute
+        return thread is not None and thread.is_alive()
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for the background analysis after an update (tests, shutdown)."""
+        thread = self._recompute
+        if thread is not None:
+            thread.join(timeout)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -280,12 +323,32 @@ class Explorer:
         return evaluate(self.store, text, self.limits, deadline=deadline)
 
     def update(self, text: str) -> None:
-        """Run a SPARQL update (only with ``allow_update``)."""
+        """Run a SPARQL update (only with ``allow_update``).  With worker
+        processes (``kg serve``), in a process of its own that is ended past
+        the query time limit: the store is closed here meanwhile, and the
+        workers reopen it after."""
         if not self.allow_update:
             raise ProtocolError("E310", 403)
         try:
-            self.store.query(text, allow_update=True)
+            if self.queries is None:
+                try:
+                    self.store.query(text, allow_update=True)
+                except KGError as exc:
+                    raise ProtocolError("E309", 400, detail=exc.message) from None
+            else:
+                check_query(text, allow_update=True,
+                            allow_federation=self.store.allow_federation)
+                with self.rw.writing():
+                    self.store.close()
+                    try:
+                        run_update(self.store.location, text, self.limits.timeout,
+                                   self.store.allow_federation)
+                    finally:
+                        self.store.reopen()
+                self.queries.refresh()
         except KGError as exc:
+            if isinstance(exc, ProtocolError):
+                raise
             raise ProtocolError("E309", 400, detail=exc.message) from None
         finally:
             self.changed()
@@ -455,9 +518,13 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
 
         from kg.analysis.paths import AmbiguousName, NameResolutionError
 
+        def locked(params, request):
+            with explorer.rw.reading():       # not while an update has the store closed
+                return handler(params, request)
+
         async def endpoint(request: Request) -> Response:
             try:
-                data = await run_in_threadpool(handler, request.query_params, request)
+                data = await run_in_threadpool(locked, request.query_params, request)
             except AmbiguousName as exc:
                 err = KGError("E501", detail=str(exc))
                 body = {"error": {"code": err.code, "message": err.message, "line": err.line(),
@@ -471,7 +538,11 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
                 return problem(exc, getattr(exc, "http_status", 400))
             except ValueError as exc:       # connect's and rank_brokers' own checks
                 return problem(KGError("E503", detail=str(exc)), 400)
-            return json_response(data)
+            response = json_response(data)
+            if explorer.stale:
+                response.headers["X-KG-Stale"] = ("scores of the previous store state; "
+                                                  "the new ones are being computed")
+            return response
 
         return endpoint
 
@@ -554,6 +625,34 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         response.headers.update(cors(request))
         return response
 
+    async def in_thread(text, accept, fmt):
+        """A query in this process's threads (an app made without worker
+        processes: tests in one process)."""
+        loop = asyncio.get_running_loop()
+        with guard:
+            if running["n"] >= explorer.workers:
+                raise ProtocolError("E307", 503, workers=explorer.workers)
+            running["n"] += 1
+        deadline = time.monotonic() + explorer.limits.timeout
+
+        def job():
+            try:
+                answer = explorer.sparql(text, deadline)
+                media, name = negotiate(answer.kind, accept, fmt)
+                cut = (f"the answer was cut at {explorer.limits.max_rows} rows"
+                       if answer.truncated else None)
+                return media, name, serialize(answer, name), cut
+            finally:
+                with guard:
+                    running["n"] -= 1
+
+        future = loop.run_in_executor(pool, job)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), explorer.limits.timeout + 0.5)
+        except asyncio.TimeoutError:
+            future.add_done_callback(lambda f: f.exception())
+            raise ProtocolError("E306", 503, limit=explorer.limits.timeout) from None
+
     async def _sparql(request: Request) -> Response:
         try:
             body = await read_body(request)
@@ -567,32 +666,14 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
                 check_own_page(request, token, cors_origins)
                 await loop.run_in_executor(pool, explorer.update, text)
                 return Response(status_code=204)
-            with guard:
-                if running["n"] >= explorer.workers:
-                    raise ProtocolError("E307", 503, workers=explorer.workers)
-                running["n"] += 1
-            deadline = time.monotonic() + explorer.limits.timeout
             accept = request.headers.get("accept")
             fmt = params.get("format")
-
-            def job():
-                try:
-                    answer = explorer.sparql(text, deadline)
-                    media, name = negotiate(answer.kind, accept, fmt)
-                    return answer, media, name, serialize(answer, name)
-                finally:
-                    with guard:
-                        running["n"] -= 1
-
-            future = loop.run_in_executor(pool, job)
-            try:
-                answer, media, name, payload = await asyncio.wait_for(
-                    asyncio.shield(future), explorer.limits.timeout + 0.5)
-            except asyncio.TimeoutError:
-                # Oxigraph cannot be interrupted: the worker finishes in the
-                # background and stays counted as busy until then
-                future.add_done_callback(lambda f: f.exception())
-                raise ProtocolError("E306", 503, limit=explorer.limits.timeout) from None
+            if explorer.queries is not None:     # worker processes, ended past the limit
+                reply = await explorer.queries.run(text, accept, fmt)
+                media, name, payload, truncated = reply.media, reply.name, reply.payload, \
+                    reply.truncated
+            else:
+                media, name, payload, truncated = await in_thread(text, accept, fmt)
         except ProtocolError as exc:
             return problem(exc, exc.http_status, api=False)
         headers = {}
@@ -600,8 +681,8 @@ def create_app(explorer: Explorer, *, trusted_hosts: list[str] | None = None,
         if unknown:           # W301, as kg sparql says it on stderr; a header is ASCII
             headers["X-KG-Warning"] = ("W301 the ontology defines no " + " ".join(unknown)).encode(
                 "ascii", "backslashreplace").decode("ascii")
-        if answer.truncated:
-            headers["X-KG-Truncated"] = f"the answer was cut at {explorer.limits.max_rows} rows"
+        if truncated:
+            headers["X-KG-Truncated"] = truncated
         if "download" in params:
             ext = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "ttl",
                    "ntriples": "nt", "rdfxml": "rdf"}[name]
@@ -690,11 +771,16 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     _check_address(host, port)
     store = open_store(location)
     store.allow_federation = allow_federation     # SERVICE / LOAD only when asked for
+    served = Path(location) / SERVED_FILE if not is_url(str(location)) else None
+    queries = None
     try:
         start = time.perf_counter()
-        explorer = Explorer(store, limits=Limits(timeout=query_timeout, max_rows=max_rows),
-                            allow_update=allow_update, workers=workers)
+        limits = Limits(timeout=query_timeout, max_rows=max_rows)
+        explorer = Explorer(store, limits=limits, allow_update=allow_update, workers=workers)
         a = explorer.load()
+        if served is not None:       # queries in processes that can be ended at their limit
+            queries = explorer.queries = QueryPool(str(location), limits, workers=workers,
+                                                   allow_federation=allow_federation)
         if a.computed:
             echo(f"(scores of this store state computed in {time.perf_counter() - start:.1f} s "
                  "and saved)")
@@ -706,13 +792,21 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
         if allow_update:
             echo(f"updates at /sparql need the header X-KG-Token: {app.state.token} "
                  "(this server's own page sends it)")
+        url = f"http://{shown}:{port}/"
+        if served is not None:       # who holds the store, for the other commands' messages
+            served.write_text(json.dumps({"pid": os.getpid(), "url": url,
+                                          "updates": allow_update}), encoding="utf-8")
         echo(f"kg serve: {a.graph.number_of_nodes()} entities of {location} at "
-             f"http://{shown}:{port}/  — SPARQL endpoint http://{shown}:{port}/sparql"
+             f"{url}  — SPARQL endpoint {url}sparql"
              f"{' (updates allowed)' if allow_update else ' (read-only)'}; Ctrl-C stops")
         config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                access_log=False, lifespan="off")
+                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
         uvicorn.Server(config).run()
     finally:
+        if queries is not None:
+            queries.close()
+        if served is not None:
+            served.unlink(missing_ok=True)
         store.close()
 
 

@@ -74,10 +74,11 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES
 @dataclass(frozen=True)
 class Limits:
     """What one query may take: ``timeout`` seconds, ``max_rows`` rows
-    (or triples) in its answer."""
+    (or triples) and about ``max_bytes`` bytes in its answer."""
 
     timeout: float = 30.0
     max_rows: int = 100_000
+    max_bytes: int = 32 << 20
 
 
 class ProtocolError(KGError):
@@ -192,9 +193,14 @@ def evaluate(store, text: str, limits: Limits = Limits(), *,
     source = stream.rows if kind == "select" else stream.triples
     out = answer.rows if kind == "select" else answer.triples
     if kind != "ask":
+        size = 0
         try:
             for n, item in enumerate(source):
                 if n >= limits.max_rows:
+                    answer.truncated = True
+                    break
+                size += _size(item)
+                if size > limits.max_bytes:          # an answer of inflated literals
                     answer.truncated = True
                     break
                 if not n % 256 and time.monotonic() > deadline:
@@ -208,6 +214,13 @@ def evaluate(store, text: str, limits: Limits = Limits(), *,
         raise ProtocolError("E306", 503, limit=limits.timeout)
     answer.seconds = time.monotonic() - start
     return answer
+
+
+def _size(item) -> int:
+    """About how many bytes a row (JSON terms) or a triple takes in an answer."""
+    if isinstance(item, list):
+        return sum(len(c["value"]) + 16 for c in item if c) + 8
+    return len(str(item))
 
 
 def _as_protocol(exc: StoreError) -> ProtocolError:
