@@ -987,13 +987,15 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
               type=click.FloatRange(min=0.1), help="Seconds a SPARQL query may run.")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Most rows (or triples) a SPARQL answer holds; longer ones are cut.")
+@click.option("--max-bytes", default=32 << 20, show_default=True, type=click.IntRange(min=1024),
+              help="Most bytes a SPARQL answer holds; larger ones are cut (X-KG-Truncated says so).")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Let pages of this web origin (e.g. https://yasgui.triply.cc) read "
                    "/sparql answers from a browser; repeat for several (none by default).")
 @click.option("--allow-federation", is_flag=True,
               help="Let queries use SERVICE and updates LOAD, which fetch from the "
                    "addresses they name (refused by default: no query opens a connection).")
-def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_origins,
+def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, max_bytes, cors_origins,
               allow_federation) -> None:
     """Explore the store in the browser, with a JSON API and a SPARQL endpoint.
 
@@ -1004,7 +1006,8 @@ def serve_cmd(store, host, port, allow_update, query_timeout, max_rows, cors_ori
     from kg.web.app import serve
 
     serve(store, host, port, allow_update=allow_update, query_timeout=query_timeout,
-          max_rows=max_rows, cors_origins=cors_origins, allow_federation=allow_federation,
+          max_rows=max_rows, max_bytes=max_bytes, cors_origins=cors_origins,
+          allow_federation=allow_federation,
           echo=lambda text: click.echo(text, err=True))
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import urllib.parse
 from collections import defaultdict
@@ -1454,14 +1455,31 @@ class RemoteStore(KGStore):
         self.query_url = base + "/query"
         self.update_url = base + "/update"
         self.timeout = timeout
+        #: ``kg serve``'s own endpoint (``…/sparql``, queries and updates at
+        #: one address; its default graph is already the union, and an update
+        #: carries the token it printed, from ``KG_TOKEN``)
+        self.kg_server = self.location.endswith("/sparql") and self._is_kg_server(base)
+        if self.location.endswith("/sparql"):
+            self.query_url = self.update_url = self.location
+
+    def _is_kg_server(self, base: str) -> bool:
+        from urllib import request as urlrequest   # here: most commands never talk to a server
+
+        try:
+            with urlrequest.urlopen(base + "/api/stats", timeout=self.timeout) as resp:
+                return "documents" in json.loads(resp.read())
+        except (OSError, ValueError):
+            return False
 
     def _post(self, url: str, params: list, accept: str) -> bytes:
         body = urllib.parse.urlencode(params).encode("utf-8")
         from urllib import error as urlerror, request as urlrequest   # here: most
         # commands never talk to a server
 
-        req = urlrequest.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        if getattr(self, "kg_server", False) and os.environ.get("KG_TOKEN"):
+            headers["X-KG-Token"] = os.environ["KG_TOKEN"]
+        req = urlrequest.Request(url, data=body, method="POST", headers=headers)
         try:
             with urlrequest.urlopen(req, timeout=self.timeout) as resp:
                 return resp.read()
@@ -1482,7 +1500,7 @@ class RemoteStore(KGStore):
 
     def _query(self, query: str, union: bool, accept: str) -> bytes:
         params = [("query", query)]
-        if union:
+        if union and not self.kg_server:
             graphs = self._graphs()
             # An empty list would mean "the server's default"; name a graph
             # that holds nothing instead.  The same graphs stay named graphs

@@ -59,7 +59,9 @@ import json
 import math
 import os
 import secrets
+import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -755,7 +757,8 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           allow_update: bool = False, query_timeout: float = 30.0, max_rows: int = 100_000,
-          workers: int = 2, cors_origins: tuple[str, ...] = (), allow_federation: bool = False,
+          max_bytes: int = 32 << 20, workers: int = 2, cors_origins: tuple[str, ...] = (),
+          allow_federation: bool = False,
           echo: Callable[[str], None] = print) -> None:
     """Open the store at ``location`` and serve it until interrupted.
 
@@ -775,7 +778,7 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     queries = None
     try:
         start = time.perf_counter()
-        limits = Limits(timeout=query_timeout, max_rows=max_rows)
+        limits = Limits(timeout=query_timeout, max_rows=max_rows, max_bytes=max_bytes)
         explorer = Explorer(store, limits=limits, allow_update=allow_update, workers=workers)
         a = explorer.load()
         if served is not None:       # queries in processes that can be ended at their limit
@@ -801,6 +804,10 @@ def serve(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
              f"{' (updates allowed)' if allow_update else ' (read-only)'}; Ctrl-C stops")
         config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                                 access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        # uvicorn raises SIGTERM again once it has shut down: as an exit
+        # (status 143), so that the workers are ended and the store closed
+        # below rather than by the signal's default action
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
         uvicorn.Server(config).run()
     finally:
         if queries is not None:

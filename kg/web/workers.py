@@ -193,8 +193,26 @@ class QueryPool:
         return value
 
     async def run(self, text: str, accept: str | None, fmt: str | None) -> Reply:
-        """Answer one query (in a thread that waits for a worker process)."""
-        return await asyncio.get_running_loop().run_in_executor(None, self._ask, text, accept, fmt)
+        """Answer one query, from a daemon thread that waits for a worker
+        process (an executor's thread would hold up the server's exit until
+        a runaway query's limit)."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def settle(method, value):
+            if not future.done():
+                method(value)
+
+        def wait():
+            try:
+                reply = self._ask(text, accept, fmt)
+            except BaseException as exc:      # noqa: BLE001 - handed to the request
+                loop.call_soon_threadsafe(settle, future.set_exception, exc)
+            else:
+                loop.call_soon_threadsafe(settle, future.set_result, reply)
+
+        threading.Thread(target=wait, daemon=True, name="kg-sparql-wait").start()
+        return await future
 
     def refresh(self) -> None:
         """Restart every worker (idle ones now, busy ones when they finish):
