@@ -185,3 +185,16 @@ def test_the_endpoint_honours_from_and_warns_of_undefined_terms(kg_server):
     status, headers, _ = get(endpoint(kg_server, "SELECT ?u WHERE { ?u a uic:Universty }"))
     assert status == 200
     assert headers["X-KG-Warning"] == "W301 the ontology defines no uic:Universty"
+
+
+def test_table_cells_are_whole_unless_a_width_is_asked_for(kg_command, subprocess_env, small_store):
+    long = "长" * 80
+    query = f'SELECT ?x WHERE {{ BIND("{long}" AS ?x) }}'
+    whole = subprocess.run([*kg_command, "sparql", query, "--store", str(small_store)],
+                           capture_output=True, text=True, env=subprocess_env, timeout=600)
+    assert whole.returncode == 0, whole.stderr
+    assert long in whole.stdout                       # not a terminal: nothing cut
+    cut = subprocess.run([*kg_command, "sparql", query, "--store", str(small_store), "--width", "20"],
+                         capture_output=True, text=True, env=subprocess_env, timeout=600)
+    row = cut.stdout.splitlines()[2]
+    assert long not in cut.stdout and row.startswith("长" * 9) and row.rstrip().endswith("…")

@@ -448,7 +448,10 @@ def remove(doc, store):
 @click.option("--allow-federation", is_flag=True,
               help="Let queries use SERVICE and updates LOAD, which fetch from the "
                    "addresses they name (refused by default: no query opens a connection).")
-def sparql(query, store, fmt, allow_update, allow_federation):
+@click.option("--width", type=click.IntRange(min=0), default=None,
+              help="Cut table cells at this many columns (0: whole cells) "
+                   "[default: 60 on a terminal, whole cells otherwise].")
+def sparql(query, store, fmt, allow_update, allow_federation, width):
     """Run a SPARQL query (text or .rq FILE) on the union of all documents."""
     from kg.store.sparql_text import undefined_terms
     from kg.store.backends import check_query, format_result, load_query
@@ -464,7 +467,9 @@ def sparql(query, store, fmt, allow_update, allow_federation):
     if result.kind == "update":
         click.echo("update done")
     else:
-        click.echo(format_result(result, fmt), nl=False)
+        if width is None:
+            width = 60 if sys.stdout.isatty() else 0     # a file or a pipe gets whole cells
+        click.echo(format_result(result, fmt, width=width), nl=False)
 
 
 @main.command(name="export")

@@ -178,7 +178,11 @@ def load_query(query: str) -> str:
     path = Path(query)
     looks_like_file = len(query.split()) == 1 and "{" not in query
     try:
-        if (looks_like_file or len(query) < 256) and path.is_file():
+        is_file = (looks_like_file or len(query) < 256) and path.is_file()
+    except (OSError, ValueError):       # too long or odd to be a path: a query's text
+        is_file = False
+    try:
+        if is_file:
             return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError("E305", path=query,
@@ -249,8 +253,11 @@ def _compact(iri: str) -> str:
     return f"<{iri}>"
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
+def format_result(result: Result, fmt: str = "table", width: int | None = 60) -> str:
     """Render ``result`` as ``table`` (aligned text), ``csv`` or ``json``.
+
+    A table's cells are cut at ``width`` display columns (``None`` or 0:
+    whole cells).
 
     JSON is the W3C SPARQL 1.1 Query Results JSON format; CONSTRUCT and
     DESCRIBE results are N-Triples, only as ``table`` (E304 otherwise).
@@ -294,7 +301,8 @@ def format_result(result: Result, fmt: str = "table") -> str:
                 text = c["value"].replace("\n", " ")
             cell = measured.get(text)
             if cell is None:
-                cell = measured[text] = clipped(text)
+                cell = measured[text] = (clipped(text, width) if width
+                                         else (text, display_width(text)))
             out.append(cell)
         cells.append(out)
     widths = [max([display_width(v)] + [r[i][1] for r in cells])
