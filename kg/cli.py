@@ -130,7 +130,7 @@ def _skipped_types(unsupported, verbose: bool) -> None:
 
 def _nothing_read(paths, unsupported) -> KGError:
     why = ("only files of unsupported types" if unsupported
-           else "no .txt, .html, .htm or .md file")
+           else "no .txt, .html, .htm, .md, .pdf or .docx file")
     return KGError("E203", paths=", ".join(paths), why=why)
 
 
@@ -362,6 +362,10 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
         cached = analysed is not None or is_cached(kg_store)
     for item in report.failed:
         click.echo(skipped(item), err=True)
+    for path, pages in report.pages_without_text:
+        click.echo(line("W205", path=path, they="it needs" if len(pages) == 1 else "they need",
+                        pages=("page " if len(pages) == 1 else "pages ")
+                        + ", ".join(map(str, pages))), err=True)
     _skipped_types(report.unsupported, verbose)
     if not report.read and not report.failed and not extracted:
         raise _nothing_read(paths, report.unsupported)
@@ -382,7 +386,7 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
                    f"{'has' if n == 1 else 'have'} no date (`kg sparql "
                    "ontology/queries/undated_documents.rq` says why; `kg build --date DATE` "
                    "dates new ones)", err=True)
-    if report.failed:
+    if report.failed or report.pages_without_text:
         sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 
 
