@@ -430,24 +430,33 @@ def sparql(query, store, fmt, allow_update):
 @main.command(name="export")
 @store_option
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
+              type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "gexf", "pajek",
+                                 "vosviewer", "csv"]))
 @click.option("--out", type=click.Path(), default=None,
-              help="Output file (a directory for csv); standard output if omitted.")
+              help="Output file (a directory for csv and vosviewer); standard output if omitted.")
 @period_options
 def export_(store, fmt, out, since, until):
-    """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j).
+    """Export the graph: RDF (ttl, nq, trig, jsonld), a network with types,
+    sectors, clusters, broker scores and time spells for Gephi (gexf,
+    graphml), Pajek (pajek: .net) or VOSviewer (vosviewer: map.txt and
+    network.txt in --out DIR), or CSV for Neo4j (csv).
 
     With --since/--until, only the statements of that period (their
     evidence, their triples, the entities they relate, their documents)."""
+    from kg.export_formats import FORMATS, export as export_network
+
     period = _period(since, until)
-    if fmt == "csv" and not out:
-        raise KGError("E503", detail="csv export writes nodes.csv and relationships.csv: "
-                                     "give --out DIR")
+    folder = {"csv": "nodes.csv and relationships.csv", "vosviewer": "map.txt and network.txt"}
+    if fmt in folder and not out:
+        raise KGError("E503", detail=f"{fmt} export writes {folder[fmt]}: give --out DIR")
     if out:
-        _writable(out, "folder" if fmt == "csv" else "file")
+        _writable(out, "folder" if fmt in folder else "file")
     with _open(store) as kg_store:
         try:
-            data = kg_store.export(fmt, out, period=period)
+            if fmt in FORMATS:
+                data = export_network(kg_store, fmt, out, period=period)
+            else:
+                data = kg_store.export(fmt, out, period=period)
         except OSError as exc:
             raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     if data is not None:
