@@ -973,7 +973,7 @@ def describe_document(path: str | os.PathLike) -> dict:
     Parameters
     ----------
     path : str or PathLike
-        A ``.txt``, ``.html``/``.htm`` or ``.md`` file.
+        A file :func:`read_document` reads.
 
     Returns
     -------
