@@ -68,7 +68,7 @@ from kg.analysis import analysis
 from kg.brokerage import ROLES
 from kg.extraction.dates import date_range
 from kg.records import SECTOR
-from kg.store import KGStore, StoreError, entity_graph
+from kg.store import KGStore, StoreError, deliver, entity_graph
 
 __all__ = ["FORMATS", "attributed_graph", "merge_spans", "export", "write_gexf",
            "write_graphml", "write_pajek", "write_vosviewer"]
@@ -256,11 +256,4 @@ def export(store: KGStore, fmt: str, out: str | Path | IO[bytes] | None = None,
         return None
     buf = io.BytesIO()
     {"gexf": write_gexf, "graphml": write_graphml, "pajek": write_pajek}[fmt](graph, buf)
-    data = buf.getvalue()
-    if out is None:
-        return data
-    if isinstance(out, (str, Path)):
-        Path(out).write_bytes(data)
-    else:
-        out.write(data)
-    return None
+    return deliver(buf.getvalue(), out)

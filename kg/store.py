@@ -873,13 +873,19 @@ class KGStore:
                 data = ox.serialize(quads, format=form, **kwargs)
         else:
             raise StoreError("E109", detail=f"unknown export format {fmt!r}")
-        if out is None:
-            return data
-        if isinstance(out, (str, Path)):
-            Path(out).write_bytes(data)
-        else:
-            out.write(data)
-        return None
+        return deliver(data, out)
+
+
+def deliver(data: bytes, out: str | Path | IO[bytes] | None) -> bytes | None:
+    """An export's bytes: written to the file or stream ``out``, or
+    returned when ``out`` is ``None``."""
+    if out is None:
+        return data
+    if isinstance(out, (str, Path)):
+        Path(out).write_bytes(data)
+    else:
+        out.write(data)
+    return None
 
 
 def _term(value):
