@@ -71,6 +71,7 @@ def test_pdf_text_layer_is_read_page_by_page_and_repaired(tmp_path):
     pdf = _pdf(tmp_path / "clip.pdf", [PDF_LINES, PAGE_TWO])
     record = read_document(pdf)
     assert record["format"] == "pdf" and "pages_without_text" not in record
+    assert record["encoding"] is None          # no character encoding: the fonts' maps
     assert record["raw"].splitlines() == PDF_LINES + PAGE_TWO
     assert repair(record["raw"]).splitlines() == [HEADLINE] + PARAGRAPHS
 
@@ -86,7 +87,7 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
     path = _docx(tmp_path / "note.docx", DOCX_PARAGRAPHS,
                  table=[["合作单位", "星河大学"], ["签约日期", "2022年9月3日"]])
     record = read_document(path)
-    assert record["format"] == "docx"
+    assert (record["format"], record["encoding"]) == ("docx", "utf-8")
     assert record["raw"].splitlines() == DOCX_PARAGRAPHS + ["合作单位 星河大学",
                                                             "签约日期 2022年9月3日"]
 

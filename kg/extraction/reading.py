@@ -851,7 +851,7 @@ def _format_of(path: Path, name: str) -> str:
     return fmt
 
 
-def _record(path: Path, doc_id: str, encoding: str, fmt: str) -> dict:
+def _record(path: Path, doc_id: str, encoding: str | None, fmt: str) -> dict:
     return {"doc": path.name, "doc_id": doc_id, "path": str(path),
             "encoding": encoding, "format": fmt}
 
@@ -888,8 +888,10 @@ def _reduce(text: str, fmt: str, name: str) -> str:
 
 def _pdf_or_docx(path: Path, name: str, fmt: str) -> dict:
     """The record of a PDF (its text layer) or Word file
-    (:mod:`kg.extraction.pdf_docx`); ``encoding`` is the format's own.
-    A PDF's pages without text are listed as ``pages_without_text``."""
+    (:mod:`kg.extraction.pdf_docx`).  ``encoding`` is ``utf-8`` for a Word
+    file (its XML's) and ``None`` for a PDF, whose text comes from its fonts'
+    Unicode maps, not from a character encoding.  A PDF's pages without
+    text are listed as ``pages_without_text``."""
     from kg.extraction.pdf_docx import UnreadableFile, docx_text, pdf_text
 
     _open_binary(path).close()              # missing, unreadable: as for text files
@@ -899,7 +901,8 @@ def _pdf_or_docx(path: Path, name: str, fmt: str) -> dict:
         raise IngestError(name, str(exc)) from None
     if not text or text.isspace():
         raise IngestError(name, "empty file (only white space)")
-    record = {**_record(path, make_doc_id(text), fmt, fmt), "raw": text}
+    encoding = "utf-8" if fmt == "docx" else None
+    record = {**_record(path, make_doc_id(text), encoding, fmt), "raw": text}
     if empty:
         record["pages_without_text"] = empty
     return record
