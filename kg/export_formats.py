@@ -18,8 +18,8 @@ attributes an analyst looks for:
 * time: every statement covers the days of its date (a whole year for
   ``2021``, a month for ``2021-03``); an edge's ``spells`` are those days,
   overlapping ones merged, and a node's are the union of its edges'.
-  Elements with undated statements only have none (Gephi shows them at all
-  times).
+  An edge whose statements are all undated has none (Gephi shows it at all
+  times), and neither has a node with such an edge, or with no edge.
 
 Scores and clusters come from the store's saved analysis
 (:func:`kg.analysis.analysis`, of the period if one is given), so they are
@@ -119,7 +119,7 @@ def attributed_graph(store: KGStore, period=None) -> nx.MultiDiGraph:
             attrs["cluster"] = clusters[e["name"]]["id"]
             attrs["cluster_label"] = clusters[e["name"]]["label"]
         graph.add_node(e["iri"], **attrs)
-    node_dates: dict[str, list] = {n: [] for n in graph}
+    node_dates: dict[str, list | None] = {n: [] for n in graph}   # None: at all times
     for (s, o, p), attrs in sorted(edges.items()):
         dates = [(d, d) for d in sorted(attrs["dates"])]
         spells = merge_spans(dates)
@@ -128,8 +128,9 @@ def attributed_graph(store: KGStore, period=None) -> nx.MultiDiGraph:
                 "title": attrs["title"]}
         if spells:
             data["spells"] = spells
-            node_dates[s] += dates
-            node_dates[o] += dates
+        for n in (s, o):        # an edge without spells is there at all times: so is its node
+            node_dates[n] = node_dates[n] + dates if spells and node_dates[n] is not None \
+                else None
         graph.add_edge(s, o, key=p, **data)
     for n, dates in node_dates.items():
         if dates:

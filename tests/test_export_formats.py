@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import kg.export_formats
 from kg.cli import main
-from kg.export_formats import MAP_COLUMNS, write_pajek
+from kg.export_formats import MAP_COLUMNS, merge_spans, write_pajek
 
 ARTICLES = {
     "a.txt": "2021年3月8日，星河大学与蓝海新材料科技有限公司正式签约，双方将共建先进材料联合实验室。"
@@ -76,6 +76,13 @@ def test_gexf_has_node_and_edge_spells_from_the_statements_dates(store, tmp_path
                                               ("2023-06-02", "2023-06-02")]
     spans = {tuple(d["spells"]) for *_, d in graph.edges(data=True)}
     assert (("2022-09-15", "2022-09-15"),) in spans
+    for n, d in graph.nodes(data=True):       # a node is there whenever one of its ties is
+        ties = [e for *_, e in graph.in_edges(n, data=True)] + \
+            [e for *_, e in graph.out_edges(n, data=True)]
+        if ties and all("spells" in e for e in ties):
+            assert d["spells"] == merge_spans(s for e in ties for s in e["spells"])
+        else:
+            assert "spells" not in d
     assert all(d["type"] and d["sector"] for d in by_label.values())
 
 
