@@ -86,10 +86,12 @@ class Messages:
     W201 = "skipped {detail}"
     #: the problem part of a W201-style line ``skipped <doc>: <problem>``
     W202 = ("skipped {n} {files} of unsupported type ({counts}): kg reads .txt, .html, "
-            ".htm and .md{more}")
+            ".htm, .md, .pdf and .docx{more}")
     W203 = "skipped {path}: unsupported file type {suffix}"
     W204 = ("extraction took longer than {limit:g} s "
             "(the per-document limit; raise it with --timeout)")
+    W205 = ("skipped {pages} of {path}: no text layer, {they} OCR, which kg does not do "
+            "(the other pages are stored)")
 
     # SPARQL
     E301 = "no query file {path} (give a .rq file or the text of a query)"

@@ -270,20 +270,20 @@ def test_parallel_build_skips_a_document_over_the_time_limit(corpus_with_a_slow_
 def test_folder_of_unsupported_files_reads_nothing_and_says_why(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("in").mkdir()
-    for name in ("a.pdf", "b.pdf", "c.docx", "d.text"):
+    for name in ("a.xls", "b.xls", "c.doc", "d.text"):
         Path("in", name).write_bytes(b"%PDF-1.4 not text")
     for command in (["build", "in", "--store", "S"], ["extract", "in", "--out", "out"]):
         result = run(*command)
         assert result.exit_code == 2
         assert result.stderr.splitlines() == [
-            "kg: W202 skipped 4 files of unsupported type (.pdf 2, .docx 1, .text 1): kg reads "
-            ".txt, .html, .htm and .md; --verbose lists them",
+            "kg: W202 skipped 4 files of unsupported type (.xls 2, .doc 1, .text 1): kg reads "
+            ".txt, .html, .htm, .md, .pdf and .docx; --verbose lists them",
             "kg: E203 nothing to read in in: only files of unsupported types"]
     verbose = run("build", "in", "--store", "S", "--verbose")
     assert verbose.stderr.splitlines()[:4] == [
-        "kg: W203 skipped in/a.pdf: unsupported file type .pdf",
-        "kg: W203 skipped in/b.pdf: unsupported file type .pdf",
-        "kg: W203 skipped in/c.docx: unsupported file type .docx",
+        "kg: W203 skipped in/a.xls: unsupported file type .xls",
+        "kg: W203 skipped in/b.xls: unsupported file type .xls",
+        "kg: W203 skipped in/c.doc: unsupported file type .doc",
         "kg: W203 skipped in/d.text: unsupported file type .text"]
 
 
@@ -291,11 +291,11 @@ def test_unsupported_files_beside_articles_are_counted(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("in").mkdir()
     Path("in/a.txt").write_text(ARTICLE, encoding="utf-8")
-    Path("in/scan.pdf").write_bytes(b"%PDF")
+    Path("in/scan.tif").write_bytes(b"II*\x00")
     result = run("build", "in", "--store", "S", "--quiet")
     assert result.exit_code == 0
-    assert result.stderr == ("kg: W202 skipped 1 file of unsupported type (.pdf 1): kg reads "
-                             ".txt, .html, .htm and .md; --verbose lists them\n")
+    assert result.stderr == ("kg: W202 skipped 1 file of unsupported type (.tif 1): kg reads "
+                             ".txt, .html, .htm, .md, .pdf and .docx; --verbose lists them\n")
     assert result.stdout.startswith("added 1,")
 
 

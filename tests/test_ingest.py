@@ -306,10 +306,10 @@ def test_missing_path(tmp_path):
 
 
 def test_unsupported_extension_given_explicitly(tmp_path):
-    path = write(tmp_path, "report.pdf", "签约")
+    path = write(tmp_path, "report.xlsx", "签约")
     with pytest.raises(IngestError) as excinfo:
         read_document(path)
-    assert_one_line_error(excinfo, "report.pdf", "unsupported file type '.pdf'")
+    assert_one_line_error(excinfo, "report.xlsx", "unsupported file type '.xlsx'")
 
 
 def test_folder_given_to_read_document(tmp_path):
@@ -336,7 +336,7 @@ def make_folder(tmp_path):
     write(root / "sub", "d_page.html", "<p>园区管委会与大学签约。</p>")
     write(root, ".hidden.txt", "隐藏文件")
     write(root / ".git", "e.txt", "隐藏目录")
-    write(root, "notes.pdf", b"%PDF-1.4")
+    write(root, "notes.xlsx", b"PK not a sheet")
     return root
 
 
@@ -362,7 +362,7 @@ def test_iter_documents_mixes_files_and_folders_and_reads_each_once(tmp_path):
     single = write(tmp_path, "single.txt", TRADITIONAL.encode("big5"))
     errors = []
     records = list(iter_documents([single, root / "sub", root / "sub" / "c_good.md",
-                                   tmp_path / "missing.txt", root / "notes.pdf"],
+                                   tmp_path / "missing.txt", root / "notes.xlsx"],
                                   on_error=errors.append))
     assert [r["doc"] for r in records] == ["single.txt", "c_good.md", "d_page.html"]
     assert records[0]["encoding"] == "big5"

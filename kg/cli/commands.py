@@ -132,7 +132,7 @@ def _skipped_types(unsupported, verbose: bool) -> None:
 
 def _nothing_read(paths, unsupported) -> KGError:
     why = ("only files of unsupported types" if unsupported
-           else "no .txt, .html, .htm or .md file")
+           else "no .txt, .html, .htm, .md, .pdf or .docx file")
     return KGError("E203", paths=", ".join(paths), why=why)
 
 
@@ -353,6 +353,10 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
             date=date, timeout=timeout)
         for item in report.failed:
             click.echo(skipped(item), err=True)
+        for path, pages in report.pages_without_text:
+            click.echo(line("W205", path=path, they="it needs" if len(pages) == 1 else "they need",
+                            pages=("page " if len(pages) == 1 else "pages ")
+                            + ", ".join(map(str, pages))), err=True)
         _skipped_types(report.unsupported, verbose)
         if not report.read and not report.failed and not extracted:
             raise _nothing_read(paths, report.unsupported)
@@ -379,7 +383,7 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
                    f"{'has' if n == 1 else 'have'} no date (`kg sparql "
                    "ontology/queries/undated_documents.rq` says why; `kg build --date DATE` "
                    "dates new ones)", err=True)
-    if report.failed:
+    if report.failed or report.pages_without_text:
         sys.exit(PARTIAL)     # as `kg extract`: the good files are stored, a script sees the rest
 
 
@@ -475,24 +479,33 @@ def sparql(query, store, fmt, allow_update, allow_federation, width):
 @main.command(name="export")
 @store_option
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "csv"]))
+              type=click.Choice(["ttl", "nq", "trig", "jsonld", "graphml", "gexf", "pajek",
+                                 "vosviewer", "csv"]))
 @click.option("--out", type=click.Path(), default=None,
-              help="Output file (a directory for csv); standard output if omitted.")
+              help="Output file (a directory for csv and vosviewer); standard output if omitted.")
 @period_options
 def export_(store, fmt, out, since, until):
-    """Export the graph: RDF (ttl, nq, trig, jsonld), GraphML (Gephi) or CSV (Neo4j).
+    """Export the graph: RDF (ttl, nq, trig, jsonld), a network with types,
+    sectors, clusters, broker scores and time spells for Gephi (gexf,
+    graphml), Pajek (pajek: .net) or VOSviewer (vosviewer: map.txt and
+    network.txt in --out DIR), or CSV for Neo4j (csv).
 
     With --since/--until, only the statements of that period (their
     evidence, their triples, the entities they relate, their documents)."""
+    from kg.analysis.network_formats import FORMATS, export as export_network
+
     period = _period(since, until)
-    if fmt == "csv" and not out:
-        raise KGError("E503", detail="csv export writes nodes.csv and relationships.csv: "
-                                     "give --out DIR")
+    folder = {"csv": "nodes.csv and relationships.csv", "vosviewer": "map.txt and network.txt"}
+    if fmt in folder and not out:
+        raise KGError("E503", detail=f"{fmt} export writes {folder[fmt]}: give --out DIR")
     if out:
-        _writable(out, "folder" if fmt == "csv" else "file")
+        _writable(out, "folder" if fmt in folder else "file")
     with _open(store) as kg_store:
         try:
-            data = kg_store.export(fmt, out, period=period)
+            if fmt in FORMATS:
+                data = export_network(kg_store, fmt, out, period=period)
+            else:
+                data = kg_store.export(fmt, out, period=period)
         except OSError as exc:
             raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     if data is not None:

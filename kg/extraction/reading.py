@@ -2,10 +2,11 @@
 
 This is the first stage of the pipeline. It finds out how a file is encoded
 (UTF-8 with or without BOM, GB18030/GBK, Big5), reduces HTML pages to their
-article text and Markdown to plain text, and gives every document a stable
-id. It does *not* normalise the text (Traditional→Simplified, PDF artefacts):
-``raw`` stays faithful to the file so that ``kg/extraction/cleaning.py`` can keep offsets
-into the original.
+article text and Markdown to plain text, takes the text layer of PDF files
+and the paragraphs of Word ``.docx`` files (:mod:`kg.extraction.pdf_docx`),
+and gives every document a stable id. It does *not* normalise the text
+(Traditional→Simplified, PDF artefacts): ``raw`` stays faithful to the file
+so that ``kg/extraction/cleaning.py`` can keep offsets into the original.
 
 Document record::
 
@@ -73,7 +74,8 @@ __all__ = [
 ]
 
 #: File suffix → ``format`` of the record. Only these are read from folders.
-SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}
+SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md",
+            ".pdf": "pdf", ".docx": "docx"}
 
 #: Plain text files larger than this are decoded as a stream of blocks.
 HUGE_FILE_BYTES = 8 * 1024 * 1024
@@ -884,11 +886,11 @@ def _format_of(path: Path, name: str) -> str:
     if fmt is None:
         shown = f"'{path.suffix}'" if path.suffix else "(no extension)"
         raise IngestError(name, f"unsupported file type {shown}, "
-                                "expected .txt, .html, .htm or .md")
+                                "expected .txt, .html, .htm, .md, .pdf or .docx")
     return fmt
 
 
-def _record(path: Path, doc_id: str, encoding: str, fmt: str) -> dict:
+def _record(path: Path, doc_id: str, encoding: str | None, fmt: str) -> dict:
     return {"doc": path_text(path.name), "doc_id": doc_id, "path": path_text(path),
             "encoding": encoding, "format": fmt}
 
@@ -923,27 +925,51 @@ def _reduce(text: str, fmt: str, name: str) -> str:
     return raw
 
 
+def _pdf_or_docx(path: Path, name: str, fmt: str) -> dict:
+    """The record of a PDF (its text layer) or Word file
+    (:mod:`kg.extraction.pdf_docx`).  ``encoding`` is ``utf-8`` for a Word
+    file (its XML's) and ``None`` for a PDF, whose text comes from its fonts'
+    Unicode maps, not from a character encoding.  A PDF's pages without
+    text are listed as ``pages_without_text``."""
+    from kg.extraction.pdf_docx import UnreadableFile, docx_text, pdf_text
+
+    _open_binary(path).close()              # missing, unreadable: as for text files
+    try:
+        text, empty = pdf_text(path) if fmt == "pdf" else (docx_text(path), [])
+    except UnreadableFile as exc:
+        raise IngestError(name, str(exc)) from None
+    if not text or text.isspace():
+        raise IngestError(name, "empty file (only white space)")
+    encoding = "utf-8" if fmt == "docx" else None
+    record = {**_record(path, make_doc_id(text), encoding, fmt), "raw": text}
+    if empty:
+        record["pages_without_text"] = empty
+    return record
+
+
 def read_document(path: str | os.PathLike) -> dict:
     """Read one file into a document record.
 
     Parameters
     ----------
     path : str or PathLike
-        A ``.txt``, ``.html``/``.htm`` or ``.md`` file.
+        A ``.txt``, ``.html``/``.htm``, ``.md``, ``.pdf`` or ``.docx`` file.
 
     Returns
     -------
     dict
         ``{"doc", "doc_id", "path", "encoding", "format", "raw"}`` — see the
         module docstring. ``raw`` is the decoded text (HTML reduced to the
-        article, Markdown to plain text); plain text files larger than
+        article, Markdown to plain text, a PDF's text layer, a Word file's
+        paragraphs: :mod:`kg.extraction.pdf_docx`); plain text files larger than
         :data:`HUGE_FILE_BYTES` are decoded as a stream and joined.
 
     Raises
     ------
     IngestError
         Missing path, folder, unsupported extension, empty or white-space
-        only, binary, or undecodable file.
+        only, binary, or undecodable file; a PDF without a text layer
+        (it needs OCR) or a PDF or Word file that cannot be opened.
 
     Example
     -------
@@ -957,6 +983,8 @@ def read_document(path: str | os.PathLike) -> dict:
     path_obj = Path(path)
     name = str(path)
     fmt = _format_of(path_obj, name)
+    if fmt in ("pdf", "docx"):
+        return _pdf_or_docx(path_obj, name, fmt)
     with _open_binary(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         data = handle.read() if size <= HUGE_FILE_BYTES or fmt != "txt" else None
@@ -987,7 +1015,7 @@ def describe_document(path: str | os.PathLike) -> dict:
     Parameters
     ----------
     path : str or PathLike
-        A ``.txt``, ``.html``/``.htm`` or ``.md`` file.
+        A file :func:`read_document` reads.
 
     Returns
     -------
@@ -1060,7 +1088,7 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
                    ) -> Iterator[dict]:
     """Read many documents from files and folders, one record at a time.
 
-    Folders are searched recursively for ``.txt .html .htm .md`` files
+    Folders are searched recursively for ``.txt .html .htm .md .pdf .docx`` files
     (hidden files and folders skipped), in sorted path order; files named
     explicitly are read whatever their place, in the order given, and an
     unsupported extension is then an error. A file met twice is read once.
@@ -1074,7 +1102,7 @@ def iter_documents(paths: str | os.PathLike | Iterable[str | os.PathLike],
         reading goes on. If None, the first error is raised.
     on_skip : callable, optional
         Called with the path of each file found in a folder whose type is
-        not read (``.pdf``, ``.docx`` …; hidden files are not counted), so
+        not read (``.doc``, ``.xlsx`` …; hidden files are not counted), so
         a caller can say what was left out.
 
     Yields

@@ -78,6 +78,8 @@ class BuildReport:
     linked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     unsupported: list[Path] = field(default_factory=list)
+    #: ``(path, page numbers)`` of PDF files read without their text-less pages
+    pages_without_text: list[tuple[str, list[int]]] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line, e.g. ``added 3, replaced 0, skipped 2, failed 0``
@@ -267,6 +269,8 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
         for doc in iter_documents(paths,
                                   on_error=lambda exc: report.failed.append(Skip(str(exc))),
                                   on_skip=report.unsupported.append):
+            if doc.get("pages_without_text"):
+                report.pages_without_text.append((doc["path"], doc["pages_without_text"]))
             if known.get(store_path(doc.get("path") or doc["doc"])) == doc["doc_id"]:
                 report.skipped.append(doc["doc"])
                 bar.update()

@@ -874,8 +874,9 @@ class KGStore:
 
     def export(self, fmt: str, out: str | Path | IO[bytes] | None = None,
                period=None) -> bytes | None:
-        """Write the whole graph as ``ttl``, ``nq``, ``trig``, ``jsonld``,
-        ``graphml`` or ``csv``.
+        """Write the whole graph as ``ttl``, ``nq``, ``trig``, ``jsonld`` or
+        ``csv`` (the network formats, GraphML among them, are
+        :mod:`kg.export_formats`: they carry the analysis' scores).
 
         With a :class:`kg.analysis.period.Period`, only what the statements of that
         period support: their evidence and documents, their triples, the
@@ -883,19 +884,16 @@ class KGStore:
 
         ``ttl`` is the union of the document graphs (one graph, for tools that
         know no datasets); ``nq``, ``trig`` and ``jsonld`` keep the named
-        graphs.  ``graphml`` (Gephi) and ``csv`` (Neo4j ``neo4j-admin
-        import``: ``out`` is a directory receiving ``nodes.csv`` and
-        ``relationships.csv``) are the entity–relation graph, with evidence
-        counts.  With ``out=None`` the bytes are returned.
+        graphs.  ``csv`` (Neo4j ``neo4j-admin import``: ``out`` is a
+        directory receiving ``nodes.csv`` and ``relationships.csv``) is the
+        entity–relation graph (:func:`entity_graph`), with evidence counts.  With ``out=None`` the bytes are returned.
         """
         if fmt == "csv":
             if out is None or not isinstance(out, (str, Path)):
                 raise StoreError("E109", detail="csv export writes nodes.csv and "
                                  "relationships.csv: give a directory with --out DIR")
             return _export_csv(self, Path(out), period)
-        if fmt == "graphml":
-            data = _graphml(self, period)
-        elif fmt in ("ttl", "nq", "trig", "jsonld"):
+        if fmt in ("ttl", "nq", "trig", "jsonld"):
             quads = list(self.quads())
             if period:
                 quads = quads_in_period(quads, period)
@@ -910,13 +908,35 @@ class KGStore:
                 data = ox.serialize(quads, format=form, **kwargs)
         else:
             raise StoreError("E109", detail=f"unknown export format {fmt!r}")
-        if out is None:
-            return data
-        if isinstance(out, (str, Path)):
-            Path(out).write_bytes(data)
-        else:
-            out.write(data)
-        return None
+        return deliver(data, out)
+
+
+def deliver(data: bytes, out: str | Path | IO[bytes] | None) -> bytes | None:
+    """An export's bytes: written to the file or stream ``out``, or
+    returned when ``out`` is ``None``.
+
+    A file is written beside itself under a temporary name and renamed only
+    once complete: a full disk leaves the previous file (or none), never a
+    truncated one that looks like an export.
+
+    >>> import os, tempfile
+    >>> out = os.path.join(tempfile.mkdtemp(), "g.nq")
+    >>> deliver(b"x", out), open(out, "rb").read()
+    (None, b'x')
+    """
+    if out is None:
+        return data
+    if isinstance(out, (str, Path)):
+        target = Path(out)
+        partial = target.with_name(f".{target.name}.part{os.getpid()}")
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    else:
+        out.write(data)
+    return None
 
 
 def _term(value):
@@ -994,9 +1014,13 @@ def quads_in_period(quads: Iterable[ox.Quad], period) -> list[ox.Quad]:
     return out
 
 
-def _entity_graph(store: KGStore, period=None):
+def entity_graph(store: KGStore, period=None) -> tuple[list[dict], dict[tuple, dict]]:
     """Entities and relations as node and edge dicts keyed by IRI (of the
-    statements of ``period``, if given)."""
+    statements of ``period``, if given): the entity records, and
+    ``{(subject IRI, object IRI, predicate): {"predicate", "count", "docs",
+    "dates", "evidence", "title"}}`` (``dates``: of the dated statements).
+    The graph that ``kg stats`` counts and the exports write
+    (:mod:`kg.export_formats`, the ``csv`` export)."""
     ents = store.entities()
     relations = store.relations()
     if period:
@@ -1009,34 +1033,17 @@ def _entity_graph(store: KGStore, period=None):
         s = by_key[(r["subject"], r["subject_type"])]
         o = by_key[(r["object"], r["object_type"])]
         edge = edges.setdefault((s, o, r["predicate"]), {
-            "predicate": r["predicate"], "count": 0, "docs": set(),
+            "predicate": r["predicate"], "count": 0, "docs": set(), "dates": set(),
             "evidence": r["evidence"] or "", "title": r["title"] or ""})
         edge["count"] += 1
         edge["docs"].add(r["doc"])
+        if r.get("date"):
+            edge["dates"].add(r["date"])
     return ents, edges
 
 
-def _graphml(store: KGStore, period=None) -> bytes:
-    import networkx as nx
-
-    from kg.records import SECTOR
-    ents, edges = _entity_graph(store, period)
-    graph = nx.MultiDiGraph()
-    for e in ents:
-        graph.add_node(e["iri"], label=e["name"], type=e["type"],
-                       sector=SECTOR.get(e["type"], ""), pinyin=e["pinyin"] or "",
-                       aliases="|".join(e["aliases"]), docs="|".join(e["docs"]))
-    for (s, o, p), attrs in sorted(edges.items()):
-        graph.add_edge(s, o, key=p, label=p, predicate=p, count=attrs["count"],
-                       weight=attrs["count"], docs="|".join(sorted(attrs["docs"])),
-                       evidence=attrs["evidence"], title=attrs["title"])
-    buf = io.BytesIO()
-    nx.write_graphml(graph, buf, encoding="utf-8")
-    return buf.getvalue()
-
-
 def _export_csv(store: KGStore, folder: Path, period=None) -> None:
-    ents, edges = _entity_graph(store, period)
+    ents, edges = entity_graph(store, period)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "nodes.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
