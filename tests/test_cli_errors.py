@@ -5,6 +5,10 @@ skipped but the rest stored, 2 nothing done)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+
 import json
 import re
 import subprocess
@@ -83,12 +87,41 @@ def test_a_folder_that_is_not_a_store(tmp_path, monkeypatch, args):
 
 @pytest.mark.parametrize("args", ANALYSIS + [["stats"], ["sparql", "ASK {}"]],
                          ids=lambda a: a[0])
-def test_a_locked_store(built, monkeypatch, args):
+def test_a_locked_store_is_read_read_only(built, monkeypatch, args, kg_command, subprocess_env):
     monkeypatch.chdir(built)
-    with open_store("out/store"):
-        line = one_line(run(*args, "--store", "out/store"), 2)
-    assert line == ("kg: E105 cannot open store out/store: it is in use by another "
-                    "process (wait for it to finish, or give another --store)")
+    with holding("out/store"):
+        result = subprocess.run([*kg_command, *args, "--store", "out/store"], capture_output=True,
+                                text=True, env=dict(subprocess_env, PYTHONPATH=_ROOT), timeout=600)
+    assert result.returncode == 0, result.stderr
+
+
+#: The folder holding this checkout's ``kg`` package, for the processes a test starts.
+_ROOT = str(Path(kg_build.__file__).parents[2])
+
+
+@contextlib.contextmanager
+def holding(store: str):
+    """Another process holding ``store`` open for writing, as a build does."""
+    proc = subprocess.Popen([sys.executable, "-c", "import sys, time\n"
+                             "from kg.store.backends import open_store\n"
+                             f"s = open_store({store!r})\nprint('open', flush=True)\n"
+                             "sys.stdin.read()"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=_ROOT))
+    try:
+        assert proc.stdout.readline().strip() == "open"
+        yield
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+
+
+def test_a_locked_store_refuses_changes_and_says_why(built, monkeypatch):
+    monkeypatch.chdir(built)
+    with holding("out/store"):
+        line = one_line(run("sparql", "--update", "CLEAR GRAPH <urn:x>", "--store", "out/store"), 2)
+    assert line == ("kg: E113 store out/store cannot be changed now: it is in use by another "
+                    "process; wait for the other process to finish, or give another --store")
 
 
 @pytest.mark.parametrize("args", ANALYSIS + [["stats"], ["build", "in"]], ids=lambda a: a[0])

@@ -118,7 +118,7 @@ def test_a_first_build_that_stores_nothing_leaves_no_store_folder(kg_command, su
     out = run(kg_command, subprocess_env, "build", str(folder), "--store", str(store))
     assert out.returncode == 1                        # the one input failed
     assert not store.exists()
-    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "table.xls").write_bytes(b"\xd0\xcf")
     (folder / "empty.txt").unlink()
     out = run(kg_command, subprocess_env, "build", str(folder), "--store", str(store))
     assert out.returncode == 2                        # nothing to read at all
