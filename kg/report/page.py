@@ -67,6 +67,9 @@ def _a(target: str, text) -> str:
 
 
 class _Page:
+    #: How many clusters of each period are listed (the largest).
+    SHOWN = 6
+
     def __init__(self, data: dict):
         self.data = data
         self.refs = data["refs"]
@@ -200,11 +203,13 @@ class _Page:
         out.append("<h3>All statements</h3>" + (self._cluster_table(
             [dict(r) for r in whole], False) if whole else "<p>No cluster of three or more.</p>"))
         for p in periods:
+            rest = len(p["clusters"]) - self.SHOWN
             faded = ", ".join(f'{f["id"]}' + (f' (into {", ".join(f["into"])})' if f["into"]
                                              else "") for f in p["faded"])
             out.append(f'<h3>{escape(p["label"])}</h3>'
-                       + (self._cluster_table(p["clusters"], True) if p["clusters"]
-                          else "<p>No cluster of three or more.</p>")
+                       + (self._cluster_table(p["clusters"][:self.SHOWN], True)
+                          if p["clusters"] else "<p>No cluster of three or more.</p>")
+                       + (f'<p class="note">and {rest} smaller clusters</p>' if rest > 0 else "")
                        + (f'<p class="note">faded: {escape(faded)}</p>' if faded else ""))
         out.append('<p class="note">Clusters (Louvain) of each period, followed by shared '
                    "members: an id continues in the cluster that takes most of its members; "

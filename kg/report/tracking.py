@@ -77,7 +77,7 @@ def track(partitions: list[list[set]], labels: list[str], *, threshold: float = 
         rows = []
         for j, part in enumerate(parts):
             sources = sorted({i for _, i, jj in links if jj == j})
-            event = _event(sources, j, links, prev, part, ids[j], prev_ids)
+            event = _event(sources, links, prev, part, ids[j], prev_ids)
             rows.append({"id": ids[j], "size": len(part), "members": sorted(part, key=str),
                          "event": event, "from": [prev_ids[i] for i in sources]})
         faded = [{"id": prev_ids[i], "into": [ids[j] for _, ii, j in links if ii == i]}
@@ -89,7 +89,9 @@ def track(partitions: list[list[set]], labels: list[str], *, threshold: float = 
     return {"periods": out, "sizes": sizes}
 
 
-def _event(sources, j, links, prev, part, cid, prev_ids) -> str:
+def _event(sources, links, prev, part, cid, prev_ids) -> str:
+    """The event of the cluster ``part`` (id ``cid``) linked to the clusters
+    ``sources`` of the period before."""
     if not sources:
         return "new"
     if len(sources) > 1:
