@@ -3,15 +3,25 @@ the seeds store — the page in headless Chromium and its PDF read back."""
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from kg.report.bursts import bursts, states
 from kg.report.scoreboard import SIZE_DEPENDENT, SIZE_INDEPENDENT, scoreboard
 from kg.report.tracking import track
+
+
+@pytest.mark.parametrize("module", ["bursts", "tracking", "scoreboard", "charts", "content",
+                                    "page", "kg.report"])
+def test_doctests(module):
+    mod = importlib.import_module(module if "." in module else f"kg.report.{module}")
+    result = doctest.testmod(mod)
+    assert result.failed == 0 and result.attempted > 0
 
 
 # --- Kleinberg bursts ---------------------------------------------------------
@@ -105,9 +115,12 @@ def test_the_scoreboard_keeps_counts_apart_from_shares_and_follows_ties():
 
 @pytest.fixture(scope="module")
 def report(seeds_store, kg_command, subprocess_env, tmp_path_factory):
+    """``kg report --pdf`` on the seeds store (or on the store ``KG_REPORT_STORE``
+    names: the development folders' store of the issue's Done-when)."""
+    store = os.environ.get("KG_REPORT_STORE") or seeds_store
     out = tmp_path_factory.mktemp("report")
     html, pdf = out / "report.html", out / "report.pdf"
-    done = subprocess.run([*kg_command, "report", "--store", str(seeds_store),
+    done = subprocess.run([*kg_command, "report", "--store", str(store),
                            "--out", str(html), "--pdf", str(pdf)],
                           env=subprocess_env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
