@@ -220,3 +220,71 @@ def test_an_unknown_focus_entity_is_one_line_naming_it(seeds_store, kg_command, 
     assert done.stderr.strip().splitlines()[-1].startswith("kg: E501 ")
     assert "不存在的机构名称" in done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+# --- what the report says, on an invented projection ------------------------------
+
+def _invented_graph():
+    """Invented articles: 星河大学 builds a platform, a person holds its
+    vice-president post, and 蓝鲸公司's ties burst in 2022."""
+    from kg.graph import project
+
+    rels, n = [], 0
+
+    def rel(s, st, p, o, ot, date):
+        nonlocal n
+        n += 1
+        rels.append(dict(subject=s, subject_type=st, predicate=p, object=o, object_type=ot,
+                         date=date, doc=f"art{n}.txt", evidence=f"第{n}句：{s}与{o}。",
+                         start=0, end=5))
+
+    for year in ("2020", "2021", "2022", "2023"):
+        rel("星河大学", "University", "cooperatesWith", "北辰区政府", "Government", year)
+        rel("星河大学", "University", "cooperatesWith", f"{year}号研究所", "ResearchInstitute",
+            year)
+        rel("白鹭学院", "University", "cooperatesWith", "北辰区政府", "Government", year)
+    for i in range(6):
+        rel("蓝鲸公司", "Company", "signsWith", "星河大学" if i % 2 else "白鹭学院", "University",
+            "2022")
+        rel(f"蓝鲸公司{i}部", "Department", "partOf", "蓝鲸公司", "Company", "2022")
+    rel("星河大学", "University", "builds", "星河创新平台", "Platform", "2021")
+    rel("林远", "Person", "appointedAs", "星河大学副校长", "Role", "2021")
+    rel("星河大学副校长", "Role", "roleOf", "星河大学", "University", "2021")
+    return project([], rels)
+
+
+@pytest.fixture(scope="module")
+def invented():
+    from kg.analysis import compute_graph
+    from kg.report.content import report_data
+
+    a = compute_graph(_invented_graph())
+    return report_data(a.graph, broker_rows=a.ranked_brokers(), cluster_result=a.cluster_result())
+
+
+def test_the_focus_defaults_to_the_universities_with_most_statements(invented):
+    assert [f["name"] for f in invented["focus"]] == ["星河大学", "白鹭学院"]
+    uni = invented["focus"][0]
+    assert [p["name"] for p in uni["platforms"]] == ["星河创新平台"]
+    assert [(p["name"], p["post"]) for p in uni["people"]] == [("林远", "星河大学副校长")]
+    assert set(uni["partners"]) >= {"government", "industry", "intermediary"}
+    assert uni["per_period"] == [2, 4, 5, 2]
+
+
+def test_a_burst_of_ties_names_the_organisation_and_its_period(invented):
+    orgs = {b["item"]: (b["from"], b["to"]) for b in invented["bursts"]["organisations"]}
+    assert orgs["蓝鲸公司"] == ("2022", "2022")
+    assert "北辰区政府" not in orgs                      # a steady share does not burst
+
+
+def test_every_link_of_the_report_data_resolves(invented):
+    refs = invented["refs"]
+    ids = {e["id"] for e in refs.evidence.values()}
+    cards = {c["id"] for c in invented["cards"]}
+    for lst in refs.lists.values():
+        assert set(lst["refs"]) <= ids and set(lst["actors"]) <= set(refs.entities.values())
+    assert set(refs.entities.values()) == cards
+    for r in invented["brokers"]["rows"]:
+        assert refs.entities[r["name"]] in cards
+        if r["bridge"]:
+            assert refs.lists[r["bridge"]["list"]]["refs"]

@@ -12,7 +12,9 @@ ends in order, :func:`kg.records.statement_key`); it is *new* in a period
 when no earlier period states it, *lost* when the period before stated it
 and this one does not.  A statement *crosses* the university–industry–
 government lines when its two ends are actors of two different of those
-three sectors; its share is of all the period's statements.
+three sectors; its share is of all the period's statements, as is the
+share of statements between a university and a company (CWTS's
+university–industry collaboration share, by statement).
 
 Examples
 --------
@@ -78,7 +80,7 @@ def scoreboard(statements: list[dict], periods: list[str], *,
         ties: dict = defaultdict(list)
         sectors: dict[str, set] = defaultdict(set)
         preds: dict[str, list] = defaultdict(list)
-        crossing = []
+        crossing, ui = [], []
         for s in rows:
             ties[statement_key(s["subject"], s["predicate"], s["object"])].append(s["ref"])
             preds[s["predicate"]].append(s["ref"])
@@ -88,6 +90,8 @@ def scoreboard(statements: list[dict], periods: list[str], *,
             a, b = s["subject_sector"], s["object_sector"]
             if a in HELIX and b in HELIX and a != b:
                 crossing.append(s["ref"])
+                if {a, b} == {"university", "industry"}:
+                    ui.append(s["ref"])
         new = [k for k in ties if k not in seen]
         lost = [k for k in before if k not in ties]
         actors = sorted({a for group in sectors.values() for a in group}, key=str)
@@ -108,7 +112,7 @@ def scoreboard(statements: list[dict], periods: list[str], *,
                 crossing),
             fig(SIZE_INDEPENDENT, "share of ties new", _share(len(new), len(ties)),
                 [r for k in new for r in ties[k]]),
-            fig(SIZE_INDEPENDENT, "statements per tie", _share(len(rows), len(ties)), refs),
+            fig(SIZE_INDEPENDENT, "share university–industry", _share(len(ui), len(rows)), ui),
         ]
         out.append({"period": label, "figures": figures,
                     "actors_by_sector": {k: sorted(v, key=str) for k, v in sorted(sectors.items())},
