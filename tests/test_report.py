@@ -204,11 +204,22 @@ def test_the_pdf_has_the_pages_of_the_print_layout_and_the_scoreboards_numbers(p
     page.emulate_media(media="print")
     layout = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
     assert len(printed.pages) == len(layout.pages) >= len(SECTIONS)
-    numbers = page.evaluate("""() => [...document.querySelectorAll('table.scoreboard td.n')]
-        .map(td => td.textContent)""")
-    text = " ".join(p.extract_text() for p in printed.pages[:4])
-    tokens = set(re.findall(r"[\d.,–]+", text))
-    assert numbers and set(numbers) <= tokens, set(numbers) - tokens
+    rows = page.evaluate("""() => [...document.querySelectorAll('table.scoreboard tr')]
+        .map(tr => [...tr.querySelectorAll('td.n')].map(td => td.textContent))
+        .filter(cells => cells.length)""")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in printed.pages[:6]))
+    assert rows and all(" ".join(cells) in text for cells in rows), rows
+
+
+def test_printed_tables_and_charts_fit_the_width_of_an_a4_page(browser, report):
+    pg = browser.new_page(viewport={"width": 688, "height": 1000})   # 210 mm less 2 × 14 mm
+    pg.goto(report[0].as_uri())
+    pg.emulate_media(media="print")
+    wide = pg.evaluate("""() => { const w = document.body.clientWidth;
+        return [...document.querySelectorAll('table, figure')]
+            .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.outerHTML.slice(0, 80)); }""")
+    pg.close()
+    assert wide == []
 
 
 def test_an_unknown_focus_entity_is_one_line_naming_it(seeds_store, kg_command, subprocess_env,

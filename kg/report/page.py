@@ -47,9 +47,10 @@ a{color:#1a4f8b;text-decoration:none}a:hover{text-decoration:underline}
 .note{color:#555;font-size:12px}.kind{background:#f6f6f0;font-weight:bold}
 figure.chart{margin:.4em 0;max-width:100%}figure.chart svg{max-width:100%;height:auto}
 table.brokers td:last-child{min-width:16em}.appendix{font-size:11px}.appendix li{margin:.15em 0}.appendix .list,.appendix .card{margin:.3em 0}
-q{color:#333}cite{color:#777;font-style:normal}
+.summary{background:#f3f6fa;border-left:4px solid #345;padding:.2em 1em;margin:1em 0}
+.summary h2{border:0;margin:.4em 0;font-size:16px}q{color:#333}cite{color:#777;font-style:normal}
 @page{size:A4;margin:14mm}
-@media print{body{max-width:none;padding:0}section{break-before:page}
+@media print{body{max-width:none;padding:0}table{font-size:9px}th{overflow-wrap:anywhere}section{break-before:page}
  section:first-of-type{break-before:auto}tr,li,figure{break-inside:avoid}a{color:#222}}
 """
 
@@ -64,6 +65,27 @@ def _num(x) -> str:
 
 def _a(target: str, text) -> str:
     return f'<a href="#{escape(target)}">{escape(str(text))}</a>'
+
+
+def _ref_links(refs: list[str]) -> str:
+    """Links to statements ``e1 e2 …``, a run of three or more consecutive
+    ones as its first and last (the statements appendix is in id order).
+
+    >>> _ref_links(["e1", "e2", "e3", "e7"]).count("<a ")
+    3
+    """
+    nums = [int(r[1:]) for r in refs]
+    out, i = [], 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        if j - i >= 2:
+            out.append(f"{_a(refs[i], refs[i])}–{_a(refs[j], refs[j])}")
+        else:
+            out.extend(_a(r, r) for r in refs[i:j + 1])
+        i = j + 1
+    return " ".join(out)
 
 
 class _Page:
@@ -84,6 +106,61 @@ class _Page:
     def chart(self, svg: str) -> str:
         return f'<figure class="chart">{svg}</figure>'
 
+    def summary(self) -> str:
+        """Five lines for the reader in a hurry, each number linked as in its section."""
+        d, items = self.data, []
+        board = d["scoreboard"]
+        if board:
+            last = {f["name"]: f for f in board[-1]["figures"]}
+            prev = {f["name"]: f for f in board[-2]["figures"]} if len(board) > 1 else {}
+
+            def fig(name):
+                f = last[name]
+                was = (f' (before: {_a(prev[name]["list"], _num(prev[name]["value"]))})'
+                       if name in prev else "")
+                return f'{_a(f["list"], _num(f["value"]))}{was}'
+
+            items.append(f'In {escape(board[-1]["period"])}: {fig("statements")} statements, '
+                         f'{fig("actors")} actors, {fig("new ties")} new ties; share crossing '
+                         f'university–industry–government lines {fig("share crossing U–I–G lines")}.')
+        rows = d["brokers"]["rows"][:3]
+        if rows:
+            items.append("Top brokers: " + ", ".join(
+                f'{self.ent(r["name"])} ({escape(str(r["sector"]))})' for r in rows) + ".")
+        found = d["bursts"]["organisations"][:3]
+        if found:
+            items.append("Strongest bursts: " + ", ".join(
+                f'{self.ent(b["item"])} {escape(b["from"])}'
+                + (f'–{escape(b["to"])}' if b["to"] != b["from"] else "")
+                + f' ({_a(b["list"], b["count"])} statements)' for b in found) + ".")
+        whole = d["clusters"]["whole"][:1]
+        if whole:
+            items.append("Largest cluster: " + " / ".join(self.ent(m) for m in whole[0]["label"])
+                         + f' ({_a(whole[0]["list"], whole[0]["size"])} members).')
+        return ('<div class="summary"><h2>In five minutes</h2><ul>'
+                + "".join(f"<li>{x}</li>" for x in items) + "</ul></div>") if items else ""
+
+    #: At most this many periods side by side: wider tables are cut in
+    #: several, so that a printed page holds each.
+    COLUMNS = 8
+
+    def period_tables(self, first: str, labels: list[str], rows: list, cls: str = "") -> str:
+        """Tables of a column per period, :attr:`COLUMNS` periods each;
+        ``rows`` are ``(header html, [cell html per period])``, or ``(None,
+        text)`` for a heading row."""
+        out = []
+        for i in range(0, len(labels), self.COLUMNS):
+            cut = slice(i, i + self.COLUMNS)
+            head = f"<tr><th>{first}</th>" + "".join(f"<th>{escape(p)}</th>"
+                                                      for p in labels[cut]) + "</tr>"
+            body = "".join(
+                f'<tr><td class="kind" colspan="{len(labels[cut]) + 1}">{escape(cells)}</td></tr>'
+                if header is None else f"<tr><th>{header}</th>{''.join(cells[cut])}</tr>"
+                for header, cells in rows)
+            out.append(f'<table class="{cls}">{head}{body}</table>' if cls
+                       else f"<table>{head}{body}</table>")
+        return "".join(out)
+
     # -- sections --
     def scoreboard(self) -> str:
         d, board = self.data, self.data["scoreboard"]
@@ -93,26 +170,20 @@ class _Page:
                         ["undated"], {"statements": [d["totals"]["statements"]]},
                         title="statements")))
         labels = d["periods"]
-        head = "<tr><th>figure</th>" + "".join(f"<th>{escape(p)}</th>" for p in labels) + "</tr>"
-        rows = []
+        rows: list = []
         for kind in (SIZE_DEPENDENT, SIZE_INDEPENDENT):
-            rows.append(f'<tr><td class="kind" colspan="{len(labels) + 1}">{kind}</td></tr>')
-            names = [f["name"] for f in board[0]["figures"] if f["kind"] == kind]
-            for name in names:
-                cells = []
-                for row in board:
-                    f = next(f for f in row["figures"] if f["name"] == name)
-                    cells.append(self.count(f["value"], f["list"]))
-                rows.append(f"<tr><th>{escape(name)}</th>{''.join(cells)}</tr>")
-        out = [f"<table class=\"scoreboard\">{head}{''.join(rows)}</table>"]
-        for title, key in (("Actors by sector", "sector_lists"),
-                           ("Statements by predicate", "predicate_lists")):
+            rows.append((None, kind))
+            for name in [f["name"] for f in board[0]["figures"] if f["kind"] == kind]:
+                rows.append((escape(name), [
+                    self.count(f["value"], f["list"]) for row in board
+                    for f in row["figures"] if f["name"] == name]))
+        out = [self.period_tables("figure", labels, rows, "scoreboard")]
+        for title, key, first in (("Actors by sector", "sector_lists", "sector"),
+                                  ("Statements by predicate", "predicate_lists", "predicate")):
             keys = sorted({k for row in board for k in row[key]})
-            body = "".join(
-                f"<tr><th>{escape(k)}</th>" + "".join(
-                    self.count(*row[key][k]) if k in row[key] else self.count(0, None)
-                    for row in board) + "</tr>" for k in keys)
-            out.append(f"<h3>{title}</h3><table>{head.replace('figure', 'sector' if 'sector' in key else 'predicate')}{body}</table>")
+            out.append(f"<h3>{title}</h3>" + self.period_tables(first, labels, [
+                (escape(k), [self.count(*row[key][k]) if k in row[key] else self.count(0, None)
+                             for row in board]) for k in keys]))
         sectors = sorted({k for row in board for k in row["sector_lists"]})
         out.insert(0, self.chart(charts.bars(labels, {
             s: [row["sector_lists"].get(s, (0,))[0] for row in board] for s in sectors},
@@ -156,11 +227,9 @@ class _Page:
                                                title="rank by period (1 = top)", invert=True)))
         out.append(f'<table class="brokers">{head}{"".join(body)}</table>')
         if labels:
-            out.append("<h3>Rank by period</h3><table><tr><th>broker</th>" + "".join(
-                f"<th>{escape(p)}</th>" for p in labels) + "</tr>" + "".join(
-                    f"<tr><td>{self.ent(r['name'])}</td>"
-                    + "".join(f'<td class="n">{_num(x)}</td>' for x in r["ranks"]) + "</tr>"
-                    for r in rows) + "</table>")
+            out.append("<h3>Rank by period</h3>" + self.period_tables("broker", labels, [
+                (self.ent(r["name"]), [f'<td class="n">{_num(x)}</td>' for x in r["ranks"]])
+                for r in rows]))
         out.append('<p class="note">Triple helix: shortest paths from universities to industry '
                    'and government through the broker (unnormalised). Constraint (Burt): low '
                    'means contacts not tied to each other. Roles (Gould–Fernandez) count the '
@@ -314,14 +383,15 @@ class _Page:
         refs = self.refs
         lists = "".join(
             f'<div class="list" id="{lid}"><h4>{escape(x["title"])}</h4>'
-            + (("statements: " + " ".join(_a(r, r) for r in x["refs"])) if x["refs"] else "")
+            + (("statements: " + _ref_links(x["refs"])) if x["refs"] else "")
             + ((" entities: " + ", ".join(self._card_link(n) for n in x["actors"]))
                if x["actors"] else "") + "</div>"
             for lid, x in refs.lists.items())
         cards = "".join(
             f'<div class="card" id="{c["id"]}"><h4>{escape(str(c["name"]))} '
             f'[{escape(str(c["type"]))}, {escape(str(c["sector"]))}]</h4>'
-            f'{len(c["refs"])} statements: ' + " ".join(_a(r, r) for r in c["refs"]) + "</div>"
+            f'{len(c["refs"])} statements: ' + _ref_links(sorted(c["refs"], key=lambda r: int(r[1:])))
+            + "</div>"
             for c in self.data["cards"])
         ev = "".join(
             f'<li id="{e["id"]}"><b>{e["id"]}</b> {escape(e["date"] or "undated")} '
@@ -345,6 +415,7 @@ def render(data: dict, *, title: str = "Collaboration report", source: str = "")
     """The page of :func:`kg.report.content.report_data`'s ``data``."""
     p = _Page(data)
     body = [(sid, heading, getattr(p, sid)()) for sid, heading in SECTIONS]
+    summary = p.summary()
     appendix = p.appendix()         # last: the sections register what they link to
     t = data["totals"]
     toc = " · ".join(_a(sid, heading) for sid, heading, _ in body) + " · " + \
@@ -358,5 +429,5 @@ def render(data: dict, *, title: str = "Collaboration report", source: str = "")
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<header><h1>{escape(title)}</h1>{intro}<nav>{toc}</nav></header>"
+            f"<header><h1>{escape(title)}</h1>{intro}<nav>{toc}</nav>{summary}</header>"
             f"{sections}{appendix}</body></html>")
