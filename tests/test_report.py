@@ -187,7 +187,8 @@ def test_every_number_of_the_scoreboard_links_to_what_it_counts(page):
     cells = page.evaluate("""() => [...document.querySelectorAll('table.scoreboard td.n')]
         .map(td => { const a = td.querySelector('a');
             const list = a && document.querySelector(a.getAttribute('href'));
-            return {value: td.textContent, list: list ? list.querySelectorAll('a').length : -1}; })""")
+            return {value: td.textContent,
+                    list: list ? list.querySelectorAll('a').length : -1}; })""")
     assert cells and all(c["list"] >= 0 for c in cells)
     counted = [c for c in cells if re.fullmatch(r"\d+", c["value"]) and c["value"] != "0"]
     assert counted and all(c["list"] >= 1 for c in counted)
@@ -217,7 +218,8 @@ def test_printed_tables_and_charts_fit_the_width_of_an_a4_page(browser, report):
     pg.emulate_media(media="print")
     wide = pg.evaluate("""() => { const w = document.body.clientWidth;
         return [...document.querySelectorAll('table, figure')]
-            .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.outerHTML.slice(0, 80)); }""")
+            .filter(e => e.getBoundingClientRect().right > w + 1)
+            .map(e => e.outerHTML.slice(0, 80)); }""")
     pg.close()
     assert wide == []
 

@@ -45,6 +45,8 @@ def write_report(store, out: str | Path, *, pdf: str | Path | None = None, perio
     dict
         ``{"periods", "brokers", "statements", "html", "pdf"}``: what was written.
     """
+    # imported here, so that the pure parts (bursts, tracking, scoreboard)
+    # import without the graph and chart libraries
     from kg.analysis import projection
     from kg.report.content import quality_figures, report_data
     from kg.report.page import render

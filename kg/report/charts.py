@@ -17,12 +17,15 @@ import io
 import math
 import warnings
 
+import matplotlib
+from matplotlib.figure import Figure
+
+from kg.timeline import _cjk_font
+
 __all__ = ["bars", "lines", "spans"]
 
 
 def _style() -> dict:
-    from kg.timeline import _cjk_font
-
     font = _cjk_font()
     family = [font.get_name()] if font is not None else []
     return {"svg.fonttype": "none", "svg.hashsalt": "kg-report",
@@ -41,8 +44,6 @@ def _svg(fig) -> str:
 
 
 def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(width, height), dpi=96)
     return fig, fig.add_subplot()
 
@@ -54,8 +55,6 @@ def bars(categories: list[str], series: dict[str, list[float]], *, title: str = 
     >>> "<svg" in bars(["a"], {"x": [1]})
     True
     """
-    import matplotlib
-
     with matplotlib.rc_context(_style()):
         fig, ax = _figure(max(4.0, 0.5 * len(categories) + 2.5), 2.6)
         x = list(range(len(categories)))
@@ -80,8 +79,6 @@ def lines(xlabels: list[str], series: dict[str, list[float | None]], *, title: s
     >>> "<svg" in lines(["a", "b"], {"x": [1, None]}, invert=True)
     True
     """
-    import matplotlib
-
     with matplotlib.rc_context(_style()):
         fig, ax = _figure(max(4.0, 0.6 * len(xlabels) + 3), 2.8)
         x = list(range(len(xlabels)))
@@ -102,8 +99,6 @@ def spans(xlabels: list[str], rows: list[tuple[str, list[tuple[int, int]]]], *,
     >>> "<svg" in spans(["2020", "2021"], [("甲", [(0, 1)])])
     True
     """
-    import matplotlib
-
     with matplotlib.rc_context(_style()):
         fig, ax = _figure(max(4.0, 0.6 * len(xlabels) + 3), 0.3 * len(rows) + 1.2)
         for y, (_, intervals) in enumerate(rows):

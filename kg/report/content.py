@@ -25,13 +25,16 @@ from pathlib import Path
 
 import networkx as nx
 
+import kg
+
 from kg.brokerage import NON_ACTOR_SECTORS, ROLES, broker_measures, rank_brokers
 from kg.clusters import clusters
+from kg.connect import resolve
 from kg.period import Period
 from kg.report.bursts import bursts
 from kg.report.scoreboard import scoreboard
 from kg.report.tracking import track
-from kg.timeline import _in_slice, periods_of, timeline
+from kg.timeline import _in_slice, _label, periods_of, timeline
 
 __all__ = ["Refs", "report_data", "quality_figures", "ORGANISATIONS"]
 
@@ -186,8 +189,6 @@ def _bursts(statements, labels, refs, shown) -> dict:
 
 
 def _focus_names(G, focus, top: int) -> list[str]:
-    from kg.connect import resolve
-
     if focus:
         return [resolve(G, name) for name in focus]
     weight = Counter()
@@ -199,8 +200,6 @@ def _focus_names(G, focus, top: int) -> list[str]:
 
 
 def _focus(G, name, labels, by, period, refs) -> dict:
-    from kg.timeline import _label
-
     refs.entity(name)
     partners: dict[str, list] = defaultdict(list)
     platforms, people = [], []
@@ -324,8 +323,6 @@ def quality_figures(readme: Path | None = None) -> dict:
     >>> q["source"].endswith(("README.md, section Extraction quality", "meta.json"))
     True
     """
-    import kg
-
     readme = readme or Path(kg.__file__).resolve().parents[1] / "README.md"
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

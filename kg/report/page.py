@@ -46,11 +46,13 @@ th{background:#eef1f5;text-align:left}td.n{text-align:right;font-variant-numeric
 a{color:#1a4f8b;text-decoration:none}a:hover{text-decoration:underline}
 .note{color:#555;font-size:12px}.kind{background:#f6f6f0;font-weight:bold}
 figure.chart{margin:.4em 0;max-width:100%}figure.chart svg{max-width:100%;height:auto}
-table.brokers td:last-child{min-width:16em}.appendix{font-size:11px}.appendix li{margin:.15em 0}.appendix .list,.appendix .card{margin:.3em 0}
+table.brokers td:last-child{min-width:16em}
+.appendix{font-size:11px}.appendix li{margin:.15em 0}.appendix .list,.appendix .card{margin:.3em 0}
 .summary{background:#f3f6fa;border-left:4px solid #345;padding:.2em 1em;margin:1em 0}
 .summary h2{border:0;margin:.4em 0;font-size:16px}q{color:#333}cite{color:#777;font-style:normal}
 @page{size:A4;margin:14mm}
-@media print{body{max-width:none;padding:0}table{font-size:9px}th{overflow-wrap:anywhere}section{break-before:page}
+@media print{body{max-width:none;padding:0}table{font-size:9px}th{overflow-wrap:anywhere}
+ section{break-before:page}
  section:first-of-type{break-before:auto}tr,li,figure{break-inside:avoid}a{color:#222}}
 """
 
@@ -122,7 +124,8 @@ class _Page:
 
             items.append(f'In {escape(board[-1]["period"])}: {fig("statements")} statements, '
                          f'{fig("actors")} actors, {fig("new ties")} new ties; share crossing '
-                         f'university–industry–government lines {fig("share crossing U–I–G lines")}.')
+                         "university–industry–government lines "
+                         f'{fig("share crossing U–I–G lines")}.')
         rows = d["brokers"]["rows"][:3]
         if rows:
             items.append("Top brokers: " + ", ".join(
@@ -242,8 +245,8 @@ class _Page:
                 + "<th>label (most central)</th><th>size</th><th>sectors</th>"
                 "<th>kinds of tie</th></tr>")
         body = "".join(
-            "<tr>" + (f'<td>{r["id"]}</td><td>{r["event"]}</td><td>{", ".join(r["from"]) or "–"}</td>'
-                      if tracked else "")
+            "<tr>" + (f'<td>{r["id"]}</td><td>{r["event"]}</td>'
+                      f'<td>{", ".join(r["from"]) or "–"}</td>' if tracked else "")
             + f'<td>{" / ".join(self.ent(m) for m in r["label"])}</td>'
             + self.count(r["size"], r["list"])
             + f'<td>{escape(", ".join(f"{s} {n}" for s, n in r["sectors"]))}</td>'
@@ -390,7 +393,8 @@ class _Page:
         cards = "".join(
             f'<div class="card" id="{c["id"]}"><h4>{escape(str(c["name"]))} '
             f'[{escape(str(c["type"]))}, {escape(str(c["sector"]))}]</h4>'
-            f'{len(c["refs"])} statements: ' + _ref_links(sorted(c["refs"], key=lambda r: int(r[1:])))
+            f'{len(c["refs"])} statements: '
+            + _ref_links(sorted(c["refs"], key=lambda r: int(r[1:])))
             + "</div>"
             for c in self.data["cards"])
         ev = "".join(
