@@ -9,6 +9,8 @@ Examples
 >>> svg = bars(["2020", "2021"], {"university": [3, 4], "industry": [1, 2]}, title="actors")
 >>> svg.startswith("<svg") and "</svg>" in svg and "<?xml" not in svg
 True
+>>> "$x$ &lt;b&gt;" in bars(["$x$ <b>"], {"n": [1]})     # names are text, never markup
+True
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ __all__ = ["bars", "lines", "spans"]
 def _style() -> dict:
     font = _cjk_font()
     family = [font.get_name()] if font is not None else []
-    return {"svg.fonttype": "none", "svg.hashsalt": "kg-report",
+    return {"svg.fonttype": "none", "svg.hashsalt": "kg-report", "text.parse_math": False,
             "font.family": family + ["DejaVu Sans", "sans-serif"], "font.size": 9}
 
 

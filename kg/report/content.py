@@ -175,13 +175,14 @@ def _bursts(statements, labels, refs, shown) -> dict:
                 span = labels[b["start"]:b["end"] + 1]
                 out.append({"item": item, "start": b["start"], "end": b["end"],
                             "from": span[0], "to": span[-1], "weight": round(b["weight"], 2),
-                            "count": sum(by[p] for p in span),
-                            "list": refs.group(f"burst of {name_of(item)}, {span[0]}–{span[-1]}",
-                                               [r for p in span for r in where[item, p]])})
+                            "count": sum(by[p] for p in span)})
         out.sort(key=lambda x: (-x["weight"], str(x["item"])))
-        for x in out[:shown]:
+        for x in out[:shown]:           # only the bursts shown are linked
             for name in (x["item"] if isinstance(x["item"], tuple) else (x["item"],)):
                 refs.entity(name)
+            span = labels[x["start"]:x["end"] + 1]
+            x["list"] = refs.group(f"burst of {name_of(x['item'])}, {x['from']}–{x['to']}",
+                                   [r for p in span for r in where[x["item"], p]])
         return out[:shown]
 
     return {"organisations": found(orgs, org_refs, str),
