@@ -183,6 +183,14 @@ def test_every_broker_row_links_to_a_card_whose_statements_give_document_and_sen
         assert r["statements"] >= 1 and r["complete"], r
 
 
+def test_no_link_of_the_page_points_nowhere(page):
+    dangling = page.evaluate("""() => { const ids = new Set([...document.querySelectorAll('[id]')]
+            .map(e => e.id));
+        const links = [...document.querySelectorAll('a')].map(a => a.getAttribute('href'));
+        return [links.length, links.filter(h => !h.startsWith('#') || !ids.has(h.slice(1)))]; }""")
+    assert dangling[0] > 100 and dangling[1] == []
+
+
 def test_every_number_of_the_scoreboard_links_to_what_it_counts(page):
     cells = page.evaluate("""() => [...document.querySelectorAll('table.scoreboard td.n')]
         .map(td => { const a = td.querySelector('a');
