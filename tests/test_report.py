@@ -309,3 +309,17 @@ def test_every_link_of_the_report_data_resolves(invented):
         assert refs.entities[r["name"]] in cards
         if r["bridge"]:
             assert refs.lists[r["bridge"]["list"]]["refs"]
+
+
+def test_without_chromium_the_pdf_is_refused_in_one_line_naming_it(seeds_store, kg_command,
+                                                                  subprocess_env, tmp_path):
+    pdf = tmp_path / "r.pdf"
+    done = subprocess.run([*kg_command, "report", "--store", str(seeds_store),
+                           "--out", str(tmp_path / "r.html"), "--pdf", str(pdf)],
+                          env=dict(subprocess_env, KG_CHROMIUM=str(tmp_path / "no-chromium")),
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"kg: E401 cannot write {pdf}: no Chromium to print with "
+        "(install chromium, or set KG_CHROMIUM)")
+    assert (tmp_path / "r.html").is_file() and not pdf.exists()
