@@ -260,10 +260,10 @@ def _invented_graph():
                          start=0, end=5))
 
     for year in ("2020", "2021", "2022", "2023"):
-        rel("星河大学", "University", "cooperatesWith", "北辰区政府", "Government", year)
+        rel("星河大学", "University", "cooperatesWith", "云杉区政府", "Government", year)
         rel("星河大学", "University", "cooperatesWith", f"{year}号研究所", "ResearchInstitute",
             year)
-        rel("白鹭学院", "University", "cooperatesWith", "北辰区政府", "Government", year)
+        rel("白鹭学院", "University", "cooperatesWith", "云杉区政府", "Government", year)
     for i in range(6):
         rel("蓝鲸公司", "Company", "signsWith", "星河大学" if i % 2 else "白鹭学院", "University",
             "2022")
@@ -295,7 +295,7 @@ def test_the_focus_defaults_to_the_universities_with_most_statements(invented):
 def test_a_burst_of_ties_names_the_organisation_and_its_period(invented):
     orgs = {b["item"]: (b["from"], b["to"]) for b in invented["bursts"]["organisations"]}
     assert orgs["蓝鲸公司"] == ("2022", "2022")
-    assert "北辰区政府" not in orgs                      # a steady share does not burst
+    assert "云杉区政府" not in orgs                      # a steady share does not burst
 
 
 def test_every_link_of_the_report_data_resolves(invented):
