@@ -49,10 +49,11 @@ figure.chart{margin:.4em 0;max-width:100%}figure.chart svg{max-width:100%;height
 table.brokers td:last-child{min-width:16em}
 .appendix{font-size:11px}.appendix li{margin:.15em 0}.appendix .list,.appendix .card{margin:.3em 0}
 .summary{background:#f3f6fa;border-left:4px solid #345;padding:.2em 1em;margin:1em 0}
-.summary h2{border:0;margin:.4em 0;font-size:16px}q{color:#333}cite{color:#777;font-style:normal}
+.summary h2{border:0;margin:.4em 0;font-size:16px}ol.evidence{list-style:none;padding-left:0}q{color:#333}cite{color:#777;font-style:normal}
 @page{size:A4;margin:14mm}
 @media print{body{max-width:none;padding:0}table{font-size:9px}th{overflow-wrap:anywhere}
- section{break-before:page}
+ section{break-before:page}.appendix{font-size:8px}.cols{columns:2;column-gap:1.5em}
+ .appendix h4{font-size:9px;margin:.3em 0 0}.appendix li{margin:0}
  section:first-of-type{break-before:auto}tr,li,figure{break-inside:avoid}a{color:#222}}
 """
 
@@ -404,8 +405,9 @@ class _Page:
             f'<cite>{escape(str(e["doc"]))}</cite></li>'
             for e in refs.evidence.values())
         return (f'<section class="appendix" id="appendix"><h2>Appendix: what each number '
-                f'counts</h2>{lists}<h2>Entity cards</h2>{cards}<h2>Statements</h2>'
-                f'<ol class="evidence">{ev}</ol></section>')
+                f'counts</h2><div class="cols">{lists}</div><h2>Entity cards</h2>'
+                f'<div class="cols">{cards}</div><h2>Statements</h2>'
+                f'<ol class="evidence cols">{ev}</ol></section>')
 
     def _card_link(self, nid: str) -> str:
         names = {v: k for k, v in self.refs.entities.items()}
