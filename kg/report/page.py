@@ -119,8 +119,8 @@ class _Page:
 
             def fig(name):
                 f = last[name]
-                was = (f' (before: {_a(prev[name]["list"], _num(prev[name]["value"]))})'
-                       if name in prev else "")
+                was = (f' ({escape(board[-2]["period"])}: '
+                       f'{_a(prev[name]["list"], _num(prev[name]["value"]))})' if prev else "")
                 return f'{_a(f["list"], _num(f["value"]))}{was}'
 
             items.append(f'In {escape(board[-1]["period"])}: {fig("statements")} statements, '
