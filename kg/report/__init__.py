@@ -44,6 +44,16 @@ def write_report(store, out: str | Path, *, pdf: str | Path | None = None, perio
     -------
     dict
         ``{"periods", "brokers", "statements", "html", "pdf"}``: what was written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> folder = tempfile.mkdtemp()
+    >>> store = open_store(os.path.join(folder, "s"), create=True)
+    >>> done = write_report(store, os.path.join(folder, "r.html"))
+    >>> done["periods"], done["statements"], os.path.getsize(done["html"]) > 1000
+    ([], 0, True)
     """
     # imported here, so that the pure parts (bursts, tracking, scoreboard)
     # import without the graph and chart libraries
