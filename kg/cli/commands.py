@@ -994,6 +994,41 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
 
 
 
+@main.command("report")
+@store_option
+@period_options
+@click.option("--by", "by", type=click.Choice(["year", "quarter"], case_sensitive=False),
+              default="year", show_default=True, help="The periods of the scoreboard, "
+              "rank moves, cluster tracking and bursts.")
+@click.option("--focus", multiple=True, metavar="ENTITY",
+              help="An entity to describe (repeat; default: the top universities).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="HTML file to write (one self-contained page).")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False), default=None,
+              help="Also print the page to this PDF (headless Chromium).")
+def report_cmd(store, since, until, by, focus, out, pdf_file) -> None:
+    """A report to hand on: scoreboard, brokers, clusters, bursts, focus entities."""
+    from kg.analysis.cache import name_error
+    from kg.analysis.paths import NameResolutionError
+    from kg.report import write_report
+
+    period = _period(since, until)
+    for path in (out, pdf_file):
+        if path:
+            _writable(path)
+    try:
+        with _open(store) as opened:
+            done = write_report(opened, out, pdf=pdf_file, period=period, by=by.lower(),
+                                focus=focus, on_load=_loaded)
+    except NameResolutionError as exc:
+        raise name_error(exc, period) from None
+    except OSError as exc:
+        raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
+    click.echo(f"{plural(len(done['periods']), by.lower())}, "
+               f"{plural(done['statements'], 'statement')} → {out}"
+               + (f", {pdf_file}" if pdf_file else ""))
+
+
 @main.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
