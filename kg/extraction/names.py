@@ -156,6 +156,9 @@ class NameTagger:
     [['B-University', 'I-University', 'I-University', 'O', 'O']]
     """
 
+    #: The file the model is written to in a folder.
+    MODEL_FILE = MODEL_FILE
+
     def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 120):
         self.params = {"c1": c1, "c2": c2, "max_iterations": max_iterations,
                        "feature.possible_transitions": True}

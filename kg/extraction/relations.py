@@ -9,11 +9,13 @@ it, not to use it: the model is saved as JSON (its feature weights per
 predicate) and applied with plain Python, so a saved model reloads to
 identical predictions on any machine.
 
-The component ``uic_relation_model`` runs after the rules: it keeps a rule's
-relation unless the model gives it a probability below ``drop`` and adds
-the model's relations whose probability reaches ``add``; every relation it
-scored carries the model's probability as ``confidence``.  A predicate it
-saw fewer than ``min_examples`` times in training stays the rules' call.
+The component ``uic_relation_model``
+(:class:`kg.extraction.components.RelationModelComponent`) runs after the
+rules: it keeps a rule's relation unless the model gives it a probability
+below ``drop`` and adds the model's relations whose probability reaches
+``add`` (:func:`combine`); every relation it scored carries the model's
+probability as ``confidence``.  A predicate it saw fewer than
+``min_examples`` times in training stays the rules' call.
 
 Example
 -------
@@ -30,7 +32,6 @@ import math
 from collections import Counter
 from pathlib import Path
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.records import SYMMETRIC
@@ -51,6 +52,9 @@ SINGLE_PER_SENTENCE = frozenset({"affiliatedWith"})
 class RelationModel:
     """Multinomial logistic regression over sparse feature dicts:
     ``fit`` / ``predict_proba`` / ``to_disk`` / ``from_disk``."""
+
+    #: The file the model is written to in a folder.
+    MODEL_FILE = MODEL_FILE
 
     def __init__(self, classes: list[str], weights: dict[str, dict[int, float]], bias: list[float],
                  examples: dict[str, int] | None = None):
@@ -222,32 +226,3 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
                     "trigger": "model", "confidence": round(p[label], 4), "title": None,
                     "evidence": cand["evidence"], "start": cand["start"], "end": cand["end"]})
     return out
-
-
-if not Doc.has_extension("candidates"):
-    Doc.set_extension("candidates", default=None)
-
-
-@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.02,
-                                                       "min_examples": 20})
-def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float,
-                        min_examples: int):
-    """Re-decide the rules' relations with the learned model (see module
-    docstring); without a model file, the rules' relations pass unchanged.
-    A predicate the model saw fewer than ``min_examples`` times in training
-    is left to the rules (the model neither drops nor rescores it)."""
-    from kg.extraction.pipeline import default_model_dir
-
-    folder = Path(model) if model else default_model_dir()
-    learned = RelationModel.from_disk(folder) if (folder / MODEL_FILE).exists() else None
-    rare = learned.rare(min_examples) if learned is not None else frozenset()
-
-    def decide(doc: Doc) -> Doc:
-        if learned is None:
-            return doc
-        candidates = doc_candidates(doc)
-        probs = learned.predict_proba([c["features"] for c in candidates])
-        doc._.relations = combine(doc._.relations or [], candidates, probs, add, drop, rare)
-        return doc
-
-    return decide

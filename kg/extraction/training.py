@@ -41,9 +41,11 @@ def split_folds(docs: list[str], k: int, seed: int = 0) -> list[int]:
 
 
 def _rule_pipeline():
+    """The rule components and LAC, without the learned parts (what the
+    name tagger learns from)."""
     from kg.extraction.pipeline import build_pipeline
 
-    return build_pipeline(tagger=True, model=Path(tempfile.gettempdir()) / "kg-no-model")
+    return build_pipeline(tagger=True, names=False, relation_model=False)
 
 
 def name_examples(examples: list[dict], nlp=None) -> list[tuple[list, list]]:
@@ -70,13 +72,13 @@ def name_examples(examples: list[dict], nlp=None) -> list[tuple[list, list]]:
 def fit_names(sequences: list, out_dir: str | Path) -> Path:
     """Fit the name tagger on per-document sentence sequences and write it
     to ``out_dir``; returns the model file."""
-    from kg.extraction.names import MODEL_FILE, NameTagger
+    from kg.extraction.components import NameTaggerComponent
+    from kg.extraction.names import MODEL_FILE
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    X = [x for doc in sequences for x, _ in doc]
-    y = [y for doc in sequences for _, y in doc]
-    NameTagger(**NAME_PARAMS).fit(X, y, path=out / MODEL_FILE)
+    component = NameTaggerComponent("uic_names", enabled=False, params=NAME_PARAMS)
+    component.initialize(lambda: [pair for doc in sequences for pair in doc], path=out / MODEL_FILE)
     return out / MODEL_FILE
 
 
@@ -116,7 +118,8 @@ def fit_relations(examples: list[dict], nlp, out_dir) -> Path:
     """Fit the relation model on the candidates of ``examples`` as ``nlp``
     (rules and a name tagger, no relation model) reads them; write it to
     ``out_dir``."""
-    from kg.extraction.relations import RelationModel, doc_candidates
+    from kg.extraction.components import RelationModelComponent
+    from kg.extraction.relations import MODEL_FILE, doc_candidates
 
     X, y = [], []
     for example in examples:
@@ -125,7 +128,10 @@ def fit_relations(examples: list[dict], nlp, out_dir) -> Path:
         candidates = doc_candidates(doc)
         X.extend(c["features"] for c in candidates)
         y.extend(relation_labels(doc, example, candidates))
-    return RelationModel.fit(X, y, C=RELATION_C).to_disk(out_dir)
+    component = RelationModelComponent("uic_relation_model", enabled=False, C=RELATION_C)
+    component.initialize(lambda: zip(X, y))
+    component.to_disk(out_dir)
+    return Path(out_dir) / MODEL_FILE
 
 
 def train(gold_dirs, text_paths, out_dir) -> dict:
