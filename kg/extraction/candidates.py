@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kg.extraction.lexicon import load
+from kg.extraction.lexicon import _lines, load
 
 #: Types that can take part in an event.
 PARTY_TYPES = frozenset({"Person", "University", "Department", "ResearchInstitute", "Platform",
@@ -45,8 +45,6 @@ MAX_GAP_WORDS = 40
 def cue_words() -> frozenset[str]:
     """Trigger words of every predicate and the cue words of
     ``kg/data/cue_words.txt``."""
-    from kg.extraction.lexicon import _lines
-
     words = {w for ws in load().triggers.values() for w in ws}
     words |= {line.strip() for line in _lines("cue_words.txt")}
     return frozenset(words)

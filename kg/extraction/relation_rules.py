@@ -28,7 +28,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.extraction.lexicon import load
+import jieba
+
+from kg.extraction.aliases import strip_place
+from kg.extraction.lexicon import _words, load, segmenter_tags
 from kg.extraction.name_rules import outermost
 from kg.extraction.place_levels import load as place_levels
 
@@ -271,8 +274,6 @@ LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公�
 def _named_founder(built: dict, ms: list[dict]) -> dict | None:
     """The university of the sentence whose short name opens ``built``'s name
     after its place (浙江大学 for 湖州浙大协同创新研究院), or None."""
-    from kg.extraction.aliases import strip_place
-
     rest = strip_place(built["name"])
     if rest == built["name"]:
         return None
@@ -592,8 +593,6 @@ def _titles_before(text: str, pos: int, lex) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _own_titles() -> frozenset[str]:
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("own_titles.txt"))
 
 
@@ -677,8 +676,6 @@ def _second_identity(text, mentions, orgs, lex):
 
 @lru_cache(maxsize=1)
 def _title_modifier_words() -> frozenset[str]:
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("title_modifiers.txt"))
 
 
@@ -695,8 +692,6 @@ def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
     field words (:data:`MODIFIER_TAGS`, ``kg/data/title_modifiers.txt``),
     so ``东岭大学邀请的项目总监`` does not count.
     """
-    import jieba
-
     org = max((o for o in orgs if 2 <= pos - o["end"] <= 12), key=lambda o: o["end"], default=None)
     if org is None or any(org["end"] < o["start"] < pos for o in orgs):
         return None
@@ -712,8 +707,6 @@ def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
 
 @lru_cache(maxsize=1)
 def _segmenter_tags() -> dict:
-    from kg.extraction.lexicon import segmenter_tags
-
     return segmenter_tags()
 
 
@@ -1418,8 +1411,6 @@ def _incubated_among(text, ms, ctx):
 
 @lru_cache(maxsize=1)
 def _incubator_endings() -> tuple[str, ...]:
-    from kg.extraction.lexicon import _words
-
     return tuple(_words("incubators.txt"))
 
 

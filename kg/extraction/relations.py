@@ -27,13 +27,16 @@ Example
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections import Counter
 from pathlib import Path
 
+import numpy
 from spacy.tokens import Doc
 
+from kg.extraction.candidates import event_candidates, sentence_candidates
 from kg.records import SYMMETRIC
 
 #: The model's file name inside a model folder (gzipped JSON).
@@ -68,6 +71,7 @@ class RelationModel:
     def fit(cls, X: list[dict], y: list[str], C: float = 0.5) -> "RelationModel":
         """Train on feature dicts ``X`` and labels ``y`` (predicates or
         :data:`NONE`); ``C`` is the inverse L2 strength."""
+        # deferred: scikit-learn is needed to train the model, not to apply it
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -78,7 +82,6 @@ class RelationModel:
         classes = [str(c) for c in clf.classes_]
         coef = clf.coef_
         if len(classes) == 2:   # sklearn keeps one row for two classes
-            import numpy
 
             coef = numpy.vstack([-coef[0] / 2, coef[0] / 2])
             bias = [-clf.intercept_[0] / 2, clf.intercept_[0] / 2]
@@ -110,8 +113,6 @@ class RelationModel:
 
     def to_disk(self, folder: str | Path) -> Path:
         """Write the model into ``folder``; returns its path."""
-        import gzip
-
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / MODEL_FILE
@@ -126,8 +127,6 @@ class RelationModel:
     @classmethod
     def from_disk(cls, folder: str | Path) -> "RelationModel":
         """Load the model written by :meth:`to_disk`."""
-        import gzip
-
         with gzip.open(Path(folder) / MODEL_FILE, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
         weights = {k: {int(i): w for i, w in v.items()} for k, v in data["weights"].items()}
@@ -145,8 +144,6 @@ class RelationModel:
 def doc_candidates(doc: Doc) -> list[dict]:
     """The candidate pairs of a processed document (after ``uic_relations``),
     with the rules' votes among their features."""
-    from kg.extraction.candidates import event_candidates, sentence_candidates
-
     by_sentence: dict[int, dict] = {}
     by_doc: dict[tuple, set] = {}
     for rel in doc._.relations or ():
