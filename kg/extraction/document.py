@@ -34,7 +34,7 @@ from kg.extraction.dates import date_relations, document_date
 from kg.extraction.pipeline import build_pipeline
 from kg.extraction.reading import iter_blocks, iter_documents
 from kg import messages
-from kg.records import SYMMETRIC, write_jsonl
+from kg.records import statement_key, write_jsonl
 
 EXTRACTOR = f"kg-rules/{__version__}"
 #: Mentions found only by these rules become entities only when a relation
@@ -147,8 +147,7 @@ def _dedupe(relations: list[dict]) -> list[dict]:
     one with the highest confidence; symmetric predicates in one direction."""
     best: dict[tuple, dict] = {}
     for rel in relations:
-        s, p, o = rel["subject"], rel["predicate"], rel["object"]
-        key = (min(s, o), p, max(s, o)) if p in SYMMETRIC else (s, p, o)
+        key = statement_key(rel["subject"], rel["predicate"], rel["object"])
         if key not in best or rel["confidence"] > best[key]["confidence"]:
             best[key] = rel
     return list(best.values())

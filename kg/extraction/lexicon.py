@@ -35,6 +35,24 @@ def _words(name: str) -> list[str]:
     return [word for line in _lines(name) for word in line.split()]
 
 
+def appoint_cues(rule: str) -> str:
+    """The appointment cues of ``kg/data/appoint_cues.tsv`` that ``rule``
+    (``post`` or ``appointee``) reads, as one regular-expression alternation
+    in the file's order.
+
+    >>> appoint_cues("appointee").split("|")[-2:]
+    ['被聘任为', '当选为?']
+    """
+    out = []
+    for line in _lines("appoint_cues.tsv"):
+        pattern, _, rules = line.partition("\t")
+        if not rules.strip():
+            raise ValueError(f"kg/data/appoint_cues.tsv: line {line!r} names no rule (column 2)")
+        if rule in rules.split():
+            out.append(pattern.strip())
+    return "|".join(out)
+
+
 def _longest_first(words) -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))
 

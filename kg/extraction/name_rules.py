@@ -30,7 +30,8 @@ from functools import lru_cache
 import jieba
 
 from kg.extraction.coreference import is_school, self_words
-from kg.extraction.lexicon import _alternation, _lines, _longest_first, _words, load, segmenter_tags
+from kg.extraction.lexicon import (_alternation, _lines, _longest_first, _words, appoint_cues, load,
+                                   segmenter_tags)
 from kg.extraction.place_levels import load as place_levels
 
 #: Longest organisation or event name, in characters.
@@ -378,7 +379,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         outer_park = lex.suffix_type.get(suffix) == "Park"
         cut = max((m["end"] for m in inner if (
                       m["type"] in blocked
-                      or outer_park and m["type"] == "Park" and not m["name"].endswith(ZONE_WORDS))
+                      or outer_park and m["type"] == "Park" and not m["name"].endswith(ZONES))
                    and not (m["source"] == "abbreviation" and m["start"] == start)), default=None)
         if cut is not None and lex.suffix_type.get(suffix) == "Company" and not (
                 text.startswith(lex.places, cut) or text.startswith("企业", cut)):
@@ -442,8 +443,9 @@ def _counted(text: str, start: int) -> bool:
     return bool(start >= 1 and text[start] in _MEASURE and _NUMERAL.search(text[:start]))
 
 
-#: Formal zones inside whose names parks are named (某高新区电子信息产业园).
-ZONE_WORDS = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区")
+#: Formal zones: they contain parks, and parks are named inside their names
+#: (某高新区电子信息产业园); kg/data/zones.txt.
+ZONES = tuple(_words("zones.txt"))
 
 #: A bracketed district after a park name: 青山高新区(东湖区); its levels
 #: are the role ``bracketed`` of kg/data/place_levels.tsv.
@@ -899,7 +901,8 @@ def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
     return found
 
 
-APPOINT = re.compile(r"(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|(?:聘任|聘请)[^，。；]{0,30}?为)")
+#: The verb that appoints a person to the post after it (kg/data/appoint_cues.tsv).
+APPOINT = re.compile(f"({appoint_cues('post')})")
 
 
 def find_roles(text: str, orgs: list[dict]) -> list[dict]:

@@ -31,9 +31,10 @@ from functools import lru_cache
 import jieba
 
 from kg.extraction.aliases import strip_place
-from kg.extraction.lexicon import _words, load, segmenter_tags
-from kg.extraction.name_rules import outermost
+from kg.extraction.lexicon import _words, appoint_cues, load, segmenter_tags
+from kg.extraction.name_rules import ZONES, outermost
 from kg.extraction.place_levels import load as place_levels
+from kg.records import SYMMETRIC
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
@@ -265,8 +266,6 @@ UNIT_PARENTS = {
     "University": set(),
     "Organization": ORG_TYPES,
 }
-#: Formal zones that contain parks (产业园 of a 高新区).
-ZONES = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区", "高新技术产业开发区")
 LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司",
                          "股份公司", "集团公司", "公司"})
 
@@ -950,8 +949,8 @@ SPEAKER = re.compile(r"(表示|说|认为|介绍|指出|强调)")
 
 
 #: What stands between the last appointee and the post (被聘为, 正式受聘担任,
-#: 为 of 聘任X为).
-APPOINT_TAIL = re.compile(r"[^，。；]{0,8}?(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|被聘任为|当选为?)|为")
+#: 为 of 聘任X为); the verbs are those of kg/data/appoint_cues.tsv.
+APPOINT_TAIL = re.compile(rf"[^，。；]{{0,8}}?({appoint_cues('appointee')})|为")
 
 
 def rule_appointed(text, mentions, ms, ctx):
@@ -1669,7 +1668,7 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
             ctx.hosts[rel["object"]] = by_name[rel["subject"]]
     ctx.update(ms, frozenset(r["object"] for r in out if r["predicate"] in MADE_BY))
     ctx.note_zones(sorted(mentions, key=lambda m: m["start"]))
-    agreed = [r for r in out if r["predicate"] in ("signsWith", "cooperatesWith")
+    agreed = [r for r in out if r["predicate"] in SYMMETRIC
               and r["subject"] in by_name and r["object"] in by_name
               and r["subject_type"] in ORG_TYPES and r["object_type"] in ORG_TYPES]
     if len(agreed) == 1 or len({r["predicate"] for r in agreed}) == 2 and \

@@ -37,7 +37,7 @@ import numpy
 from spacy.tokens import Doc
 
 from kg.extraction.candidates import event_candidates, sentence_candidates
-from kg.records import SYMMETRIC
+from kg.records import statement_key
 
 #: The model's file name inside a model folder (gzipped JSON).
 MODEL_FILE = "relations.json.gz"
@@ -166,13 +166,6 @@ def doc_candidates(doc: Doc) -> list[dict]:
     return out
 
 
-def _key(subject: str, predicate: str, obj: str) -> tuple:
-    """A relation's identity: a symmetric predicate's pair in either order."""
-    if predicate in SYMMETRIC:
-        subject, obj = sorted((subject, obj))
-    return subject, predicate, obj
-
-
 def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: float,
             drop: float, rare: frozenset[str] = frozenset()) -> list[dict]:
     """The rules' relations the model does not reject, plus the model's own.
@@ -191,11 +184,11 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
     for cand, p in zip(candidates, probs):
         for label, prob in p.items():
             if label != NONE:
-                key = _key(cand["subject"], label, cand["object"])
+                key = statement_key(cand["subject"], label, cand["object"])
                 best[key] = max(best.get(key, 0.0), prob)
     out, seen = [], set()
     for rel in rules:
-        key = _key(rel["subject"], rel["predicate"], rel["object"])
+        key = statement_key(rel["subject"], rel["predicate"], rel["object"])
         prob = best.get(key)
         if rel["predicate"] in rare:
             prob = None                     # the rule's relation, with the rule's confidence
@@ -210,7 +203,7 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
         label = max((lab for lab in p if lab != NONE), key=p.get, default=None)
         if label is None or p[label] < add:
             continue
-        key = _key(cand["subject"], label, cand["object"])
+        key = statement_key(cand["subject"], label, cand["object"])
         if key in seen:
             continue
         if label in SINGLE_PER_SENTENCE:
