@@ -323,7 +323,9 @@ def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     ...           "type": "Event", "source": "event"}]
     >>> [(m["text"], m["source"]) for m in tagged_mentions("星河大学与蓝海公司签约", [(0, 4, "University"),
     ...                                                    (5, 9, "Company")], rules)]
-    [('星河大学', 'suffix'), ('蓝海公司', 'tagger')]
+    [('星河大学', 'suffix'), ('蓝海公司', 'tagger'), ('签约', 'event')]
+
+    (签约 stays: an event no tagger span overlaps.)
     """
     out = []
     by_span = {(m["start"], m["end"]): m for m in rules}
