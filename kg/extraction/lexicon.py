@@ -73,6 +73,8 @@ class Lexicon:
     after_name: tuple[str, ...]
     boundaries: frozenset[str]
     triggers: dict[str, tuple[str, ...]]
+    #: The cues of locatedIn by how they are read: ``trigger``, ``verb``, ``event``.
+    located: dict[str, tuple[str, ...]]
     universities: dict[str, tuple[str, ...]]
     places: tuple[str, ...]
     provinces: tuple[str, ...]
@@ -96,6 +98,16 @@ def load() -> Lexicon:
     for line in _lines("triggers.tsv"):
         predicate, words = line.split("\t", 1)
         triggers[predicate.strip()] = tuple(_longest_first(words.split()))
+    located = {"trigger": [], "verb": [], "event": []}
+    for line in _lines("located_cues.tsv"):
+        word, _, uses = line.partition("\t")
+        if not uses.strip() or not set(uses.split()) <= set(located):
+            raise ValueError(f"kg/data/located_cues.tsv: line {line!r} needs column 2 of "
+                             f"trigger, verb or event")
+        for use in uses.split():
+            located[use].append(word.strip())
+    located = {use: tuple(_longest_first(words)) for use, words in located.items()}
+    triggers["locatedIn"] = located["trigger"]
     universities = {}
     for line in _lines("universities.tsv"):
         name, _, aliases = line.partition("\t")
@@ -113,6 +125,7 @@ def load() -> Lexicon:
         after_name=tuple(_longest_first(_words("after_name.txt"))),
         boundaries=frozenset(_words("boundaries.txt")),
         triggers=triggers,
+        located=located,
         universities=universities,
         places=tuple(_longest_first(_words("places.txt"))),
         provinces=tuple(_longest_first(_lines("places.txt")[0].split())),

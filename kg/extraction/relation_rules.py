@@ -9,7 +9,8 @@ current event) and returns relation dicts::
      "object": "清远高新区招才引智大使", "trigger": "获聘",
      "confidence": 0.85, "title": None}
 
-The Chinese cue words come from ``kg/data/triggers.tsv``. Rules work on the
+The Chinese cue words come from ``kg/data/triggers.tsv`` (locatedIn's from
+``located_cues.tsv``, the appointment verbs from ``appoint_cues.tsv``). Rules work on the
 clause (text between ``，；``) or the sentence, as the construction needs:
 the n-ary ``由A、B、C三方共建Y`` gives one ``builds`` per party, a list of
 appointees before ``获聘`` one ``appointedAs`` each.
@@ -970,9 +971,11 @@ def rule_appointed(text, mentions, ms, ctx):
     return out
 
 
-LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户|迁入|搬迁至|落地)")
+#: A落户B (kg/data/located_cues.tsv, the ``verb`` cues).
+LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(" + "|".join(load().located["verb"]) + ")")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
-LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|启动建设|开工建设|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
+#: A在B开工 (kg/data/located_cues.tsv, the ``event`` cues).
+LOCATED_EVENT = re.compile(r"(正式)?(" + "|".join(load().located["event"]) + ")")
 HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?)")
 PLACE_TYPES = frozenset({"Park", "Government"})
 #: What is sited somewhere (a park inside a district too).
