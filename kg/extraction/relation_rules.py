@@ -32,7 +32,7 @@ from functools import lru_cache
 import jieba
 
 from kg.extraction.aliases import strip_place
-from kg.extraction.lexicon import _words, appoint_cues, load, segmenter_tags
+from kg.extraction.lexicon import _lines, _words, appoint_cues, load, segmenter_tags
 from kg.extraction.name_rules import ZONES, outermost
 from kg.extraction.place_levels import load as place_levels
 from kg.records import SYMMETRIC
@@ -44,12 +44,10 @@ BUILT_TYPES = frozenset({"Platform", "ResearchInstitute", "Park", "Department", 
 CLAUSE_END = re.compile(r"[，；。！？;,]")
 SENTENCE_PART = re.compile(r"[。；;]")
 LIST_SEP = re.compile(r"^(、|和|及|以及|与|，|“|”|\s|[（(][^）)，。]{1,24}[）)])*$")
-#: Pronoun-like mentions that refer back to the last organisation of a type.
-ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("ResearchInstitute", "Platform"),
-            "研究院": ("ResearchInstitute", "Platform"), "该中心": ("Platform",),
-            "中心": ("Platform",), "该项目": ("Project",), "该产业园": ("Park",),
-            "产业城": ("Park",), "该产业城": ("Park",), "学校": ("University",), "该校": ("University",),
-            "该集团": ("Company",)}
+#: Pronoun-like mentions that refer back to the last organisation of a type
+#: (kg/data/anaphora.tsv: ``{word: types}``, in the file's order).
+ANAPHORA = {word: tuple(kinds.split()) for word, _, kinds in
+            (line.partition("\t") for line in _lines("anaphora.tsv"))}
 
 
 #: A clause whose subject is a project (项目预计总投资…，将建设…).
@@ -267,8 +265,8 @@ UNIT_PARENTS = {
     "University": set(),
     "Organization": ORG_TYPES,
 }
-LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司",
-                         "股份公司", "集团公司", "公司"})
+#: A company's legal form (kg/data/legal_forms.txt): 某集团有限公司 is 某集团 itself.
+LEGAL_FORMS = frozenset(_words("legal_forms.txt"))
 
 
 def _named_founder(built: dict, ms: list[dict]) -> dict | None:
@@ -1236,8 +1234,7 @@ def rule_organizes(text, mentions, ms, ctx):
 EVENT_SPAN = 12
 #: Cues that say attendance by themselves, so that an event named in the
 #: last sentences is the one attended.
-STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言",
-                         "颁发", "致辞", "作为", "斩获", "荣获"})
+STRONG_CUES = frozenset(_words("attendance_cues.txt"))
 PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|"
                          r"^(峰会|会议|大会|论坛|洽谈会|对接会|推介会|发布会|博览会)(现场|期间|上)|^会上|"
                          r"斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约|颁发|致辞|作为(?=[^，。]{0,12}代表)|"
