@@ -266,7 +266,7 @@ def test_a_province_name_and_its_short_form_that_point_at_each_other_end(extract
 
 
 def test_alias_root_of_a_loop_is_its_longest_form():
-    from kg.extraction.pipeline import _alias_root
+    from kg.extraction.resolution import _alias_root
 
     loop = {"乙丙": "甲乙丙", "甲乙丙": "乙丙", "丁": "乙丙"}
     assert {_alias_root(f, loop) for f in loop} == {"甲乙丙"}

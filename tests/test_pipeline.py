@@ -8,7 +8,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extraction.pipeline import DEFAULT_LABEL_MAP, build_pipeline
+from kg.extraction.components import DEFAULT_LABEL_MAP
+from kg.extraction.pipeline import build_pipeline
 
 COMPONENTS = ["uic_sentences", "uic_entities", "uic_aliases", "uic_relations"]
 #: The shipped pipeline: the rules plus LAC and the learned name tagger.

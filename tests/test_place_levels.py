@@ -150,14 +150,14 @@ def test_find_places_and_place_forms_follow_the_known_place_levels(monkeypatch):
 
 
 def test_a_bare_place_folds_into_the_first_known_place_level_named():
-    from kg.extraction import pipeline
+    from kg.extraction import resolution
 
     def entities():
         return {name: {"type": "Government", "source": "place", "aliases": []}
                 for name in ("云岭", "云岭省", "云岭市")}
 
     named = entities()
-    assert pipeline._bare_places(named) == {"云岭": "云岭市"} and named["云岭市"]["aliases"] == ["云岭"]
+    assert resolution._bare_places(named) == {"云岭": "云岭市"} and named["云岭市"]["aliases"] == ["云岭"]
 
 
 def test_districts_and_bracketed_places_follow_their_roles():

@@ -131,7 +131,7 @@ def test_rules_only_pipeline_runs_without_the_tagger():
 
 
 def test_shipped_model_file_is_in_the_package():
-    from kg.extraction.pipeline import default_model_dir
+    from kg.extraction.shipped import default_model_dir
 
     assert (default_model_dir() / "names.crfsuite").stat().st_size > 10_000
     import json

@@ -9,15 +9,18 @@ one module per stage:
 * :mod:`~kg.extraction.cleaning` — PDF artefacts repaired, Traditional →
   Simplified with offsets kept, sentences;
 * :mod:`~kg.extraction.pipeline` — the spaCy pipeline (``spacy.blank("zh")``
-  with jieba) and its registered components;
-* :mod:`~kg.extraction.lexical` — Baidu's LAC as a component: words, parts
+  with jieba); its components are the classes of
+  :mod:`~kg.extraction.components`, registered in :mod:`~kg.extraction.factories`
+  (the learned ones read their models from :mod:`~kg.extraction.shipped`'s folder);
+* :mod:`~kg.extraction.lexical` — Baidu's LAC: words, parts
   of speech and PER/ORG/LOC/TIME names;
 * :mod:`~kg.extraction.name_rules` — names found by rule (suffixes, titles,
   quotes, lists), with the word lists of :mod:`~kg.extraction.lexicon`;
 * :mod:`~kg.extraction.names` — the learned name tagger (a CRF over
   characters, LAC and the rules as features);
-* :mod:`~kg.extraction.aliases` and :mod:`~kg.extraction.coreference` — one
-  entity per name and its short forms; the article's own institution;
+* :mod:`~kg.extraction.aliases`, :mod:`~kg.extraction.resolution` and
+  :mod:`~kg.extraction.coreference` — one entity per name and its short
+  forms; the article's own institution;
   generic names qualified before the store;
 * :mod:`~kg.extraction.relation_rules` — one rule per predicate;
 * :mod:`~kg.extraction.candidates` — candidate pairs and their features;

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extraction.lexicon import load
+from kg.extraction.lexicon import _words, load, segmenter_tags
 from kg.extraction.name_rules import _place_forms
 
 COMPANY_FORMS = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "有限公司")
@@ -83,15 +83,11 @@ def corpus_short_forms(entity: dict) -> list[str]:
 
 
 def _segmenter_tag(word: str) -> str | None:
-    from kg.extraction.lexicon import segmenter_tags
-
     return segmenter_tags().get(word)
 
 
 @lru_cache(maxsize=1)
 def _industry_re() -> re.Pattern:
-    from kg.extraction.lexicon import _words
-
     words = sorted(set(_words("industry_words.txt")), key=len, reverse=True)
     return re.compile("(" + "|".join(map(re.escape, words)) + ")")
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from functools import lru_cache
 
-from kg.extraction.lexicon import load
+from kg.extraction.lexicon import _lines, load
 
 #: Types that can take part in an event.
 PARTY_TYPES = frozenset({"Person", "University", "Department", "ResearchInstitute", "Platform",
@@ -56,8 +56,6 @@ LONG_LIST_MENTIONS = 40
 def cue_words() -> frozenset[str]:
     """Trigger words of every predicate and the cue words of
     ``kg/data/cue_words.txt``."""
-    from kg.extraction.lexicon import _lines
-
     words = {w for ws in load().triggers.values() for w in ws}
     words |= {line.strip() for line in _lines("cue_words.txt")}
     return frozenset(words)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 import statistics
+import unicodedata
 from functools import lru_cache
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -189,7 +190,7 @@ def repair(raw: str) -> str:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    import opencc
+    import opencc  # deferred: loading OpenCC's dictionaries costs time reading needs only for Chinese text
 
     return opencc.OpenCC("t2s")
 
@@ -213,6 +214,17 @@ def to_simplified(text: str) -> str:
         one = converter.convert(char)
         chars.append(one if len(one) == 1 else char)
     return "".join(chars)
+
+
+def norm(name: str | None) -> str:
+    """Normalise a name as the reference scorer does: NFKC, no white space,
+    Simplified characters (gold alignment, scoring and training compare names so).
+
+    >>> norm("西安 交通大學")
+    '西安交通大学'
+    """
+    text = unicodedata.normalize("NFKC", name or "")
+    return to_simplified("".join(text.split()))
 
 
 def normalise(raw: str) -> tuple[str, str]:

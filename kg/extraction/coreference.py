@@ -31,6 +31,7 @@ import collections
 import re
 from functools import lru_cache
 
+from kg.extraction.lexicon import _lines
 from kg.extraction.place_levels import load as place_levels
 
 #: What may follow a self-reference word inside a generic mention it begins
@@ -41,8 +42,6 @@ OWN_BODIES = ("党委", "团委", "纪委", "党政", "领导")
 @lru_cache(maxsize=1)
 def self_words() -> dict[str, tuple[str, ...]]:
     """``{word: name endings}`` from ``kg/data/self_references.tsv``."""
-    from kg.extraction.lexicon import _lines
-
     out = {}
     for line in _lines("self_references.tsv"):
         word, _, endings = line.partition("\t")
@@ -74,8 +73,6 @@ def own_institution(per_sentence) -> dict | None:
 @lru_cache(maxsize=1)
 def disciplines() -> frozenset[str]:
     """The stems of ``kg/data/disciplines.txt``."""
-    from kg.extraction.lexicon import _lines
-
     return frozenset(w for line in _lines("disciplines.txt") for w in line.split())
 
 

@@ -16,16 +16,25 @@ Example
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import os
 import signal
-import threading
 from functools import lru_cache
+from pathlib import Path
+import threading
 from typing import Callable, Iterable
 
+import jieba
+
 from kg import __version__
-from kg.extraction.cleaning import normalise
-from kg.records import SYMMETRIC
 from kg.extraction.aliases import merge_entities
+from kg.extraction.cleaning import normalise
+from kg.extraction.dates import date_relations, document_date
+from kg.extraction.pipeline import build_pipeline
+from kg.extraction.reading import iter_blocks, iter_documents
+from kg import messages
+from kg.records import statement_key, write_jsonl
 
 EXTRACTOR = f"kg-rules/{__version__}"
 #: Mentions found only by these rules become entities only when a relation
@@ -66,8 +75,6 @@ def document_limit(record: dict, seconds: float | None) -> float | None:
     if "raw" in record or "text" in record:
         chars = len(record.get("raw") or record.get("text") or "")
     else:
-        import os
-
         try:
             chars = os.path.getsize(record["path"]) // 2
         except (OSError, KeyError, TypeError):
@@ -90,10 +97,8 @@ class ExtractionTimeout(BaseException):
     code = "W204"
 
     def __init__(self, doc: str, limit: float):
-        from kg.messages import text
-
         self.doc, self.limit = doc, limit
-        super().__init__(f"{doc}: " + text("W204", limit=limit))
+        super().__init__(f"{doc}: " + messages.text("W204", limit=limit))
 
     def __reduce__(self):
         return (type(self), (self.doc, self.limit))
@@ -139,10 +144,6 @@ def time_limit(seconds: float | None, doc: str = "document"):
 @lru_cache(maxsize=1)
 def default_pipeline():
     """The default pipeline, built once per process."""
-    import jieba
-
-    from kg.extraction.pipeline import build_pipeline
-
     jieba.setLogLevel(60)
     nlp = build_pipeline()
     nlp("大学与企业签约。")   # jieba loads its dictionary at the first text: now, not in a document's time limit
@@ -154,8 +155,7 @@ def _dedupe(relations: list[dict]) -> list[dict]:
     one with the highest confidence; symmetric predicates in one direction."""
     best: dict[tuple, dict] = {}
     for rel in relations:
-        s, p, o = rel["subject"], rel["predicate"], rel["object"]
-        key = (min(s, o), p, max(s, o)) if p in SYMMETRIC else (s, p, o)
+        key = statement_key(rel["subject"], rel["predicate"], rel["object"])
         if key not in best or rel["confidence"] > best[key]["confidence"]:
             best[key] = rel
     return list(best.values())
@@ -203,8 +203,6 @@ def extract_document(record: dict, nlp=None) -> dict:
 def _dated_document(document: dict, text: str | None) -> str | None:
     """Set the document's date keys (:func:`kg.extraction.dates.document_date`)
     and return its date (``None``: undated, ``date_missing`` says why)."""
-    from kg.extraction.dates import document_date
-
     found = document_date(text, meta=document.pop("published", None),
                           filename=document.get("doc"))
     document.update(date=found["date"], date_precision=found["precision"],
@@ -218,8 +216,6 @@ def _extract_text(text: str, record: dict, nlp, offset: int,
     """Relations and entity records of one cleaned text (a whole document
     or one block of it, starting at ``offset``), each relation dated
     (:func:`kg.extraction.dates.date_relations`)."""
-    from kg.extraction.dates import date_relations
-
     doc = nlp(text)
     relations = []
     for rel in _dedupe(doc._.relations or []):
@@ -240,8 +236,6 @@ def _extract_text(text: str, record: dict, nlp, offset: int,
 
 def _extract_streamed(record: dict, nlp) -> dict:
     """Extract a huge plain-text document block by block (bounded memory)."""
-    from kg.extraction.reading import iter_blocks
-
     relations, entity_lists, offset = [], [], 0
     document = dict(record, text=None, original=None)
     when, first = None, True
@@ -289,8 +283,6 @@ def extract_paths(paths: Iterable, on_error: Callable | None = None, nlp=None, *
         text read under several paths is one document whose ``paths`` lists
         them all.
     """
-    from kg.extraction.reading import iter_documents
-
     if extract is None:
         nlp = nlp or default_pipeline()     # loaded before any document's time limit runs
         extract = lambda record: extract_document(record, nlp=nlp)  # noqa: E731
@@ -348,12 +340,6 @@ def write_extraction(paths, out_dir, on_error=None, nlp=None, **options) -> str:
 
     ``options`` go to :func:`extract_paths` (``timeout``, ``on_skip``, ``extract``).
     """
-    import collections
-    from pathlib import Path
-
-    from kg.messages import plural
-    from kg.records import write_jsonl
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = extract_paths(paths, on_error=on_error, nlp=nlp, **options)
@@ -365,9 +351,9 @@ def write_extraction(paths, out_dir, on_error=None, nlp=None, **options) -> str:
                                  for e in result["entities"]}.values())
     preds = collections.Counter(r["predicate"] for r in result["relations"])
     distinct = {(e["type"], e.get("canonical", e["name"])) for e in result["entities"]}
-    lines = [f"{plural(len(result['documents']), 'document')}, "
-             f"{plural(len(distinct), 'entity', 'entities')}, "
-             f"{plural(len(result['relations']), 'relation')} → {out}/"]
+    lines = [f"{messages.plural(len(result['documents']), 'document')}, "
+             f"{messages.plural(len(distinct), 'entity', 'entities')}, "
+             f"{messages.plural(len(result['relations']), 'relation')} → {out}/"]
     lines.append("entities:  " + ", ".join(f"{k} {v}" for k, v in types.most_common()))
     lines.append("relations: " + ", ".join(f"{k} {v}" for k, v in preds.most_common()))
     return Extracted("\n".join(lines), len(result["documents"]))

@@ -22,21 +22,17 @@ from __future__ import annotations
 
 import collections
 import json
-import unicodedata
 from pathlib import Path
 
-from kg.extraction.cleaning import to_simplified
+from kg.extraction.cleaning import norm
+from kg.extraction.document import extract_paths
+from kg.extraction.pipeline import build_pipeline
+from kg.extraction.training import cross_validate
 from kg.records import SYMMETRIC
 
 
 class GoldError(ValueError):
     """A gold file that does not follow the annotation format."""
-
-
-def norm(name: str | None) -> str:
-    """Normalise a name as the reference scorer does."""
-    text = unicodedata.normalize("NFKC", name or "")
-    return to_simplified("".join(text.split()))
 
 
 def load_gold(gold_dir: str | Path) -> dict:
@@ -354,18 +350,12 @@ def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bo
     cross-validated (:func:`kg.extraction.training.cross_validate`): each is
     extracted by a name tagger trained without it.
     """
-    from kg.extraction.document import extract_paths
-
     for gold_dir in gold_dirs:
         load_gold(gold_dir)  # fail on a bad gold file before the slow part
     if folds >= 2:
-        from kg.extraction.training import cross_validate
-
         result = cross_validate(gold_dirs, paths, folds=folds)
         texts = set(result["folds"])
     else:
-        from kg.extraction.pipeline import build_pipeline
-
         nlp = build_pipeline(tagger=tagger, model=model)
         result = extract_paths(paths, on_error=on_error, nlp=nlp)
         texts = {d["doc"] for d in result["documents"]}

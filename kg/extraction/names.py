@@ -28,7 +28,11 @@ Example
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
+
+import pycrfsuite
 
 from kg.extraction.lexicon import load
 from kg.extraction.name_rules import EVENT_OPENERS, unnamed_event
@@ -156,6 +160,9 @@ class NameTagger:
     [['B-University', 'I-University', 'I-University', 'O', 'O']]
     """
 
+    #: The file the model is written to in a folder.
+    MODEL_FILE = MODEL_FILE
+
     def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 120):
         self.params = {"c1": c1, "c2": c2, "max_iterations": max_iterations,
                        "feature.possible_transitions": True}
@@ -165,10 +172,6 @@ class NameTagger:
     def fit(self, sequences, labels, path: str | Path | None = None) -> "NameTagger":
         """Train on feature sequences and their label sequences; the model
         is written to ``path`` (a temporary file if omitted)."""
-        import tempfile
-
-        import pycrfsuite
-
         trainer = pycrfsuite.Trainer(verbose=False)
         for xseq, yseq in zip(sequences, labels):
             trainer.append(xseq, yseq)
@@ -181,8 +184,6 @@ class NameTagger:
         return self._open(path)
 
     def _open(self, path) -> "NameTagger":
-        import pycrfsuite
-
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
         self._path = Path(path)
@@ -194,8 +195,6 @@ class NameTagger:
 
     def to_disk(self, folder: str | Path) -> Path:
         """Copy the model file into ``folder``; returns its path."""
-        import shutil
-
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / MODEL_FILE
@@ -324,7 +323,9 @@ def tagged_mentions(text: str, spans, rules: list[dict]) -> list[dict]:
     ...           "type": "Event", "source": "event"}]
     >>> [(m["text"], m["source"]) for m in tagged_mentions("星河大学与蓝海公司签约", [(0, 4, "University"),
     ...                                                    (5, 9, "Company")], rules)]
-    [('星河大学', 'suffix'), ('蓝海公司', 'tagger')]
+    [('星河大学', 'suffix'), ('蓝海公司', 'tagger'), ('签约', 'event')]
+
+    (签约 stays: an event no tagger span overlaps.)
     """
     out = []
     by_span = {(m["start"], m["end"]): m for m in rules}

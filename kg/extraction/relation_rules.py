@@ -9,7 +9,8 @@ current event) and returns relation dicts::
      "object": "清远高新区招才引智大使", "trigger": "获聘",
      "confidence": 0.85, "title": None}
 
-The Chinese cue words come from ``kg/data/triggers.tsv``. Rules work on the
+The Chinese cue words come from ``kg/data/triggers.tsv`` (locatedIn's from
+``located_cues.tsv``, the appointment verbs from ``appoint_cues.tsv``). Rules work on the
 clause (text between ``，；``) or the sentence, as the construction needs:
 the n-ary ``由A、B、C三方共建Y`` gives one ``builds`` per party, a list of
 appointees before ``获聘`` one ``appointedAs`` each.
@@ -28,9 +29,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.extraction.lexicon import load
-from kg.extraction.name_rules import outermost
+import jieba
+
+from kg.extraction.aliases import strip_place
+from kg.extraction.lexicon import _lines, _words, appoint_cues, load, segmenter_tags
+from kg.extraction.name_rules import ZONES, outermost
 from kg.extraction.place_levels import load as place_levels
+from kg.records import SYMMETRIC
 
 ORG_TYPES = frozenset({"University", "Department", "ResearchInstitute", "Platform", "Company",
                        "Government", "Park", "Organization"})
@@ -39,12 +44,10 @@ BUILT_TYPES = frozenset({"Platform", "ResearchInstitute", "Park", "Department", 
 CLAUSE_END = re.compile(r"[，；。！？;,]")
 SENTENCE_PART = re.compile(r"[。；;]")
 LIST_SEP = re.compile(r"^(、|和|及|以及|与|，|“|”|\s|[（(][^）)，。]{1,24}[）)])*$")
-#: Pronoun-like mentions that refer back to the last organisation of a type.
-ANAPHORA = {"该公司": ("Company",), "公司": ("Company",), "该院": ("ResearchInstitute", "Platform"),
-            "研究院": ("ResearchInstitute", "Platform"), "该中心": ("Platform",),
-            "中心": ("Platform",), "该项目": ("Project",), "该产业园": ("Park",),
-            "产业城": ("Park",), "该产业城": ("Park",), "学校": ("University",), "该校": ("University",),
-            "该集团": ("Company",)}
+#: Pronoun-like mentions that refer back to the last organisation of a type
+#: (kg/data/anaphora.tsv: ``{word: types}``, in the file's order).
+ANAPHORA = {word: tuple(kinds.split()) for word, _, kinds in
+            (line.partition("\t") for line in _lines("anaphora.tsv"))}
 
 
 #: A clause whose subject is a project (项目预计总投资…，将建设…).
@@ -262,17 +265,13 @@ UNIT_PARENTS = {
     "University": set(),
     "Organization": ORG_TYPES,
 }
-#: Formal zones that contain parks (产业园 of a 高新区).
-ZONES = ("高新区", "开发区", "经开区", "合作区", "示范区", "试验区", "自贸区", "新区", "高新技术产业开发区")
-LEGAL_FORMS = frozenset({"有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司",
-                         "股份公司", "集团公司", "公司"})
+#: A company's legal form (kg/data/legal_forms.txt): 某集团有限公司 is 某集团 itself.
+LEGAL_FORMS = frozenset(_words("legal_forms.txt"))
 
 
 def _named_founder(built: dict, ms: list[dict]) -> dict | None:
     """The university of the sentence whose short name opens ``built``'s name
     after its place (浙江大学 for 湖州浙大协同创新研究院), or None."""
-    from kg.extraction.aliases import strip_place
-
     rest = strip_place(built["name"])
     if rest == built["name"]:
         return None
@@ -592,8 +591,6 @@ def _titles_before(text: str, pos: int, lex) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _own_titles() -> frozenset[str]:
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("own_titles.txt"))
 
 
@@ -677,8 +674,6 @@ def _second_identity(text, mentions, orgs, lex):
 
 @lru_cache(maxsize=1)
 def _title_modifier_words() -> frozenset[str]:
-    from kg.extraction.lexicon import _words
-
     return frozenset(_words("title_modifiers.txt"))
 
 
@@ -695,8 +690,6 @@ def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
     field words (:data:`MODIFIER_TAGS`, ``kg/data/title_modifiers.txt``),
     so ``东岭大学邀请的项目总监`` does not count.
     """
-    import jieba
-
     org = max((o for o in orgs if 2 <= pos - o["end"] <= 12), key=lambda o: o["end"], default=None)
     if org is None or any(org["end"] < o["start"] < pos for o in orgs):
         return None
@@ -712,8 +705,6 @@ def _org_before_title_modifier(text: str, pos: int, orgs: list) -> dict | None:
 
 @lru_cache(maxsize=1)
 def _segmenter_tags() -> dict:
-    from kg.extraction.lexicon import segmenter_tags
-
     return segmenter_tags()
 
 
@@ -957,8 +948,8 @@ SPEAKER = re.compile(r"(表示|说|认为|介绍|指出|强调)")
 
 
 #: What stands between the last appointee and the post (被聘为, 正式受聘担任,
-#: 为 of 聘任X为).
-APPOINT_TAIL = re.compile(r"[^，。；]{0,8}?(获聘为?|受聘(?:担任|为)?|被聘为|聘为|担任|被聘任为|当选为?)|为")
+#: 为 of 聘任X为); the verbs are those of kg/data/appoint_cues.tsv.
+APPOINT_TAIL = re.compile(rf"[^，。；]{{0,8}}?({appoint_cues('appointee')})|为")
 
 
 def rule_appointed(text, mentions, ms, ctx):
@@ -978,9 +969,11 @@ def rule_appointed(text, mentions, ms, ctx):
     return out
 
 
-LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(落户|入驻|进驻|位于|坐落于|坐落在|扎根|签约落户|迁入|搬迁至|落地)")
+#: A落户B (kg/data/located_cues.tsv, the ``verb`` cues).
+LOCATED_VERB = re.compile(r"(正式|成功|顺利|已|将)?(" + "|".join(load().located["verb"]) + ")")
 LOCATED_AT = re.compile(r"^在(?P<place>)")
-LOCATED_EVENT = re.compile(r"(正式)?(挂牌成立|挂牌|揭牌|启动建设|开工建设|开工|奠基|成立|发布|落地|建成|投产|落户|入驻|扎根)")
+#: A在B开工 (kg/data/located_cues.tsv, the ``event`` cues).
+LOCATED_EVENT = re.compile(r"(正式)?(" + "|".join(load().located["event"]) + ")")
 HOSTS = re.compile(r"(拥有|已汇聚|汇聚了?|集聚了?|聚集了?|建有|配套了?)")
 PLACE_TYPES = frozenset({"Park", "Government"})
 #: What is sited somewhere (a park inside a district too).
@@ -1241,8 +1234,7 @@ def rule_organizes(text, mentions, ms, ctx):
 EVENT_SPAN = 12
 #: Cues that say attendance by themselves, so that an event named in the
 #: last sentences is the one attended.
-STRONG_CUES = frozenset({"出席", "莅临", "参加", "见证", "邀请", "签约", "发表感言", "发表了感言",
-                         "颁发", "致辞", "作为", "斩获", "荣获"})
+STRONG_CUES = frozenset(_words("attendance_cues.txt"))
 PARTICIPATE = re.compile(r"出席|莅临|参加|参与|见证|参会|亮相|带来|路演|聘任仪式上|启动仪式上|仪式上|活动现场|现场接受|"
                          r"^(峰会|会议|大会|论坛|洽谈会|对接会|推介会|发布会|博览会)(现场|期间|上)|^会上|"
                          r"斩获|荣获|获得?[^，。]{0,12}奖|邀请|发表了?感言|签约|颁发|致辞|作为(?=[^，。]{0,12}代表)|"
@@ -1418,8 +1410,6 @@ def _incubated_among(text, ms, ctx):
 
 @lru_cache(maxsize=1)
 def _incubator_endings() -> tuple[str, ...]:
-    from kg.extraction.lexicon import _words
-
     return tuple(_words("incubators.txt"))
 
 
@@ -1678,7 +1668,7 @@ def relate(text: str, mentions: list[dict], context: Context | None = None) -> l
             ctx.hosts[rel["object"]] = by_name[rel["subject"]]
     ctx.update(ms, frozenset(r["object"] for r in out if r["predicate"] in MADE_BY))
     ctx.note_zones(sorted(mentions, key=lambda m: m["start"]))
-    agreed = [r for r in out if r["predicate"] in ("signsWith", "cooperatesWith")
+    agreed = [r for r in out if r["predicate"] in SYMMETRIC
               and r["subject"] in by_name and r["object"] in by_name
               and r["subject_type"] in ORG_TYPES and r["object_type"] in ORG_TYPES]
     if len(agreed) == 1 or len({r["predicate"] for r in agreed}) == 2 and \

@@ -9,11 +9,13 @@ it, not to use it: the model is saved as JSON (its feature weights per
 predicate) and applied with plain Python, so a saved model reloads to
 identical predictions on any machine.
 
-The component ``uic_relation_model`` runs after the rules: it keeps a rule's
-relation unless the model gives it a probability below ``drop`` and adds
-the model's relations whose probability reaches ``add``; every relation it
-scored carries the model's probability as ``confidence``.  A predicate it
-saw fewer than ``min_examples`` times in training stays the rules' call.
+The component ``uic_relation_model``
+(:class:`kg.extraction.components.RelationModelComponent`) runs after the
+rules: it keeps a rule's relation unless the model gives it a probability
+below ``drop`` and adds the model's relations whose probability reaches
+``add`` (:func:`combine`); every relation it scored carries the model's
+probability as ``confidence``.  A predicate it saw fewer than
+``min_examples`` times in training stays the rules' call.
 
 Example
 -------
@@ -25,15 +27,17 @@ Example
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections import Counter
 from pathlib import Path
 
-from spacy.language import Language
+import numpy
 from spacy.tokens import Doc
 
-from kg.records import SYMMETRIC
+from kg.extraction.candidates import event_candidates, sentence_candidates
+from kg.records import statement_key
 
 #: The model's file name inside a model folder (gzipped JSON).
 MODEL_FILE = "relations.json.gz"
@@ -52,6 +56,9 @@ class RelationModel:
     """Multinomial logistic regression over sparse feature dicts:
     ``fit`` / ``predict_proba`` / ``to_disk`` / ``from_disk``."""
 
+    #: The file the model is written to in a folder.
+    MODEL_FILE = MODEL_FILE
+
     def __init__(self, classes: list[str], weights: dict[str, dict[int, float]], bias: list[float],
                  examples: dict[str, int] | None = None):
         self.classes = list(classes)
@@ -64,6 +71,7 @@ class RelationModel:
     def fit(cls, X: list[dict], y: list[str], C: float = 0.5) -> "RelationModel":
         """Train on feature dicts ``X`` and labels ``y`` (predicates or
         :data:`NONE`); ``C`` is the inverse L2 strength."""
+        # deferred: scikit-learn is needed to train the model, not to apply it
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -74,7 +82,6 @@ class RelationModel:
         classes = [str(c) for c in clf.classes_]
         coef = clf.coef_
         if len(classes) == 2:   # sklearn keeps one row for two classes
-            import numpy
 
             coef = numpy.vstack([-coef[0] / 2, coef[0] / 2])
             bias = [-clf.intercept_[0] / 2, clf.intercept_[0] / 2]
@@ -106,8 +113,6 @@ class RelationModel:
 
     def to_disk(self, folder: str | Path) -> Path:
         """Write the model into ``folder``; returns its path."""
-        import gzip
-
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / MODEL_FILE
@@ -122,8 +127,6 @@ class RelationModel:
     @classmethod
     def from_disk(cls, folder: str | Path) -> "RelationModel":
         """Load the model written by :meth:`to_disk`."""
-        import gzip
-
         with gzip.open(Path(folder) / MODEL_FILE, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
         weights = {k: {int(i): w for i, w in v.items()} for k, v in data["weights"].items()}
@@ -141,8 +144,6 @@ class RelationModel:
 def doc_candidates(doc: Doc) -> list[dict]:
     """The candidate pairs of a processed document (after ``uic_relations``),
     with the rules' votes among their features."""
-    from kg.extraction.candidates import event_candidates, sentence_candidates
-
     by_sentence: dict[int, dict] = {}
     by_doc: dict[tuple, set] = {}
     for rel in doc._.relations or ():
@@ -165,13 +166,6 @@ def doc_candidates(doc: Doc) -> list[dict]:
     return out
 
 
-def _key(subject: str, predicate: str, obj: str) -> tuple:
-    """A relation's identity: a symmetric predicate's pair in either order."""
-    if predicate in SYMMETRIC:
-        subject, obj = sorted((subject, obj))
-    return subject, predicate, obj
-
-
 def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: float,
             drop: float, rare: frozenset[str] = frozenset()) -> list[dict]:
     """The rules' relations the model does not reject, plus the model's own.
@@ -190,11 +184,11 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
     for cand, p in zip(candidates, probs):
         for label, prob in p.items():
             if label != NONE:
-                key = _key(cand["subject"], label, cand["object"])
+                key = statement_key(cand["subject"], label, cand["object"])
                 best[key] = max(best.get(key, 0.0), prob)
     out, seen = [], set()
     for rel in rules:
-        key = _key(rel["subject"], rel["predicate"], rel["object"])
+        key = statement_key(rel["subject"], rel["predicate"], rel["object"])
         prob = best.get(key)
         if rel["predicate"] in rare:
             prob = None                     # the rule's relation, with the rule's confidence
@@ -209,7 +203,7 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
         label = max((lab for lab in p if lab != NONE), key=p.get, default=None)
         if label is None or p[label] < add:
             continue
-        key = _key(cand["subject"], label, cand["object"])
+        key = statement_key(cand["subject"], label, cand["object"])
         if key in seen:
             continue
         if label in SINGLE_PER_SENTENCE:
@@ -222,32 +216,3 @@ def combine(rules: list[dict], candidates: list[dict], probs: list[dict], add: f
                     "trigger": "model", "confidence": round(p[label], 4), "title": None,
                     "evidence": cand["evidence"], "start": cand["start"], "end": cand["end"]})
     return out
-
-
-if not Doc.has_extension("candidates"):
-    Doc.set_extension("candidates", default=None)
-
-
-@Language.factory("uic_relation_model", default_config={"model": None, "add": 0.5, "drop": 0.02,
-                                                       "min_examples": 20})
-def make_relation_model(nlp: Language, name: str, model: str | None, add: float, drop: float,
-                        min_examples: int):
-    """Re-decide the rules' relations with the learned model (see module
-    docstring); without a model file, the rules' relations pass unchanged.
-    A predicate the model saw fewer than ``min_examples`` times in training
-    is left to the rules (the model neither drops nor rescores it)."""
-    from kg.extraction.pipeline import default_model_dir
-
-    folder = Path(model) if model else default_model_dir()
-    learned = RelationModel.from_disk(folder) if (folder / MODEL_FILE).exists() else None
-    rare = learned.rare(min_examples) if learned is not None else frozenset()
-
-    def decide(doc: Doc) -> Doc:
-        if learned is None:
-            return doc
-        candidates = doc_candidates(doc)
-        probs = learned.predict_proba([c["features"] for c in candidates])
-        doc._.relations = combine(doc._.relations or [], candidates, probs, add, drop, rare)
-        return doc
-
-    return decide

@@ -23,6 +23,14 @@ import tempfile
 from pathlib import Path
 
 from kg import __version__
+from kg.extraction.components import NameTaggerComponent, RelationModelComponent
+from kg.extraction.cleaning import norm
+from kg.extraction.document import extract_document
+from kg.extraction.gold import load_examples
+from kg.extraction.names import NameTagger, bio_labels, char_features
+from kg.extraction.pipeline import build_pipeline
+from kg.extraction.relations import NONE, RelationModel, doc_candidates
+from kg.records import SYMMETRIC
 
 #: Hyper-parameters of the name tagger, chosen by 5-fold cross-validation
 #: over the seeds and the development set (entity F1 0.789 vs 0.772/0.783).
@@ -41,16 +49,14 @@ def split_folds(docs: list[str], k: int, seed: int = 0) -> list[int]:
 
 
 def _rule_pipeline():
-    from kg.extraction.pipeline import build_pipeline
-
-    return build_pipeline(tagger=True, model=Path(tempfile.gettempdir()) / "kg-no-model")
+    """The rule components and LAC, without the learned parts (what the
+    name tagger learns from)."""
+    return build_pipeline(tagger=True, names=False, relation_model=False)
 
 
 def name_examples(examples: list[dict], nlp=None) -> list[tuple[list, list]]:
     """``(features, labels)`` sequences of every sentence of the aligned
     examples, from the rule components and LAC (not the tagger itself)."""
-    from kg.extraction.names import bio_labels, char_features
-
     nlp = nlp or _rule_pipeline()
     out = []
     for example in examples:
@@ -70,14 +76,11 @@ def name_examples(examples: list[dict], nlp=None) -> list[tuple[list, list]]:
 def fit_names(sequences: list, out_dir: str | Path) -> Path:
     """Fit the name tagger on per-document sentence sequences and write it
     to ``out_dir``; returns the model file."""
-    from kg.extraction.names import MODEL_FILE, NameTagger
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    X = [x for doc in sequences for x, _ in doc]
-    y = [y for doc in sequences for _, y in doc]
-    NameTagger(**NAME_PARAMS).fit(X, y, path=out / MODEL_FILE)
-    return out / MODEL_FILE
+    component = NameTaggerComponent("uic_names", enabled=False, params=NAME_PARAMS)
+    component.initialize(lambda: [pair for doc in sequences for pair in doc], path=out / NameTagger.MODEL_FILE)
+    return out / NameTagger.MODEL_FILE
 
 
 def relation_labels(doc, example: dict, candidates: list[dict]) -> list[str]:
@@ -86,10 +89,6 @@ def relation_labels(doc, example: dict, candidates: list[dict]) -> list[str]:
     alias is among the gold end's forms (as the scorer matches), symmetric
     predicates either way; event candidates across sentences only with
     participatesIn or organizes."""
-    from kg.extraction.evaluation import norm
-    from kg.extraction.relations import NONE
-    from kg.records import SYMMETRIC
-
     forms = {e["name"]: {norm(e["name"])} | {norm(a) for a in e.get("aliases", [])}
              for e in example["entities"]}
     gold = []
@@ -116,8 +115,6 @@ def fit_relations(examples: list[dict], nlp, out_dir) -> Path:
     """Fit the relation model on the candidates of ``examples`` as ``nlp``
     (rules and a name tagger, no relation model) reads them; write it to
     ``out_dir``."""
-    from kg.extraction.relations import RelationModel, doc_candidates
-
     X, y = [], []
     for example in examples:
         with nlp.select_pipes(disable=[p for p in nlp.pipe_names if p == "uic_relation_model"]):
@@ -125,7 +122,10 @@ def fit_relations(examples: list[dict], nlp, out_dir) -> Path:
         candidates = doc_candidates(doc)
         X.extend(c["features"] for c in candidates)
         y.extend(relation_labels(doc, example, candidates))
-    return RelationModel.fit(X, y, C=RELATION_C).to_disk(out_dir)
+    component = RelationModelComponent("uic_relation_model", enabled=False, C=RELATION_C)
+    component.initialize(lambda: zip(X, y))
+    component.to_disk(out_dir)
+    return Path(out_dir) / RelationModel.MODEL_FILE
 
 
 def train(gold_dirs, text_paths, out_dir) -> dict:
@@ -146,14 +146,11 @@ def train(gold_dirs, text_paths, out_dir) -> dict:
     dict
         The ``meta.json`` content: version, documents, sentences, gold folders.
     """
-    from kg.extraction.gold import load_examples
-
     examples = load_examples(gold_dirs, text_paths)
     if not examples:
         raise ValueError("no gold file matches a document among the texts given")
     sequences = name_examples(examples)
     fit_names(sequences, out_dir)
-    from kg.extraction.pipeline import build_pipeline
 
     fit_relations(examples, build_pipeline(model=out_dir, relation_model=False), out_dir)
     meta = {"kg_version": __version__, "model": "names-crf/1 relations-logreg/1",
@@ -181,10 +178,6 @@ def cross_validate(gold_dirs, text_paths, folds: int = 5, seed: int = 0,
         :func:`kg.extraction.document.extract_document` gives, ready for
         :func:`kg.extraction.evaluation.evaluate`.
     """
-    from kg.extraction.document import extract_document
-    from kg.extraction.gold import load_examples
-    from kg.extraction.pipeline import build_pipeline
-
     examples = load_examples(gold_dirs, text_paths)
     if len(examples) < folds:
         raise ValueError(f"{len(examples)} gold documents match the texts: too few for {folds} folds")
