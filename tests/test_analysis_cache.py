@@ -315,7 +315,11 @@ def test_connection_on_saved_cards_and_on_the_projection(tmp_path, corpus, monke
     assert loaded == [] and reads == []       # the saved cards, not the projection
 
     page = tmp_path / "p.html"
-    with_page = connection(path, "张三", "丙政府", page=str(page), on_load=loaded.append)
+    from kg.web.viewer import write_connect_page
+
+    with_page = connection(path, "张三", "丙政府", on_load=loaded.append,
+                           draw=lambda G, answer, **colours: write_connect_page(
+                               G, answer, page, **colours))
     assert json.loads(json.dumps(with_page, default=list)) == expected
     assert len(reads) == 1 and [a.computed for a in loaded] == [False]
     assert "丙政府" in page.read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ from kg.records import SECTOR, SYMMETRIC
 
 __all__ = [
     "project", "to_undirected_simple", "pinyin_of", "initials_of",
-    "graph_from_store", "load_graph", "save_graph", "relation_view",
+    "load_graph", "save_graph", "relation_view",
 ]
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -287,14 +287,6 @@ def relation_view(G: nx.MultiDiGraph, u: str, v: str) -> list[dict]:
                             "evidence": list(data.get("evidence") or [])})
     out.sort(key=lambda r: (-r["count"], r["predicate"], r["subject"]))
     return out
-
-
-def graph_from_store(location: str) -> nx.MultiDiGraph:
-    """Open the store at ``location`` and project its entities and relations."""
-    from kg.store.backends import open_store
-
-    with open_store(location) as store:
-        return project(store.entities(), store.relations())
 
 
 def save_graph(G: nx.MultiDiGraph, path: str | Path) -> None:

@@ -766,12 +766,17 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
                 since, until) -> None:
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.analysis.cache import connection
+    from kg.web.viewer import write_connect_page
 
     period = _period(since, until)
+    draw = None
     if html_file:
         _writable(html_file)
+
+        def draw(G, answer, **colours):
+            write_connect_page(G, answer, html_file, **colours)
     result = connection(store, x, y, max_hops=max_hops, paths=paths, via=via,
-                        graph_file=graph_file, period=period, page=html_file, on_load=_loaded)
+                        graph_file=graph_file, period=period, draw=draw, on_load=_loaded)
     if html_file:
         click.echo(f"page → {html_file}", err=True)
     if as_json:

@@ -66,7 +66,7 @@ from kg.records import SECTOR, SYMMETRIC
 
 __all__ = [
     "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge", "find_node",
-    "select_view", "layout_positions", "cluster_ids", "broker_scores", "overlays",
+    "select_view", "layout_positions",
     "check_size", "page_data", "connect_page_data", "path_positions", "ring_positions",
     "render_html", "write_view", "write_connect_page",
 ]
@@ -805,45 +805,6 @@ def ring_positions(graph: nx.MultiDiGraph, centre, *, gap: float = 36.0,
             angle[node] = theta % (2 * math.pi)
             pos[node] = (round(radius * math.cos(theta), 1), round(radius * math.sin(theta), 1))
     return pos
-
-
-def cluster_ids(graph: nx.MultiDiGraph) -> dict:
-    """``{entity: cluster id}`` from :func:`kg.analysis.clusters.clusters` with its
-    defaults, so the ids are those ``kg clusters`` prints and
-    ``kg view --cluster`` takes.
-
-    >>> cluster_ids(nx.MultiDiGraph([("a", "b")]))
-    {'a': 0, 'b': 0}
-    """
-    from kg.analysis.clusters import clusters
-
-    if graph.number_of_nodes() == 0:
-        return {}
-    return {member: c["id"] for c in clusters(graph)["clusters"] for member in c["members"]}
-
-
-def broker_scores(graph: nx.MultiDiGraph) -> dict:
-    """``{entity: broker score}`` for sizing nodes: the triple-helix brokerage
-    of :func:`kg.analysis.brokerage.brokers` (subset betweenness from universities to
-    industry and government), or plain betweenness when no entity brokers
-    between those sectors.
-
-    >>> s = broker_scores(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
-    >>> s["b"] > s["a"]
-    True
-    """
-    from kg.analysis.brokerage import brokers
-
-    if graph.number_of_nodes() == 0:
-        return {}
-    rows = brokers(graph, top=None, actors_only=False)
-    measure = "triple_helix" if any(r.get("triple_helix") for r in rows) else "betweenness"
-    return {r["name"]: r.get(measure) or 0.0 for r in rows}
-
-
-def overlays(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
-    """``(cluster_ids(graph), broker_scores(graph))``."""
-    return cluster_ids(graph), broker_scores(graph)
 
 
 # --- HTML -------------------------------------------------------------------------
