@@ -898,6 +898,8 @@ class _ViewCommand(click.Command):
               help="Only entities with at least this many relations.")
 @period_options
 def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since, until) -> None:
+    from kg.analysis.cache import name_error
+    from kg.analysis.paths import NameResolutionError
     from kg.web import viewer
 
     period = _period(since, until)
@@ -912,7 +914,8 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
             analysed.cluster_result()
             cluster = analysed.cluster_ids()
         view = viewer.select_view(G, around=around, hops=hops, cluster=cluster_id,
-                                  clusters=cluster, min_degree=min_degree)
+                                  clusters=cluster, min_degree=min_degree,
+                                  index=analysed.connect_index() if around else None)
         viewer.check_size(view)  # before the costlier scores
         analysed.cluster_result(), analysed.ranked_brokers()
         cluster = analysed.cluster_ids()
@@ -926,6 +929,8 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
         viewer.write_view(view, out, cluster=cluster, score=score, title=title)
     except KGError:
         raise
+    except NameResolutionError as exc:
+        raise name_error(exc, period) from None
     except KeyError as exc:
         raise KGError("E501", detail=exc.args[0]) from None
     except viewer.ViewTooLarge as exc:
