@@ -130,12 +130,12 @@ def select_view(graph: nx.MultiDiGraph, *, around: str | None = None,
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
     >>> sorted(select_view(G, around="b", hops=1))
     ['a', 'b', 'c']
-    >>> G.add_edge("西安交通大学", "d")
-    0
-    >>> sorted(select_view(G, around="西安交通大"))
-    ['d', '西安交通大学']
     >>> sorted(select_view(G, min_degree=2))
     ['b', 'c']
+    >>> G.add_edge("星河大学", "d")
+    0
+    >>> sorted(select_view(G, around="星河大"))
+    ['d', '星河大学']
     """
     keep = set(graph)
     centre = None
