@@ -212,12 +212,6 @@ def test_saved_cards_answer_as_the_projection(tmp_path, corpus):
 
 # --- kg.analysis.cache.entity_card and connection: what `kg show` and `kg connect` call ---------
 
-def test_analysis_doctests():
-    import doctest
-
-    assert doctest.testmod(kg.analysis.cache).failed == 0
-
-
 def test_entity_card_from_the_projection_then_from_the_saved_card(tmp_path, corpus, monkeypatch):
     """Before the analysis is saved, the card is made from the projection
     (computed, saved, and reported through on_load); afterwards it is the

@@ -1,22 +1,16 @@
 """Display columns of text: the fast count agrees with Unicode's East Asian
 Width character by character, and tables of Chinese text line up."""
 
-import doctest
 import sys
 import unicodedata
 
 import pytest
 
-import kg.columns
 from kg.columns import _COMMON_WIDE, clip, clipped, display_width
 
 
 def _reference(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def test_doctests():
-    assert doctest.testmod(kg.columns).failed == 0
 
 
 def test_every_character_of_the_common_ranges_is_wide():
