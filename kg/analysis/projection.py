@@ -31,7 +31,7 @@ from typing import Iterable
 
 import networkx as nx
 
-from kg.records import SECTOR, SYMMETRIC
+from kg.records import SECTOR, statement_key
 
 __all__ = [
     "project", "to_undirected_simple", "pinyin_of", "initials_of",
@@ -181,8 +181,7 @@ def project(entities: Iterable[dict], relations: Iterable[dict]) -> nx.MultiDiGr
         o = resolve(rel["object"], rel.get("object_type"), rel.get("doc"))
         if s == o:
             continue
-        if pred in SYMMETRIC and o < s:
-            s, o = o, s
+        s, _, o = statement_key(s, pred, o)
         if G.has_edge(s, o, key=pred):
             data = G.edges[s, o, pred]
         else:
