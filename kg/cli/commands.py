@@ -17,6 +17,7 @@ import click
 from kg import __version__
 from kg.columns import display_width
 from kg.messages import EXIT_POLICY, PARTIAL, USAGE, KGError, line, plural, skipped
+from kg.records import to_json
 
 #: Where the RDF store lives unless --store says otherwise.
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
@@ -525,9 +526,7 @@ def _analysis_graph(store: str, graph_file: str | None):
 
 
 def _echo_json(data) -> None:
-    import json
-
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=list))
+    click.echo(to_json(data, indent=2))
 
 
 def _num(x) -> str:
