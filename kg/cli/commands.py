@@ -344,20 +344,16 @@ def build(paths, store, quiet, jobs, extracted, scores, date, timeout, verbose):
     """
     from kg.analysis.cache import analysis, cached_stats, is_cached
     from kg.ingest.build import build as run_build, build_extracted
-    from kg.ingest.extracted import ExtractedError
     from kg.extraction.document import DEFAULT_TIMEOUT
 
     date = _date_option(date, "--date")
     with _open(store, create=True) as kg_store:
-        try:
-            if extracted:
-                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
-            else:
-                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                                   date=date)
-        except ExtractedError as exc:
-            raise KGError("E205", detail=str(exc)) from None
+        if extracted:
+            report = build_extracted(paths, kg_store, progress=not quiet, date=date)
+        else:
+            report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                               timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                               date=date)
         stats = cached_stats(kg_store)
         analysed = analysis(kg_store) if scores else None
         cached = analysed is not None or is_cached(kg_store)
@@ -692,20 +688,17 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
 def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json,
                  since, until) -> None:
     """Clusters of collaborating actors, labelled by their central members."""
-    from kg.analysis.clusters import ClusterBackendError, clusters
+    from kg.analysis.clusters import clusters
 
     period = _period(since, until)
     default = (method, seed, resolution) == ("louvain", 42, 1.0)
     analysed = _analysis(store, graph_file, graph_only=not default, period=period)
-    try:
-        if default:
-            result = dict(analysed.cluster_result())
-            result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
-        else:
-            result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
-                              min_size=min_size)
-    except ClusterBackendError as exc:
-        raise KGError("E503", detail=str(exc)) from None
+    if default:
+        result = dict(analysed.cluster_result())
+        result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
+    else:
+        result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
+                          min_size=min_size)
     if as_json:
         return _echo_json(result)
     click.echo(f"{plural(len(result['clusters']), 'cluster')} ({method}, seed {seed}, "
@@ -932,8 +925,6 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
         raise name_error(exc, period) from None
     except KeyError as exc:
         raise KGError("E501", detail=exc.args[0]) from None
-    except viewer.ViewTooLarge as exc:
-        raise KGError("E503", detail=str(exc)) from None
     except OSError as exc:
         raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     click.echo(f"{plural(view.number_of_nodes(), 'entity', 'entities')}, "

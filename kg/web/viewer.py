@@ -62,7 +62,7 @@ from typing import Iterable, Mapping
 import networkx as nx
 
 from kg.analysis.paths import resolve
-from kg.messages import KGError
+from kg.messages import DetailError, KGError
 from kg.records import SECTOR, SYMMETRIC
 
 __all__ = [
@@ -90,8 +90,10 @@ CENTRAL_LABELS = 25
 ASSETS = Path(__file__).with_name("viewer_assets")
 
 
-class ViewTooLarge(ValueError):
-    """The graph is too large for one page; the message says how to narrow it."""
+class ViewTooLarge(DetailError, ValueError):
+    """The graph is too large for one page; the message says how to narrow it (E503)."""
+
+    code = "E503"
 
 
 @lru_cache(maxsize=None)
