@@ -17,7 +17,7 @@ that opens offline and can be mailed around:
 with the paths highlighted and the rest faded.
 
 The page makes no network request: vis-network (copied from pyvis into
-``kg/viewer_assets/``), the style sheet and the viewer script are inlined,
+``kg/web/viewer_assets/``), the style sheet and the viewer script are inlined,
 and a Content-Security-Policy forbids every fetch. All graph text travels as
 one JSON block with ``<``, ``>`` and ``&`` escaped, and the viewer script
 only inserts it with ``textContent``: hostile names show as text.
