@@ -1,10 +1,11 @@
 """Display columns of text in a terminal, for the CLI's aligned tables.
 
-East Asian wide and full-width characters take two columns, every other
-character one (Unicode's East Asian Width, as terminals draw it).  A table
-of ten thousand rows measures some thirty thousand cells, so the common wide
-characters (CJK ideographs, kana, hangul, CJK and full-width punctuation)
-are counted by one regular expression and only the rest one by one.
+East Asian wide and full-width characters take two columns, combining and
+zero-width characters none, every other character one: :mod:`wcwidth`'s
+count, as terminals draw it.  A table of ten thousand rows measures some
+thirty thousand cells, so the common wide characters (CJK ideographs, kana,
+hangul, CJK and full-width punctuation) are counted by one regular
+expression and only the rest one by one.
 
 >>> display_width("湖湾大学 lab")
 12
@@ -16,13 +17,15 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
-#: Ranges in which every character is East Asian wide (W) or full-width
-#: (F); ``tests/test_columns.py`` checks each against :mod:`unicodedata`.
+from wcwidth import wcwidth
+
+#: Ranges in which every character takes two columns (the combining marks
+#: among them, U+302A–302F and U+3099–309A, left out); ``tests/test_columns.py``
+#: checks each against :func:`wcwidth.wcwidth`.
 _COMMON_WIDE = re.compile(
-    "[\u3000-\u303e\u3041-\u3096\u3099-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")
+    "[\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
@@ -36,14 +39,15 @@ def display_width(text: str) -> int:
     Returns
     -------
     int
-        Its length, plus one for each East Asian wide or full-width character.
+        Its length, plus one for each wide or full-width character, minus
+        one for each combining or zero-width one.
 
     Examples
     --------
     >>> display_width("清华大学（深圳）")
     16
-    >>> display_width("“AI”")
-    4
+    >>> display_width("“AI”"), display_width("e\u0301")
+    (4, 1)
     """
     if text.isascii():
         return len(text)
@@ -56,7 +60,7 @@ def display_width(text: str) -> int:
 
 @functools.lru_cache(maxsize=None)
 def _char_width(char: str) -> int:
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return max(wcwidth(char), 0)       # a control character (-1) draws nothing
 
 
 def clip(text: str, width: int = 60) -> str:

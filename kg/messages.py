@@ -214,3 +214,28 @@ class KGError(Exception):
 
 def _rebuild(cls, code, status, fields):
     return cls(code, status=status, **fields)
+
+
+class DetailError(KGError):
+    """A :class:`KGError` whose message the library writes whole (a template
+    that is ``{detail}``): raised as ``SubClass(message)``, rendered by the
+    CLI and the web as any other, and ``str()`` is the message alone, as the
+    plain ``ValueError``/``LookupError`` it replaces said.
+
+    >>> class Refused(DetailError, ValueError):
+    ...     code = "E503"
+    >>> err = Refused("no such thing")
+    >>> str(err), err.line(), isinstance(err, ValueError)
+    ('no such thing', 'kg: E503 no such thing', True)
+    """
+
+    code = "E503"
+
+    def __init__(self, message: str):
+        KGError.__init__(self, type(self).code, detail=message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.message,))

@@ -49,6 +49,7 @@ Example
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -139,3 +140,38 @@ def path_text(path) -> str:
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
+def _clean(value):
+    """JSON-safe: NaN and infinities become null, sets and tuples lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "__len__") and hasattr(value, "__getitem__") and not isinstance(value, str):
+        return [_clean(v) for v in value]     # lazy evidence lists and other sequences
+    return value
+
+
+def to_json(data, *, indent: int | None = None) -> str:
+    """``data`` as JSON, the one encoder of every interface: compact for the
+    web, indented for ``kg … --json``; sets and other sequences become lists
+    and every non-finite number ``null`` (JSON has no NaN).
+
+    >>> to_json({"a": [1, float("nan")], "b": {"甲"}})
+    '{"a":[1,null],"b":["甲"]}'
+    >>> print(to_json({"a": (1, 2)}, indent=1))
+    {
+     "a": [
+      1,
+      2
+     ]
+    }
+    """
+    separators = (",", ":") if indent is None else None
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=indent,
+                          separators=separators)
+    except (TypeError, ValueError):
+        return json.dumps(_clean(data), ensure_ascii=False, allow_nan=False, indent=indent,
+                          separators=separators)

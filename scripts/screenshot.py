@@ -149,10 +149,12 @@ def main(argv=None) -> int:
         print(f"kg serve's page → {out}")
         return 0
 
+    from kg.analysis.cache import compute_graph
     from kg.web import viewer
 
     G = seeds_graph(args.source)
-    cluster, score = viewer.overlays(G)
+    scored = compute_graph(G)          # the clusters and brokers `kg view` colours by
+    cluster, score = scored.cluster_ids(), scored.broker_scores()
     html = args.html or Path(tempfile.mkdtemp()) / "seeds.html"
     viewer.write_view(G, html, cluster=cluster, score=score,
                       title=f"seeds/: {G.number_of_nodes()} entities, "

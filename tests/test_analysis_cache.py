@@ -212,12 +212,6 @@ def test_saved_cards_answer_as_the_projection(tmp_path, corpus):
 
 # --- kg.analysis.cache.entity_card and connection: what `kg show` and `kg connect` call ---------
 
-def test_analysis_doctests():
-    import doctest
-
-    assert doctest.testmod(kg.analysis.cache).failed == 0
-
-
 def test_entity_card_from_the_projection_then_from_the_saved_card(tmp_path, corpus, monkeypatch):
     """Before the analysis is saved, the card is made from the projection
     (computed, saved, and reported through on_load); afterwards it is the
@@ -315,7 +309,11 @@ def test_connection_on_saved_cards_and_on_the_projection(tmp_path, corpus, monke
     assert loaded == [] and reads == []       # the saved cards, not the projection
 
     page = tmp_path / "p.html"
-    with_page = connection(path, "张三", "丙政府", page=str(page), on_load=loaded.append)
+    from kg.web.viewer import write_connect_page
+
+    with_page = connection(path, "张三", "丙政府", on_load=loaded.append,
+                           draw=lambda G, answer, **colours: write_connect_page(
+                               G, answer, page, **colours))
     assert json.loads(json.dumps(with_page, default=list)) == expected
     assert len(reads) == 1 and [a.computed for a in loaded] == [False]
     assert "丙政府" in page.read_text(encoding="utf-8")

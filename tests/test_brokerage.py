@@ -1,6 +1,5 @@
 """Brokerage measures: Gould–Fernandez roles, subset betweenness, brokers."""
 
-import doctest
 import itertools
 import json
 import math
@@ -18,10 +17,6 @@ from kg.analysis.brokerage import (
     gould_fernandez_z, subset_betweenness,
     subset_betweenness_many)
 from kg.analysis.projection import project
-
-
-def test_doctests():
-    assert doctest.testmod(kg.analysis.brokerage).failed == 0
 
 
 def counts(**kw):

@@ -1,17 +1,11 @@
 """Community detection over a projection: Louvain and Leiden, described."""
 
-import doctest
 
 import networkx as nx
 import pytest
 
-import kg.analysis.clusters
 from kg.analysis.clusters import ClusterBackendError, clusters, communities, membership
 from kg.analysis.projection import project
-
-
-def test_doctests():
-    assert doctest.testmod(kg.analysis.clusters).failed == 0
 
 
 def _rel(s, p, o, st, ot):

@@ -1,24 +1,16 @@
 """Who connects X and Y: name resolution, hub handling, paths with evidence."""
 
-import doctest
 import json
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-import kg.analysis.card
-import kg.analysis.paths
 from kg.analysis.card import card
 from kg.cli import main
 from kg.analysis.paths import (
     AmbiguousName, UnknownName, build_index, connect, resolve)
 from kg.analysis.projection import project, save_graph
-
-
-def test_doctests():
-    assert doctest.testmod(kg.analysis.paths).failed == 0
-    assert doctest.testmod(kg.analysis.card).failed == 0
 
 
 def _rel(s, p, o, st, ot, doc="a.txt", ev=None):

@@ -1,11 +1,9 @@
 """Projection of entity/relation records onto a networkx graph."""
 
-import doctest
 
 import networkx as nx
 import pytest
 
-import kg.analysis.projection
 from kg.analysis.projection import (
     load_graph, project, relation_view, save_graph, to_undirected_simple)
 
@@ -24,10 +22,6 @@ ENTITIES = [
     {"name": "清远高新区", "type": "Park", "aliases": [], "docs": ["a.txt", "b.txt"]},
     {"name": "周岐贤", "type": "Person", "aliases": [], "docs": ["a.txt"]},
 ]
-
-
-def test_doctests():
-    assert doctest.testmod(kg.analysis.projection).failed == 0
 
 
 def test_nodes_carry_type_sector_aliases_pinyin_docs():

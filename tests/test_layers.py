@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 
 #: Layer of each top-level part of ``kg``; a module may import its own part
 #: and the parts of lower layers only (two parts of one layer: neither).
-LAYERS = {"kg": 0, "kg.messages": 0, "kg.records": 0, "kg.columns": 0,
+LAYERS = {"kg": 0, "kg.messages": 0, "kg.records": 0, "kg.columns": 0, "kg.report": 4,
           "kg.extraction": 1, "kg.store": 2, "kg.ingest": 3, "kg.analysis": 3,
           "kg.service": 4, "kg.web": 5, "kg.cli": 6}
 

@@ -363,20 +363,6 @@ def test_a_long_query_is_stopped_and_the_server_keeps_answering(kg_server, unive
 
 # --- the library behind it ---------------------------------------------------------
 
-def test_doctests_of_the_server_modules():
-    import doctest
-
-    import kg.analysis.paths
-    import kg.web.endpoint
-    import kg.analysis.filters
-    import kg.web.app
-    import kg.store.backends
-    import kg.web.viewer
-
-    for module in (kg.web.endpoint, kg.analysis.filters, kg.web.app, kg.analysis.paths, kg.web.viewer, kg.store.backends):
-        assert doctest.testmod(module).failed == 0, module.__name__
-
-
 def test_kg_search_prints_candidates_and_says_when_none(seeds_store):
     graph = str(seeds_store.parent / "graph.pickle")
     result = CliRunner().invoke(main, ["search", "西安交大", "--graph", graph])

@@ -12,6 +12,7 @@ import re
 import networkx as nx
 import pytest
 
+from kg.analysis.paths import UnknownName
 from kg.web import viewer
 
 BAD_SCRIPT = "<script>alert(1)</script>"
@@ -152,13 +153,14 @@ def test_non_finite_scores_do_not_break_the_json():
     assert all(n["score"] is None for n in data["nodes"])
 
 
-def test_find_node_by_name_alias_pinyin_and_initials():
+def test_around_reads_names_as_show_and_connect_do():
+    """One resolver: name, alias, pinyin, initials and part of a name."""
     G = small_graph()
-    assert viewer.find_node(G, "西安交通大学") == "西安交通大学"
-    assert viewer.find_node(G, "西安交大") == "西安交通大学"
-    assert viewer.find_node(G, "Qing Yuan Gao Xin Qu") == "清远高新区"
-    assert viewer.find_node(G, "xajtdx") == "西安交通大学"
-    assert viewer.find_node(G, "北京大学") is None
+    G.add_edge("清远高新区", "远处", key="partOf", predicate="partOf")
+    for name in ("西安交通大学", "西安交大", "xajtdx", "Xi'an Jiaotong Daxue", "西安交通大"):
+        assert "远处" not in viewer.select_view(G, around=name, hops=1), name
+        assert "西安交通大学" in viewer.select_view(G, around=name, hops=1), name
+    assert "远处" in viewer.select_view(G, around="Qing Yuan Gao Xin Qu", hops=1)
 
 
 def chain(n: int) -> nx.MultiDiGraph:
@@ -184,7 +186,7 @@ def test_select_around_hops_cluster_and_min_degree():
 
 def test_select_unknown_entity_or_cluster_raises():
     G = chain(3)
-    with pytest.raises(KeyError, match="no entity named"):
+    with pytest.raises(UnknownName, match="'nowhere' matches no entity"):
         viewer.select_view(G, around="nowhere")
     with pytest.raises(KeyError, match="no cluster 9"):
         viewer.select_view(G, cluster=9, clusters={"n0": 0})
@@ -344,11 +346,30 @@ def test_kg_view_cluster_and_min_degree(tmp_path, graph_file):
     assert clusters == {0}
 
 
+def test_kg_view_around_part_of_a_name_finds_the_university(tmp_path):
+    """`kg view --around 西安交通大` finds the university, as `kg show` does
+    (an invented article, built into a store)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(
+        "星河日报讯 2024年3月5日，西安交通大学与星河新材料股份有限公司签署战略合作协议，"
+        "双方将共建新材料联合实验室。", encoding="utf-8")
+    store = tmp_path / "store"
+    assert run_kg("build", tmp_path / "docs", "--store", store, "--quiet").exit_code == 0
+    shown = run_kg("show", "西安交通大", "--store", store, "--json")
+    assert shown.exit_code == 0, shown.output
+    out = tmp_path / "v.html"
+    result = run_kg("view", "--store", store, "--around", "西安交通大", "--out", out)
+    assert result.exit_code == 0, result.output
+    names = {n["name"] for n in data_block(out.read_text(encoding="utf-8"))["nodes"]}
+    assert "西安交通大学" in names and len(names) >= 2
+
+
 def test_kg_view_unknown_entity_or_cluster_fails_in_one_line(tmp_path, graph_file):
     result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
                     "--around", "北京大学")
     assert result.exit_code == 2
-    assert result.output.strip() == "kg: E501 no entity named '北京大学' (name, alias or pinyin)"
+    assert result.output.strip().startswith("kg: E501 '北京大学' ")
+    assert len(result.output.strip().splitlines()) == 1
     result = run_kg("view", "--graph", graph_file, "--out", tmp_path / "v.html",
                     "--cluster", 99)
     assert result.exit_code == 2 and "no cluster 99" in result.output

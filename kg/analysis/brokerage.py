@@ -119,13 +119,42 @@ def betweenness(G: nx.Graph, *, normalized: bool = True,
     if G.is_directed() or G.is_multigraph():
         return nx.betweenness_centrality(G, k=min(samples, len(G)),
                                          normalized=normalized, seed=seed)
-    from networkx.algorithms.centrality.betweenness import _rescale
-
     # the sources networkx would draw, searched all at once (_brandes_batched)
     sources = random.Random(seed).sample(list(G.nodes()), min(samples, len(G)))
     raw = _brandes_batched(G, sources, {"": None})[""]
-    return _rescale(raw, len(G), normalized=normalized, directed=False, endpoints=False,
-                    sampled_nodes=None if len(sources) == len(G) else sources)
+    return _rescale_sampled(raw, len(G), sources, normalized=normalized)
+
+
+def _rescale_sampled(raw: dict, n: int, sources: list, *, normalized: bool) -> dict:
+    """Scale the sums of shortest-path counts from ``sources`` (an undirected
+    graph of ``n`` nodes, endpoints excluded) as networkx ≥ 3.6 scales
+    ``betweenness_centrality(G, k=len(sources))``: a sampled source cannot
+    lie on its own paths, so it is scaled by one source fewer.  Written here
+    because networkx's ``_rescale`` is private (and before 3.6 had no
+    ``sampled_nodes``).
+
+    >>> _rescale_sampled({"a": 2.0, "b": 2.0}, 4, ["a", "c"], normalized=True)
+    {'a': 1.0, 'b': 0.5}
+    """
+    N, k = n - 1, len(sources)     # N: the targets a path through v can have
+    if N < 2:
+        return raw
+    if k == n:                     # every node a source: no sampling to correct
+        scale = 1 / (N * (N - 1)) if normalized else N / (N * 2)
+        if scale != 1:
+            for v in raw:
+                raw[v] *= scale
+        return raw
+    if normalized:
+        scale_source = 1 / ((k - 1) * (N - 1)) if k > 1 else math.nan
+        scale_other = 1 / (k * (N - 1))
+    else:
+        scale_source = N / ((k - 1) * 2) if k > 1 else math.nan
+        scale_other = N / (k * 2)
+    sampled = set(sources)
+    for v in raw:
+        raw[v] *= scale_source if v in sampled else scale_other
+    return raw
 
 
 def subset_betweenness(G: nx.Graph, sources: Iterable, targets: Iterable, *,

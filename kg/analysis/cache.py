@@ -170,8 +170,9 @@ class Analysis:
         return {m: c["id"] for c in self.clusters.get("clusters", ()) for m in c["members"]}
 
     def broker_scores(self) -> dict:
-        """``{entity: score}`` for sizing nodes in the viewer (as
-        :func:`kg.web.viewer.broker_scores`)."""
+        """``{entity: score}`` for sizing nodes in the viewer: the
+        triple-helix brokerage, or plain betweenness when no entity brokers
+        between those sectors."""
         measure = ("triple_helix" if any(r.get("triple_helix") for r in self.brokers)
                    else "betweenness")
         return {r["name"]: r.get(measure) or 0.0 for r in self.brokers}
@@ -533,13 +534,13 @@ def entity_timeline(store, name: str, *, graph_file: str | None = None, period=N
 
 def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
                via: str | None = None, graph_file: str | None = None, period=None,
-               page: str | None = None, on_load=None) -> dict:
+               draw=None, on_load=None) -> dict:
     """Who connects ``x`` and ``y`` (:func:`kg.analysis.paths.connect`): ``kg connect``.
 
     Searched on the store's saved cards (the saved search graph, and the
     relations of each hop read from the cards of its ends: no projection
     loaded) when the analysis of the store's state is saved and none of
-    ``graph_file``, ``period`` and ``page`` is given; otherwise on
+    ``graph_file``, ``period`` and ``draw`` is given; otherwise on
     :func:`projection`.  Both give the same answer.
 
     Parameters
@@ -552,10 +553,12 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
         As for :func:`kg.analysis.paths.connect`.
     graph_file, period : optional
         As for :func:`projection`.
-    page : str, optional
-        Also write the interactive page of the answer to this file
-        (:func:`kg.web.viewer.write_connect_page`, coloured by cluster and sized
-        by broker score: the projection's scores are read, or computed).
+    draw : callable, optional
+        Called as ``draw(graph, answer, cluster=…, score=…)`` with the
+        projection's clusters and broker scores (read, or computed), to draw
+        the answer: ``kg connect --html`` passes a call of
+        :func:`kg.web.viewer.write_connect_page` (the analysis layer writes
+        no page itself).
     on_load : callable, optional
         As for :func:`entity_card`.
 
@@ -586,13 +589,13 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
     from kg.analysis.paths import NameResolutionError, connect
 
     cards = None
-    if not (graph_file or period or page):   # the saved cards, not the projection
+    if not (graph_file or period or draw):   # the saved cards, not the projection
         with _opened(store) as kg_store:
             cards = saved_cards(kg_store)
     if cards is not None:
         G, index, relations = cards, cards.connect_index(), cards.relation_view
     else:
-        analysed = projection(store, graph_file=graph_file, graph_only=not page, period=period)
+        analysed = projection(store, graph_file=graph_file, graph_only=not draw, period=period)
         if on_load is not None:
             on_load(analysed)
         G, index, relations = analysed.graph, analysed.connect_index(), None
@@ -601,12 +604,9 @@ def connection(store, x: str, y: str, *, max_hops: int = 5, paths: int = 3,
                          index=index, relations=relations)
     except (NameResolutionError, ValueError) as exc:
         raise name_error(exc, period) from None
-    if page:
-        from kg.web.viewer import write_connect_page
-
+    if draw is not None:
         analysed.ranked_brokers(), analysed.cluster_result()
-        write_connect_page(G, result, page, cluster=analysed.cluster_ids(),
-                           score=analysed.broker_scores())
+        draw(G, result, cluster=analysed.cluster_ids(), score=analysed.broker_scores())
     return result
 
 

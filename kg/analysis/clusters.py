@@ -23,6 +23,7 @@ from collections import Counter
 import networkx as nx
 
 from kg.analysis.projection import to_undirected_simple
+from kg.messages import DetailError
 
 __all__ = ["METHODS", "SEED", "ClusterBackendError", "communities",
            "clusters", "membership"]
@@ -34,8 +35,10 @@ METHODS = ("louvain", "leiden")
 SEED = 42
 
 
-class ClusterBackendError(RuntimeError):
-    """The requested method needs a package that is not installed."""
+class ClusterBackendError(DetailError, RuntimeError):
+    """The requested method needs a package that is not installed (E503)."""
+
+    code = "E503"
 
 
 def _as_simple(G: nx.Graph) -> nx.Graph:

@@ -28,7 +28,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Mapping
 
 import networkx as nx
@@ -116,10 +116,6 @@ class GraphFilter:
         from kg.analysis.period import Period
 
         return Period(self.since, self.until)
-
-    def without_period(self) -> "GraphFilter":
-        """The same types and predicates, over all time."""
-        return replace(self, since=None, until=None)
 
     @property
     def active(self) -> bool:

@@ -47,6 +47,7 @@ from itertools import islice
 import networkx as nx
 
 from kg.analysis.projection import pinyin_of, relation_view, to_undirected_simple
+from kg.messages import DetailError
 from kg.records import ENTITY_TYPES, SECTOR
 
 __all__ = [
@@ -66,14 +67,19 @@ FUZZY_CUTOFF = 0.6
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
-class NameResolutionError(LookupError):
-    """A name that matches no entity, or several. ``suggestions`` lists
-    candidate canonical names, best first."""
+class NameResolutionError(DetailError, LookupError):
+    """A name that matches no entity, or several (E501). ``suggestions``
+    lists candidate canonical names, best first."""
+
+    code = "E501"
 
     def __init__(self, message: str, query: str, suggestions: list[str]):
         super().__init__(message)
         self.query = query
         self.suggestions = suggestions
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.query, self.suggestions))
 
 
 class UnknownName(NameResolutionError):

@@ -24,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.records import statement_key
+
 if TYPE_CHECKING:       # networkx is imported where a graph is made: `kg stats`
     import networkx as nx   # and every other command parse a period without it
 
@@ -178,16 +180,12 @@ def period_stats(documents: list[dict], relations: list[dict], period: Period) -
     >>> s["documents"], s["relations"], s["entities_by_type"]
     (1, 1, {'Platform': 1, 'University': 1})
     """
-    from kg.records import SYMMETRIC
-
     dated = [d for d in documents if period.contains(d.get("date"))]
     kept = [r for r in relations if period.contains(r.get("date"))]
     triples = set()
     for r in kept:
-        s, o = (r["subject"], r["subject_type"]), (r["object"], r["object_type"])
-        if r["predicate"] in SYMMETRIC and o < s:
-            s, o = o, s
-        triples.add((s, r["predicate"], o))
+        triples.add(statement_key((r["subject"], r["subject_type"]), r["predicate"],
+                                  (r["object"], r["object_type"])))
     entities = {end for s, _, o in triples for end in (s, o)}
     by_type = Counter(t for _, t in entities)
     by_predicate = Counter(p for _, p, _ in triples)

@@ -31,11 +31,11 @@ from typing import Iterable
 
 import networkx as nx
 
-from kg.records import SECTOR, SYMMETRIC
+from kg.records import SECTOR, statement_key
 
 __all__ = [
     "project", "to_undirected_simple", "pinyin_of", "initials_of",
-    "graph_from_store", "load_graph", "save_graph", "relation_view",
+    "load_graph", "save_graph", "relation_view",
 ]
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -181,8 +181,7 @@ def project(entities: Iterable[dict], relations: Iterable[dict]) -> nx.MultiDiGr
         o = resolve(rel["object"], rel.get("object_type"), rel.get("doc"))
         if s == o:
             continue
-        if pred in SYMMETRIC and o < s:
-            s, o = o, s
+        s, _, o = statement_key(s, pred, o)
         if G.has_edge(s, o, key=pred):
             data = G.edges[s, o, pred]
         else:
@@ -287,14 +286,6 @@ def relation_view(G: nx.MultiDiGraph, u: str, v: str) -> list[dict]:
                             "evidence": list(data.get("evidence") or [])})
     out.sort(key=lambda r: (-r["count"], r["predicate"], r["subject"]))
     return out
-
-
-def graph_from_store(location: str) -> nx.MultiDiGraph:
-    """Open the store at ``location`` and project its entities and relations."""
-    from kg.store.backends import open_store
-
-    with open_store(location) as store:
-        return project(store.entities(), store.relations())
 
 
 def save_graph(G: nx.MultiDiGraph, path: str | Path) -> None:

@@ -17,7 +17,7 @@ import click
 from kg import __version__
 from kg.columns import display_width
 from kg.messages import EXIT_POLICY, INTERRUPTED, PARTIAL, USAGE, KGError, line, plural, skipped
-from kg.records import path_text
+from kg.records import path_text, to_json
 
 #: Where the RDF store lives unless --store says otherwise.
 DEFAULT_STORE = os.environ.get("KG_STORE", "kg-store")
@@ -391,19 +391,15 @@ def _build_into(store, paths, *, quiet, jobs, extracted, scores, date, timeout):
     """Run the build into ``store``: (report, stats, analysis or None, cached)."""
     from kg.analysis.cache import analysis, cached_stats, is_cached
     from kg.ingest.build import build as run_build, build_extracted
-    from kg.ingest.extracted import ExtractedError
     from kg.extraction.document import DEFAULT_TIMEOUT
 
     with _open(store, create=True) as kg_store:
-        try:
-            if extracted:
-                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
-            else:
-                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                                   date=date)
-        except ExtractedError as exc:
-            raise KGError("E205", detail=str(exc)) from None
+        if extracted:
+            report = build_extracted(paths, kg_store, progress=not quiet, date=date)
+        else:
+            report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                               timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                               date=date)
         stats = cached_stats(kg_store)
         analysed = analysis(kg_store) if scores else None
         cached = analysed is not None or is_cached(kg_store)
@@ -587,9 +583,7 @@ def _analysis_graph(store: str, graph_file: str | None):
 
 
 def _echo_json(data) -> None:
-    import json
-
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=list))
+    click.echo(to_json(data, indent=2))
 
 
 def _num(x) -> str:
@@ -755,20 +749,17 @@ def timeline_cmd(store, graph_file, name, since, until, as_json) -> None:
 def clusters_cmd(store, graph_file, method, seed, resolution, min_size, as_json,
                  since, until) -> None:
     """Clusters of collaborating actors, labelled by their central members."""
-    from kg.analysis.clusters import ClusterBackendError, clusters
+    from kg.analysis.clusters import clusters
 
     period = _period(since, until)
     default = (method, seed, resolution) == ("louvain", 42, 1.0)
     analysed = _analysis(store, graph_file, graph_only=not default, period=period)
-    try:
-        if default:
-            result = dict(analysed.cluster_result())
-            result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
-        else:
-            result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
-                              min_size=min_size)
-    except ClusterBackendError as exc:
-        raise KGError("E503", detail=str(exc)) from None
+    if default:
+        result = dict(analysed.cluster_result())
+        result["clusters"] = [c for c in result["clusters"] if c["size"] >= min_size]
+    else:
+        result = clusters(analysed.graph, method, seed=seed, resolution=resolution,
+                          min_size=min_size)
     if as_json:
         return _echo_json(result)
     click.echo(f"{plural(len(result['clusters']), 'cluster')} ({method}, seed {seed}, "
@@ -828,12 +819,17 @@ def connect_cmd(store, graph_file, x, y, max_hops, paths, via, as_json, html_fil
                 since, until) -> None:
     """Who connects X and Y: shortest paths with the sentences behind each link."""
     from kg.analysis.cache import connection
+    from kg.web.viewer import write_connect_page
 
     period = _period(since, until)
+    draw = None
     if html_file:
         _writable(html_file)
+
+        def draw(G, answer, **colours):
+            write_connect_page(G, answer, html_file, **colours)
     result = connection(store, x, y, max_hops=max_hops, paths=paths, via=via,
-                        graph_file=graph_file, period=period, page=html_file, on_load=_loaded)
+                        graph_file=graph_file, period=period, draw=draw, on_load=_loaded)
     if html_file:
         click.echo(f"page → {html_file}", err=True)
     if as_json:
@@ -955,6 +951,8 @@ class _ViewCommand(click.Command):
               help="Only entities with at least this many relations.")
 @period_options
 def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since, until) -> None:
+    from kg.analysis.cache import name_error
+    from kg.analysis.paths import NameResolutionError
     from kg.web import viewer
 
     period = _period(since, until)
@@ -969,7 +967,8 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
             analysed.cluster_result()
             cluster = analysed.cluster_ids()
         view = viewer.select_view(G, around=around, hops=hops, cluster=cluster_id,
-                                  clusters=cluster, min_degree=min_degree)
+                                  clusters=cluster, min_degree=min_degree,
+                                  index=analysed.connect_index() if around else None)
         viewer.check_size(view)  # before the costlier scores
         analysed.cluster_result(), analysed.ranked_brokers()
         cluster = analysed.cluster_ids()
@@ -983,10 +982,10 @@ def view_cmd(store, graph_file, out, around, hops, cluster_id, min_degree, since
         viewer.write_view(view, out, cluster=cluster, score=score, title=title)
     except KGError:
         raise
+    except NameResolutionError as exc:
+        raise name_error(exc, period) from None
     except KeyError as exc:
         raise KGError("E501", detail=exc.args[0]) from None
-    except viewer.ViewTooLarge as exc:
-        raise KGError("E503", detail=str(exc)) from None
     except OSError as exc:
         raise KGError("E401", path=out, detail=exc.strerror or str(exc)) from None
     click.echo(f"{plural(view.number_of_nodes(), 'entity', 'entities')}, "

@@ -60,7 +60,7 @@ from kg.extraction.coreference import qualify_generic
 from kg.extraction.dates import apply_document_date
 from kg.messages import Skip
 from kg.store.rdf import document_quads, store_path
-from kg.store.backends import KGStore, LabelIndex
+from kg.store.backends import KGStore, LabelIndex, StoreError
 
 Extractor = Callable[[dict], dict]
 
@@ -307,11 +307,9 @@ def build(paths: Iterable[str | Path], store: KGStore, *,
             except ExtractionTimeout as exc:
                 report.failed.append(Skip(str(exc), exc.code))
                 return
+            except StoreError:     # the store failing stops the build
+                raise
             except Exception as exc:  # one bad document must not stop the build
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                if type(exc).__name__ == "StoreError":
-                    raise
                 report.failed.append(Skip(f"{name}: {type(exc).__name__}: {exc}"))
                 return
             written = written or status != "skipped"

@@ -30,6 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kg.messages import DetailError
 from kg.records import read_jsonl, write_jsonl
 
 __all__ = ["FILES", "extract_files", "write_results", "read_results", "ExtractedError"]
@@ -38,8 +39,10 @@ __all__ = ["FILES", "extract_files", "write_results", "read_results", "Extracted
 FILES = ("documents.jsonl", "entities.jsonl", "relations.jsonl")
 
 
-class ExtractedError(ValueError):
-    """An extraction directory that cannot be loaded (one-line message)."""
+class ExtractedError(DetailError, ValueError):
+    """An extraction directory that cannot be loaded (E205, one line)."""
+
+    code = "E205"
 
 
 def write_results(results: Iterable[dict], out_dir: str | Path) -> int:

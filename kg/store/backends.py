@@ -498,12 +498,6 @@ class KGStore:
                 f"INSERT DATA {{ <{STATE_NODE}> <{UIC}state> \"{new}\" }}")
 
     # -- documents --
-    def doc_hashes(self) -> dict[str, str]:
-        """``{file name: content hash}`` of every stored document."""
-        rows = self.select("SELECT ?file ?hash WHERE { GRAPH ?g { ?g a uic:Document ; "
-                           "uic:fileName ?file ; uic:contentHash ?hash } }")
-        return {r["file"]: r["hash"] for r in rows}
-
     def doc_paths(self) -> dict[str, str]:
         """``{path: doc_id}``: every path a stored document was read from.
 

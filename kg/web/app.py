@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import os
 import secrets
 import signal
@@ -72,11 +71,12 @@ from typing import Callable
 
 import networkx as nx
 
-from kg.web.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
 from kg.analysis.filters import FilterError, GraphFilter
 from kg.messages import KGError
+from kg.records import to_json
 from kg.store.backends import SERVED_FILE, check_query, is_url
 from kg.store.sparql_text import undefined_terms
+from kg.web.endpoint import Limits, ProtocolError, evaluate, negotiate, parse_request, serialize
 from kg.web.workers import QueryPool, ReadWriteLock, run_update
 
 __all__ = ["Explorer", "create_app", "serve", "DEFAULT_HOST", "DEFAULT_PORT"]
@@ -388,28 +388,6 @@ def _ball_size(G, centre, hops: int, cap: int) -> int:
 
 
 # --- HTTP ------------------------------------------------------------------------
-
-def _clean(value):
-    """JSON-safe: NaN and infinities become null, sets and tuples lists."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "__len__") and hasattr(value, "__getitem__") and not isinstance(value, str):
-        return [_clean(v) for v in value]     # LazyEvidence and other sequences
-    return value
-
-
-def to_json(data) -> str:
-    """``data`` as compact JSON, every non-finite number ``null``."""
-    try:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return json.dumps(_clean(data), ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":"))
-
 
 def _int(params, name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)

@@ -17,7 +17,7 @@ that opens offline and can be mailed around:
 with the paths highlighted and the rest faded.
 
 The page makes no network request: vis-network (copied from pyvis into
-``kg/viewer_assets/``), the style sheet and the viewer script are inlined,
+``kg/web/viewer_assets/``), the style sheet and the viewer script are inlined,
 and a Content-Security-Policy forbids every fetch. All graph text travels as
 one JSON block with ``<``, ``>`` and ``&`` escaped, and the viewer script
 only inserts it with ``textContent``: hostile names show as text.
@@ -57,16 +57,17 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Hashable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import networkx as nx
 
-from kg.messages import KGError
+from kg.analysis.paths import resolve
+from kg.messages import DetailError, KGError
 from kg.records import SECTOR, SYMMETRIC
 
 __all__ = [
-    "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge", "find_node",
-    "select_view", "layout_positions", "cluster_ids", "broker_scores", "overlays",
+    "LAYOUT_THRESHOLD", "MAX_NODES", "ViewTooLarge",
+    "select_view", "layout_positions",
     "check_size", "page_data", "connect_page_data", "path_positions", "ring_positions",
     "render_html", "write_view", "write_connect_page",
 ]
@@ -89,8 +90,10 @@ CENTRAL_LABELS = 25
 ASSETS = Path(__file__).with_name("viewer_assets")
 
 
-class ViewTooLarge(ValueError):
-    """The graph is too large for one page; the message says how to narrow it."""
+class ViewTooLarge(DetailError, ValueError):
+    """The graph is too large for one page; the message says how to narrow it (E503)."""
+
+    code = "E503"
 
 
 @lru_cache(maxsize=None)
@@ -110,72 +113,36 @@ def load_style() -> dict:
 
 # --- choosing what to show ----------------------------------------------------
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def _norm(text: str) -> str:
-    return _NON_ALNUM.sub("", str(text).lower())
-
-
-def find_node(graph: nx.MultiDiGraph, query: str) -> Hashable | None:
-    """The node whose name, alias, pinyin or pinyin initials is ``query``.
-
-    Exact name first, then alias, then pinyin (case, spaces and punctuation
-    ignored), then initials; ``None`` if nothing matches.
-
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("西安交通大学", aliases=["西安交大"], pinyin="xianjiaotongdaxue")
-    >>> find_node(G, "西安交大"), find_node(G, "Xi'an Jiaotong Daxue")
-    ('西安交通大学', '西安交通大学')
-    """
-    if query in graph:
-        return query
-    from kg.extraction.cleaning import to_simplified
-
-    simplified = to_simplified(query)
-    if simplified in graph:             # a name typed in Traditional characters
-        return simplified
-    for node, data in graph.nodes(data=True):
-        if query in (data.get("aliases") or ()) or simplified in (data.get("aliases") or ()):
-            return node
-    key = _norm(query)
-    if not key:
-        return None
-    for attr in ("pinyin", "initials"):
-        for node, data in graph.nodes(data=True):
-            value = data.get(attr)
-            if isinstance(value, (list, tuple)):
-                value = "".join(value)
-            if value and _norm(value) == key:
-                return node
-    return None
-
-
 def select_view(graph: nx.MultiDiGraph, *, around: str | None = None,
                 hops: int = 1, cluster: int | None = None,
                 clusters: Mapping | None = None,
-                min_degree: int = 0) -> nx.MultiDiGraph:
+                min_degree: int = 0, index=None) -> nx.MultiDiGraph:
     """The part of ``graph`` to draw, as a new graph.
 
     ``around`` keeps the entities within ``hops`` relations (either
-    direction) of the named entity (name, alias or pinyin); ``cluster``
+    direction) of the entity it designates, read as ``kg show`` and ``kg
+    connect`` read names (:func:`kg.analysis.paths.resolve`, with its
+    ``index`` if given: name, alias, pinyin, part of a name); ``cluster``
     keeps the members of that cluster of ``clusters``; ``min_degree`` keeps
     entities with at least that many relations in the whole graph (the
-    ``around`` entity always stays). Raises ``KeyError`` for an unknown
-    entity or cluster.
+    ``around`` entity always stays). Raises
+    :class:`kg.analysis.paths.NameResolutionError` for a name that
+    designates no entity or several, ``KeyError`` for an unknown cluster.
 
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
     >>> sorted(select_view(G, around="b", hops=1))
     ['a', 'b', 'c']
     >>> sorted(select_view(G, min_degree=2))
     ['b', 'c']
+    >>> G.add_edge("星河大学", "d")
+    0
+    >>> sorted(select_view(G, around="星河大"))
+    ['d', '星河大学']
     """
     keep = set(graph)
     centre = None
     if around is not None:
-        centre = find_node(graph, around)
-        if centre is None:
-            raise KeyError(f"no entity named {around!r} (name, alias or pinyin)")
+        centre = resolve(graph, around, index=index)
         undirected = graph.to_undirected(as_view=True)
         keep &= set(nx.single_source_shortest_path_length(undirected, centre, cutoff=hops))
     if cluster is not None:
@@ -805,45 +772,6 @@ def ring_positions(graph: nx.MultiDiGraph, centre, *, gap: float = 36.0,
             angle[node] = theta % (2 * math.pi)
             pos[node] = (round(radius * math.cos(theta), 1), round(radius * math.sin(theta), 1))
     return pos
-
-
-def cluster_ids(graph: nx.MultiDiGraph) -> dict:
-    """``{entity: cluster id}`` from :func:`kg.analysis.clusters.clusters` with its
-    defaults, so the ids are those ``kg clusters`` prints and
-    ``kg view --cluster`` takes.
-
-    >>> cluster_ids(nx.MultiDiGraph([("a", "b")]))
-    {'a': 0, 'b': 0}
-    """
-    from kg.analysis.clusters import clusters
-
-    if graph.number_of_nodes() == 0:
-        return {}
-    return {member: c["id"] for c in clusters(graph)["clusters"] for member in c["members"]}
-
-
-def broker_scores(graph: nx.MultiDiGraph) -> dict:
-    """``{entity: broker score}`` for sizing nodes: the triple-helix brokerage
-    of :func:`kg.analysis.brokerage.brokers` (subset betweenness from universities to
-    industry and government), or plain betweenness when no entity brokers
-    between those sectors.
-
-    >>> s = broker_scores(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
-    >>> s["b"] > s["a"]
-    True
-    """
-    from kg.analysis.brokerage import brokers
-
-    if graph.number_of_nodes() == 0:
-        return {}
-    rows = brokers(graph, top=None, actors_only=False)
-    measure = "triple_helix" if any(r.get("triple_helix") for r in rows) else "betweenness"
-    return {r["name"]: r.get(measure) or 0.0 for r in rows}
-
-
-def overlays(graph: nx.MultiDiGraph) -> tuple[dict, dict]:
-    """``(cluster_ids(graph), broker_scores(graph))``."""
-    return cluster_ids(graph), broker_scores(graph)
 
 
 # --- HTML -------------------------------------------------------------------------
