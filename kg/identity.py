@@ -1,0 +1,337 @@
+"""Identity across documents: when two documents' entities are one node.
+
+The store's resolver (:meth:`kg.store.KGStore.resolver`, :class:`kg.store.LabelIndex`)
+finds stored entities that share a type and a name or alias with a new
+document's entity. :func:`resolver` wraps it with what decides identity:
+
+* an entity that :mod:`kg.extraction.qualify` marked ``local`` (a generic
+  name whose parent or place the article does not give) is one entity of its
+  document only: its IRI carries the document (:func:`local_iri`), its label
+  is its name;
+* a name qualified by a region (``清华大学（台湾）``) is never taken for an
+  entity of another region or of the mainland, whatever alias they share;
+* two persons of one name are one only when an organisation ties them (the
+  same organisation is a neighbour of both);
+* failing a same-name match, a short form meets a full form of another
+  document (:func:`abbreviates`, :func:`place_variants`, the lexicon of
+  :file:`kg/data/short_forms.tsv`) when exactly one stored entity of the same
+  type fits.
+
+Every decision is recorded (:func:`reason_quads`, ``uic:identityReason`` in
+the document's graph) so that ``kg show`` can say why an entity is one.
+
+Example
+-------
+>>> abbreviates("中科院", "中国科学院"), abbreviates("北京大学", "北京理工大学")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import glob
+import json
+import os
+from functools import lru_cache
+from typing import Callable
+
+from kg.rdf import ENTITIES_GRAPH, KG, UIC, document_iri, entity_iri, iri_segment
+from kg.extraction.place_levels import load as place_levels
+
+#: ``(type, name, aliases) -> (iri, canonical) | None``, as :data:`kg.rdf.Resolver`.
+Resolve = Callable[[str, str, list], "tuple[str, str] | None"]
+#: Marks a local entity's IRI: ``…/entity/Department/科技处~<doc_id>``.
+LOCAL_MARK = "~"
+#: Types whose short and full forms meet across documents.
+ABBREVIATING = frozenset({"University", "ResearchInstitute", "Government", "Organization",
+                          "Park", "Platform", "Company", "Department"})
+#: Endings that make a name a full one (a short form does not end so).
+FULL_ENDINGS = ("大学", "学院", "科学院", "研究院", "研究所", "公司", "集团", "中心",
+                "实验室", "委员会")
+IDENTITY_REASON = UIC + "identityReason"
+
+
+def local_iri(name: str, type_: str, doc_id: str) -> str:
+    """The IRI of an entity that exists in document ``doc_id`` only.
+
+    >>> local_iri("科技处", "Department", "0" * 16).endswith("科技处~0000000000000000")
+    True
+    """
+    return entity_iri(name, type_) + LOCAL_MARK + iri_segment(doc_id)
+
+
+def is_local(iri: str) -> bool:
+    """Whether ``iri`` is a :func:`local_iri`."""
+    return LOCAL_MARK in iri.rsplit("/", 1)[-1]
+
+
+def region_of(name: str) -> str | None:
+    """The region a name was qualified with (``清华大学（台湾）`` → 台湾).
+
+    >>> region_of("清华大学（台湾）"), region_of("清华大学")
+    ('台湾', None)
+    """
+    from kg.extraction.qualify import regions
+
+    for region in regions():
+        if name.endswith(f"（{region}）"):
+            return region
+    return None
+
+
+def _subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=1)
+def short_form_groups() -> dict[str, frozenset[str]]:
+    """``{form: all forms of that institution}`` from
+    :file:`kg/data/short_forms.tsv` and the universities' short names of
+    :file:`kg/data/universities.tsv` (three characters or more, or listed in
+    :file:`kg/data/university_short_names.txt`)."""
+    from kg.extraction.lexicon import _lines, _words, load
+
+    groups = [frozenset(line.split()) for line in _lines("short_forms.tsv")]
+    unambiguous = set(_words("university_short_names.txt"))
+    for name, shorts in load().universities.items():
+        forms = {s for s in shorts if len(s) >= 3 or s in unambiguous}
+        if forms:
+            groups.append(frozenset({name, *forms}))
+    out: dict[str, frozenset[str]] = {}
+    for group in groups:
+        for form in group:
+            out[form] = out.get(form, frozenset()) | group
+    return out
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` is a Chinese institutional abbreviation of ``full``:
+    a listed short form (:func:`short_form_groups`), or, by the general
+    rule, at least three characters that start as ``full`` does, follow its
+    characters in order, end on a character of its last four (its head:
+    大学 → 大, 科学院 → 院, 理工大学 → 工), are at least half its length, are
+    not its start (安徽省 is the parent of 安徽省科技厅, not its short form)
+    and do not themselves end like a full name (北京大学 is no short form of
+    北京理工大学). A listed short form abbreviates only what it is listed for.
+
+    >>> abbreviates("西交大", "西安交通大学"), abbreviates("北理工", "北京理工大学")
+    (True, True)
+    >>> abbreviates("浙大", "浙江大学"), abbreviates("中大", "中山大学")
+    (True, False)
+    """
+    if short == full or len(short) >= len(full):
+        return False
+    listed = short_form_groups().get(short)
+    if listed is not None:
+        return full in listed
+    return (3 <= len(short) and len(full) <= 2 * len(short) and short[0] == full[0]
+            and short[-1] in full[-4:] and not full.startswith(short)
+            and not short.endswith(FULL_ENDINGS) and _subsequence(short, full))
+
+
+def place_variants(name: str, type_: str) -> list[str]:
+    """Other names of the same government body or place: with or without its
+    level (天津 ~ 天津市), 人民政府 ~ 政府, the party committee with or without
+    中共, a 国家 before a zone or ministry (青山国家高新区 ~ 青山高新区).
+
+    >>> place_variants("青山市人民政府", "Government")
+    ['青山市政府']
+    >>> place_variants("青山", "Government")
+    ['青山市', '青山省', '青山县', '青山区']
+    """
+    out = []
+    if type_ not in ("Government", "Park", "Organization"):
+        return out
+    if "人民政府" in name:
+        out.append(name.replace("人民政府", "政府"))
+    elif name.endswith("政府") and len(name) > 4:
+        out.append(name[:-2] + "人民政府")
+    if name.startswith("中共") and name.endswith("委"):
+        out.append(name[2:])
+    elif name.endswith("委") and place_levels().document_place.match(name):
+        out.append("中共" + name)
+    if "国家" in name and (name.endswith(("高新区", "开发区")) or name.startswith("国家")):
+        out.append(name.replace("国家", "", 1))
+    for zone in ("高新区", "开发区"):
+        if name.endswith(zone) and "国家" not in name and len(name) > len(zone) + 1:
+            out.append(name[: -len(zone)] + "国家" + zone)
+    if type_ == "Government" and 2 <= len(name) <= 3 and not name.endswith(("市", "省", "县", "区")):
+        out += [name + level for level in ("市", "省", "县", "区")]
+    elif type_ == "Government" and len(name) >= 3 and name.endswith(("市", "省")):
+        out.append(name[:-1])
+    return [v for v in dict.fromkeys(out) if v != name]
+
+
+class _Context:
+    """What :func:`resolver` needs of the store: candidates of other documents."""
+
+    def __init__(self, store, doc_id: str):
+        self.store = store
+        self.own = document_iri(doc_id)
+
+    def _rows(self, where: str) -> list[dict]:
+        if self.store is None:
+            return []
+        return self.store.select(f"""SELECT DISTINCT ?e ?pref WHERE {{
+              GRAPH <{ENTITIES_GRAPH}> {{ {where} }}
+              FILTER EXISTS {{ GRAPH ?g {{ ?g uic:mentions ?e }} FILTER(?g != <{self.own}>) }} }}""")
+
+    def starting_with(self, type_: str, first: str) -> list[tuple[str, str]]:
+        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref "
+                          f"FILTER(STRSTARTS(STR(?pref), {json.dumps(first)}))")
+        return sorted((r["e"], r["pref"]) for r in rows)
+
+    def named(self, type_: str, name: str) -> list[tuple[str, str]]:
+        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref FILTER(STR(?pref) = {json.dumps(name)})")
+        return sorted((r["e"], r["pref"]) for r in rows)
+
+    def neighbours(self, iri: str) -> set[str]:
+        if self.store is None:
+            return set()
+        rows = self.store.select(f"""SELECT DISTINCT ?o WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{
+              {{ <{iri}> ?p ?o }} UNION {{ ?o ?p <{iri}> }}
+              UNION {{ ?m org:member <{iri}> ; org:organization ?o }} }}
+              FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{KG}entity/")) }}""")
+        return {r["o"] for r in rows}
+
+
+def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
+             store=None) -> tuple[Resolve, dict[str, str]]:
+    """The resolver of :func:`kg.rdf.document_quads` for ``result``, and the
+    reasons it records (``{iri: reason}``, filled as it resolves).
+
+    Parameters
+    ----------
+    result : dict
+        A document's extraction, qualified (:func:`kg.extraction.qualify.qualify_document`).
+    base : callable, optional
+        ``result -> resolve`` of the store (:meth:`kg.store.LabelIndex.resolver`
+        or :meth:`kg.store.KGStore.resolver`): same type and name or alias.
+    store : kg.store.KGStore, optional
+        For the candidates of the abbreviation rules and persons' ties.
+
+    Examples
+    --------
+    >>> result = {"document": {"doc": "a.txt", "doc_id": "0" * 16}, "relations": [],
+    ...           "entities": [{"name": "科技处", "type": "Department", "aliases": [],
+    ...                         "local": True, "qualified": "local to its document"}]}
+    >>> resolve, reasons = resolver(result, None)
+    >>> iri, label = resolve("Department", "科技处", [])
+    >>> is_local(iri), label, reasons[iri]
+    (True, '科技处', 'local to its document')
+    """
+    doc = result["document"]
+    entities = {(e["name"], e["type"]): e for e in result.get("entities", ())}
+    same = base(result) if base else None
+    context = _Context(store, doc["doc_id"])
+    reasons: dict[str, str] = {}
+    seen: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+    def probe(type_: str, names: list[str]):
+        if not base or not names:
+            return None
+        found = base({"document": doc, "entities": [
+            {"name": n, "type": type_, "aliases": []} for n in names]})
+        return found
+
+    def fits(found, name: str) -> bool:
+        return found is not None and not is_local(found[0]) \
+            and region_of(found[1]) == region_of(name)
+
+    def tied(type_: str, name: str, candidates: list[tuple[str, str]]):
+        partners = set()
+        for rel in result.get("relations", ()):
+            for end, other, other_type in (("subject", "object", "object_type"),
+                                           ("object", "subject", "subject_type")):
+                if rel[end] == name and rel.get(f"{end}_type", type_) in (None, type_):
+                    t = rel.get(other_type) or next(
+                        (t for (n, t) in entities if n == rel[other]), None)
+                    if t and t != "Person":
+                        found = resolve(t, rel[other], [])
+                        partners.add(found[0] if found else entity_iri(rel[other], t))
+        for iri, pref in candidates:
+            common = partners & context.neighbours(iri)
+            if common:
+                return (iri, pref), min(common)
+        return None, None
+
+    def decide(type_: str, name: str, aliases: list):
+        ent = entities.get((name, type_), {})
+        qualified = ent.get("qualified")
+        if ent.get("local"):
+            iri = local_iri(name, type_, doc["doc_id"])
+            return (iri, name), qualified or "local to its document"
+        if type_ == "Person":
+            candidates = context.named(type_, name)
+            if not candidates:
+                return None, None
+            found, tie = tied(type_, name, [c for c in candidates if not is_local(c[0])]
+                              + [c for c in candidates if is_local(c[0])])
+            if found:
+                return found, f"same person: both tied to <{tie}>"
+            return (local_iri(name, type_, doc["doc_id"]),
+                    name), "a namesake of another document's person (no organisation ties them)"
+        found = same(type_, name, aliases) if same else None
+        if fits(found, name):
+            why = "same name" if found[1] == name else f"same name or alias as {found[1]}"
+            return found, f"{qualified}; {why}" if qualified else why
+        if type_ not in ABBREVIATING:
+            return None, qualified
+        for variant in place_variants(name, type_):
+            found = (probe(type_, [variant]) or (lambda *a: None))(type_, variant, [])
+            if fits(found, name):
+                return found, f"place name rule: {name} ~ {found[1]}"
+        groups = short_form_groups().get(name, frozenset()) | {
+            g for a in aliases for g in short_form_groups().get(a, ())}
+        matches = {c for form in groups - {name} for c in context.named(type_, form)
+                   if fits(c, name)}
+        if len(matches) == 1:
+            found = matches.pop()
+            return found, f"short form lexicon: {name} ~ {found[1]}"
+        core = name[: -len(f"（{region_of(name)}）")] if region_of(name) else name
+        matches = {(i, p) for i, p in context.starting_with(type_, core[0]) if fits((i, p), name)
+                   and (abbreviates(core, _core(p)) or abbreviates(_core(p), core))}
+        if len(matches) == 1:
+            found = matches.pop()
+            return found, f"abbreviation rule: {name} ~ {found[1]}"
+        return None, qualified
+
+    def resolve(type_: str, name: str, aliases: list):
+        key = (type_, name)
+        if key not in seen:
+            seen[key] = None            # (a person's partners never resolve the person)
+            found, why = decide(type_, name, list(aliases or ()))
+            seen[key] = found
+            iri = found[0] if found else entity_iri(name, type_)
+            if why:
+                reasons.setdefault(iri, why)
+        return seen[key]
+
+    return resolve, reasons
+
+
+def _core(name: str) -> str:
+    region = region_of(name)
+    return name[: -len(f"（{region}）")] if region else name
+
+
+def reason_quads(doc_id: str, reasons: dict[str, str]) -> list:
+    """``<entity> uic:identityReason "…"`` in the graph of document ``doc_id``.
+
+    >>> [q.object.value for q in reason_quads("0" * 16, {KG + "entity/University/某大学": "same name"})]
+    ['same name']
+    """
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(document_iri(doc_id))
+    return [ox.Quad(ox.NamedNode(iri), ox.NamedNode(IDENTITY_REASON), ox.Literal(why), graph)
+            for iri, why in sorted(reasons.items())]
+
+
+def entity_reasons(store, iri: str) -> list[tuple[str, str]]:
+    """``[(file name, reason)]`` recorded for entity ``iri``, by document."""
+    rows = store.select(f"""SELECT ?file ?why WHERE {{ GRAPH ?g {{
+        <{iri}> uic:identityReason ?why . ?g uic:fileName ?file }} }} ORDER BY ?file""")
+    return [(r["file"], r["why"]) for r in rows]
