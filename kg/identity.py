@@ -38,6 +38,8 @@ from typing import Callable
 
 from kg.rdf import ENTITIES_GRAPH, KG, UIC, document_iri, entity_iri, iri_segment
 from kg.extraction.place_levels import load as place_levels
+from kg.extraction.short_forms import (_core, abbreviates, place_variants, region_of,
+                                       short_form_groups, strip_bracket)
 
 #: ``(type, name, aliases) -> (iri, canonical) | None``, as :data:`kg.rdf.Resolver`.
 Resolve = Callable[[str, str, list], "tuple[str, str] | None"]
@@ -46,10 +48,14 @@ LOCAL_MARK = "~"
 #: Types whose short and full forms meet across documents.
 ABBREVIATING = frozenset({"University", "ResearchInstitute", "Government", "Organization",
                           "Park", "Platform", "Company", "Department"})
-#: Endings that make a name a full one (a short form does not end so).
-FULL_ENDINGS = ("大学", "学院", "科学院", "研究院", "研究所", "公司", "集团", "中心",
-                "实验室", "委员会")
+#: Types whose names nest (a body, its district's body): only listed short forms.
+NESTED = frozenset({"Government", "Park", "Department"})
 IDENTITY_REASON = UIC + "identityReason"
+
+
+def general(type_: str) -> bool:
+    """Whether the general abbreviation rule applies to names of ``type_``."""
+    return type_ not in NESTED
 
 
 def local_iri(name: str, type_: str, doc_id: str) -> str:
@@ -64,104 +70,6 @@ def local_iri(name: str, type_: str, doc_id: str) -> str:
 def is_local(iri: str) -> bool:
     """Whether ``iri`` is a :func:`local_iri`."""
     return LOCAL_MARK in iri.rsplit("/", 1)[-1]
-
-
-def region_of(name: str) -> str | None:
-    """The region a name was qualified with (``清华大学（台湾）`` → 台湾).
-
-    >>> region_of("清华大学（台湾）"), region_of("清华大学")
-    ('台湾', None)
-    """
-    from kg.extraction.qualify import regions
-
-    for region in regions():
-        if name.endswith(f"（{region}）"):
-            return region
-    return None
-
-
-def _subsequence(short: str, full: str) -> bool:
-    it = iter(full)
-    return all(ch in it for ch in short)
-
-
-@lru_cache(maxsize=1)
-def short_form_groups() -> dict[str, frozenset[str]]:
-    """``{form: all forms of that institution}`` from
-    :file:`kg/data/short_forms.tsv` and the universities' short names of
-    :file:`kg/data/universities.tsv` (three characters or more, or listed in
-    :file:`kg/data/university_short_names.txt`)."""
-    from kg.extraction.lexicon import _lines, _words, load
-
-    groups = [frozenset(line.split()) for line in _lines("short_forms.tsv")]
-    unambiguous = set(_words("university_short_names.txt"))
-    for name, shorts in load().universities.items():
-        forms = {s for s in shorts if len(s) >= 3 or s in unambiguous}
-        if forms:
-            groups.append(frozenset({name, *forms}))
-    out: dict[str, frozenset[str]] = {}
-    for group in groups:
-        for form in group:
-            out[form] = out.get(form, frozenset()) | group
-    return out
-
-
-def abbreviates(short: str, full: str) -> bool:
-    """Whether ``short`` is a Chinese institutional abbreviation of ``full``:
-    a listed short form (:func:`short_form_groups`), or, by the general
-    rule, at least three characters that start as ``full`` does, follow its
-    characters in order, end on a character of its last four (its head:
-    大学 → 大, 科学院 → 院, 理工大学 → 工), are at least half its length, are
-    not its start (安徽省 is the parent of 安徽省科技厅, not its short form)
-    and do not themselves end like a full name (北京大学 is no short form of
-    北京理工大学). A listed short form abbreviates only what it is listed for.
-
-    >>> abbreviates("西交大", "西安交通大学"), abbreviates("北理工", "北京理工大学")
-    (True, True)
-    >>> abbreviates("浙大", "浙江大学"), abbreviates("中大", "中山大学")
-    (True, False)
-    """
-    if short == full or len(short) >= len(full):
-        return False
-    listed = short_form_groups().get(short)
-    if listed is not None:
-        return full in listed
-    return (3 <= len(short) and len(full) <= 2 * len(short) and short[0] == full[0]
-            and short[-1] in full[-4:] and not full.startswith(short)
-            and not short.endswith(FULL_ENDINGS) and _subsequence(short, full))
-
-
-def place_variants(name: str, type_: str) -> list[str]:
-    """Other names of the same government body or place: with or without its
-    level (天津 ~ 天津市), 人民政府 ~ 政府, the party committee with or without
-    中共, a 国家 before a zone or ministry (青山国家高新区 ~ 青山高新区).
-
-    >>> place_variants("青山市人民政府", "Government")
-    ['青山市政府']
-    >>> place_variants("青山", "Government")
-    ['青山市', '青山省', '青山县', '青山区']
-    """
-    out = []
-    if type_ not in ("Government", "Park", "Organization"):
-        return out
-    if "人民政府" in name:
-        out.append(name.replace("人民政府", "政府"))
-    elif name.endswith("政府") and len(name) > 4:
-        out.append(name[:-2] + "人民政府")
-    if name.startswith("中共") and name.endswith("委"):
-        out.append(name[2:])
-    elif name.endswith("委") and place_levels().document_place.match(name):
-        out.append("中共" + name)
-    if "国家" in name and (name.endswith(("高新区", "开发区")) or name.startswith("国家")):
-        out.append(name.replace("国家", "", 1))
-    for zone in ("高新区", "开发区"):
-        if name.endswith(zone) and "国家" not in name and len(name) > len(zone) + 1:
-            out.append(name[: -len(zone)] + "国家" + zone)
-    if type_ == "Government" and 2 <= len(name) <= 3 and not name.endswith(("市", "省", "县", "区")):
-        out += [name + level for level in ("市", "省", "县", "区")]
-    elif type_ == "Government" and len(name) >= 3 and name.endswith(("市", "省")):
-        out.append(name[:-1])
-    return [v for v in dict.fromkeys(out) if v != name]
 
 
 class _Context:
@@ -181,6 +89,11 @@ class _Context:
     def starting_with(self, type_: str, first: str) -> list[tuple[str, str]]:
         rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref "
                           f"FILTER(STRSTARTS(STR(?pref), {json.dumps(first)}))")
+        return sorted((r["e"], r["pref"]) for r in rows)
+
+    def ending_with(self, type_: str, last: str) -> list[tuple[str, str]]:
+        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref "
+                          f"FILTER(STRENDS(STR(?pref), {json.dumps(last)}))")
         return sorted((r["e"], r["pref"]) for r in rows)
 
     def named(self, type_: str, name: str) -> list[tuple[str, str]]:
@@ -273,6 +186,15 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
                 return found, f"same person: both tied to <{tie}>"
             return (local_iri(name, type_, doc["doc_id"]),
                     name), "a namesake of another document's person (no organisation ties them)"
+        if type_ in ABBREVIATING:
+            fuller = [n for (n, t) in entities if t == type_ and n != name
+                      and not entities[(n, t)].get("local")
+                      and (abbreviates(name, n, general(t)) or name in place_variants(n, t)
+                           or strip_bracket(n) == name)]
+            if len(fuller) == 1 and region_of(fuller[0]) == region_of(name):
+                found = resolve(type_, fuller[0], entities[(fuller[0], type_)].get("aliases", []))
+                return found or (entity_iri(fuller[0], type_), fuller[0]), \
+                    f"short form of {fuller[0]} in the same document"
         found = same(type_, name, aliases) if same else None
         if fits(found, name):
             why = "same name" if found[1] == name else f"same name or alias as {found[1]}"
@@ -290,12 +212,26 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
         if len(matches) == 1:
             found = matches.pop()
             return found, f"short form lexicon: {name} ~ {found[1]}"
-        core = name[: -len(f"（{region_of(name)}）")] if region_of(name) else name
+        core = _core(name)
         matches = {(i, p) for i, p in context.starting_with(type_, core[0]) if fits((i, p), name)
-                   and (abbreviates(core, _core(p)) or abbreviates(_core(p), core))}
+                   and (abbreviates(core, _core(p), general(type_))
+                        or abbreviates(_core(p), core, general(type_))
+                        or strip_bracket(p) == name or strip_bracket(name) == p)}
         if len(matches) == 1:
             found = matches.pop()
             return found, f"abbreviation rule: {name} ~ {found[1]}"
+        if type_ in ("Government", "Park"):
+            place = place_levels().document_place.match(name)
+            matches = set()
+            if place and place_levels().document_place.match(name[place.end():]):
+                matches = {c for c in context.named(type_, name[place.end():]) if fits(c, name)}
+            elif place:
+                matches = {(i, p) for i, p in context.ending_with(type_, name)
+                           if fits((i, p), name) and place_levels().document_place.fullmatch(
+                               p[: -len(name)])}
+            if len(matches) == 1:
+                found = matches.pop()
+                return found, f"place rule: {name} ~ {found[1]} (the same body with its province or city)"
         return None, qualified
 
     def resolve(type_: str, name: str, aliases: list):
@@ -310,11 +246,6 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
         return seen[key]
 
     return resolve, reasons
-
-
-def _core(name: str) -> str:
-    region = region_of(name)
-    return name[: -len(f"（{region}）")] if region else name
 
 
 def reason_quads(doc_id: str, reasons: dict[str, str]) -> list:

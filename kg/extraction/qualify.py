@@ -36,6 +36,7 @@ from functools import lru_cache
 
 from kg.extraction.coreference import is_school
 from kg.extraction.place_levels import load as place_levels
+from kg.extraction.short_forms import abbreviates, regions
 
 #: Relations whose object is the parent of their subject.
 PARENT_OF_SUBJECT = ("partOf", "roleOf")
@@ -58,18 +59,6 @@ def generic_units() -> frozenset[str]:
     from kg.extraction.lexicon import _words
 
     return frozenset(_words("generic_units.txt"))
-
-
-@lru_cache(maxsize=1)
-def regions() -> dict[str, tuple[str, ...]]:
-    """``{region: place words}`` from :file:`kg/data/regions.tsv`."""
-    from kg.extraction.lexicon import _lines
-
-    out = {}
-    for line in _lines("regions.tsv"):
-        region, _, words = line.partition("\t")
-        out[region.strip()] = tuple(words.split())
-    return out
 
 
 #: Level words a generic unit's name may start with (国家重点实验室).
@@ -111,8 +100,9 @@ def is_traditional(document: dict) -> bool:
 
 def document_region(document: dict) -> str | None:
     """The region of :file:`kg/data/regions.tsv` a Traditional-character
-    document is from: the one whose places it names most, if it names any;
-    None for a Simplified document.
+    document is from: the one whose places it names most, if it names them
+    more often than the mainland's places (:file:`kg/data/places.txt`); None
+    for a Simplified document.
 
     >>> document_region({"original": "新竹清華大學", "text": "新竹清华大学"})
     '台湾'
@@ -121,10 +111,14 @@ def document_region(document: dict) -> str | None:
     """
     if not is_traditional(document):
         return None
+    from kg.extraction.lexicon import load
+
     text = document.get("text") or ""
     counts = {region: sum(text.count(w) for w in words) for region, words in regions().items()}
     best = max(counts, key=lambda r: counts[r])
-    return best if counts[best] else None
+    ours = {w for words in regions().values() for w in words} | set(regions())
+    mainland = sum(text.count(p) for p in load().places if p not in ours and len(p) >= 2)
+    return best if counts[best] > mainland else None
 
 
 def _starts_with_place(name: str) -> bool:
@@ -171,7 +165,13 @@ def qualify_document(result: dict) -> dict:
     document = result.get("document", {})
     entities = result.get("entities", [])
     own = next((e["name"] for e in entities if e.get("own")), None) or document.get("own")
-    parents = _parents(result)
+    canonical = {a: e["name"] for e in entities for a in e.get("aliases", ()) or ()}
+    for e in entities:          # a parent named by its short form (星大 for 星河大学)
+        fuller = [f["name"] for f in entities if f["type"] == e["type"]
+                  and abbreviates(e["name"], f["name"])]
+        if len(fuller) == 1:
+            canonical.setdefault(e["name"], fuller[0])
+    parents = {unit: canonical.get(parent, parent) for unit, parent in _parents(result).items()}
     names = {e["name"] for e in entities}
     region = document_region(document)
     regional = {e["name"]: f"{e['name']}（{region}）" for e in entities
