@@ -188,7 +188,7 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
                     name), "a namesake of another document's person (no organisation ties them)"
         if type_ in ABBREVIATING:
             fuller = [n for (n, t) in entities if t == type_ and n != name
-                      and not entities[(n, t)].get("local")
+                      and len(n) > len(name) and not entities[(n, t)].get("local")
                       and (abbreviates(name, n, general(t)) or name in place_variants(n, t)
                            or strip_bracket(n) == name)]
             if len(fuller) == 1 and region_of(fuller[0]) == region_of(name):
@@ -199,6 +199,15 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
         if fits(found, name):
             why = "same name" if found[1] == name else f"same name or alias as {found[1]}"
             return found, f"{qualified}; {why}" if qualified else why
+        parent = (qualified or "")[len("parent "):] if (qualified or "").startswith("parent ") else None
+        parent_type = next((t for (n, t) in entities if n == parent), None)
+        if parent and parent_type and name.startswith(parent):
+            known = resolve(parent_type, parent, [])
+            if known and known[1] != parent:        # the parent goes by another name elsewhere
+                variant = known[1] + name[len(parent):]
+                found = (probe(type_, [variant]) or (lambda *a: None))(type_, variant, [])
+                if fits(found, variant):
+                    return found, f"{qualified}, known as {known[1]}"
         if type_ not in ABBREVIATING:
             return None, qualified
         for variant in place_variants(name, type_):

@@ -188,9 +188,9 @@ def qualify_generic(result: dict) -> dict:
     place the article names at that level (青山市科技局) or, for
     我校党委, after the article's own institution; when the article does not
     say, it is marked ``local`` (one entity of this document only, see
-    :mod:`kg.identity`), keeping its name for display. The generic form
-    stays an alias (it is the form the article used); :mod:`kg.identity`
-    resolves only qualified names across documents. The names of the
+    :mod:`kg.identity`), keeping its name for display. The generic form is
+    dropped from the entity's aliases, so no later document can be resolved
+    to it by that form. The names of the
     extraction records themselves are those the article uses (the
     annotation guide's contract); only the store sees the qualified ones.
 
@@ -228,7 +228,7 @@ def qualify_generic(result: dict) -> dict:
         if qualified and qualified != name:
             renamed[name] = qualified
             ent = dict(ent, name=qualified, qualified=f"place or institution of the article",
-                       aliases=[name] + [a for a in ent.get("aliases", ())
+                       aliases=[a for a in ent.get("aliases", ())
                                          if not (_GENERIC_PLACE.match(a) or _GENERIC_SELF.match(a))])
         new_entities.append(ent)
     if not renamed:
