@@ -275,3 +275,153 @@ def entity_reasons(store, iri: str) -> list[tuple[str, str]]:
     rows = store.select(f"""SELECT ?file ?why WHERE {{ GRAPH ?g {{
         <{iri}> uic:identityReason ?why . ?g uic:fileName ?file }} }} ORDER BY ?file""")
     return [(r["file"], r["why"]) for r in rows]
+
+
+class IdentityGoldError(ValueError):
+    """An identity gold file or gold folder that cannot be read; the message
+    names the file and the problem."""
+
+
+def read_identities(path: str) -> dict[tuple[str, str], str]:
+    """``{(doc, name): identity}`` from an identity gold file (TSV with the
+    columns ``set``, ``doc``, ``name``, ``identity``, read without quoting:
+    names may hold ASCII quotes)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IdentityGoldError(f"{path}: cannot read ({exc})") from None
+    if not rows or not {"doc", "name", "identity"} <= set(rows[0]):
+        raise IdentityGoldError(f"{path}: not an identity file (columns doc, name, identity)")
+    return {(r["doc"], r["name"]): r["identity"] for r in rows}
+
+
+def _gold_forms(gold_dirs) -> dict[tuple[str, str], list[str]]:
+    out = {}
+    for gold_dir in gold_dirs:
+        for path in sorted(glob.glob(os.path.join(gold_dir, "*.json"))):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    gold = json.load(f)
+                for ent in gold["entities"]:
+                    out[(gold["doc"], ent["name"])] = [ent["name"], *ent.get("aliases", ())]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise IdentityGoldError(f"{path}: not a gold file ({exc!r})") from None
+    return out
+
+
+def identity_score(store, identities: str, gold_dirs, brokers: list[dict] | None = None) -> dict:
+    """Score the cross-document identity of ``store`` against an identity gold.
+
+    Each gold entity of a document is matched to the store entity that
+    document mentions under its name (else an alias), Traditional folded to
+    Simplified; then, over pairs of matched gold entities of different
+    documents: same-thing links (precision, recall, F1), store entities
+    merging several identities (false merges) and identities split over
+    several store entities (false splits).  With ``brokers`` (the rows of
+    ``kg brokers --json``, best first): which merge identities, and which
+    identities appear twice among them (``brokers.defects``).
+
+    Parameters
+    ----------
+    store : kg.store.KGStore
+    identities : str
+        Identity gold (:func:`read_identities`).
+    gold_dirs : iterable of str
+        Per-document gold folders (for the aliases of each gold entity).
+    brokers : list of dict, optional
+
+    Returns
+    -------
+    dict
+        ``pairs`` (precision, recall, f1, tp, fp, fn), ``false_merges``,
+        ``false_splits``, ``merged``, ``split``, ``matched``, ``gold_entities``,
+        ``identities_across_documents`` and, with ``brokers``, ``brokers``.
+    """
+    from kg.extraction.cleaning import to_simplified
+
+    def norm(text: str) -> str:
+        return to_simplified("".join(text.split()))
+
+    ident = read_identities(identities)
+    forms_of = _gold_forms(gold_dirs)
+    mentions = collections.defaultdict(set)
+    for r in store.select("SELECT ?file ?e WHERE { GRAPH ?g { ?g uic:fileName ?file ; uic:mentions ?e } }"):
+        mentions[os.path.basename(r["file"])].add(r["e"])
+    labels = collections.defaultdict(set)
+    for r in store.select(f"SELECT ?e ?l WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ "
+                          "?e skos:prefLabel|skos:altLabel|skos:hiddenLabel ?l } }"):
+        labels[r["e"]].add(norm(r["l"]))
+    used = collections.defaultdict(set)
+    for r in store.select("SELECT ?file ?e ?f WHERE { GRAPH ?g { ?g uic:fileName ?file . "
+                          "?e uic:mentionedAs ?f } }"):
+        used[(os.path.basename(r["file"]), r["e"])].add(norm(r["f"]))
+    match = {}
+    for (doc, name), names in forms_of.items():
+        if (doc, name) not in ident or doc not in mentions:
+            continue
+        wanted = [norm(n) for n in names]
+        best = None
+        for iri in sorted(mentions[doc]):
+            have = labels[iri] | used[(doc, iri)]
+            if wanted[0] in have:
+                best = iri
+                break
+            if best is None and any(w in have for w in wanted[1:]):
+                best = iri
+        if best:
+            match[(doc, name)] = best
+    rows = [k for k in ident if k in forms_of]
+    matched = [k for k in rows if k in match]
+    by_iri, by_id = collections.defaultdict(set), collections.defaultdict(set)
+    for k in matched:
+        by_iri[match[k]].add(k)
+        by_id[ident[k]].add(k)
+    tp = fp = fn = 0
+    for i, a in enumerate(matched):
+        for b in matched[i + 1:]:
+            if a[0] != b[0]:
+                gold, ours = ident[a] == ident[b], match[a] == match[b]
+                tp, fp, fn = tp + (gold and ours), fp + (ours and not gold), fn + (gold and not ours)
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    merged = {iri: sorted({ident[k] for k in ks}) for iri, ks in by_iri.items()
+              if len({ident[k] for k in ks}) > 1}
+    split = {i: sorted({match[k] for k in ks}) for i, ks in by_id.items()
+             if len({match[k] for k in ks}) > 1 and len({k[0] for k in ks}) > 1}
+    result = {"gold_entities": len(rows), "matched": len(matched),
+              "identities_across_documents": sum(1 for ks in by_id.values()
+                                                 if len({k[0] for k in ks}) > 1),
+              "pairs": {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                        "tp": tp, "fp": fp, "fn": fn},
+              "false_merges": len(merged), "false_splits": len(split),
+              "merged": merged, "split": split}
+    if brokers is not None:
+        idents_of = {iri: {ident[k] for k in ks} for iri, ks in by_iri.items()}
+        seen, defects = collections.defaultdict(list), []
+        for rank, b in enumerate(brokers, start=1):
+            iri = b.get("iri") or entity_iri(b["name"], b["type"])
+            ids = sorted(idents_of.get(iri, ()))
+            if len(ids) > 1:
+                defects.append(f"#{rank} {b['name']} merges {' | '.join(ids)}")
+            for i in ids:
+                seen[i].append(f"#{rank} {b['name']}")
+        defects += [f"{i} appears as {', '.join(v)}" for i, v in seen.items() if len(v) > 1]
+        result["brokers"] = {"top": len(brokers), "defects": defects}
+    return result
+
+
+def format_identity_score(result: dict, show: int = 10) -> str:
+    """The lines ``kg eval --identities`` prints for :func:`identity_score`."""
+    lines = [f"broker  {d}" for d in result.get("brokers", {}).get("defects", [])]
+    lines += [f"merged  {iri.rsplit('/', 1)[-1]}: {' | '.join(ids)}"
+              for iri, ids in list(result["merged"].items())[:show]]
+    lines += [f"split   {i}: {' | '.join(x.rsplit('/', 1)[-1] for x in iris)}"
+              for i, iris in list(result["split"].items())[:show]]
+    p = result["pairs"]
+    lines.append(f"identity: gold entities {result['gold_entities']}, matched "
+                 f"{result['matched']}, in more than one document "
+                 f"{result['identities_across_documents']}; same-thing links P {p['precision']:.3f} "
+                 f"R {p['recall']:.3f} F1 {p['f1']:.3f}; false merges {result['false_merges']}, "
+                 f"identities split {result['false_splits']}")
+    return "\n".join(lines)
