@@ -8,7 +8,7 @@ document's entity. :func:`resolver` wraps it with what decides identity:
   name whose parent or place the article does not give) is one entity of its
   document only: its IRI carries the document (:func:`local_iri`), its label
   is its name;
-* a name qualified by a region (``清华大学（台湾）``) is never taken for an
+* a name qualified by a region (``星华大学（台湾）``) is never taken for an
   entity of another region or of the mainland, whatever alias they share;
 * two persons of one name are one only when an organisation ties them (the
   same organisation is a neighbour of both);
@@ -22,7 +22,7 @@ the document's graph) so that ``kg show`` can say why an entity is one.
 
 Example
 -------
->>> abbreviates("中科院", "中国科学院"), abbreviates("北京大学", "北京理工大学")
+>>> abbreviates("星科院", "星河科学院"), abbreviates("南湖大学", "南湖理工大学")
 (True, False)
 """
 
@@ -111,9 +111,9 @@ class _Context:
 
 
 def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
-             store=None) -> tuple[Resolve, dict[str, str]]:
+             store=None) -> tuple[Resolve, dict[str, list[str]]]:
     """The resolver of :func:`kg.rdf.document_quads` for ``result``, and the
-    reasons it records (``{iri: reason}``, filled as it resolves).
+    reasons it records (``{iri: [reason]}``, filled as it resolves).
 
     Parameters
     ----------
@@ -133,13 +133,13 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
     >>> resolve, reasons = resolver(result, None)
     >>> iri, label = resolve("Department", "科技处", [])
     >>> is_local(iri), label, reasons[iri]
-    (True, '科技处', 'local to its document')
+    (True, '科技处', ['local to its document'])
     """
     doc = result["document"]
     entities = {(e["name"], e["type"]): e for e in result.get("entities", ())}
     same = base(result) if base else None
     context = _Context(store, doc["doc_id"])
-    reasons: dict[str, str] = {}
+    reasons: dict[str, list[str]] = {}
     seen: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     def probe(type_: str, names: list[str]):
@@ -194,10 +194,10 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
             if len(fuller) == 1 and region_of(fuller[0]) == region_of(name):
                 found = resolve(type_, fuller[0], entities[(fuller[0], type_)].get("aliases", []))
                 return found or (entity_iri(fuller[0], type_), fuller[0]), \
-                    f"short form of {fuller[0]} in the same document"
+                    f"{name} is a short form of {fuller[0]} in the same document"
         found = same(type_, name, aliases) if same else None
         if fits(found, name):
-            why = "same name" if found[1] == name else f"same name or alias as {found[1]}"
+            why = "same name" if found[1] == name else f"{name}: a name or alias of {found[1]} elsewhere"
             return found, f"{qualified}; {why}" if qualified else why
         parent = (qualified or "")[len("parent "):] if (qualified or "").startswith("parent ") else None
         parent_type = next((t for (n, t) in entities if n == parent), None)
@@ -250,30 +250,40 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
             found, why = decide(type_, name, list(aliases or ()))
             seen[key] = found
             iri = found[0] if found else entity_iri(name, type_)
-            if why:
-                reasons.setdefault(iri, why)
+            if why and why not in reasons.setdefault(iri, []):
+                reasons[iri].append(why)
         return seen[key]
 
     return resolve, reasons
 
 
-def reason_quads(doc_id: str, reasons: dict[str, str]) -> list:
+def reason_quads(doc_id: str, reasons: dict[str, list[str]]) -> list:
     """``<entity> uic:identityReason "…"`` in the graph of document ``doc_id``.
 
-    >>> [q.object.value for q in reason_quads("0" * 16, {KG + "entity/University/某大学": "same name"})]
+    >>> [q.object.value for q in reason_quads("0" * 16, {KG + "entity/University/某大学": ["same name"]})]
     ['same name']
     """
     import pyoxigraph as ox
 
     graph = ox.NamedNode(document_iri(doc_id))
     return [ox.Quad(ox.NamedNode(iri), ox.NamedNode(IDENTITY_REASON), ox.Literal(why), graph)
-            for iri, why in sorted(reasons.items())]
+            for iri, whys in sorted(reasons.items()) for why in whys]
 
 
-def entity_reasons(store, iri: str) -> list[tuple[str, str]]:
-    """``[(file name, reason)]`` recorded for entity ``iri``, by document."""
-    rows = store.select(f"""SELECT ?file ?why WHERE {{ GRAPH ?g {{
-        <{iri}> uic:identityReason ?why . ?g uic:fileName ?file }} }} ORDER BY ?file""")
+def entity_reasons(store, name: str, type_: str) -> list[tuple[str, str]]:
+    """``[(file name, reason)]`` that documents recorded for the entities
+    named ``name`` of type ``type_`` (:func:`reason_quads`), by file name:
+    why ``kg show`` takes their mentions as one entity.
+
+    >>> import os, tempfile
+    >>> from kg.store import open_store
+    >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
+    >>> entity_reasons(store, "某大学", "University")
+    []
+    """
+    rows = store.select(f"""SELECT ?file ?why WHERE {{
+        GRAPH <{ENTITIES_GRAPH}> {{ ?e a uic:{type_} ; skos:prefLabel {json.dumps(name)}@zh }}
+        GRAPH ?g {{ ?e uic:identityReason ?why . ?g uic:fileName ?file }} }} ORDER BY ?file ?why""")
     return [(r["file"], r["why"]) for r in rows]
 
 

@@ -11,9 +11,9 @@ article used as an alias; where the article gives no parent it is marked
 
 It also marks the document's region: a Traditional-character article whose
 places are those of Taiwan, Hong Kong or Macau (:file:`kg/data/regions.tsv`)
-has institutions of its own under mainland names (清華大學, 科技部), so
+has institutions of its own under mainland names (a university, a ministry), so
 those of its institutions whose name does not start with a place are named
-with the region (``清华大学（台湾）``, the article's form kept as alias).
+with the region (``星华大学（台湾）``, the article's form kept as alias).
 
 Every renamed entity records why in ``qualified`` (shown by ``kg show``
 through :mod:`kg.identity`).
@@ -88,7 +88,7 @@ def is_traditional(document: dict) -> bool:
     ``original`` differs from its (Simplified) ``text`` in more than
     :data:`TRADITIONAL_SHARE` of its characters.
 
-    >>> is_traditional({"original": "清華大學", "text": "清华大学"})
+    >>> is_traditional({"original": "星華大學", "text": "星华大学"})
     True
     """
     original, text = document.get("original") or "", document.get("text") or ""
@@ -104,9 +104,9 @@ def document_region(document: dict) -> str | None:
     more often than the mainland's places (:file:`kg/data/places.txt`); None
     for a Simplified document.
 
-    >>> document_region({"original": "新竹清華大學", "text": "新竹清华大学"})
+    >>> document_region({"original": "新竹星華大學", "text": "新竹星华大学"})
     '台湾'
-    >>> document_region({"original": "新竹清华大学", "text": "新竹清华大学"}) is None
+    >>> document_region({"original": "新竹星华大学", "text": "新竹星华大学"}) is None
     True
     """
     if not is_traditional(document):

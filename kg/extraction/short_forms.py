@@ -1,5 +1,5 @@
 """Short and full names of one institution: the rules by which a short form
-(中科院, 西交大, 天津) and a full form (中国科学院, 西安交通大学, 天津市)
+(星科院, 星交大, 青山) and a full form (星河科学院, 星海交通大学, 青山市)
 name one thing, as pure functions of the names.
 
 Used inside a document (:mod:`kg.extraction.qualify`: a unit's parent named
@@ -8,7 +8,7 @@ established forms the general rule does not reach are data:
 :file:`kg/data/short_forms.tsv` and the short names of
 :file:`kg/data/universities.tsv`.
 
->>> abbreviates("中科院", "中国科学院"), abbreviates("北京大学", "北京理工大学")
+>>> abbreviates("星科院", "星河科学院"), abbreviates("南湖大学", "南湖理工大学")
 (True, False)
 """
 
@@ -37,9 +37,9 @@ FULL_ENDINGS = ("大学", "学院", "科学院", "研究院", "研究所", "公�
 
 
 def region_of(name: str) -> str | None:
-    """The region a name was qualified with (``清华大学（台湾）`` → 台湾).
+    """The region a name was qualified with (``星华大学（台湾）`` → 台湾).
 
-    >>> region_of("清华大学（台湾）"), region_of("清华大学")
+    >>> region_of("星华大学（台湾）"), region_of("星华大学")
     ('台湾', None)
     """
     for region in regions():
@@ -81,15 +81,15 @@ def abbreviates(short: str, full: str, general: bool = True) -> bool:
     characters in order, end on a character of its last four (its head:
     大学 → 大, 科学院 → 院, 理工大学 → 工), are at least half its length, are
     not its start (安徽省 is the parent of 安徽省科技厅, not its short form)
-    and do not themselves end like a full name (北京大学 is no short form of
-    北京理工大学). A listed short form abbreviates only what it is listed for;
+    and do not themselves end like a full name (南湖大学 is no short form of
+    南湖理工大学). A listed short form abbreviates only what it is listed for;
     with ``general=False`` only listed forms count (the names of government
     bodies nest: 星河市政府 is no short form of 星河市星湖区人民政府).
 
-    >>> abbreviates("西交大", "西安交通大学"), abbreviates("北理工", "北京理工大学")
+    >>> abbreviates("星交大", "星海交通大学"), abbreviates("星理工", "星河理工大学")
     (True, True)
-    >>> abbreviates("浙大", "浙江大学"), abbreviates("中大", "中山大学")
-    (True, False)
+    >>> abbreviates("星大", "星河大学")      # two characters: only if listed
+    False
     """
     if short == full or len(short) >= len(full):
         return False
