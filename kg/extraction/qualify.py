@@ -34,7 +34,7 @@ from __future__ import annotations
 import collections
 from functools import lru_cache
 
-from kg.extraction.coreference import is_school
+from kg.extraction.coreference import document_places, is_school
 from kg.extraction.place_levels import load as place_levels
 from kg.extraction.short_forms import abbreviates, regions
 
@@ -49,6 +49,8 @@ REGIONAL_TYPES = frozenset({"University", "Government", "ResearchInstitute", "Or
                             "Department"})
 #: Name starts of national bodies of the mainland, never qualified by a region.
 NATIONAL = ("中国", "中华", "中共", "中央", "全国", "党中央")
+#: Levels of document place tried, in order, for a zone named bare (高新区).
+ZONE_PLACES = ("市", "县", "区", "州", "省")
 #: Share of characters a Traditional original differs from its Simplified text by.
 TRADITIONAL_SHARE = 0.03
 
@@ -63,6 +65,13 @@ def generic_units() -> frozenset[str]:
 
 #: Level words a generic unit's name may start with (国家重点实验室).
 LEVEL_WORDS = ("国家级", "国家", "省级", "市级", "区级", "县级", "省", "市", "区", "县")
+
+
+@lru_cache(maxsize=1)
+def zones() -> frozenset[str]:
+    """The zone levels of :file:`kg/data/place_levels.tsv` (高新区, 开发区):
+    a park named by one alone is the zone of the article's place."""
+    return frozenset(level for level, _, roles in place_levels().levels if "zone" in roles)
 
 
 def is_generic(name: str, type_: str) -> bool:
@@ -173,6 +182,7 @@ def qualify_document(result: dict) -> dict:
             canonical.setdefault(e["name"], fuller[0])
     parents = {unit: canonical.get(parent, parent) for unit, parent in _parents(result).items()}
     names = {e["name"] for e in entities}
+    places = document_places(entities)
     region = document_region(document)
     regional = {e["name"]: f"{e['name']}（{region}）" for e in entities
                 if region and e["type"] in REGIONAL_TYPES and not is_generic(e["name"], e["type"])
@@ -184,7 +194,15 @@ def qualify_document(result: dict) -> dict:
         new, why, local = name, None, False
         specific = _starts_with_place(name) or any(n != name and name.startswith(n) for n in names)
         parent = parents.get(name)
-        if is_generic(name, type_) and type_ in UNIT_TYPES | GENERIC_NAMED:
+        if type_ == "Park" and name in zones():
+            place = next((places[lv] for lv in ZONE_PLACES if lv in places), None)
+            if place:
+                short = place[:-1] if place.endswith("市") and len(place) > 2 else place
+                new, why = short + name, f"place {place}"
+            else:
+                local, why = True, "local to its document"
+            parent = None
+        elif is_generic(name, type_) and type_ in UNIT_TYPES | GENERIC_NAMED:
             if parent is None and type_ in UNIT_TYPES and own != name:
                 parent = own
             if parent is None:
@@ -194,7 +212,9 @@ def qualify_document(result: dict) -> dict:
                 local, why = True, "local to its document"
         else:
             parent = None
-        if parent:
+        if why:
+            pass
+        elif parent:
             parent = regional.get(parent, parent)
             if not name.startswith(parent):
                 new, why = parent + name, f"parent {parent}"
