@@ -36,7 +36,7 @@ import os
 from functools import lru_cache
 from typing import Callable
 
-from kg.rdf import ENTITIES_GRAPH, KG, UIC, document_iri, entity_iri, iri_segment
+from kg.rdf import ENTITIES_GRAPH, KG, UIC, decode_segment, document_iri, entity_iri, iri_segment
 from kg.extraction.place_levels import load as place_levels
 from kg.extraction.short_forms import (_core, abbreviates, place_variants, region_of,
                                        short_form_groups, strip_bracket)
@@ -165,7 +165,7 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
                         found = resolve(t, rel[other], [])
                         partners.add(found[0] if found else entity_iri(rel[other], t))
         for iri, pref in candidates:
-            common = partners & context.neighbours(iri)
+            common = {b for a in partners for b in context.neighbours(iri) if same_body(a, b)}
             if common:
                 return (iri, pref), min(common)
         return None, None
@@ -255,6 +255,28 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
         return seen[key]
 
     return resolve, reasons
+
+
+def _label(iri: str) -> str:
+    return decode_segment(iri.rsplit("/", 1)[-1].split(LOCAL_MARK)[0])
+
+
+def same_body(a: str, b: str) -> bool:
+    """Whether entity IRIs ``a`` and ``b`` tie two persons to one body: the
+    same entity, or a place and its government (青山市 ~ 青山市人民政府), neither local.
+
+    >>> same_body(entity_iri("青山市", "Government"), entity_iri("青山市人民政府", "Government"))
+    True
+    >>> same_body(entity_iri("青山市", "Government"), entity_iri("青山市星河大学", "University"))
+    False
+    """
+    if a == b:
+        return not is_local(a)
+    if is_local(a) or is_local(b) or "/Government/" not in a or "/Government/" not in b:
+        return False
+    short, full = sorted((_label(a), _label(b)), key=len)
+    return (full.startswith(short) and full[len(short):] in place_levels().words["government"]
+            and bool(place_levels().document_place.fullmatch(short)))
 
 
 def reason_quads(doc_id: str, reasons: dict[str, list[str]]) -> list:
