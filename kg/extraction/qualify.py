@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from kg.extraction.coreference import document_places, is_school
 from kg.extraction.place_levels import load as place_levels
-from kg.extraction.short_forms import abbreviates, regions
+from kg.extraction.short_forms import abbreviates, regional_types, regions
 
 #: Relations whose object is the parent of their subject.
 PARENT_OF_SUBJECT = ("partOf", "roleOf")
@@ -44,9 +44,6 @@ PARENT_OF_SUBJECT = ("partOf", "roleOf")
 UNIT_TYPES = frozenset({"Department", "Role", "Team"})
 #: Types whose generic names (:func:`generic_units`) are qualified too.
 GENERIC_NAMED = frozenset({"Park", "Platform", "Government", "Organization", "ResearchInstitute"})
-#: Types qualified by the region of a non-mainland document.
-REGIONAL_TYPES = frozenset({"University", "Government", "ResearchInstitute", "Organization",
-                            "Department"})
 #: Name starts of national bodies of the mainland, never qualified by a region.
 NATIONAL = ("中国", "中华", "中共", "中央", "全国", "党中央")
 #: Levels of document place tried, in order, for a zone named bare (高新区).
@@ -185,7 +182,7 @@ def qualify_document(result: dict) -> dict:
     places = document_places(entities)
     region = document_region(document)
     regional = {e["name"]: f"{e['name']}（{region}）" for e in entities
-                if region and e["type"] in REGIONAL_TYPES and not is_generic(e["name"], e["type"])
+                if region and e["type"] in regional_types(region) and not is_generic(e["name"], e["type"])
                 and not _starts_with_place(e["name"]) and not e["name"].startswith(NATIONAL)}
     renamed: dict[str, str] = {}
     out = []

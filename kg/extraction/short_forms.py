@@ -22,12 +22,28 @@ from kg.extraction.place_levels import load as place_levels
 def regions() -> dict[str, tuple[str, ...]]:
     """``{region: place words}`` from :file:`kg/data/regions.tsv`: the
     regions whose bodies share names with the mainland's."""
+    return {region: words for region, (_, words) in _regions().items()}
+
+
+def regional_types(region: str) -> frozenset[str]:
+    """The entity types :file:`kg/data/regions.tsv` qualifies by ``region``.
+
+    >>> "Government" in regional_types("台湾"), "Government" in regional_types("香港")
+    (True, False)
+    """
+    return _regions()[region][0]
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
     from kg.extraction.lexicon import _lines
 
     out = {}
     for line in _lines("regions.tsv"):
-        region, _, words = line.partition("\t")
-        out[region.strip()] = tuple(words.split())
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise ValueError(f"kg/data/regions.tsv: {line!r} is not region<TAB>types<TAB>places")
+        out[fields[0].strip()] = (frozenset(fields[1].split(",")), tuple(fields[2].split()))
     return out
 
 
