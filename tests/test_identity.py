@@ -157,3 +157,29 @@ def test_a_bad_identity_file_is_named(tmp_path):
     bad.write_text("a\tb\n1\t2\n", encoding="utf-8")
     with pytest.raises(kg.identity.IdentityGoldError, match="ids.tsv: not an identity file"):
         kg.identity.read_identities(str(bad))
+
+
+def test_kg_eval_scores_identities_of_a_built_store(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    a = _doc("a.txt", "星河科学院与某市签约。", [("星河科学院", "ResearchInstitute")])
+    b = _doc("b.txt", "星科院专家到访。", [("星科院", "ResearchInstitute")])
+    _build(tmp_path, a, b).close()
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for name, ent in (("a.txt", "星河科学院"), ("b.txt", "星科院")):
+        (gold / (name + ".json")).write_text(json.dumps(
+            {"doc": name, "entities": [{"name": ent, "type": "ResearchInstitute", "aliases": []}],
+             "relations": []}, ensure_ascii=False), encoding="utf-8")
+    ids = tmp_path / "ids.tsv"
+    ids.write_text("set\tdoc\tname\tidentity\nt\ta.txt\t星河科学院\tX\nt\tb.txt\t星科院\tX\n",
+                   encoding="utf-8")
+    out = CliRunner().invoke(main, ["eval", "--store", str(tmp_path / "store"), "--identities",
+                                    str(ids), str(gold), "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert result["pairs"]["tp"] == 1 and result["false_splits"] == 0
+    out = CliRunner().invoke(main, ["eval", "--store", str(tmp_path / "store"), str(gold)])
+    assert out.exit_code != 0 and "--identities" in out.output
