@@ -863,7 +863,9 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 
     c = entity_card(store, name, graph_file=graph_file, period=_period(since, until),
                     on_load=_loaded)
-    c = dict(c, identity=_identity_reasons(store, c))
+    reasons = [] if graph_file else _identity_reasons(store, c)
+    if reasons:         # why its documents' mentions are one (kg.identity)
+        c = dict(c, identity=reasons)
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -885,7 +887,7 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
         # (importing kg.brokerage would import networkx for one tuple)
         click.echo("brokerage roles (count, z): " + ", ".join(
             f"{k} {gf[k]} ({_z(gz[k])})" for k in gf if k != "total"))
-    for file, why in c["identity"]:
+    for file, why in reasons:
         click.echo(f"identity ({file}): {why}")
     for label, rels in (("out", c["out"]), ("in", c["in"])):
         click.echo(f"relations {label} ({len(rels)}):")
@@ -895,7 +897,7 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 
 def _identity_reasons(store: str, card: dict) -> list:
     """Why the documents' mentions of the card's entity are one
-    (:func:`kg.identity.entity_reasons`); none for a remote store."""
+    (:func:`kg.identity.entity_reasons`); none for a remote store or a graph file."""
     from kg.identity import entity_reasons
     from kg.store import open_store
 

@@ -75,29 +75,45 @@ def is_local(iri: str) -> bool:
 class _Context:
     """What :func:`resolver` needs of the store: candidates of other documents."""
 
-    def __init__(self, store, doc_id: str):
+    def __init__(self, store, doc_id: str, names=()):
         self.store = store
         self.own = document_iri(doc_id)
+        self.firsts = sorted({n[0] for n in names if n})
+        self._by_first: dict[tuple[str, str], list] | None = None
+        self._of_type: dict[str, list] = {}
 
-    def _rows(self, where: str) -> list[dict]:
+    def _rows(self, where: str, others: bool = True) -> list[dict]:
+        """Stored entities matching ``where``; with ``others``, only those
+        other documents mention (without, a scan is cheaper; an entity of the
+        document's own former version is then a candidate too, which keeps
+        its IRI)."""
         if self.store is None:
             return []
-        return self.store.select(f"""SELECT DISTINCT ?e ?pref WHERE {{
-              GRAPH <{ENTITIES_GRAPH}> {{ {where} }}
-              FILTER EXISTS {{ GRAPH ?g {{ ?g uic:mentions ?e }} FILTER(?g != <{self.own}>) }} }}""")
+        mentioned = (f"FILTER EXISTS {{ GRAPH ?g {{ ?g uic:mentions ?e }} FILTER(?g != <{self.own}>) }}"
+                     if others else "")
+        return self.store.select(f"""SELECT DISTINCT ?e ?type ?pref WHERE {{
+              GRAPH <{ENTITIES_GRAPH}> {{ {where} }} {mentioned} }}""")
 
     def starting_with(self, type_: str, first: str) -> list[tuple[str, str]]:
-        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref "
-                          f"FILTER(STRSTARTS(STR(?pref), {json.dumps(first)}))")
-        return sorted((r["e"], r["pref"]) for r in rows)
+        if self._by_first is None:      # one query per document, for all its names' starts
+            self._by_first = collections.defaultdict(list)
+            if self.firsts:
+                starts = ", ".join(json.dumps(c) for c in self.firsts)
+                for r in self._rows(f"?e a ?type ; skos:prefLabel ?pref "
+                                    f"FILTER(SUBSTR(STR(?pref), 1, 1) IN ({starts}))", False):
+                    if r["type"].startswith(UIC):
+                        self._by_first[(r["type"][len(UIC):], r["pref"][0])].append((r["e"], r["pref"]))
+        return sorted(self._by_first.get((type_, first), ()))
 
     def ending_with(self, type_: str, last: str) -> list[tuple[str, str]]:
-        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref "
-                          f"FILTER(STRENDS(STR(?pref), {json.dumps(last)}))")
-        return sorted((r["e"], r["pref"]) for r in rows)
+        if type_ not in self._of_type:
+            self._of_type[type_] = sorted(
+                (r["e"], r["pref"]) for r in self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref",
+                                                        False))
+        return [(e, p) for e, p in self._of_type[type_] if p.endswith(last) and p != last]
 
     def named(self, type_: str, name: str) -> list[tuple[str, str]]:
-        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel ?pref FILTER(STR(?pref) = {json.dumps(name)})")
+        rows = self._rows(f"?e a uic:{type_} ; skos:prefLabel {json.dumps(name)}@zh , ?pref")
         return sorted((r["e"], r["pref"]) for r in rows)
 
     def neighbours(self, iri: str) -> set[str]:
@@ -138,7 +154,7 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
     doc = result["document"]
     entities = {(e["name"], e["type"]): e for e in result.get("entities", ())}
     same = base(result) if base else None
-    context = _Context(store, doc["doc_id"])
+    context = _Context(store, doc["doc_id"], [_core(n) for n, _ in entities])
     reasons: dict[str, list[str]] = {}
     seen: dict[tuple[str, str], tuple[str, str] | None] = {}
 
