@@ -158,12 +158,11 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
     reasons: dict[str, list[str]] = {}
     seen: dict[tuple[str, str], tuple[str, str] | None] = {}
 
-    def probe(type_: str, names: list[str]):
-        if not base or not names:
-            return None
-        found = base({"document": doc, "entities": [
-            {"name": n, "type": type_, "aliases": []} for n in names]})
-        return found
+    def lookup(type_: str, name: str):
+        """The stored entity ``name`` names (a name this document does not use)."""
+        found = base({"document": doc, "entities": [{"name": name, "type": type_, "aliases": []}]}) \
+            if base else None
+        return found(type_, name, []) if found else None
 
     def fits(found, name: str) -> bool:
         return found is not None and not is_local(found[0]) \
@@ -221,13 +220,13 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
             known = resolve(parent_type, parent, [])
             if known and known[1] != parent:        # the parent goes by another name elsewhere
                 variant = known[1] + name[len(parent):]
-                found = (probe(type_, [variant]) or (lambda *a: None))(type_, variant, [])
+                found = lookup(type_, variant)
                 if fits(found, variant):
                     return found, f"{qualified}, known as {known[1]}"
         if type_ not in ABBREVIATING:
             return None, qualified
         for variant in place_variants(name, type_):
-            found = (probe(type_, [variant]) or (lambda *a: None))(type_, variant, [])
+            found = lookup(type_, variant)
             if fits(found, name):
                 return found, f"place name rule: {name} ~ {found[1]}"
         groups = short_form_groups().get(name, frozenset()) | {
