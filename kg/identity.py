@@ -223,6 +223,8 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
                 found = lookup(type_, variant)
                 if fits(found, variant):
                     return found, f"{qualified}, known as {known[1]}"
+                if found is None:       # named after the parent's stored name
+                    return (entity_iri(variant, type_), variant), f"{qualified}, known as {known[1]}"
         if type_ not in ABBREVIATING:
             return None, qualified
         for variant in place_variants(name, type_):

@@ -183,3 +183,13 @@ def test_kg_eval_scores_identities_of_a_built_store(tmp_path):
     assert result["pairs"]["tp"] == 1 and result["false_splits"] == 0
     out = CliRunner().invoke(main, ["eval", "--store", str(tmp_path / "store"), str(gold)])
     assert out.exit_code != 0 and "--identities" in out.output
+
+
+def test_a_unit_of_a_parent_named_short_takes_the_parent_s_full_name(tmp_path):
+    full = _doc("a.txt", "星海交通大学与某市签约。", [("星海交通大学", "University")])
+    short = _doc("b.txt", "星交大理学院举办论坛。",
+                 [("星交大", "University"), ("理学院", "Department")],
+                 [("理学院", "partOf", "星交大", "Department", "University")])
+    store = _build(tmp_path, full, short)
+    assert [label for label, _ in _entities(store, "University")] == ["星海交通大学"]
+    assert [label for label, _ in _entities(store, "Department")] == ["星海交通大学理学院"]
