@@ -227,13 +227,29 @@ def _skip(err):
 @click.option("--rules-only", is_flag=True, help="Without the trained tagger (rules only).")
 @click.option("--show", default=0, show_default=True, help="List N misses and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
+@click.option("--identities", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="An identity gold (TSV: set, doc, name, identity): also score which "
+                   "entities of different documents the store makes one.")
+@click.option("--store", "store_dir", default=None, type=click.Path(exists=True, file_okay=False),
+              help="With --identities: score this built store (PATHS are gold folders) "
+                   "instead of a store built of PATHS.")
+@click.option("--brokers", "top_brokers", default=0, show_default=True,
+              type=click.IntRange(min=0), help="With --identities: check the top N brokers.")
+def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json, identities,
+                 store_dir, top_brokers):
     """Extract from PATHS and score against gold folders: pooled, per folder,
-    per predicate and per entity type, micro and per document (macro)."""
+    per predicate and per entity type, micro and per document (macro); with
+    --identities, identity across documents too."""
     import json
 
     from kg.extraction.evaluation import GoldError, evaluate_extraction, format_many
 
+    if store_dir:
+        if not identities:
+            raise click.UsageError("--store needs --identities (it scores a built store)")
+        result = _identity_score(store_dir, identities, gold_dirs or paths, top_brokers)
+        return click.echo(json.dumps(result, ensure_ascii=False) if as_json
+                          else _format_identities(result, show))
     if not gold_dirs:
         if len(paths) < 2:
             raise click.UsageError("give --gold GOLD_DIR (or GOLD_DIR as the first PATH) and texts")
@@ -250,13 +266,54 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json):
                                      tagger=not rules_only, on_error=on_error)
     except (GoldError, ValueError) as err:
         raise KGError("E603", detail=str(err)) from None
+    if identities:
+        import tempfile
+
+        from kg.build import build
+        from kg.store import open_store
+
+        with tempfile.TemporaryDirectory() as tmp:
+            built = open_store(os.path.join(tmp, "store"), create=True)
+            build(list(paths), built, progress=False)
+            built.close()
+            result["identities"] = _identity_score(os.path.join(tmp, "store"), identities,
+                                                   gold_dirs, top_brokers)
     if as_json:
         result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
         click.echo(format_many(result, show=show))
+        if identities:
+            click.echo(_format_identities(result["identities"], show))
     if failed:
         sys.exit(PARTIAL)     # as build and extract: the others were scored
+
+
+def _identity_score(store_dir: str, identities: str, gold_dirs, top_brokers: int) -> dict:
+    """:func:`kg.identity.identity_score` of the store at ``store_dir``
+    (E603 for an identity or gold file that cannot be read)."""
+    from kg.identity import IdentityGoldError, identity_score
+    from kg.store import open_store
+
+    brokers = None
+    if top_brokers:
+        from kg.brokerage import rank_brokers
+
+        scored = _analysis(store_dir, None)
+        brokers = rank_brokers(scored.ranked_brokers(), scored.graph, top=top_brokers)
+    store = open_store(store_dir)
+    try:
+        return identity_score(store, identities, list(gold_dirs), brokers)
+    except IdentityGoldError as err:
+        raise KGError("E603", detail=str(err)) from None
+    finally:
+        store.close()
+
+
+def _format_identities(result: dict, show: int) -> str:
+    from kg.identity import format_identity_score
+
+    return format_identity_score(result, show=show or 10)
 
 
 def _check_gold(gold_dirs, paths) -> None:
@@ -864,6 +921,9 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 
     c = entity_card(store, name, graph_file=graph_file, period=_period(since, until),
                     on_load=_loaded)
+    reasons = [] if graph_file else _identity_reasons(store, c)
+    if reasons:         # why its documents' mentions are one (kg.identity)
+        c = dict(c, identity=reasons)
     if as_json:
         return _echo_json(c)
     click.echo(f"{c['name']}  [{c['type']}, {c['sector']}]")
@@ -885,10 +945,27 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
         # (importing kg.analysis.brokerage would import networkx for one tuple)
         click.echo("brokerage roles (count, z): " + ", ".join(
             f"{k} {gf[k]} ({_z(gz[k])})" for k in gf if k != "total"))
+    for file, why in reasons:
+        click.echo(f"identity ({file}): {why}")
     for label, rels in (("out", c["out"]), ("in", c["in"])):
         click.echo(f"relations {label} ({len(rels)}):")
         for r in rels:
             _echo_relation(r, indent="  ")
+
+
+def _identity_reasons(store: str, card: dict) -> list:
+    """Why the documents' mentions of the card's entity are one
+    (:func:`kg.identity.entity_reasons`); none for a remote store or a graph file."""
+    from kg.identity import entity_reasons
+    from kg.store import open_store
+
+    if "://" in store:
+        return []
+    opened = open_store(store)
+    try:
+        return entity_reasons(opened, card["name"], card["type"])
+    finally:
+        opened.close()
 
 
 @main.command("search")

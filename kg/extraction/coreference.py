@@ -184,9 +184,10 @@ def qualify_generic(result: dict) -> dict:
     Before a document enters the store, such an entity is renamed after the
     place the article names at that level (青山市科技局) or, for
     我校党委, after the article's own institution; when the article does not
-    say, after the document itself (``市科技局（a.txt）``), so it merges with
-    nothing. The generic form is dropped from the entity's aliases, so no
-    later document can be resolved to it by that form. The names of the
+    say, it is marked ``local`` (one entity of this document only, see
+    :mod:`kg.identity`), keeping its name for display. The generic form is
+    dropped from the entity's aliases, so no later document can be resolved
+    to it by that form. The names of the
     extraction records themselves are those the article uses (the
     annotation guide's contract); only the store sees the qualified ones.
 
@@ -201,7 +202,6 @@ def qualify_generic(result: dict) -> dict:
     entities = result.get("entities", [])
     places = document_places(entities)
     own = next((e["name"] for e in entities if e.get("own")), None) or result.get("document", {}).get("own")
-    doc = result.get("document", {}).get("doc", "")
     renamed = {}
     new_entities = []
     for ent in entities:
@@ -213,21 +213,23 @@ def qualify_generic(result: dict) -> dict:
             if place:
                 level, body = place.groups()
                 known = places.get(level)
-                qualified = known + body if known else f"{name}（{doc}）"
+                qualified = known + body if known else None
             elif own_body:
                 word, body = own_body.groups()
                 if own and word == "校":       # 校长, 校党委: the whole name follows
                     qualified = own + name
                 else:
-                    qualified = (own + body) if own and body else f"{name}（{doc}）"
+                    qualified = (own + body) if own and body else None
+            if (place or own_body) and qualified is None:   # of this document only (kg.identity)
+                ent = dict(ent, local=True, qualified="local to its document")
         if qualified and qualified != name:
             renamed[name] = qualified
-            ent = dict(ent, name=qualified,
+            ent = dict(ent, name=qualified, qualified=f"place or institution of the article",
                        aliases=[a for a in ent.get("aliases", ())
-                                if not (_GENERIC_PLACE.match(a) or _GENERIC_SELF.match(a))])
+                                         if not (_GENERIC_PLACE.match(a) or _GENERIC_SELF.match(a))])
         new_entities.append(ent)
     if not renamed:
-        return result
+        return dict(result, entities=new_entities)
     relations = [dict(r, subject=renamed.get(r["subject"], r["subject"]),
                       object=renamed.get(r["object"], r["object"])) for r in result.get("relations", [])]
     return dict(result, entities=new_entities, relations=relations)

@@ -56,7 +56,9 @@ from typing import Callable, Iterable, Iterator
 
 from kg.extraction.document import (DEFAULT_TIMEOUT, ExtractionTimeout, document_limit,
                                     time_limit)
+from kg import identity
 from kg.extraction.coreference import qualify_generic
+from kg.extraction.qualify import qualify_document
 from kg.extraction.dates import apply_document_date
 from kg.messages import Skip
 from kg.store.rdf import document_quads, store_path
@@ -163,17 +165,17 @@ def ingest_document(store: KGStore, doc: dict, extract: Extractor,
         store.add_path(doc_id, path)
         status = "linked"
     else:
-        result = qualify_generic(extract(doc))
+        result = qualify_generic(qualify_document(extract(doc)))
         if date:
             result = apply_document_date(result, date)
         result["document"].setdefault("doc", doc["doc"])
         result["document"].setdefault("doc_id", doc_id)
         result["document"]["paths"] = [path]
-        if labels is None:
-            store.replace_document(doc_id, document_quads(result, store.resolver(result)))
-        else:
-            quads = document_quads(result, labels.resolver(result))
-            store.replace_document(doc_id, quads)
+        resolve, reasons = identity.resolver(result, (labels or store).resolver, store)
+        quads = document_quads(result, resolve)
+        quads += identity.reason_quads(doc_id, reasons)
+        store.replace_document(doc_id, quads)
+        if labels is not None:
             labels.written(doc_id, quads)
         ids.add(doc_id)
         status = "added"
