@@ -74,7 +74,7 @@ def test_saved_scores_are_those_computed_from_the_store(tmp_path, corpus):
         assert json.loads(out.stdout) == json.loads(json.dumps(brokers(G, top=5), default=list))
         out = runner.invoke(main, ["show", "乙公司", "--store", path, "--json"])
         shown = json.loads(out.stdout)
-        assert shown.pop("identity") == [["b.txt", "same name"]]    # kg.identity's reasons
+        assert shown.pop("identity") == [["b.txt", "same name"]]    # kg.store.identity's reasons
         assert shown == json.loads(json.dumps(card(G, "乙公司"), default=list))
         out = runner.invoke(main, ["clusters", "--store", path, "--json", "--min-size", "1"])
         assert json.loads(out.stdout) == json.loads(json.dumps(clusters(G), default=list))

@@ -10,10 +10,10 @@ import pytest
 
 import kg.extraction.qualify
 import kg.extraction.short_forms
-import kg.identity
-from kg.build import ingest_document
-from kg.identity import identity_score, is_local
-from kg.store import LabelIndex, open_store
+import kg.store.identity
+from kg.ingest.build import ingest_document
+from kg.store.identity import identity_score, is_local
+from kg.store.backends import LabelIndex, open_store
 
 
 def _doc(name, text, entities, relations=(), original=None):
@@ -42,7 +42,7 @@ def _entities(store, type_):
 
 
 def test_doctests():
-    for module in (kg.identity, kg.extraction.qualify, kg.extraction.short_forms):
+    for module in (kg.store.identity, kg.extraction.qualify, kg.extraction.short_forms):
         assert doctest.testmod(module).failed == 0
 
 
@@ -56,7 +56,7 @@ def test_two_universities_schools_of_science_stay_two(tmp_path):
     store = _build(tmp_path, a, b)
     labels = [label for label, _ in _entities(store, "Department")]
     assert labels == ["南湖大学理学院", "星河大学理学院"]
-    why = kg.identity.entity_reasons(store, "星河大学理学院", "Department")
+    why = kg.store.identity.entity_reasons(store, "星河大学理学院", "Department")
     assert why == [("a.txt", "parent 星河大学")]
 
 
@@ -80,7 +80,7 @@ def test_a_short_form_in_one_article_meets_the_full_form_in_another(tmp_path):
     short = _doc("b.txt", "星科院专家到访。", [("星科院", "ResearchInstitute")])
     store = _build(tmp_path, full, short)
     assert [label for label, _ in _entities(store, "ResearchInstitute")] == ["星河科学院"]
-    why = dict(kg.identity.entity_reasons(store, "星河科学院", "ResearchInstitute"))
+    why = dict(kg.store.identity.entity_reasons(store, "星河科学院", "ResearchInstitute"))
     assert why["b.txt"] == "abbreviation rule: 星科院 ~ 星河科学院"
 
 
@@ -155,8 +155,8 @@ def test_identity_score_counts_merges_and_splits(tmp_path):
 def test_a_bad_identity_file_is_named(tmp_path):
     bad = tmp_path / "ids.tsv"
     bad.write_text("a\tb\n1\t2\n", encoding="utf-8")
-    with pytest.raises(kg.identity.IdentityGoldError, match="ids.tsv: not an identity file"):
-        kg.identity.read_identities(str(bad))
+    with pytest.raises(kg.store.identity.IdentityGoldError, match="ids.tsv: not an identity file"):
+        kg.store.identity.read_identities(str(bad))
 
 
 def test_kg_eval_scores_identities_of_a_built_store(tmp_path):

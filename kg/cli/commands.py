@@ -269,8 +269,8 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json, 
     if identities:
         import tempfile
 
-        from kg.build import build
-        from kg.store import open_store
+        from kg.ingest.build import build
+        from kg.store.backends import open_store
 
         with tempfile.TemporaryDirectory() as tmp:
             built = open_store(os.path.join(tmp, "store"), create=True)
@@ -290,10 +290,10 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json, 
 
 
 def _identity_score(store_dir: str, identities: str, gold_dirs, top_brokers: int) -> dict:
-    """:func:`kg.identity.identity_score` of the store at ``store_dir``
+    """:func:`kg.store.identity.identity_score` of the store at ``store_dir``
     (E603 for an identity or gold file that cannot be read)."""
-    from kg.identity import IdentityGoldError, identity_score
-    from kg.store import open_store
+    from kg.store.identity import IdentityGoldError, identity_score
+    from kg.store.backends import open_store
 
     brokers = None
     if top_brokers:
@@ -311,7 +311,7 @@ def _identity_score(store_dir: str, identities: str, gold_dirs, top_brokers: int
 
 
 def _format_identities(result: dict, show: int) -> str:
-    from kg.identity import format_identity_score
+    from kg.store.identity import format_identity_score
 
     return format_identity_score(result, show=show or 10)
 
@@ -922,7 +922,7 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
     c = entity_card(store, name, graph_file=graph_file, period=_period(since, until),
                     on_load=_loaded)
     reasons = [] if graph_file else _identity_reasons(store, c)
-    if reasons:         # why its documents' mentions are one (kg.identity)
+    if reasons:         # why its documents' mentions are one (kg.store.identity)
         c = dict(c, identity=reasons)
     if as_json:
         return _echo_json(c)
@@ -955,9 +955,9 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 
 def _identity_reasons(store: str, card: dict) -> list:
     """Why the documents' mentions of the card's entity are one
-    (:func:`kg.identity.entity_reasons`); none for a remote store or a graph file."""
-    from kg.identity import entity_reasons
-    from kg.store import open_store
+    (:func:`kg.store.identity.entity_reasons`); none for a remote store or a graph file."""
+    from kg.store.identity import entity_reasons
+    from kg.store.backends import open_store
 
     if "://" in store:
         return []

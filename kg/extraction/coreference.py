@@ -185,7 +185,7 @@ def qualify_generic(result: dict) -> dict:
     place the article names at that level (青山市科技局) or, for
     我校党委, after the article's own institution; when the article does not
     say, it is marked ``local`` (one entity of this document only, see
-    :mod:`kg.identity`), keeping its name for display. The generic form is
+    :mod:`kg.store.identity`), keeping its name for display. The generic form is
     dropped from the entity's aliases, so no later document can be resolved
     to it by that form. The names of the
     extraction records themselves are those the article uses (the
@@ -220,7 +220,7 @@ def qualify_generic(result: dict) -> dict:
                     qualified = own + name
                 else:
                     qualified = (own + body) if own and body else None
-            if (place or own_body) and qualified is None:   # of this document only (kg.identity)
+            if (place or own_body) and qualified is None:   # of this document only (kg.store.identity)
                 ent = dict(ent, local=True, qualified="local to its document")
         if qualified and qualified != name:
             renamed[name] = qualified

@@ -16,7 +16,7 @@ those of its institutions whose name does not start with a place are named
 with the region (``星华大学（台湾）``, the article's form kept as alias).
 
 Every renamed entity records why in ``qualified`` (shown by ``kg show``
-through :mod:`kg.identity`).
+through :mod:`kg.store.identity`).
 
 Example
 -------

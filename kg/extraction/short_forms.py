@@ -3,7 +3,7 @@
 name one thing, as pure functions of the names.
 
 Used inside a document (:mod:`kg.extraction.qualify`: a unit's parent named
-by its short form) and across documents (:mod:`kg.identity`). The
+by its short form) and across documents (:mod:`kg.store.identity`). The
 established forms the general rule does not reach are data:
 :file:`kg/data/short_forms.tsv` and the short names of
 :file:`kg/data/universities.tsv`.

@@ -56,7 +56,7 @@ from typing import Callable, Iterable, Iterator
 
 from kg.extraction.document import (DEFAULT_TIMEOUT, ExtractionTimeout, document_limit,
                                     time_limit)
-from kg import identity
+from kg.store import identity
 from kg.extraction.coreference import qualify_generic
 from kg.extraction.qualify import qualify_document
 from kg.extraction.dates import apply_document_date

@@ -1,6 +1,6 @@
 """Identity across documents: when two documents' entities are one node.
 
-The store's resolver (:meth:`kg.store.KGStore.resolver`, :class:`kg.store.LabelIndex`)
+The store's resolver (:meth:`kg.store.backends.KGStore.resolver`, :class:`kg.store.backends.LabelIndex`)
 finds stored entities that share a type and a name or alias with a new
 document's entity. :func:`resolver` wraps it with what decides identity:
 
@@ -36,12 +36,12 @@ import os
 from functools import lru_cache
 from typing import Callable
 
-from kg.rdf import ENTITIES_GRAPH, KG, UIC, decode_segment, document_iri, entity_iri, iri_segment
+from kg.store.rdf import ENTITIES_GRAPH, KG, UIC, decode_segment, document_iri, entity_iri, iri_segment
 from kg.extraction.place_levels import load as place_levels
 from kg.extraction.short_forms import (_core, abbreviates, place_variants, region_of,
                                        short_form_groups, strip_bracket)
 
-#: ``(type, name, aliases) -> (iri, canonical) | None``, as :data:`kg.rdf.Resolver`.
+#: ``(type, name, aliases) -> (iri, canonical) | None``, as :data:`kg.store.rdf.Resolver`.
 Resolve = Callable[[str, str, list], "tuple[str, str] | None"]
 #: Marks a local entity's IRI: ``…/entity/Department/科技处~<doc_id>``.
 LOCAL_MARK = "~"
@@ -128,7 +128,7 @@ class _Context:
 
 def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
              store=None) -> tuple[Resolve, dict[str, list[str]]]:
-    """The resolver of :func:`kg.rdf.document_quads` for ``result``, and the
+    """The resolver of :func:`kg.store.rdf.document_quads` for ``result``, and the
     reasons it records (``{iri: [reason]}``, filled as it resolves).
 
     Parameters
@@ -136,9 +136,9 @@ def resolver(result: dict, base: Callable[[dict], Resolve | None] | None,
     result : dict
         A document's extraction, qualified (:func:`kg.extraction.qualify.qualify_document`).
     base : callable, optional
-        ``result -> resolve`` of the store (:meth:`kg.store.LabelIndex.resolver`
-        or :meth:`kg.store.KGStore.resolver`): same type and name or alias.
-    store : kg.store.KGStore, optional
+        ``result -> resolve`` of the store (:meth:`kg.store.backends.LabelIndex.resolver`
+        or :meth:`kg.store.backends.KGStore.resolver`): same type and name or alias.
+    store : kg.store.backends.KGStore, optional
         For the candidates of the abbreviation rules and persons' ties.
 
     Examples
@@ -315,7 +315,7 @@ def entity_reasons(store, name: str, type_: str) -> list[tuple[str, str]]:
     why ``kg show`` takes their mentions as one entity.
 
     >>> import os, tempfile
-    >>> from kg.store import open_store
+    >>> from kg.store.backends import open_store
     >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s"), create=True)
     >>> entity_reasons(store, "某大学", "University")
     []
@@ -373,7 +373,7 @@ def identity_score(store, identities: str, gold_dirs, brokers: list[dict] | None
 
     Parameters
     ----------
-    store : kg.store.KGStore
+    store : kg.store.backends.KGStore
     identities : str
         Identity gold (:func:`read_identities`).
     gold_dirs : iterable of str
