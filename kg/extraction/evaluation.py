@@ -346,13 +346,14 @@ def format_report(result: dict, show: int = 0) -> str:
 
 
 def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bool = True,
-                        on_error=None) -> dict:
+                        on_error=None, names: str = "crf") -> dict:
     """Extract from ``paths`` and score against ``gold_dirs``
     (:func:`evaluate_many`).
 
     With ``folds`` ≥ 2 the documents that have gold files are
     cross-validated (:func:`kg.extraction.training.cross_validate`): each is
-    extracted by a name tagger trained without it.
+    extracted by a name tagger (``names``: ``"crf"`` or ``"neural"``)
+    trained without it.
     """
     from kg.extraction.document import extract_paths
 
@@ -361,7 +362,7 @@ def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bo
     if folds >= 2:
         from kg.extraction.training import cross_validate
 
-        result = cross_validate(gold_dirs, paths, folds=folds)
+        result = cross_validate(gold_dirs, paths, folds=folds, names=names)
         texts = set(result["folds"])
     else:
         from kg.extraction.pipeline import build_pipeline

@@ -166,17 +166,22 @@ def make_names(nlp: Language, name: str, model: str | None):
     """The learned name tagger (:mod:`kg.extraction.names`): decides the
     mentions of each sentence from the rules' mentions, LAC's tags
     (``doc._.lac``, from ``uic_lac``) and the characters. ``model`` is a
-    folder holding ``names.crfsuite``; the shipped one by default. Without a
-    model file the rules' mentions pass through unchanged."""
+    folder holding ``names.onnx`` (the fine-tuned encoder,
+    :mod:`kg.extraction.neural_names`, used first) or ``names.crfsuite``
+    (the CRF); the shipped one by default. Without a model file the rules'
+    mentions pass through unchanged."""
     from kg.extraction.lexical import has_chinese
     from kg.extraction.names import NameTagger, tagged_mentions, MODEL_FILE, char_features, spans_of
     from pathlib import Path
 
+    from kg.extraction.neural_names import ONNX_FILE, NeuralTagger
+
     folder = Path(model) if model else default_model_dir()
     tagger = NameTagger.from_disk(folder) if (folder / MODEL_FILE).exists() else None
+    neural = NeuralTagger.from_disk(folder) if (folder / ONNX_FILE).exists() else None
 
     def tag(doc: Doc) -> Doc:
-        if tagger is None or doc._.rule_mentions is None:
+        if tagger is None and neural is None or doc._.rule_mentions is None:
             return doc
         lac = doc._.lac or []
         chinese = [has_chinese(text) for _, text, _, _ in doc._.rule_mentions]
@@ -185,8 +190,8 @@ def make_names(nlp: Language, name: str, model: str | None):
             if han:
                 end = base + len(text)
                 words = [(s - base, e - base, t) for s, e, t in lac if s >= base and e <= end]
-                inputs.append(char_features(text, words, rules, tokens))
-        labels = iter(tagger.predict(inputs))
+                inputs.append((text, words, rules) if neural else char_features(text, words, rules, tokens))
+        labels = iter(neural.predict_sentences(inputs) if neural else tagger.predict(inputs))
         doc._.mentions = [(base, text, tagged_mentions(text, spans_of(next(labels)), rules) if han
                            else [dict(m) for m in rules])
                           for (base, text, rules, _), han in zip(doc._.rule_mentions, chinese)]
