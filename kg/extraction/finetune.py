@@ -35,7 +35,7 @@ from kg.extraction.encoder import LABELS, RULE_LABELS, char_ids, feature_ids, la
 from kg.extraction.neural_names import META_FILE, ONNX_FILE
 
 #: Hyper-parameters (chosen on the cross-validation of seeds + dev + dev2).
-PARAMS = {"epochs": 6, "batch_chars": 1500, "lr_head": 2e-3, "lr_encoder": 5e-4,
+PARAMS = {"epochs": 5, "batch_chars": 1500, "lr_head": 2e-3, "lr_encoder": 5e-4,
           "feature_dim": 16, "top_hidden": 64, "max_chars": 160, "seed": 0}
 
 

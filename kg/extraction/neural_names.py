@@ -15,7 +15,7 @@ It has the CRF tagger's interface where the pipeline uses it
 Example
 -------
 >>> t = bio_transitions(("O", "B-Park", "I-Park"))
->>> t[0, 2] == -numpy.inf, t[1, 2] == 0.0
+>>> bool(t[0, 2] == -numpy.inf), bool(t[1, 2] == 0.0)
 (True, True)
 """
 
