@@ -230,7 +230,7 @@ def fit(sentences: list[dict], out_dir=None, params: dict | None = None, progres
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             optimiser.step()
-            total += float(loss)
+            total += loss.item()
         if progress:
             progress(epoch + 1, params["epochs"], total / max(len(batches), 1))
     net.eval()
