@@ -278,7 +278,7 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json, 
     try:
         result = evaluate_extraction(list(gold_dirs), list(paths), folds=folds, model=model_dir,
                                      tagger=not rules_only, on_error=on_error, names=names)
-    except (GoldError, ValueError) as err:
+    except (GoldError, ValueError, ImportError) as err:
         raise KGError("E603", detail=str(err)) from None
     if as_json:
         result = {k: v for k, v in result.items() if k not in ("errors", "misses")}
