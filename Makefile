@@ -10,7 +10,7 @@ OUT    := out
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,train]'   # train: PyTorch (CPU), so the fine-tuning tests run
 	$(PY) -m compileall -q kg   # an editable install leaves kg's bytecode to the first run
 	touch $(STAMP)
 

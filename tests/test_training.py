@@ -127,22 +127,22 @@ def test_split_folds_puts_each_document_in_one_test_fold():
 def test_cross_validation_never_trains_on_a_test_document(tmp_path, monkeypatch):
     write_gold(tmp_path / "gold", tmp_path / "texts", ["a", "b", "c", "d"])
     owner = {}
-    real_examples, real_fit = training.name_examples, training.fit_names
+    real_examples, real_fit = training.sentence_examples, training.fit_tagger
 
-    def name_examples(examples, nlp=None):
+    def sentence_examples(examples, nlp=None):
         out = real_examples(examples, nlp)
-        for example, seqs in zip(examples, out):
-            owner[id(seqs)] = example["doc"]
+        for example, sentences in zip(examples, out):
+            owner[id(sentences)] = example["doc"]
         return out
 
     trained_on = []
 
-    def fit_names(sequences, out_dir):
-        trained_on.append({owner[id(s)] for s in sequences})
-        return real_fit(sequences, out_dir)
+    def fit_tagger(names, sentence_docs, out_dir, progress=None):
+        trained_on.append({owner[id(s)] for s in sentence_docs})
+        return real_fit(names, sentence_docs, out_dir, progress)
 
-    monkeypatch.setattr(training, "name_examples", name_examples)
-    monkeypatch.setattr(training, "fit_names", fit_names)
+    monkeypatch.setattr(training, "sentence_examples", sentence_examples)
+    monkeypatch.setattr(training, "fit_tagger", fit_tagger)
     result = training.cross_validate([tmp_path / "gold"], [tmp_path / "texts"], folds=2)
     assert set(result["folds"]) == {"a.txt", "b.txt", "c.txt", "d.txt"}
     assert len(trained_on) == 2

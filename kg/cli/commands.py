@@ -214,6 +214,32 @@ def _skip(err):
     return Skip(str(err), getattr(err, "code", "W201"))
 
 
+names_option = click.option(
+    "--names", type=click.Choice(["crf", "neural"]), default="crf", show_default=True,
+    help="The name tagger to train: the CRF, or LAC's encoder fine-tuned (needs the train extra).")
+
+
+def _learning_curve(gold_dirs, paths, folds, names, as_json) -> None:
+    """Print CV relation and entity F1 per gold folder at ¼, ½ and all of
+    the training documents."""
+    import json
+
+    from kg.extraction.evaluation import learning_curve
+
+    with click.progressbar(length=3 * folds, label="learning curve", file=sys.stderr) as bar:
+        rows = learning_curve(gold_dirs, paths, folds, names=names,
+                              progress=lambda k, n: bar.update(1))
+    table = {str(f): {g: {"relations": p["relations"]["f1"], "entities": p["entities"]["f1"]}
+                      for g, p in r["per_gold"].items()} for f, r in rows}
+    if as_json:
+        click.echo(json.dumps(table, ensure_ascii=False))
+        return
+    for fraction, parts in table.items():
+        click.echo(f"training fraction {float(fraction):.2f}: " + "; ".join(
+            f"{g} relations F1 {v['relations']:.3f} entities F1 {v['entities']:.3f}"
+            for g, v in parts.items()))
+
+
 @main.command("eval")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--gold", "gold_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
@@ -235,8 +261,11 @@ def _skip(err):
                    "instead of a store built of PATHS.")
 @click.option("--brokers", "top_brokers", default=0, show_default=True,
               type=click.IntRange(min=0), help="With --identities: check the top N brokers.")
+@names_option
+@click.option("--learning-curve", "curve", is_flag=True,
+              help="With --folds: CV F1 with ¼, ½ and all of each fold's training documents.")
 def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json, identities,
-                 store_dir, top_brokers):
+                 store_dir, top_brokers, names, curve):
     """Extract from PATHS and score against gold folders: pooled, per folder,
     per predicate and per entity type, micro and per document (macro); with
     --identities, identity across documents too."""
@@ -261,10 +290,13 @@ def eval_command(paths, gold_dirs, folds, model_dir, rules_only, show, as_json, 
         failed.append(err)
         click.echo(skipped(_skip(err)), err=True)
 
+    if curve:
+        _learning_curve(list(gold_dirs), list(paths), folds or 5, names, as_json)
+        return
     try:
         result = evaluate_extraction(list(gold_dirs), list(paths), folds=folds, model=model_dir,
-                                     tagger=not rules_only, on_error=on_error)
-    except (GoldError, ValueError) as err:
+                                     tagger=not rules_only, on_error=on_error, names=names)
+    except (GoldError, ValueError, ImportError) as err:
         raise KGError("E603", detail=str(err)) from None
     if identities:
         import tempfile
@@ -349,16 +381,26 @@ def _check_gold(gold_dirs, paths) -> None:
               help="A file or folder of the documents the gold files name; repeat for several.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="The model folder to write; use it with --model.")
-def train_command(gold_dirs, text_paths, out_dir):
-    """Train the name tagger on gold files (see ANNOTATION.md) and their texts."""
+@names_option
+def train_command(gold_dirs, text_paths, out_dir, names):
+    """Train the name tagger and the relation model on gold files (see
+    ANNOTATION.md) and their texts."""
     from kg.extraction.training import train
 
+    bar = click.progressbar(length=1, label="training the name tagger", file=sys.stderr)
+
+    def progress(epoch, epochs, loss):
+        bar.length = epochs
+        bar.label = f"fine-tuning (loss {loss:.3f})"
+        bar.update(1)
+
     try:
-        meta = train(list(gold_dirs), list(text_paths), out_dir)
-    except ValueError as err:
+        with bar:
+            meta = train(list(gold_dirs), list(text_paths), out_dir, names=names, progress=progress)
+    except (ValueError, ImportError) as err:
         raise KGError("E503", detail=str(err)) from None
-    click.echo(f"trained on {meta['documents']} documents ({meta['sentences']} sentences) "
-               f"→ {out_dir}/")
+    click.echo(f"trained {meta['model']} on {meta['documents']} documents "
+               f"({meta['sentences']} sentences, gold {', '.join(meta['gold'])}) → {out_dir}/")
 
 
 # --- RDF store and SPARQL ----------------------------------------------------

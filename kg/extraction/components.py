@@ -41,6 +41,7 @@ from kg.extraction.coreference import own_institution, schools_of, self_referenc
 from kg.extraction.lexical import analyse, has_chinese
 from kg.extraction.name_rules import recognize
 from kg.extraction.names import NameTagger, char_features, spans_of, tagged_mentions
+from kg.extraction.neural_names import META_FILE, ONNX_FILE, NeuralTagger
 from kg.extraction.relation_rules import Context, located_by_name, part_of_by_name, relate
 from kg.extraction.relations import RelationModel, combine, doc_candidates
 from kg.extraction.resolution import resolve_mentions
@@ -212,9 +213,15 @@ class NameTaggerComponent(LearnedComponent):
     """The learned name tagger (:mod:`kg.extraction.names`; component
     ``uic_names``): decides the mentions of each sentence from the rules'
     mentions, LAC's tags (``doc._.lac``) and the characters. Sentences
-    without a Chinese character keep the rules' mentions."""
+    without a Chinese character keep the rules' mentions.
+
+    A model folder holding ``names.onnx`` (the fine-tuned encoder,
+    :mod:`kg.extraction.neural_names`) is read by it first; else the CRF.
+    """
 
     model_class = NameTagger
+    #: The fine-tuned encoder of the folder, when it has one (used before the CRF).
+    neural: NeuralTagger | None = None
 
     def __init__(self, name: str, model: str | Path | None = None, enabled: bool = True,
                  params: dict | None = None):
@@ -231,8 +238,24 @@ class NameTaggerComponent(LearnedComponent):
         self.model = NameTagger(**self.params).fit([x for x, _ in pairs], [y for _, y in pairs],
                                                    path=path)
 
+    def from_disk(self, path: str | Path, *, exclude=()) -> "NameTaggerComponent":
+        """Read the CRF and, if the folder has one, the fine-tuned encoder."""
+        super().from_disk(path, exclude=exclude)
+        path = Path(path)
+        self.neural = NeuralTagger.from_disk(path) if (path / ONNX_FILE).exists() else None
+        self._neural_files = ([(path / f).read_bytes() for f in (ONNX_FILE, META_FILE)]
+                              if self.neural is not None else None)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        """Write the CRF and the fine-tuned encoder (if any) into ``path``."""
+        super().to_disk(path, exclude=exclude)
+        if getattr(self, "_neural_files", None):
+            for name, data in zip((ONNX_FILE, META_FILE), self._neural_files):
+                (Path(path) / name).write_bytes(data)
+
     def __call__(self, doc: Doc) -> Doc:
-        if self.model is None or doc._.rule_mentions is None:
+        if (self.model is None and self.neural is None) or doc._.rule_mentions is None:
             return doc
         lac = doc._.lac or []
         chinese = [has_chinese(text) for _, text, _, _ in doc._.rule_mentions]
@@ -241,8 +264,10 @@ class NameTaggerComponent(LearnedComponent):
             if han:
                 end = base + len(text)
                 words = [(s - base, e - base, t) for s, e, t in lac if s >= base and e <= end]
-                inputs.append(char_features(text, words, rules, tokens))
-        labels = iter(self.model.predict(inputs))
+                inputs.append((text, words, rules) if self.neural is not None
+                              else char_features(text, words, rules, tokens))
+        labels = iter(self.neural.predict_sentences(inputs) if self.neural is not None
+                      else self.model.predict(inputs))
         doc._.mentions = [(base, text, tagged_mentions(text, spans_of(next(labels)), rules) if han
                            else [dict(m) for m in rules])
                           for (base, text, rules, _), han in zip(doc._.rule_mentions, chinese)]

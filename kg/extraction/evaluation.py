@@ -342,21 +342,36 @@ def format_report(result: dict, show: int = 0) -> str:
 
 
 def evaluate_extraction(gold_dirs, paths, folds: int = 0, model=None, tagger: bool = True,
-                        on_error=None) -> dict:
+                        on_error=None, names: str = "crf") -> dict:
     """Extract from ``paths`` and score against ``gold_dirs``
     (:func:`evaluate_many`).
 
     With ``folds`` ≥ 2 the documents that have gold files are
     cross-validated (:func:`kg.extraction.training.cross_validate`): each is
-    extracted by a name tagger trained without it.
+    extracted by a name tagger (``names``: ``"crf"`` or ``"neural"``)
+    trained without it.
     """
     for gold_dir in gold_dirs:
         load_gold(gold_dir)  # fail on a bad gold file before the slow part
     if folds >= 2:
-        result = cross_validate(gold_dirs, paths, folds=folds)
+        result = cross_validate(gold_dirs, paths, folds=folds, names=names)
         texts = set(result["folds"])
     else:
         nlp = build_pipeline(tagger=tagger, model=model)
         result = extract_paths(paths, on_error=on_error, nlp=nlp)
         texts = {d["doc"] for d in result["documents"]}
     return evaluate_many(gold_dirs, result["relations"], result["entities"], texts=texts)
+
+
+def learning_curve(gold_dirs, text_paths, folds: int = 5, fractions=(0.25, 0.5, 1.0),
+                   names: str = "crf", progress=None) -> list[tuple[float, dict]]:
+    """Cross-validated figures (:func:`kg.extraction.training.cross_validate`, then
+    :func:`evaluate_many`) with each fold trained on
+    a ``fraction`` of its training documents: whether more gold would pay."""
+    out = []
+    for fraction in fractions:
+        result = cross_validate(gold_dirs, text_paths, folds, names=names, fraction=fraction,
+                                progress=progress)
+        out.append((fraction, evaluate_many(gold_dirs, result["relations"], result["entities"],
+                                            texts=set(result["folds"]))))
+    return out

@@ -54,23 +54,36 @@ def _rule_pipeline():
     return build_pipeline(tagger=True, names=False, relation_model=False)
 
 
-def name_examples(examples: list[dict], nlp=None) -> list[tuple[list, list]]:
-    """``(features, labels)`` sequences of every sentence of the aligned
-    examples, from the rule components and LAC (not the tagger itself)."""
+def sentence_examples(examples: list[dict], nlp=None) -> list[list[tuple]]:
+    """Per document, the ``(text, LAC words, rule mentions, tokens, gold
+    spans)`` of each sentence of the aligned examples, offsets in the
+    sentence, from the rule components and LAC (not the tagger itself)."""
     nlp = nlp or _rule_pipeline()
     out = []
     for example in examples:
         with nlp.select_pipes(enable=["uic_sentences", "uic_lac", "uic_entities"]):
             doc = nlp(example["text"])
-        sequences = []
+        sentences = []
         for base, text, rules, tokens in doc._.rule_mentions:
             end = base + len(text)
             words = [(s - base, e - base, t) for s, e, t in doc._.lac if s >= base and e <= end]
             spans = [(s - base, e - base, t) for s, e, t, _ in example["spans"]
                      if s >= base and e <= end]
-            sequences.append((char_features(text, words, rules, tokens), bio_labels(len(text), spans)))
-        out.append(sequences)
+            sentences.append((text, words, rules, tokens, spans))
+        out.append(sentences)
     return out
+
+
+def name_examples(examples: list[dict], nlp=None) -> list[tuple[list, list]]:
+    """``(features, labels)`` sequences of the CRF tagger for every sentence
+    of the aligned examples (:func:`sentence_examples`)."""
+    return crf_sequences(sentence_examples(examples, nlp))
+
+
+def crf_sequences(sentence_docs: list) -> list[list[tuple[list, list]]]:
+    """The CRF's ``(features, labels)`` of per-document sentences."""
+    return [[(char_features(text, words, rules, tokens), bio_labels(len(text), spans))
+             for text, words, rules, tokens, spans in doc] for doc in sentence_docs]
 
 
 def fit_names(sequences: list, out_dir: str | Path) -> Path:
@@ -81,6 +94,26 @@ def fit_names(sequences: list, out_dir: str | Path) -> Path:
     component = NameTaggerComponent("uic_names", enabled=False, params=NAME_PARAMS)
     component.initialize(lambda: [pair for doc in sequences for pair in doc], path=out / NameTagger.MODEL_FILE)
     return out / NameTagger.MODEL_FILE
+
+
+def fit_neural_names(sentence_docs: list, out_dir: str | Path, progress=None) -> Path:
+    """Fine-tune LAC's encoder (:mod:`kg.extraction.finetune`, needs the
+    ``train`` extra) on per-document sentences (:func:`sentence_examples`)
+    and export it to ``out_dir``; returns the ONNX file."""
+    from kg.extraction.finetune import encode, fit
+
+    encoded = [encode(text, words, rules, spans)
+               for doc in sentence_docs for text, words, rules, _, spans in doc]
+    fit(encoded, out_dir, progress=progress)
+    return Path(out_dir) / "names.onnx"
+
+
+def fit_tagger(names: str, sentence_docs: list, out_dir, progress=None) -> Path:
+    """Fit the name tagger ``names`` (``"neural"`` or ``"crf"``) on
+    per-document sentences and write it to ``out_dir``."""
+    if names == "neural":
+        return fit_neural_names(sentence_docs, out_dir, progress)
+    return fit_names(crf_sequences(sentence_docs), out_dir)
 
 
 def relation_labels(doc, example: dict, candidates: list[dict]) -> list[str]:
@@ -128,7 +161,7 @@ def fit_relations(examples: list[dict], nlp, out_dir) -> Path:
     return Path(out_dir) / RelationModel.MODEL_FILE
 
 
-def train(gold_dirs, text_paths, out_dir) -> dict:
+def train(gold_dirs, text_paths, out_dir, names: str = "crf", progress=None) -> dict:
     """Train the learned components on gold files and write them to ``out_dir``.
 
     Parameters
@@ -149,11 +182,12 @@ def train(gold_dirs, text_paths, out_dir) -> dict:
     examples = load_examples(gold_dirs, text_paths)
     if not examples:
         raise ValueError("no gold file matches a document among the texts given")
-    sequences = name_examples(examples)
-    fit_names(sequences, out_dir)
+    sequences = sentence_examples(examples)
+    fit_tagger(names, sequences, out_dir, progress)
 
     fit_relations(examples, build_pipeline(model=out_dir, relation_model=False), out_dir)
-    meta = {"kg_version": __version__, "model": "names-crf/1 relations-logreg/1",
+    meta = {"kg_version": __version__,
+            "model": ("names-lac-finetuned/1" if names == "neural" else "names-crf/1") + " relations-logreg/1",
             "documents": len(examples), "sentences": sum(len(s) for s in sequences),
             "gold": sorted({e["gold_dir"] for e in examples}),
             "params": {"names": NAME_PARAMS, "relations": {"C": RELATION_C}}}
@@ -162,14 +196,29 @@ def train(gold_dirs, text_paths, out_dir) -> dict:
     return meta
 
 
+def _training_side(fold_of: list[int], k: int, fraction: float, seed: int) -> list[int]:
+    """Indices of the documents fold ``k`` trains on: those of the other
+    folds, a random ``fraction`` of them (at least one).
+
+    >>> _training_side([0, 1, 1, 0, 1], 0, 1.0, 0), len(_training_side([0, 1, 1, 0, 1], 0, 0.5, 0))
+    ([1, 2, 4], 2)
+    """
+    side = [i for i, f in enumerate(fold_of) if f != k]
+    if fraction >= 1.0:
+        return side
+    keep = max(1, round(fraction * len(side)))
+    return sorted(random.Random(seed + k).sample(side, keep))
+
+
 def cross_validate(gold_dirs, text_paths, folds: int = 5, seed: int = 0,
-                   progress=None) -> dict:
+                   progress=None, names: str = "crf", fraction: float = 1.0) -> dict:
     """Extract every gold document with a model trained without it.
 
     The documents that have gold files are split into ``folds`` folds by
-    document (:func:`split_folds`); for each fold a name tagger and a
-    relation model are trained on the others and the fold's documents are
-    extracted with them.
+    document (:func:`split_folds`); for each fold a name tagger (``names``:
+    ``"crf"`` or ``"neural"``) and a relation model are trained on the
+    others (a random ``fraction`` of them, for a learning curve) and the
+    fold's documents are extracted with them.
 
     Returns
     -------
@@ -181,14 +230,15 @@ def cross_validate(gold_dirs, text_paths, folds: int = 5, seed: int = 0,
     examples = load_examples(gold_dirs, text_paths)
     if len(examples) < folds:
         raise ValueError(f"{len(examples)} gold documents match the texts: too few for {folds} folds")
-    sequences = name_examples(examples)
+    sequences = sentence_examples(examples)
     fold_of = split_folds([e["doc"] for e in examples], folds, seed)
     relations, entities = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(folds):
             model = Path(tmp) / f"fold{k}"
-            fit_names([s for s, f in zip(sequences, fold_of) if f != k], model)
-            fit_relations([e for e, f in zip(examples, fold_of) if f != k],
+            side = _training_side(fold_of, k, fraction, seed)
+            fit_tagger(names, [sequences[i] for i in side], model)
+            fit_relations([examples[i] for i in side],
                           build_pipeline(model=model, relation_model=False), model)
             nlp = build_pipeline(model=model)
             for example, f in zip(examples, fold_of):
