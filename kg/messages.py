@@ -42,7 +42,9 @@ INTERRUPTED = 130
 EXIT_POLICY = ("Exit status: 0 everything was done; 1 some inputs failed (each "
                "named on a 'kg: W…' line) but the others were processed and stored; "
                "2 nothing was done, a usage error (a wrong option, argument, file, "
-               "store or name) said on one 'kg: E…' line; 130 stopped by Ctrl-C.")
+               "store or name) said on one 'kg: E…' line; 130 stopped by Ctrl-C. "
+               "'kg: W3…' and 'kg: W5…' lines are notices about a query or a name "
+               "(a guessed name, an undefined term) and leave the status as it is.")
 
 
 class Messages:
@@ -125,6 +127,7 @@ class Messages:
     E401 = "cannot write {path}: {detail}"
 
     # analysis and names
+    W502 = "no entity is named {query}: showing the closest match, {name}"
     E501 = "{detail}"
     E502 = "no cluster {cluster} (`kg clusters` lists {known})"
     E503 = "{detail}"

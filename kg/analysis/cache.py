@@ -657,9 +657,10 @@ def saved_card(store, name: str) -> dict | None:
     if cards is None:
         return None
     if name not in cards:
-        from kg.analysis.paths import resolve
+        from kg.analysis.paths import guessed, resolve
 
         name = resolve(cards, name, index=cards.connect_index())
+        return guessed(cards.card(name), name)
     return cards.card(name)
 
 

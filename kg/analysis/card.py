@@ -17,7 +17,7 @@ import networkx as nx
 
 from kg.analysis.brokerage import bridged_sectors, brokers
 from kg.analysis.clusters import clusters
-from kg.analysis.paths import ConnectIndex, resolve
+from kg.analysis.paths import ConnectIndex, guessed, resolve
 
 __all__ = ["card", "cards"]
 
@@ -65,7 +65,7 @@ def card(G: nx.MultiDiGraph, name: str, *, index: ConnectIndex | None = None,
         broker_rows = brokers(G, top=None, actors_only=False)
     broker = next((_broker(row, rank, G.to_undirected(as_view=True))
                    for rank, row in enumerate(broker_rows, 1) if row["name"] == n), None)
-    return _card(G, n, cluster, broker, list)
+    return guessed(_card(G, n, cluster, broker, list), n)
 
 
 def cards(G: nx.MultiDiGraph, *, cluster_result: dict, broker_rows: list):

@@ -162,6 +162,36 @@ def _rank(G, names) -> list[str]:
     return sorted(set(names), key=lambda n: (-G.degree(n), len(n), n))
 
 
+class Guess(str):
+    """A name :func:`resolve` found only by fuzzy matching: the closest
+    entity, not one the query names.  It is the name (a ``str``), and
+    ``query`` is what was asked, so that every interface can say it guessed.
+
+    >>> g = Guess("浙江大学", "浙江大雪")
+    >>> g == "浙江大学", g.query
+    (True, '浙江大雪')
+    """
+
+    def __new__(cls, name: str, query: str):
+        made = super().__new__(cls, name)
+        made.query = query
+        return made
+
+    def __reduce__(self):
+        return (Guess, (str(self), self.query))
+
+
+def guessed(card: dict, name: str) -> dict:
+    """``card`` with ``guessed_from`` (the query) when ``name`` is a :class:`Guess`.
+
+    >>> guessed({"name": "浙江大学"}, Guess("浙江大学", "浙江大雪"))
+    {'name': '浙江大学', 'guessed_from': '浙江大雪'}
+    """
+    if isinstance(name, Guess):
+        return dict(card, guessed_from=name.query)
+    return card
+
+
 def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None,
             suggestions: int = 5) -> str:
     """The canonical name of the entity ``query`` designates.
@@ -176,7 +206,8 @@ def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None
     4. names and aliases containing the query (at least 2 characters);
     5. a fuzzy match (:func:`difflib.get_close_matches` on names, aliases
        and, for ASCII queries, pinyin), accepted only when one entity is
-       clearly best.
+       clearly best; the name is then a :class:`Guess`, so that the
+       interfaces say the closest match was shown.
 
     A step matching several entities raises :class:`AmbiguousName`;
     nothing matching raises :class:`UnknownName`. Both carry
@@ -247,7 +278,7 @@ def resolve(G: nx.MultiDiGraph, query: str, *, index: ConnectIndex | None = None
     ranked = sorted(scored, key=lambda n: (-scored[n], -G.degree(n), n))
     if ranked and scored[ranked[0]] >= 0.75 and (
             len(ranked) == 1 or scored[ranked[0]] - scored[ranked[1]] >= 0.1):
-        return ranked[0]
+        return Guess(ranked[0], query)
     shown = ranked[:suggestions]
     if shown:
         raise AmbiguousName(f"{query!r} is not an entity; did you mean: "

@@ -963,6 +963,8 @@ def show_cmd(store, graph_file, name, as_json, since, until) -> None:
 
     c = entity_card(store, name, graph_file=graph_file, period=_period(since, until),
                     on_load=_loaded)
+    if c.get("guessed_from"):        # a fuzzy match: say so, as the page and --json do
+        click.echo(line("W502", query=c["guessed_from"], name=c["name"]), err=True)
     reasons = [] if graph_file else _identity_reasons(store, c)
     if reasons:         # why its documents' mentions are one (kg.store.identity)
         c = dict(c, identity=reasons)

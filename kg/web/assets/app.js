@@ -159,6 +159,9 @@
   function showCard(c) {
     var box = clear($("kg-card"));
     clear($("kg-paths"));
+    if (c.guessed_from) {
+      box.appendChild(el("p", "No entity is named " + c.guessed_from + ": showing the closest match.", "kg-note kg-guess"));
+    }
     box.appendChild(el("h2", c.name));
     box.appendChild(el("div", c.type + " · " + c.sector, "kg-note"));
     if (c.aliases.length) { box.appendChild(el("div", "aliases: " + c.aliases.join("、"))); }
