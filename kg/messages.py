@@ -72,6 +72,9 @@ class Messages:
             "with `rm -rf {path} && kg build PATH --store {path}`")
     E109 = "{detail}"
     E110 = "cannot open store {path}: {detail}"
+    E114 = ("the disk of store {path} is full: the build stopped; the {stored} documents "
+            "stored before are whole and stay; free some space and run the same command "
+            "again (stored documents are skipped)")
     E113 = "store {path} cannot be changed now: it is {why}; {fix}"
     E111 = ("store {path} was written by an older kg (entity descriptions in every "
             "document graph), whose answers would be wrong; rebuild it: "

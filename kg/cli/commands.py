@@ -491,17 +491,30 @@ def _build_into(store, paths, *, quiet, jobs, extracted, scores, date, timeout):
     from kg.analysis.cache import analysis, cached_stats, is_cached
     from kg.ingest.build import build as run_build, build_extracted
     from kg.extraction.document import DEFAULT_TIMEOUT
+    from kg.store.backends import StoreError, open_store
 
-    with _open(store, create=True) as kg_store:
-        if extracted:
-            report = build_extracted(paths, kg_store, progress=not quiet, date=date)
-        else:
-            report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
-                               timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                               date=date)
-        stats = cached_stats(kg_store)
-        analysed = analysis(kg_store) if scores else None
-        cached = analysed is not None or is_cached(kg_store)
+    before = 0
+    try:
+        with _open(store, create=True) as kg_store:
+            before = kg_store.stats()["documents"]
+            if extracted:
+                report = build_extracted(paths, kg_store, progress=not quiet, date=date)
+            else:
+                report = run_build(paths, kg_store, progress=not quiet, jobs=jobs,
+                                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                                   date=date)
+            stats = cached_stats(kg_store)
+            analysed = analysis(kg_store) if scores else None
+            cached = analysed is not None or is_cached(kg_store)
+    except (StoreError, OSError) as exc:
+        if "No space left" not in str(exc):
+            raise
+        try:                     # each document is one transaction: those done are whole
+            with open_store(store, read_only=True) as done:
+                stored = done.stats()["documents"] - before
+        except (KGError, OSError):
+            stored = "some"
+        raise KGError("E114", path=store, stored=stored) from None
     return report, stats, analysed, cached
 
 

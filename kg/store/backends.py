@@ -1405,8 +1405,11 @@ class LocalStore(KGStore):
         build would otherwise stay on disk until the store is next opened)."""
         if self.read_only:
             return
-        self._store.flush()
-        self._store.optimize()
+        try:
+            self._store.flush()
+            self._store.optimize()
+        except (OSError, RuntimeError) as exc:
+            raise self._problem(exc) from None
         # RocksDB deletes the write-ahead logs it no longer needs when the
         # database is opened: close and reopen it now rather than leave
         # them on disk until the next command (they were 3 × the data).
