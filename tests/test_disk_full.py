@@ -69,3 +69,19 @@ def test_an_export_to_a_full_disk_leaves_no_truncated_file(kg_command, subproces
     assert out.returncode == 2
     assert out.stderr.startswith(f"kg: E401 cannot write {target}")
     assert sorted(p.name for p in Path(small_disk).iterdir()) == ["filler"]
+
+
+def test_a_store_on_a_read_only_file_system_is_read(kg_command, subprocess_env, small_disk, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE.format(i=1) + "\n", encoding="utf-8")
+    store = small_disk / "store"
+    assert kg(kg_command, subprocess_env, "build", folder, "--store", store, "--quiet").returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    stats = kg(kg_command, subprocess_env, "stats", "--store", store, "--json")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["documents"] == 1
+    query = kg(kg_command, subprocess_env, "sparql", "ASK { ?u a uic:University }", "--store", store)
+    assert query.stdout.strip() == "true"
+    change = kg(kg_command, subprocess_env, "sparql", "--update", "CLEAR GRAPH <urn:x>", "--store", store)
+    assert change.returncode == 2 and change.stderr.startswith(f"kg: E113 store {store} cannot be changed")
