@@ -77,10 +77,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(kg: list[str], store: Path, port: int) -> tuple[subprocess.Popen, float]:
+def start_server(kg: list[str], store: Path, port: int,
+                 *options: str) -> tuple[subprocess.Popen, float]:
     """``kg serve`` on ``port``; returns the process and seconds to first answer."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen([*kg, "serve", "--store", str(store), "--port", str(port)],
+    proc = subprocess.Popen([*kg, "serve", "--store", str(store), "--port", str(port), *options],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     start = time.perf_counter()
     while True:
@@ -191,6 +192,81 @@ def load(port: int, pid: int, names, pinyin, clients: int, seconds: float, seed:
             "rss_second_half_mb": statistics.median(half)}
 
 
+#: A query Oxigraph must sort whole before its first row: it never ends in time.
+RUNAWAY = ("SELECT * WHERE { GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } "
+           "GRAPH ?g3 { ?h ?i ?j } } ORDER BY ?c ?f ?j")
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?t } }"
+
+
+def probe(port: int, pid: int, names, clients: int, seconds: float, seed: int,
+          timeout: float) -> dict:
+    """The robustness probe's mix: ``clients - 1`` clients alternate a search
+    and a SPARQL query, one sends a query that never ends, again and again.
+    Reported: the searches' p99, how many SPARQL queries were refused (503
+    E307) although a worker or the queue had room, and how long past its
+    limit the runaway query took to be stopped (its 503)."""
+    lock = threading.Lock()
+    searches, sparql, runaway = [], [], []
+    stop = time.perf_counter() + seconds
+
+    def mixed(i: int) -> None:
+        rng = random.Random(seed + i)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine_s, mine_q = [], []
+        turn = 0
+        while time.perf_counter() < stop:
+            if turn % 2 == 0:
+                name = rng.choice(names)
+                path = "/api/search?" + urllib.parse.urlencode({"q": name[:2]})
+            else:
+                path = "/sparql?" + urllib.parse.urlencode({"query": COUNT})
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+                resp = conn.getresponse()
+                body = resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException):
+                status, body = 0, b""
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            (mine_s if turn % 2 == 0 else mine_q).append(
+                (time.perf_counter() - t0, status, b"E307" in body))
+            turn += 1
+        conn.close()
+        with lock:
+            searches.extend(mine_s)
+            sparql.extend(mine_q)
+
+    def endless() -> None:
+        while time.perf_counter() < stop:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout + 60)
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}))
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+            conn.close()
+            with lock:
+                runaway.append((time.perf_counter() - t0, status))
+
+    threads = [threading.Thread(target=mixed, args=(i,)) for i in range(clients - 1)]
+    threads.append(threading.Thread(target=endless))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"searches": len(searches),
+            "search_p99_ms": pct([s[0] for s in searches], 0.99) * 1000,
+            "sparql": len(sparql), "sparql_ok": sum(1 for q in sparql if q[1] == 200),
+            "sparql_refused": sum(1 for q in sparql if q[2]),
+            "runaway": len(runaway), "runaway_statuses": sorted({r[1] for r in runaway}),
+            "runaway_past_limit_s": max((r[0] - timeout for r in runaway), default=float("nan"))}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=1000, help="articles in the generated corpus")
@@ -199,7 +275,14 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--store", type=Path, help="serve this store instead")
     ap.add_argument("--json", action="store_true", help="one JSON object on the last line")
+    ap.add_argument("--probe", action="store_true",
+                    help="the robustness probe: searches and SPARQL alternating, one client "
+                         "with a query that never ends (--query-timeout of the server)")
+    ap.add_argument("--query-timeout", type=float, default=5.0,
+                    help="with --probe: the server's query time limit")
     args = ap.parse_args(argv)
+    if args.probe:
+        return run_probe(args)
     query = _bench("query")
     kg = query.kg_command()
     store, info = query.store_for(args.size, args.seed, kg, args.store)
@@ -243,6 +326,45 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(r, ensure_ascii=False))
     return 0 if alive and not r["errors"] else 1
+
+
+def run_probe(args) -> int:
+    """``--probe``: the mix of the robustness probe, its figures and verdicts."""
+    query = _bench("query")
+    kg = query.kg_command()
+    store, info = query.store_for(args.size, args.seed, kg, args.store)
+    port = free_port()
+    proc, ready = start_server(kg, store, port, "--query-timeout", str(args.query_timeout))
+    try:
+        names = entity_names(port, random.Random(args.seed))
+        probe(port, proc.pid, names, 2, 2.0, args.seed + 1000, args.query_timeout)   # warm-up
+        before = rss_mb(proc.pid)
+        r = probe(port, proc.pid, names, args.clients, args.seconds, args.seed, args.query_timeout)
+        time.sleep(args.query_timeout + 2)
+        after = rss_mb(proc.pid)
+        alive = proc.poll() is None
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    r.update({"entities": info["entities"], "rss_before_mb": before, "rss_after_mb": after,
+              "alive": alive, "clients": args.clients, "seconds": args.seconds})
+    print(f"kg serve probe: {args.clients} clients for {args.seconds:.0f} s on {info['entities']:,} "
+          f"entities (query limit {args.query_timeout:g} s)")
+    print(f"  searches {r['searches']:,}, p99 {r['search_p99_ms']:.0f} ms (target ≤ 100)")
+    print(f"  SPARQL {r['sparql']:,}: {r['sparql_ok']:,} answered, {r['sparql_refused']} refused "
+          "(target 0)")
+    print(f"  runaway query sent {r['runaway']} times, answers {r['runaway_statuses']}, stopped at "
+          f"most {r['runaway_past_limit_s']:.1f} s past its limit (target ≤ 5)")
+    print(f"  server memory {before:.0f} MB before, {after:.0f} MB after (target within 20 %); "
+          f"{'still answering' if alive else 'SERVER DIED'}")
+    if args.json:
+        print(json.dumps(r, ensure_ascii=False))
+    ok = (alive and r["search_p99_ms"] <= 100 and not r["sparql_refused"]
+          and r["runaway_past_limit_s"] <= 5 and after <= before * 1.2)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
