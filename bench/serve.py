@@ -100,6 +100,15 @@ def start_server(kg: list[str], store: Path, port: int,
             time.sleep(0.5)
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def entity_names(port: int, rng: random.Random) -> list[str]:
     """The 300 top brokers and 300 others of the next 700 (the API lists 1 000)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -302,11 +311,7 @@ def main(argv=None) -> int:
         after = rss_mb(proc.pid)
         alive = proc.poll() is None
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     result.update({"articles": args.size, "clients": args.clients, "entities": info["entities"],
                    "relations": info["relations"], "ready_s": ready, "rss_before_mb": before,
                    "rss_after_mb": after, "alive": alive})
@@ -344,11 +349,7 @@ def run_probe(args) -> int:
         after = rss_mb(proc.pid)
         alive = proc.poll() is None
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     r.update({"entities": info["entities"], "rss_before_mb": before, "rss_after_mb": after,
               "alive": alive, "clients": args.clients, "seconds": args.seconds})
     print(f"kg serve probe: {args.clients} clients for {args.seconds:.0f} s on {info['entities']:,} "

@@ -31,12 +31,17 @@ def kg(kg_command, env, *args):
                           env=env, timeout=600)
 
 
+def articles(folder: Path, n: int) -> Path:
+    """``n`` invented articles of about 1 200 characters in ``folder``."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i:02}.txt").write_text(ARTICLE.format(i=i) * 30 + "\n", encoding="utf-8")
+    return folder
+
+
 def test_a_build_on_a_full_disk_says_what_was_stored_and_resumes(kg_command, subprocess_env,
                                                                   small_disk, tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(60):
-        (folder / f"{i:02}.txt").write_text(ARTICLE.format(i=i) * 30 + "\n", encoding="utf-8")
+    folder = articles(tmp_path / "in", 60)
     store = small_disk / "store"
     out = kg(kg_command, subprocess_env, "build", folder, "--store", store, "--quiet")
     assert out.returncode == 2
@@ -57,10 +62,7 @@ def test_a_build_on_a_full_disk_says_what_was_stored_and_resumes(kg_command, sub
 
 def test_an_export_to_a_full_disk_leaves_no_truncated_file(kg_command, subprocess_env,
                                                             small_disk, tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(40):
-        (folder / f"{i:02}.txt").write_text(ARTICLE.format(i=i) * 30 + "\n", encoding="utf-8")
+    folder = articles(tmp_path / "in", 40)
     store = tmp_path / "store"
     assert kg(kg_command, subprocess_env, "build", folder, "--store", store, "--quiet").returncode == 0
     (small_disk / "filler").write_bytes(b"x" * ((2 << 20) - (32 << 10)))   # 32 KiB left
