@@ -108,12 +108,16 @@ def test_store_persists_and_reopens(tmp_path):
         assert store.stats()["documents"] == 1
 
 
-def test_store_in_use_gives_one_line_error(tmp_path):
+def test_store_in_use_is_read_read_only_and_refuses_changes_in_one_line(tmp_path):
     store = open_store(tmp_path / "s", create=True)
     try:
+        second = open_store(tmp_path / "s")      # held: read-only, queries answer
+        assert second.read_only and second.query("ASK { }").boolean is True
         with pytest.raises(StoreError) as info:
-            open_store(tmp_path / "s")
-        assert "\n" not in str(info.value) and "in use" in str(info.value)
+            second.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        assert info.value.code == "E113"
+        assert "\n" not in str(info.value) and "in use by another process" in str(info.value)
+        second.close()
     finally:
         store.close()
 
