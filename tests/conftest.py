@@ -174,37 +174,63 @@ def free_port() -> int:
 def kg_server(seeds_store, kg_command, subprocess_env):
     """``kg serve`` on the seeds store, on a free loopback port, for the
     session: its base URL (``http://127.0.0.1:PORT``)."""
+    proc, url = start_server(kg_command, subprocess_env, seeds_store, "--query-timeout", "3",
+                             "--max-rows", "500", "--cors-origin", "https://yasgui.example")
+    yield url
+    stop_server(proc)
+
+
+def start_server(kg_command, env, store, *options, wait: float = 120):
+    """``kg serve`` on ``store`` and a free loopback port, once it answers:
+    ``(process, base URL)``."""
     import subprocess
     import time
     import urllib.request
 
     port = free_port()
-    proc = subprocess.Popen([*kg_command, "serve", "--store", str(seeds_store),
-                             "--port", str(port), "--query-timeout", "3", "--max-rows", "500",
-                             "--cors-origin", "https://yasgui.example"],
-                            env=subprocess_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*kg_command, "serve", "--store", str(store), "--port", str(port),
+                             *options], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + wait
     while True:
         try:
             with urllib.request.urlopen(url + "/api/stats", timeout=2) as resp:
                 if resp.status == 200:
-                    break
+                    return proc, url
         except OSError:
             if proc.poll() is not None:
                 raise RuntimeError("kg serve exited: " + proc.stderr.read().decode())
             if time.time() > deadline:
                 proc.kill()
-                raise RuntimeError("kg serve did not answer within 60 s")
+                raise RuntimeError(f"kg serve did not answer within {wait:g} s")
             time.sleep(0.2)
-    yield url
+
+
+def stop_server(proc) -> None:
+    """SIGTERM, then SIGKILL after 30 s."""
+    import subprocess
+
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def build_store(kg_command, env, folder, texts: dict) -> "Path":
+    """``kg build`` of the invented articles ``texts`` (file name → text),
+    written to ``folder/in``, into ``folder/store``; the store's path."""
+    import subprocess
+
+    (folder / "in").mkdir(parents=True)
+    for name, text in texts.items():
+        (folder / "in" / name).write_text(text, encoding="utf-8")
+    store = folder / "store"
+    out = subprocess.run([*kg_command, "build", str(folder / "in"), "--store", str(store),
+                          "--quiet"], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return store
 
 
 #: Debian's chromium, driven by Playwright (``.ci/run`` installs it; never

@@ -11,19 +11,14 @@ import urllib.request
 
 import pytest
 
+from conftest import build_store, start_server, stop_server
+
 ARTICLE = "星河理工大学与蓝海科技有限公司签约。星河理工大学副校长王立新出席。\n"
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, kg_command, subprocess_env):
-    folder = tmp_path_factory.mktemp("guess") / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    path = folder.parent / "store"
-    out = subprocess.run([*kg_command, "build", str(folder), "--store", str(path), "--quiet"],
-                         capture_output=True, text=True, env=subprocess_env, timeout=600)
-    assert out.returncode == 0, out.stderr
-    return path
+    return build_store(kg_command, subprocess_env, tmp_path_factory.mktemp("guess"), {"a.txt": ARTICLE})
 
 
 def show(kg_command, env, store, name, *extra):
@@ -50,9 +45,7 @@ def test_a_name_or_an_alias_is_no_guess(kg_command, subprocess_env, store):
 
 
 def test_the_api_and_the_page_say_it_guessed(kg_command, subprocess_env, store, browser):
-    from test_serve_limits import start, stop
-
-    proc, url = start(kg_command, subprocess_env, store)
+    proc, url = start_server(kg_command, subprocess_env, store)
     try:
         with urllib.request.urlopen(url + "/api/entity/" + urllib.parse.quote("星河理工大雪")) as r:
             assert json.loads(r.read())["guessed_from"] == "星河理工大雪"
@@ -62,4 +55,4 @@ def test_the_api_and_the_page_say_it_guessed(kg_command, subprocess_env, store, 
         assert "showing the closest match" in page.inner_text(".kg-guess")
         page.close()
     finally:
-        stop(proc)
+        stop_server(proc)

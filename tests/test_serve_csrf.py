@@ -9,17 +9,14 @@ from __future__ import annotations
 import http.server
 import json
 import socket
-import subprocess
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from conftest import build_store, start_server, stop_server
 
 ARTICLE = "星河大学与蓝海科技有限公司签约。青松大学与白鹭科技有限公司签约。\n"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -27,30 +24,10 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 @pytest.fixture(scope="module")
 def writable_server(tmp_path_factory, kg_command, subprocess_env):
-    folder = tmp_path_factory.mktemp("csrf") / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    store = folder.parent / "store"
-    built = subprocess.run([*kg_command, "build", str(folder), "--store", str(store), "--quiet"],
-                           capture_output=True, text=True, env=subprocess_env, timeout=600)
-    assert built.returncode == 0, built.stderr
-    port = free_port()
-    proc = subprocess.Popen([*kg_command, "serve", "--store", str(store), "--port", str(port),
-                             "--allow-update"], env=subprocess_env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/api/stats", timeout=2):
-                break
-        except OSError:
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.time() < deadline, "kg serve did not start"
-            time.sleep(0.2)
+    store = build_store(kg_command, subprocess_env, tmp_path_factory.mktemp("csrf"), {"a.txt": ARTICLE})
+    proc, url = start_server(kg_command, subprocess_env, store, "--allow-update")
     yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop_server(proc)
 
 
 def quads(url) -> int:

@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port
+from conftest import build_store, start_server, stop_server
 
 ARTICLE = ("星河大学与蓝海科技有限公司签约。青松大学与白鹭科技有限公司签约。"
            "南湖高新区管委会主任王立新出席签约仪式。\n")
@@ -29,42 +29,10 @@ RUNAWAY = ("SELECT * WHERE { GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } "
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def start(kg_command, env, store, *options):
-    port = free_port()
-    proc = subprocess.Popen([*kg_command, "serve", "--store", str(store), "--port", str(port),
-                             *options], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/api/stats", timeout=2):
-                return proc, url
-        except OSError:
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.time() < deadline, "kg serve did not start"
-            time.sleep(0.2)
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, kg_command, subprocess_env):
-    folder = tmp_path_factory.mktemp("limits") / "in"
-    folder.mkdir()
-    for i in range(12):
-        (folder / f"{i}.txt").write_text(ARTICLE.replace("星河", f"第{i}星河"), encoding="utf-8")
-    path = folder.parent / "store"
-    out = subprocess.run([*kg_command, "build", str(folder), "--store", str(path), "--quiet"],
-                         capture_output=True, text=True, env=subprocess_env, timeout=600)
-    assert out.returncode == 0, out.stderr
-    return path
+    return build_store(kg_command, subprocess_env, tmp_path_factory.mktemp("limits"),
+                       {f"{i}.txt": ARTICLE.replace("星河", f"第{i}星河") for i in range(12)})
 
 
 def ask(url, query, method="GET", timeout=60, headers=None):
@@ -111,7 +79,7 @@ def tree_cpu_seconds(pid: int) -> float:
 
 
 def test_a_runaway_query_is_stopped_and_the_others_still_answer(kg_command, subprocess_env, store):
-    proc, url = start(kg_command, subprocess_env, store, "--query-timeout", "2")
+    proc, url = start_server(kg_command, subprocess_env, store, "--query-timeout", "2")
     try:
         began = time.monotonic()
         status, _, body = ask(url, RUNAWAY)
@@ -124,21 +92,21 @@ def test_a_runaway_query_is_stopped_and_the_others_still_answer(kg_command, subp
         status, _, body = ask(url, COUNT)
         assert status == 200
     finally:
-        stop(proc)
+        stop_server(proc)
 
 
 def test_queries_beyond_the_workers_wait_instead_of_being_refused(kg_command, subprocess_env, store):
-    proc, url = start(kg_command, subprocess_env, store, "--query-timeout", "20")
+    proc, url = start_server(kg_command, subprocess_env, store, "--query-timeout", "20")
     try:
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(lambda _: ask(url, COUNT)[0], range(8)))
         assert statuses == [200] * 8
     finally:
-        stop(proc)
+        stop_server(proc)
 
 
 def test_an_update_past_the_limit_is_stopped_and_changes_nothing(kg_command, subprocess_env, store):
-    proc, url = start(kg_command, subprocess_env, store, "--query-timeout", "2", "--allow-update")
+    proc, url = start_server(kg_command, subprocess_env, store, "--query-timeout", "2", "--allow-update")
     try:
         token = next(line for line in iter(proc.stderr.readline, b"")
                      if b"X-KG-Token" in line).split(b"X-KG-Token: ")[1].split()[0].decode()
@@ -154,12 +122,12 @@ def test_an_update_past_the_limit_is_stopped_and_changes_nothing(kg_command, sub
         _, _, body = ask(url, COUNT)
         assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == quads
     finally:
-        stop(proc)
+        stop_server(proc)
 
 
 def test_sigterm_stops_the_server_within_five_seconds_during_a_runaway_query(
         kg_command, subprocess_env, store):
-    proc, url = start(kg_command, subprocess_env, store, "--query-timeout", "60")
+    proc, url = start_server(kg_command, subprocess_env, store, "--query-timeout", "60")
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(ask, url, RUNAWAY, "GET", 120)
         time.sleep(1.5)
@@ -174,7 +142,7 @@ def test_sigterm_stops_the_server_within_five_seconds_during_a_runaway_query(
 
 
 def test_an_answer_is_limited_in_bytes_and_says_so(kg_command, subprocess_env, store):
-    proc, url = start(kg_command, subprocess_env, store, "--max-bytes", "20000")
+    proc, url = start_server(kg_command, subprocess_env, store, "--max-bytes", "20000")
     try:
         inflate = ("SELECT ?x WHERE { GRAPH ?g { ?s ?p ?o } "
                    "BIND(CONCAT(STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s)) AS ?x) }")
@@ -184,11 +152,11 @@ def test_an_answer_is_limited_in_bytes_and_says_so(kg_command, subprocess_env, s
         assert "bytes" in headers["X-KG-Truncated"]
         assert json.loads(body)["results"]["bindings"]            # still a valid answer
     finally:
-        stop(proc)
+        stop_server(proc)
 
 
 def test_other_commands_read_the_store_while_it_is_served(kg_command, subprocess_env, store, tmp_path):
-    proc, url = start(kg_command, subprocess_env, store)
+    proc, url = start_server(kg_command, subprocess_env, store)
     try:
         stats = subprocess.run([*kg_command, "stats", "--store", str(store), "--json"],
                                capture_output=True, text=True, env=subprocess_env, timeout=120)
@@ -206,7 +174,7 @@ def test_other_commands_read_the_store_while_it_is_served(kg_command, subprocess
         assert f"PID {proc.pid}" in build.stderr and url in build.stderr
         assert build.stderr.startswith("kg: E113")
     finally:
-        stop(proc)
+        stop_server(proc)
 
 
 def test_scores_are_recomputed_in_the_background_after_an_update(tmp_path, monkeypatch):

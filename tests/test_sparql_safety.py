@@ -17,6 +17,8 @@ import urllib.request
 
 import pytest
 
+from conftest import build_store
+
 ARTICLE = "星河大学与蓝海科技有限公司签约。青松大学与白鹭科技有限公司签约。\n"
 
 
@@ -58,14 +60,7 @@ def listener():
 
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory, kg_command, subprocess_env):
-    folder = tmp_path_factory.mktemp("fed") / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    store = folder.parent / "store"
-    out = subprocess.run([*kg_command, "build", str(folder), "--store", str(store), "--quiet"],
-                         capture_output=True, text=True, env=subprocess_env, timeout=600)
-    assert out.returncode == 0, out.stderr
-    return store
+    return build_store(kg_command, subprocess_env, tmp_path_factory.mktemp("fed"), {"a.txt": ARTICLE})
 
 
 def sparql(kg_command, env, store, query, *extra):
